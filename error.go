@@ -1,0 +1,59 @@
+package cobuild
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes are stable: clients branch on them, so they never change meaning.
+const (
+	ENOTFOUND     = "NOT_FOUND"
+	EINVALID      = "BAD_USER_INPUT"
+	EUNAVAILABLE  = "UNAVAILABLE"
+	ETIMEOUT      = "TIMEOUT"
+	EINTERNAL     = "INTERNAL"
+	ECONFLICT     = "CONFLICT"
+	EUNAUTHORIZED = "UNAUTHORIZED"
+)
+
+// Error is the one error type whose message may be shown to a user; any other error is
+// reported as an internal error and only logged.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for any other
+// error and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Code
+	default:
+		return EINTERNAL
+	}
+}
+
+// ErrorMessage returns the user-facing message of err: the message of its *Error, or a
+// generic text that leaks nothing for any other error.
+func ErrorMessage(err error) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Message
+	default:
+		return "internal error"
+	}
+}

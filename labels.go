@@ -1,0 +1,71 @@
+package cobuild
+
+import "sort"
+
+// enumLabels gives the Chinese label of every value of every enum of the API, by enum name
+// as the schema spells it.
+var enumLabels = map[string]map[string]string{
+	"OrgKind": {"ENTERPRISE": "非公企业", "SOCIAL_ORG": "社会组织", "HOSPITAL": "民办医院", "SCHOOL": "学校",
+		"COMMUNITY": "社区", "DEPARTMENT": "行业主管部门", "MASS_ORG": "群团组织"},
+	"Sector":         {"ENTERPRISE": "非公企业", "SOCIAL": "社会组织", "PUBLIC": "公共机构"},
+	"SizeBand":       {"MICRO": "微型（10人以下）", "SMALL": "小型（10–99人）", "MEDIUM": "中型（100–299人）", "LARGE": "大型（300人以上）"},
+	"CoverageStatus": {"OWN": "单独建立党组织", "JOINT": "联合/区域/行业党组织覆盖", "WORK": "工作覆盖", "UNCOVERED": "未覆盖"},
+	"Tier":           {"GOLD": "金色示范型", "SILVER": "银色扶优型", "BRONZE": "铜色基础型", "WEAK": "软弱涣散"},
+	"CoverMode":      {"JOINT": "联合党支部", "REGIONAL": "区域党组织", "INDUSTRY": "行业党组织"},
+	"PersonTieType":  {"ASSIGNED_TO": "选派", "WORKS_AT": "任职", "PLACED_AT": "政聘企培", "APPRENTICED_AT": "企业新型学徒制"},
+	"PersonTieRole": {"INSTRUCTOR": "党建工作指导员", "LIAISON": "联络员", "PARTY_WORKER": "党务工作者", "SECRETARY": "党组织书记",
+		"STAFF": "职工"},
+	"MemberRole":  {"MEMBER": "成员单位", "COUNCIL": "理事单位", "CHAIR": "牵头单位"},
+	"CoBuildMode": {"SHUANGSHE": "双社联建", "SHEQI": "社企联建"},
+	"PartyOrganizationKind": {"BRANCH": "党支部", "GENERAL_BRANCH": "党总支", "COMMITTEE": "党委", "JOINT_BRANCH": "联合党支部",
+		"REGIONAL": "区域党组织", "INDUSTRY": "行业综合党委"},
+	"AllianceKind": {"WORKING_COMMITTEE": "区委非公工委", "INDUSTRY_COMMITTEE": "行业综合党委", "CLUSTER_ALLIANCE": "产业集群党建联盟",
+		"HOSPITAL_ALLIANCE": "民办医院党建联盟"},
+	"RedZoneKind":  {"BUSINESS_CIRCLE": "红色商圈", "BLOCK": "红色街区"},
+	"DemoSiteKind": {"PARTY_MASS": "党群工作示范点", "PROVINCIAL": "省级示范点", "BELT_POINT": "示范带示范点"},
+	"BrandKind":    {"BRAND": "党建品牌", "STUDY_ROUTE": "精品研学游线"},
+	"EventKind": {"PARK_EXCHANGE": "园区党建交流活动", "JOINT_MEETING": "党建联席会议", "JOINT_ACTIVITY": "联合活动",
+		"COMMUNITY_JOINT_MEETING": "社区党建联席会议", "EPIDEMIC_SERVICE": "疫情防控与疫苗接种", "DELTA_TRAINING": "长三角培训",
+		"PARTY_MASS_MEETING": "党群工作例会"},
+	"PersonRole": {"INSTRUCTOR": "党建工作指导员", "LIAISON": "联络员", "MENTOR": "红领导师", "RECRUIT": "政聘企培人才",
+		"APPRENTICE": "新型学徒", "PARTY_WORKER": "党务工作者"},
+	"CertificationStatus": {"CERTIFIED": "已认证", "NOT_CERTIFIED": "未认证"},
+	"MassBranchKind":      {"UNION": "工会", "YOUTH_LEAGUE": "共青团", "WOMENS_FEDERATION": "妇联"},
+	"AreaKind":            {"DISTRICT": "区", "TOWN": "乡镇", "SUBDISTRICT": "街道", "PARK": "园区"},
+}
+
+// Label returns the Chinese label of an enum value, or the value itself when it has none.
+func Label(enum, value string) string {
+	if l, ok := enumLabels[enum][value]; ok {
+		return l
+	}
+	return value
+}
+
+// EnumLabel is one enum value with its label.
+type EnumLabel struct {
+	Enum  string
+	Value string
+	Label string
+}
+
+// EnumLabels lists the labelled values of one enum, or of every enum when enum is "",
+// ordered by enum and value.
+func EnumLabels(enum string) []EnumLabel {
+	var out []EnumLabel
+	for e, values := range enumLabels {
+		if enum != "" && e != enum {
+			continue
+		}
+		for v, l := range values {
+			out = append(out, EnumLabel{Enum: e, Value: v, Label: l})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Enum != out[j].Enum {
+			return out[i].Enum < out[j].Enum
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out
+}

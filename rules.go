@@ -1,0 +1,346 @@
+package cobuild
+
+import (
+	"fmt"
+	"math"
+)
+
+// Rules holds every threshold and weight of the domain. DefaultRules gives the values of
+// DOMAIN.md; a deployment may override any of them through configuration, and every rule of
+// the product reads them from here rather than from a constant of its own.
+type Rules struct {
+	// Tier floors, lower bounds inclusive: gold >= GoldFloor, silver >= SilverFloor,
+	// bronze >= BronzeFloor, weak below.
+	GoldFloor   float64 `json:"goldFloor"`
+	SilverFloor float64 `json:"silverFloor"`
+	BronzeFloor float64 `json:"bronzeFloor"`
+	// Points per star inside each tier.
+	GoldStep   float64 `json:"goldStep"`
+	SilverStep float64 `json:"silverStep"`
+	BronzeStep float64 `json:"bronzeStep"`
+	MaxStars   int     `json:"maxStars"`
+	MaxScore   float64 `json:"maxScore"`
+
+	// DimensionMax is the maximum of each of the seven evaluation dimensions, in the order
+	// of the Dimensions list.
+	DimensionMax [7]float64 `json:"dimensionMax"`
+	// Weights of the three evaluator groups in the final score.
+	SelfWeight      float64 `json:"selfWeight"`
+	PublicWeight    float64 `json:"publicWeight"`
+	CommitteeWeight float64 `json:"committeeWeight"`
+
+	// An organisation with at least OwnOrgMinMembers full party members should have its
+	// own party organisation; GeneralBranchMinMembers and CommitteeMinMembers are the sizes
+	// at which a general branch or a committee may be formed.
+	OwnOrgMinMembers        int `json:"ownOrgMinMembers"`
+	GeneralBranchMinMembers int `json:"generalBranchMinMembers"`
+	CommitteeMinMembers     int `json:"committeeMinMembers"`
+}
+
+// DefaultRules returns the rules stated in DOMAIN.md.
+func DefaultRules() Rules {
+	return Rules{
+		GoldFloor: 90, SilverFloor: 75, BronzeFloor: 60,
+		GoldStep: 2, SilverStep: 3, BronzeStep: 3,
+		MaxStars: 5, MaxScore: 100,
+		DimensionMax:    [7]float64{15, 15, 15, 15, 20, 10, 10},
+		SelfWeight:      0.2,
+		PublicWeight:    0.3,
+		CommitteeWeight: 0.5,
+
+		OwnOrgMinMembers:        3,
+		GeneralBranchMinMembers: 50,
+		CommitteeMinMembers:     100,
+	}
+}
+
+// Validate returns an EINVALID error when the rules contradict themselves.
+func (r Rules) Validate() error {
+	if !(0 <= r.BronzeFloor && r.BronzeFloor < r.SilverFloor && r.SilverFloor < r.GoldFloor && r.GoldFloor <= r.MaxScore) {
+		return Errorf(EINVALID, "tier floors must rise: 0 <= bronze < silver < gold <= max score")
+	}
+	if r.GoldStep <= 0 || r.SilverStep <= 0 || r.BronzeStep <= 0 || r.MaxStars < 1 {
+		return Errorf(EINVALID, "star steps must be positive and max stars at least 1")
+	}
+	sum := 0.0
+	for _, m := range r.DimensionMax {
+		if m <= 0 {
+			return Errorf(EINVALID, "every dimension maximum must be positive")
+		}
+		sum += m
+	}
+	if math.Abs(sum-r.MaxScore) > 1e-9 {
+		return Errorf(EINVALID, "dimension maxima add up to %g, not the max score %g", sum, r.MaxScore)
+	}
+	if math.Abs(r.SelfWeight+r.PublicWeight+r.CommitteeWeight-1) > 1e-9 {
+		return Errorf(EINVALID, "evaluator group weights must add up to 1")
+	}
+	if !(0 < r.OwnOrgMinMembers && r.OwnOrgMinMembers <= r.GeneralBranchMinMembers && r.GeneralBranchMinMembers <= r.CommitteeMinMembers) {
+		return Errorf(EINVALID, "party-member thresholds must rise: own <= general branch <= committee")
+	}
+	return nil
+}
+
+// Tier is the three-colour class of a party organisation, plus weak below bronze.
+type Tier string
+
+// The tiers, best first.
+const (
+	TierGold   Tier = "GOLD"
+	TierSilver Tier = "SILVER"
+	TierBronze Tier = "BRONZE"
+	TierWeak   Tier = "WEAK"
+)
+
+// Tiers lists every tier, best first.
+var Tiers = []Tier{TierGold, TierSilver, TierBronze, TierWeak}
+
+// hundredths turns a score into an exact count of hundredths of a point, so that boundary
+// arithmetic such as 74.99 or 62.99 never suffers from binary fractions.
+func hundredths(x float64) int64 { return int64(math.Round(x * 100)) }
+
+func (r Rules) checkScore(score float64) error {
+	if math.IsNaN(score) || score < 0 || hundredths(score) > hundredths(r.MaxScore) {
+		return Errorf(EINVALID, "score %v is outside 0..%v", score, r.MaxScore)
+	}
+	return nil
+}
+
+// TierOf returns the tier of a final score, or EINVALID for a score outside 0..MaxScore.
+func (r Rules) TierOf(score float64) (Tier, error) {
+	if err := r.checkScore(score); err != nil {
+		return "", err
+	}
+	s := hundredths(score)
+	switch {
+	case s >= hundredths(r.GoldFloor):
+		return TierGold, nil
+	case s >= hundredths(r.SilverFloor):
+		return TierSilver, nil
+	case s >= hundredths(r.BronzeFloor):
+		return TierBronze, nil
+	default:
+		return TierWeak, nil
+	}
+}
+
+// TierFloor returns the lowest score of a tier (0 for weak).
+func (r Rules) TierFloor(t Tier) float64 {
+	switch t {
+	case TierGold:
+		return r.GoldFloor
+	case TierSilver:
+		return r.SilverFloor
+	case TierBronze:
+		return r.BronzeFloor
+	}
+	return 0
+}
+
+// TierRange returns the scores [min, max) of a tier; max is above MaxScore for gold so that
+// a perfect score is included.
+func (r Rules) TierRange(t Tier) (min, max float64) {
+	switch t {
+	case TierGold:
+		return r.GoldFloor, r.MaxScore + 1
+	case TierSilver:
+		return r.SilverFloor, r.GoldFloor
+	case TierBronze:
+		return r.BronzeFloor, r.SilverFloor
+	}
+	return 0, r.BronzeFloor
+}
+
+func (r Rules) step(t Tier) float64 {
+	switch t {
+	case TierGold:
+		return r.GoldStep
+	case TierSilver:
+		return r.SilverStep
+	case TierBronze:
+		return r.BronzeStep
+	}
+	return 0
+}
+
+// StarsOf returns the stars of a score inside its tier: one at the tier floor, one more
+// per step, at most MaxStars; a weak score has no stars.
+func (r Rules) StarsOf(score float64) (int, error) {
+	t, err := r.TierOf(score)
+	if err != nil || t == TierWeak {
+		return 0, err
+	}
+	stars := int((hundredths(score)-hundredths(r.TierFloor(t)))/hundredths(r.step(t))) + 1
+	return min(stars, r.MaxStars), nil
+}
+
+// Grade is the tier and stars of a score, with the points still missing to the next star
+// or tier (zero at the top).
+type Grade struct {
+	Score      float64
+	Tier       Tier
+	Stars      int
+	ToNextStar float64
+	ToNextTier float64
+}
+
+// GradeOf returns the grade of a score.
+func (r Rules) GradeOf(score float64) (Grade, error) {
+	t, err := r.TierOf(score)
+	if err != nil {
+		return Grade{}, err
+	}
+	stars, _ := r.StarsOf(score)
+	g := Grade{Score: score, Tier: t, Stars: stars}
+	s := hundredths(score)
+	next := func(target float64) float64 { return float64(hundredths(target)-s) / 100 }
+	switch t {
+	case TierWeak:
+		g.ToNextTier = next(r.BronzeFloor)
+		g.ToNextStar = g.ToNextTier
+	case TierGold:
+		if stars < r.MaxStars {
+			g.ToNextStar = next(r.GoldFloor + float64(stars)*r.GoldStep)
+		}
+	default:
+		upper := r.GoldFloor
+		if t == TierBronze {
+			upper = r.SilverFloor
+		}
+		g.ToNextTier = next(upper)
+		g.ToNextStar = g.ToNextTier
+		if stars < r.MaxStars {
+			g.ToNextStar = math.Min(g.ToNextStar, next(r.TierFloor(t)+float64(stars)*r.step(t)))
+		}
+	}
+	return g, nil
+}
+
+// FinalScore weighs the three evaluator groups' totals into the final score, rounded to two
+// decimals. Each group's seven dimension scores must lie within the dimension maxima.
+func (r Rules) FinalScore(self, public, committee [7]float64) (float64, error) {
+	total := func(name string, dims [7]float64) (float64, error) {
+		sum := 0.0
+		for i, v := range dims {
+			if math.IsNaN(v) || v < 0 || v > r.DimensionMax[i] {
+				return 0, Errorf(EINVALID, "%s score of %s is %v, outside 0..%v", name, Dimensions[i].Label, v, r.DimensionMax[i])
+			}
+			sum += v
+		}
+		return sum, nil
+	}
+	s, err := total("self", self)
+	if err != nil {
+		return 0, err
+	}
+	p, err := total("members and public", public)
+	if err != nil {
+		return 0, err
+	}
+	c, err := total("committee", committee)
+	if err != nil {
+		return 0, err
+	}
+	return math.Round((s*r.SelfWeight+p*r.PublicWeight+c*r.CommitteeWeight)*100) / 100, nil
+}
+
+// Dimension is one of the seven evaluation dimensions.
+type Dimension struct {
+	Key   string
+	Label string
+}
+
+// Dimensions lists the seven evaluation dimensions in the order of every score list.
+var Dimensions = [7]Dimension{
+	{"LEADERSHIP_TEAM", "班子队伍建设"},
+	{"MEMBER_EDUCATION", "党员教育管理"},
+	{"ACTIVITY_VENUES", "活动阵地建设"},
+	{"WORK_RULES", "工作制度建设"},
+	{"WORK_RESULTS", "工作业绩情况"},
+	{"RESOURCES", "工作保障情况"},
+	{"PUBLIC_FEEDBACK", "群众反映情况"},
+}
+
+// CoverageStatus is how party organisation or party work reaches an organisation.
+type CoverageStatus string
+
+// The coverage statuses, strongest first.
+const (
+	CoverageOwn       CoverageStatus = "OWN"
+	CoverageJoint     CoverageStatus = "JOINT"
+	CoverageWork      CoverageStatus = "WORK"
+	CoverageUncovered CoverageStatus = "UNCOVERED"
+)
+
+// CoverageStatuses lists every status, strongest first.
+var CoverageStatuses = []CoverageStatus{CoverageOwn, CoverageJoint, CoverageWork, CoverageUncovered}
+
+// CoverageFacts are the ties in force on a date that decide an organisation's coverage.
+type CoverageFacts struct {
+	OwnPartyOrgs  int // HAS_PARTY_ORG ties
+	CoveredModes  []string
+	Instructors   int // ASSIGNED_TO, role instructor
+	Liaisons      int // ASSIGNED_TO, role liaison
+	MassBranches  int // FORMED_IN
+	JointTies     int // joint-building ties of any kind
+	PartyMembers  int
+	Operating     bool
+	ManagedSector bool // an enterprise or social organisation
+}
+
+// Coverage is the derived coverage of an organisation with the reason in words.
+type Coverage struct {
+	Status CoverageStatus
+	// Isolated is true when the organisation has no joint-building tie in force.
+	Isolated bool
+	// ShouldHaveOwn is true when the organisation has enough full members for its own
+	// party organisation but has none.
+	ShouldHaveOwn bool
+	Reason        string
+}
+
+// CoverageOf applies the coverage rules of DOMAIN.md to the facts of one organisation.
+func (r Rules) CoverageOf(f CoverageFacts) Coverage {
+	c := Coverage{Isolated: f.JointTies == 0}
+	switch {
+	case f.OwnPartyOrgs > 0:
+		c.Status = CoverageOwn
+		c.Reason = "has its own party organisation"
+	case len(f.CoveredModes) > 0:
+		c.Status = CoverageJoint
+		c.Reason = fmt.Sprintf("covered by a %s party organisation", modeWords(f.CoveredModes[0]))
+	case f.Instructors > 0 || f.Liaisons > 0 || f.MassBranches > 0:
+		c.Status = CoverageWork
+		switch {
+		case f.Instructors > 0:
+			c.Reason = "no party organisation; a party-building instructor is assigned"
+		case f.Liaisons > 0:
+			c.Reason = "no party organisation; a liaison is assigned"
+		default:
+			c.Reason = "no party organisation; a mass-organisation branch was formed in it"
+		}
+	default:
+		c.Status = CoverageUncovered
+		c.Reason = "no party organisation, instructor, liaison or mass-organisation branch"
+	}
+	c.ShouldHaveOwn = f.OwnPartyOrgs == 0 && f.PartyMembers >= r.OwnOrgMinMembers
+	if c.ShouldHaveOwn {
+		c.Reason += fmt.Sprintf("; has %d full party members, so should have its own", f.PartyMembers)
+	}
+	if c.Isolated {
+		c.Reason += "; no joint-building tie"
+	}
+	return c
+}
+
+func modeWords(mode string) string {
+	switch mode {
+	case "JOINT":
+		return "joint"
+	case "REGIONAL":
+		return "regional"
+	case "INDUSTRY":
+		return "industry"
+	}
+	return "covering"
+}

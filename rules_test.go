@@ -1,0 +1,171 @@
+package cobuild_test
+
+import (
+	"testing"
+
+	"cobuild"
+)
+
+func TestTiersAndStarsAtEveryBoundary(t *testing.T) {
+	r := cobuild.DefaultRules()
+	tests := []struct {
+		name  string
+		score float64
+		tier  cobuild.Tier
+		stars int
+	}{
+		{"zero is weak without stars", 0, cobuild.TierWeak, 0},
+		{"just under bronze is weak", 59.99, cobuild.TierWeak, 0},
+		{"bronze floor is one star", 60, cobuild.TierBronze, 1},
+		{"bronze first star ends at 62.99", 62.99, cobuild.TierBronze, 1},
+		{"bronze second star starts at 63", 63, cobuild.TierBronze, 2},
+		{"bronze 69 is four stars", 69, cobuild.TierBronze, 4},
+		{"bronze 72 is five stars", 72, cobuild.TierBronze, 5},
+		{"bronze top 74.99 is five stars", 74.99, cobuild.TierBronze, 5},
+		{"silver floor is one star", 75, cobuild.TierSilver, 1},
+		{"silver fractional 77.5 is one star", 77.5, cobuild.TierSilver, 1},
+		{"silver 78 is two stars", 78, cobuild.TierSilver, 2},
+		{"silver 87 is five stars", 87, cobuild.TierSilver, 5},
+		{"silver top 89.99 is five stars", 89.99, cobuild.TierSilver, 5},
+		{"gold floor is one star", 90, cobuild.TierGold, 1},
+		{"gold 91.99 is one star", 91.99, cobuild.TierGold, 1},
+		{"gold 92 is two stars", 92, cobuild.TierGold, 2},
+		{"gold 97.99 is four stars", 97.99, cobuild.TierGold, 4},
+		{"gold 98 is five stars", 98, cobuild.TierGold, 5},
+		{"perfect score is gold five stars", 100, cobuild.TierGold, 5},
+		{"fractional bronze 65.7 is two stars", 65.7, cobuild.TierBronze, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tier, err := r.TierOf(tt.score)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stars, err := r.StarsOf(tt.score)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tier != tt.tier || stars != tt.stars {
+				t.Errorf("score %v: got %s %d stars, want %s %d stars", tt.score, tier, stars, tt.tier, tt.stars)
+			}
+		})
+	}
+}
+
+func TestScoresOutsideTheScaleAreRefused(t *testing.T) {
+	r := cobuild.DefaultRules()
+	for _, s := range []float64{-0.01, 100.01, 120} {
+		if _, err := r.TierOf(s); cobuild.ErrorCode(err) != cobuild.EINVALID {
+			t.Errorf("score %v: got %v, want %s", s, err, cobuild.EINVALID)
+		}
+	}
+}
+
+func TestGradeSaysHowFarTheNextStarAndTierAre(t *testing.T) {
+	r := cobuild.DefaultRules()
+	tests := []struct {
+		score              float64
+		toNextStar, toTier float64
+	}{
+		{59.2, 0.8, 0.8},
+		{74.5, 0.5, 0.5},
+		{61, 2, 14},
+		{89.1, 0.9, 0.9},
+		{90.5, 1.5, 0},
+		{99, 0, 0},
+	}
+	for _, tt := range tests {
+		g, err := r.GradeOf(tt.score)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.ToNextStar != tt.toNextStar || g.ToNextTier != tt.toTier {
+			t.Errorf("score %v: to next star %v, to next tier %v; want %v, %v", tt.score, g.ToNextStar, g.ToNextTier, tt.toNextStar, tt.toTier)
+		}
+	}
+}
+
+func TestFinalScoreWeighsTheThreeGroups(t *testing.T) {
+	r := cobuild.DefaultRules()
+	full := [7]float64{15, 15, 15, 15, 20, 10, 10}
+	half := [7]float64{7.5, 7.5, 7.5, 7.5, 10, 5, 5}
+	got, err := r.FinalScore(full, half, full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 100*0.2 + 50*0.3 + 100*0.5; got != want {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	over := full
+	over[4] = 21
+	if _, err := r.FinalScore(over, full, full); cobuild.ErrorCode(err) != cobuild.EINVALID {
+		t.Errorf("a dimension above its maximum: got %v, want %s", err, cobuild.EINVALID)
+	}
+}
+
+func TestDefaultRulesAreValidAndContradictionsAreRefused(t *testing.T) {
+	if err := cobuild.DefaultRules().Validate(); err != nil {
+		t.Fatal(err)
+	}
+	bad := cobuild.DefaultRules()
+	bad.SilverFloor = 95
+	if cobuild.ErrorCode(bad.Validate()) != cobuild.EINVALID {
+		t.Error("silver above gold was accepted")
+	}
+	bad = cobuild.DefaultRules()
+	bad.CommitteeWeight = 0.6
+	if cobuild.ErrorCode(bad.Validate()) != cobuild.EINVALID {
+		t.Error("weights adding up to 1.1 were accepted")
+	}
+}
+
+func TestCoverageFollowsTheRules(t *testing.T) {
+	r := cobuild.DefaultRules()
+	tests := []struct {
+		name     string
+		facts    cobuild.CoverageFacts
+		status   cobuild.CoverageStatus
+		isolated bool
+		should   bool
+	}{
+		{"own party organisation wins", cobuild.CoverageFacts{OwnPartyOrgs: 1, CoveredModes: []string{"JOINT"}, JointTies: 2, PartyMembers: 5}, cobuild.CoverageOwn, false, false},
+		{"joint branch covers", cobuild.CoverageFacts{CoveredModes: []string{"JOINT"}, JointTies: 1}, cobuild.CoverageJoint, false, false},
+		{"industry committee covers", cobuild.CoverageFacts{CoveredModes: []string{"INDUSTRY"}, JointTies: 1}, cobuild.CoverageJoint, false, false},
+		{"instructor gives work coverage", cobuild.CoverageFacts{Instructors: 1}, cobuild.CoverageWork, true, false},
+		{"mass branch gives work coverage", cobuild.CoverageFacts{MassBranches: 1, JointTies: 3}, cobuild.CoverageWork, false, false},
+		{"nothing is uncovered and isolated", cobuild.CoverageFacts{}, cobuild.CoverageUncovered, true, false},
+		{"three members without own organisation should have one", cobuild.CoverageFacts{PartyMembers: 3, CoveredModes: []string{"JOINT"}, JointTies: 1}, cobuild.CoverageJoint, false, true},
+		{"two members need not", cobuild.CoverageFacts{PartyMembers: 2}, cobuild.CoverageUncovered, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := r.CoverageOf(tt.facts)
+			if c.Status != tt.status || c.Isolated != tt.isolated || c.ShouldHaveOwn != tt.should {
+				t.Errorf("got %+v", c)
+			}
+			if c.Reason == "" {
+				t.Error("no reason given")
+			}
+		})
+	}
+}
+
+func TestCreditCodes(t *testing.T) {
+	code, err := cobuild.NewCreditCode('9', '1', "341802", 12345678)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cobuild.ValidateCreditCode(code); err != nil {
+		t.Fatalf("generated code %s is invalid: %v", code, err)
+	}
+	// A code printed on a real business licence.
+	if err := cobuild.ValidateCreditCode("91330100799655058B"); err != nil {
+		t.Errorf("real code refused: %v", err)
+	}
+	bad := []string{"", "91330100799655058", "91330100799655058C", "91330100799655O58B", "91330100799655058Ｂ"}
+	for _, c := range bad {
+		if cobuild.ErrorCode(cobuild.ValidateCreditCode(c)) != cobuild.EINVALID {
+			t.Errorf("%q accepted", c)
+		}
+	}
+}
