@@ -1,0 +1,472 @@
+// Package neo4jlocal starts a real local Neo4j Community server (5.26 LTS by
+// default) for the program, its tests and CI, without Docker and without
+// anything installed by hand besides a JDK 17+ and Maven.
+//
+// On first use the Neo4j jars are copied from Maven Central into Options.Dir,
+// and a small embedded Java launcher (Launcher.java) is compiled against
+// them. Start then runs that launcher in a JVM, which runs Neo4j through its
+// embedded API with Bolt on 127.0.0.1 and password authentication. The JVM
+// exits when Server.Close is called or when the Go process dies (the launcher
+// watches its stdin for EOF), so no server is left behind.
+package neo4jlocal
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Defaults applied by Start to zero fields of Options.
+const (
+	DefaultDir          = ".cobuild/neo4j"
+	DefaultVersion      = "5.26.30"
+	DefaultPageCache    = "256m"
+	DefaultHeap         = "1g"
+	DefaultPassword     = "cobuild-local"
+	DefaultStartTimeout = 3 * time.Minute
+)
+
+// User is the name of the Neo4j user that Start gives the configured password.
+const User = "neo4j"
+
+// minPasswordLength is Neo4j's default dbms.security.auth_minimum_password_length.
+const minPasswordLength = 8
+
+// ErrMissingTool is wrapped by the error Start returns when java, javac or mvn
+// is missing or too old.
+var ErrMissingTool = errors.New("required tool missing")
+
+// ErrDataDirLocked is wrapped by the error Start returns when another running
+// Neo4j instance holds the lock on Options.DataDir.
+var ErrDataDirLocked = errors.New("data directory locked by another running Neo4j instance")
+
+// Options configures Start; zero fields get the defaults documented on each field.
+type Options struct {
+	// Dir is the working folder for jars, the launcher and logs; default
+	// ".cobuild/neo4j". A relative Dir is resolved against the root of the Go
+	// module containing the working directory (the nearest folder with a
+	// go.mod), or against the working directory when there is none.
+	Dir string
+	// DataDir holds the database files, kept between runs; default Dir+"/data".
+	// A relative DataDir is resolved like Dir.
+	DataDir string
+	// Version is the Neo4j version fetched from Maven Central; default "5.26.30".
+	Version string
+	// Port is the Bolt port on 127.0.0.1; 0 lets the OS pick a free port.
+	Port int
+	// PageCache is Neo4j's page cache size, e.g. "256m"; default "256m".
+	PageCache string
+	// Heap is the JVM heap size (-Xms and -Xmx), e.g. "1g"; default "1g".
+	Heap string
+	// Password is the password of user "neo4j" (at least 8 characters);
+	// default "cobuild-local".
+	Password string
+	// Logger receives progress messages (Info) and Neo4j's output (Debug);
+	// default slog.Default().
+	Logger *slog.Logger
+	// StartTimeout bounds the time the JVM may take to become ready, not
+	// counting the first-use jar fetch and compilation; default 3 minutes.
+	StartTimeout time.Duration
+}
+
+var (
+	versionRE = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`)
+	sizeRE    = regexp.MustCompile(`^[1-9][0-9]*[kKmMgG]?$`)
+)
+
+// withDefaults returns o with defaults filled in, Dir and DataDir made
+// absolute, and every field validated.
+func (o Options) withDefaults() (Options, error) {
+	if o.Dir == "" {
+		o.Dir = DefaultDir
+	}
+	if o.Version == "" {
+		o.Version = DefaultVersion
+	}
+	if o.PageCache == "" {
+		o.PageCache = DefaultPageCache
+	}
+	if o.Heap == "" {
+		o.Heap = DefaultHeap
+	}
+	if o.Password == "" {
+		o.Password = DefaultPassword
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.StartTimeout == 0 {
+		o.StartTimeout = DefaultStartTimeout
+	}
+
+	if !versionRE.MatchString(o.Version) {
+		return o, fmt.Errorf("invalid Version %q: want MAJOR.MINOR.PATCH, e.g. %q", o.Version, DefaultVersion)
+	}
+	if o.Port < 0 || o.Port > 65535 {
+		return o, fmt.Errorf("invalid Port %d: want 0..65535", o.Port)
+	}
+	if !sizeRE.MatchString(o.PageCache) {
+		return o, fmt.Errorf("invalid PageCache %q: want a size like %q", o.PageCache, DefaultPageCache)
+	}
+	if !sizeRE.MatchString(o.Heap) {
+		return o, fmt.Errorf("invalid Heap %q: want a size like %q", o.Heap, DefaultHeap)
+	}
+	if len(o.Password) < minPasswordLength {
+		return o, fmt.Errorf("invalid Password: Neo4j requires at least %d characters", minPasswordLength)
+	}
+	if o.StartTimeout < 0 {
+		return o, fmt.Errorf("invalid StartTimeout %v: must not be negative", o.StartTimeout)
+	}
+
+	base, err := resolveBase()
+	if err != nil {
+		return o, err
+	}
+	o.Dir = absUnder(base, o.Dir)
+	if o.DataDir == "" {
+		o.DataDir = filepath.Join(o.Dir, "data")
+	} else {
+		o.DataDir = absUnder(base, o.DataDir)
+	}
+	return o, nil
+}
+
+// resolveBase returns the folder relative Dir and DataDir are resolved
+// against: the module root above the working directory, else the working
+// directory.
+func resolveBase() (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("get working directory: %w", err)
+	}
+	if root, ok := ModuleRoot(wd); ok {
+		return root, nil
+	}
+	return wd, nil
+}
+
+// ModuleRoot returns the nearest folder at or above dir that contains a
+// go.mod file, and false when there is none.
+func ModuleRoot(dir string) (string, bool) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", false
+	}
+	for {
+		if fi, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil && !fi.IsDir() {
+			return dir, true
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", false
+		}
+		dir = parent
+	}
+}
+
+func absUnder(base, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(base, p)
+}
+
+// Server is a running Neo4j server started by Start.
+type Server struct {
+	port     int
+	password string
+	dataDir  string
+	logger   *slog.Logger
+	cmd      *exec.Cmd
+	stdin    io.WriteCloser
+	out      *tailBuffer
+
+	exited  chan struct{} // closed once the JVM has exited
+	waitErr error         // result of cmd.Wait, set before exited is closed
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// URI returns the Bolt URI of the server, "bolt://127.0.0.1:PORT".
+func (s *Server) URI() string { return fmt.Sprintf("bolt://127.0.0.1:%d", s.port) }
+
+// User returns the user name to log in with, always "neo4j".
+func (s *Server) User() string { return User }
+
+// Password returns the password of user "neo4j".
+func (s *Server) Password() string { return s.password }
+
+// Port returns the Bolt port the server listens on at 127.0.0.1.
+func (s *Server) Port() int { return s.port }
+
+// PID returns the process id of the server's JVM.
+func (s *Server) PID() int { return s.cmd.Process.Pid }
+
+// DataDir returns the absolute path of the database folder.
+func (s *Server) DataDir() string { return s.dataDir }
+
+// closeTimeout is how long Close waits for a clean shutdown before killing the JVM.
+const closeTimeout = 30 * time.Second
+
+// Close shuts the server down cleanly (it closes the JVM's stdin, waits up to
+// 30s, then kills it) and returns once the JVM has exited; it is idempotent
+// and safe for concurrent use.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.shutdown() })
+	return s.closeErr
+}
+
+func (s *Server) shutdown() error {
+	select {
+	case <-s.exited:
+		if s.waitErr != nil && !isSignalExit(s.waitErr) {
+			return fmt.Errorf("close neo4j: server had already exited: %v; last output:\n%s", s.waitErr, s.out.String())
+		}
+		return nil
+	default:
+	}
+	start := time.Now()
+	s.logger.Info("stopping Neo4j", "uri", s.URI())
+	if !s.stop(closeTimeout) {
+		return fmt.Errorf("close neo4j: no clean shutdown within %v, killed pid %d", closeTimeout, s.PID())
+	}
+	if s.waitErr != nil && !isSignalExit(s.waitErr) {
+		return fmt.Errorf("close neo4j: %v; last output:\n%s", s.waitErr, s.out.String())
+	}
+	s.logger.Info("Neo4j stopped", "elapsed", roundDuration(time.Since(start)))
+	return nil
+}
+
+// stop closes the JVM's stdin, which makes the launcher shut Neo4j down and
+// exit, waits up to timeout for that, then kills the JVM. It returns once the
+// JVM has exited, reporting whether it exited without being killed.
+func (s *Server) stop(timeout time.Duration) bool {
+	_ = s.stdin.Close()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case <-s.exited:
+		return true
+	case <-timer.C:
+		_ = s.cmd.Process.Kill()
+		<-s.exited
+		return false
+	}
+}
+
+// isSignalExit reports whether the JVM exited because of SIGINT or SIGTERM
+// (status 130 or 143), which its shutdown hook handles cleanly.
+func isSignalExit(err error) bool {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		return false
+	}
+	code := ee.ExitCode()
+	return code == 130 || code == 143
+}
+
+// Exit statuses of Launcher.java.
+const (
+	exitLocked = 3
+)
+
+// Lines Launcher.java prints on stdout.
+const (
+	readyPrefix = "COBUILD-NEO4J-READY "
+	errorPrefix = "COBUILD-NEO4J-ERROR "
+)
+
+// Start starts Neo4j as configured by opts and blocks until Bolt accepts
+// connections, ctx is done, or StartTimeout passes; on failure nothing is
+// left running. On first use it fetches the jars and compiles the launcher.
+// ctx only bounds the start: cancelling it later does not stop the server.
+func Start(ctx context.Context, opts Options) (*Server, error) {
+	begin := time.Now()
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("start neo4j: %w", err)
+	}
+	tools, err := findTools(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("start neo4j: %w", err)
+	}
+	libDir, launcherDir, err := prepare(ctx, o, tools)
+	if err != nil {
+		return nil, fmt.Errorf("start neo4j: %w", err)
+	}
+	if err := os.MkdirAll(o.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("start neo4j: create data dir: %w", err)
+	}
+
+	o.Logger.Info("starting Neo4j", "version", o.Version, "data", o.DataDir)
+	args := append(jvmArgs(o.Heap),
+		"-cp", filepath.Join(libDir, "*")+string(os.PathListSeparator)+launcherDir,
+		"Launcher", o.DataDir, strconv.Itoa(o.Port), o.PageCache)
+	cmd := exec.Command(tools.java, args...)
+	cmd.Dir = o.Dir
+	cmd.Env = append(os.Environ(), "COBUILD_NEO4J_PASSWORD="+o.Password)
+	setProcessGroup(cmd)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, fmt.Errorf("start neo4j: %w", err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("start neo4j: %w", err)
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, fmt.Errorf("start neo4j: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start neo4j: run java: %w", err)
+	}
+
+	s := &Server{
+		password: o.Password,
+		dataDir:  o.DataDir,
+		logger:   o.Logger,
+		cmd:      cmd,
+		stdin:    stdin,
+		out:      newTailBuffer(40),
+		exited:   make(chan struct{}),
+	}
+	ready := make(chan int, 1)
+	var launcherErr string // set by the stdout reader before exited is closed
+	var readers sync.WaitGroup
+	readers.Add(2)
+	go func() {
+		defer readers.Done()
+		forEachLine(stdout, func(line string) {
+			switch {
+			case strings.HasPrefix(line, readyPrefix):
+				if p, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, readyPrefix))); err == nil {
+					ready <- p
+				}
+			case strings.HasPrefix(line, errorPrefix):
+				launcherErr = strings.TrimPrefix(line, errorPrefix)
+			default:
+				s.out.Add(line)
+				o.Logger.Debug("neo4j: " + line)
+			}
+		})
+	}()
+	go func() {
+		defer readers.Done()
+		forEachLine(stderr, func(line string) {
+			s.out.Add(line)
+			o.Logger.Debug("neo4j: " + line)
+		})
+	}()
+	go func() {
+		readers.Wait() // Wait must not run before the pipes are drained
+		s.waitErr = cmd.Wait()
+		close(s.exited)
+	}()
+
+	timer := time.NewTimer(o.StartTimeout)
+	defer timer.Stop()
+	var failure error
+	select {
+	case s.port = <-ready:
+		o.Logger.Info(fmt.Sprintf("Neo4j ready on %s in %s", s.URI(), roundDuration(time.Since(begin))))
+		return s, nil
+	case <-s.exited:
+		failure = s.exitError(launcherErr)
+	case <-ctx.Done():
+		failure = fmt.Errorf("start neo4j: waiting for Neo4j to become ready: %w", ctx.Err())
+	case <-timer.C:
+		failure = fmt.Errorf("start neo4j: not ready after %v; last output:\n%s", o.StartTimeout, s.out.String())
+	}
+	s.stop(10 * time.Second) // during a start the launcher exits at once on EOF
+	return nil, failure
+}
+
+// exitError describes a JVM that exited before it was ready.
+func (s *Server) exitError(launcherErr string) error {
+	var ee *exec.ExitError
+	if errors.As(s.waitErr, &ee) && ee.ExitCode() == exitLocked {
+		return fmt.Errorf("start neo4j: data dir %s is in use by another running Neo4j instance; stop it or use another DataDir (%s): %w",
+			s.dataDir, launcherErr, ErrDataDirLocked)
+	}
+	msg := launcherErr
+	if msg == "" {
+		msg = fmt.Sprint(s.waitErr)
+	}
+	return fmt.Errorf("start neo4j: JVM exited before Neo4j was ready: %s\nlast output:\n%s\n(more in %s)",
+		msg, s.out.String(), filepath.Join(s.dataDir, "logs", "debug.log"))
+}
+
+// jvmArgs returns the JVM options: heap size plus what Neo4j 5 needs on Java 17+.
+func jvmArgs(heap string) []string {
+	return []string{
+		"-Xms" + heap,
+		"-Xmx" + heap,
+		"-XX:+UseG1GC",
+		"-XX:-OmitStackTraceInFastThrow",
+		"-Djdk.nio.maxCachedBufferSize=1024",
+		"-Dio.netty.tryReflectionSetAccessible=true",
+		"-Dlog4j2.disable.jmx=true",
+		"--add-opens", "java.base/java.nio=ALL-UNNAMED",
+		"--add-opens", "java.base/java.io=ALL-UNNAMED",
+		"--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+	}
+}
+
+// forEachLine calls fn with each line read from r until EOF or a read error.
+func forEachLine(r io.Reader, fn func(string)) {
+	br := bufio.NewReaderSize(r, 64*1024)
+	for {
+		line, err := br.ReadString('\n')
+		if line = strings.TrimRight(line, "\r\n"); line != "" {
+			fn(line)
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// tailBuffer keeps the last lines of the JVM's output, without stack frames.
+type tailBuffer struct {
+	mu    sync.Mutex
+	max   int
+	lines []string
+}
+
+func newTailBuffer(max int) *tailBuffer { return &tailBuffer{max: max} }
+
+func (t *tailBuffer) Add(line string) {
+	if strings.HasPrefix(strings.TrimSpace(line), "at ") || strings.HasPrefix(strings.TrimSpace(line), "... ") {
+		return // stack frames crowd out the messages that matter
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.lines = append(t.lines, line)
+	if len(t.lines) > t.max {
+		t.lines = t.lines[len(t.lines)-t.max:]
+	}
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return strings.Join(t.lines, "\n")
+}
+
+// roundDuration rounds d for log messages, e.g. 12.3s.
+func roundDuration(d time.Duration) time.Duration {
+	return d.Round(100 * time.Millisecond)
+}

@@ -1,0 +1,14 @@
+//go:build !unix
+
+package neo4jlocal
+
+import "os/exec"
+
+// setProcessGroup does nothing on this platform.
+func setProcessGroup(cmd *exec.Cmd) {}
+
+// lockFile does nothing on this platform: concurrent first starts sharing one
+// Dir are not serialized.
+func lockFile(path string, onWait func()) (unlock func(), err error) {
+	return func() {}, nil
+}
