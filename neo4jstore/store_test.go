@@ -1,0 +1,106 @@
+package neo4jstore_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"cobuild"
+	"cobuild/neo4jtest"
+)
+
+func TestMigrationsAreRecordedAndIdempotent(t *testing.T) {
+	s := neo4jtest.Store(t)
+	ctx := context.Background()
+	applied, err := s.Migrate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(applied) != 0 {
+		t.Errorf("a second run applied %v again", applied)
+	}
+	var n int
+	if err := s.ReadInt(ctx, "SHOW CONSTRAINTS YIELD name WHERE name ENDS WITH '_id' RETURN count(*) AS n", nil, &n); err != nil {
+		t.Fatal(err)
+	}
+	if n < 15 {
+		t.Errorf("%d id constraints, want one per label (15)", n)
+	}
+}
+
+// TestCoverageFiltersAgreeWithTheRules computes every managed organisation's coverage on
+// two days twice: with the Go rule over loaded facts, and with the Cypher filters that
+// lists use. Both must put every organisation in the same status.
+func TestCoverageFiltersAgreeWithTheRules(t *testing.T) {
+	s := neo4jtest.Store(t)
+	ctx := context.Background()
+	rules := s.Rules()
+	for _, day := range []time.Time{time.Date(2023, 10, 21, 0, 0, 0, 0, time.UTC), time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		byStatus := map[cobuild.CoverageStatus]map[string]bool{}
+		isolated := map[string]bool{}
+		should := map[string]bool{}
+		for _, st := range cobuild.CoverageStatuses {
+			byStatus[st] = map[string]bool{}
+		}
+		var ids []string
+		after := ""
+		for {
+			pg, err := s.Organizations(ctx, cobuild.OrgFilter{Sectors: []cobuild.Sector{cobuild.SectorEnterprise, cobuild.SectorSocial}, AsOf: day},
+				cobuild.Sort{}, cobuild.PageArgs{First: 2000, After: after})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range pg.Items {
+				ids = append(ids, o.ID)
+			}
+			if !pg.HasNext {
+				break
+			}
+			after = pg.Cursors[len(pg.Cursors)-1]
+		}
+		for i := 0; i < len(ids); i += 2000 {
+			facts, err := s.CoverageFacts(ctx, ids[i:min(i+2000, len(ids))], day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for id, f := range facts {
+				c := rules.CoverageOf(f)
+				byStatus[c.Status][id] = true
+				if c.Isolated {
+					isolated[id] = true
+				}
+				if c.ShouldHaveOwn {
+					should[id] = true
+				}
+			}
+		}
+		managed := []cobuild.Sector{cobuild.SectorEnterprise, cobuild.SectorSocial}
+		yes := true
+		check := func(what string, f cobuild.OrgFilter, want map[string]bool) {
+			t.Helper()
+			f.Sectors, f.AsOf = managed, day
+			n, err := s.CountOrganizations(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != len(want) {
+				t.Errorf("%s on %s: Cypher counts %d, the rule %d", what, day.Format(time.DateOnly), n, len(want))
+			}
+			if n == 0 && day.Year() == 2023 {
+				t.Errorf("%s on %s: nobody; the demo data should have some", what, day.Format(time.DateOnly))
+			}
+		}
+		for _, st := range cobuild.CoverageStatuses {
+			check(string(st), cobuild.OrgFilter{Coverage: []cobuild.CoverageStatus{st}}, byStatus[st])
+		}
+		check("isolated", cobuild.OrgFilter{Isolated: &yes}, isolated)
+		check("should have own", cobuild.OrgFilter{ShouldHaveOwn: &yes}, should)
+		both := map[string]bool{}
+		for id := range isolated {
+			if byStatus[cobuild.CoverageUncovered][id] {
+				both[id] = true
+			}
+		}
+		check("isolated and uncovered", cobuild.OrgFilter{Isolated: &yes, Coverage: []cobuild.CoverageStatus{cobuild.CoverageUncovered}}, both)
+	}
+}

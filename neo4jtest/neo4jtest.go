@@ -1,0 +1,56 @@
+// Package neo4jtest gives integration tests a store on the test Neo4j, migrated and seeded
+// with the demo data set. The test Neo4j is the one named by NEO4J_URI; `make test` starts
+// a local one and sets it. Without NEO4J_URI a test is skipped, unless CI is set: then it
+// fails, so that CI never passes by skipping.
+package neo4jtest
+
+import (
+	"context"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"cobuild"
+	"cobuild/demo"
+	"cobuild/neo4jstore"
+)
+
+var (
+	once     sync.Once
+	shared   *neo4jstore.Store
+	setupErr error
+)
+
+// DemoOptions are the options of the data set the tests run on.
+var DemoOptions = demo.Options{Seed: 20231021, Scale: 1}
+
+// Store returns the shared store of the test process, seeded with the demo data.
+func Store(t testing.TB) *neo4jstore.Store {
+	t.Helper()
+	uri := os.Getenv("NEO4J_URI")
+	if uri == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but NEO4J_URI is not: integration tests must run against Neo4j (use `make test`)")
+		}
+		t.Skip("NEO4J_URI is not set; `make test` starts a local Neo4j for the integration tests")
+	}
+	once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		cfg := neo4jstore.Config{URI: uri, User: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"),
+			Database: os.Getenv("NEO4J_DATABASE"), Timeout: time.Minute}
+		shared, setupErr = neo4jstore.Open(ctx, cfg, cobuild.DefaultRules())
+		if setupErr != nil {
+			return
+		}
+		if _, setupErr = shared.Migrate(ctx); setupErr != nil {
+			return
+		}
+		_, setupErr = shared.SeedIfEmpty(ctx, DemoOptions, false, nil)
+	})
+	if setupErr != nil {
+		t.Fatalf("set up the test Neo4j at %s: %v", uri, setupErr)
+	}
+	return shared
+}
