@@ -1,0 +1,202 @@
+package gqlmodel
+
+import (
+	"context"
+	"time"
+
+	"cobuild"
+	"cobuild/loaders"
+)
+
+// page is a list page whose total is counted only when asked.
+type page[T any] struct {
+	Nodes    []T
+	PageInfo *PageInfo
+	count    func(context.Context) (int, error)
+}
+
+// TotalCount counts every row the filter selects; it runs a query only when asked.
+func (p *page[T]) TotalCount(ctx context.Context) (int, error) { return p.count(ctx) }
+
+func newPage[T, D any](pg cobuild.Page[D], wrap func(D) T, count func(context.Context) (int, error)) page[T] {
+	p := page[T]{PageInfo: pageInfo(pg.Cursors, pg.HasNext), count: count, Nodes: make([]T, 0, len(pg.Items))}
+	for _, it := range pg.Items {
+		p.Nodes = append(p.Nodes, wrap(it))
+	}
+	return p
+}
+
+func same[T any](v T) T { return v }
+
+// The connections of the schema.
+type (
+	OrganizationConnection      struct{ page[Organization] }
+	PartyOrganizationConnection struct{ page[*cobuild.PartyOrg] }
+	EvaluationConnection        struct{ page[*Evaluation] }
+	PersonConnection            struct{ page[*cobuild.Person] }
+	CertificationConnection     struct{ page[*cobuild.Certification] }
+	MassBranchConnection        struct{ page[*cobuild.MassBranch] }
+	EventConnection             struct {
+		page[*cobuild.Event]
+		totals func(context.Context) (cobuild.EventTotals, error)
+	}
+)
+
+// PersonTimes sums personTimes over every matching event.
+func (c *EventConnection) PersonTimes(ctx context.Context) (int, error) {
+	t, err := c.totals(ctx)
+	return t.PersonTimes, err
+}
+
+// Attendance sums attendance over every matching event.
+func (c *EventConnection) Attendance(ctx context.Context) (int, error) {
+	t, err := c.totals(ctx)
+	return t.Attendance, err
+}
+
+// OrganizationWhere is the filter input of organisation lists.
+type OrganizationWhere struct {
+	Kind            []cobuild.OrgKind
+	Sector          []cobuild.Sector
+	AreaID          *string
+	ParkID          *string
+	CommunityID     *string
+	IndustryID      *string
+	MemberOfID      *string
+	CoveredByID     *string
+	AboveScale      *bool
+	Operating       *bool
+	SizeBand        []cobuild.SizeBand
+	PartyMembersMin *int
+	PartyMembersMax *int
+	Coverage        []cobuild.CoverageStatus
+	Isolated        *bool
+	ShouldHaveOwn   *bool
+	NameContains    *string
+	AsOf            *time.Time
+}
+
+// OrganizationSort is the sort input of organisation lists.
+type OrganizationSort struct {
+	Field     string
+	Direction *string
+}
+
+// setID puts a where-id into a filter field fixed by the parent object (if any); two
+// different ids for one field can never both hold, so they are refused.
+func setID(field *string, name string, v *string) error {
+	if v == nil {
+		return nil
+	}
+	if *field != "" && *field != *v {
+		return cobuild.Errorf(cobuild.EINVALID, "%s is fixed to %s here", name, *field)
+	}
+	*field = *v
+	return nil
+}
+
+// Filter merges the input into a base filter (the parent's constraint).
+func (w *OrganizationWhere) Filter(base cobuild.OrgFilter) (cobuild.OrgFilter, error) {
+	f := base
+	if f.AsOf.IsZero() {
+		f.AsOf = Today()
+	}
+	if w == nil {
+		return f, nil
+	}
+	for _, s := range []struct {
+		field *string
+		name  string
+		v     *string
+	}{
+		{&f.AreaID, "areaId", w.AreaID}, {&f.ParkID, "parkId", w.ParkID}, {&f.CommunityID, "communityId", w.CommunityID},
+		{&f.IndustryID, "industryId", w.IndustryID}, {&f.MemberOfID, "memberOfId", w.MemberOfID}, {&f.CoveredByID, "coveredById", w.CoveredByID},
+	} {
+		if err := setID(s.field, s.name, s.v); err != nil {
+			return f, err
+		}
+	}
+	if w.PartyMembersMin != nil && w.PartyMembersMax != nil && *w.PartyMembersMin > *w.PartyMembersMax {
+		return f, cobuild.Errorf(cobuild.EINVALID, "partyMembersMin %d is above partyMembersMax %d", *w.PartyMembersMin, *w.PartyMembersMax)
+	}
+	f.Kinds, f.Sectors, f.SizeBands, f.Coverage = w.Kind, w.Sector, w.SizeBand, w.Coverage
+	f.AboveScale, f.Operating, f.PartyMembersMin, f.PartyMembersMax = w.AboveScale, w.Operating, w.PartyMembersMin, w.PartyMembersMax
+	f.Isolated, f.ShouldHaveOwn = w.Isolated, w.ShouldHaveOwn
+	if w.NameContains != nil {
+		f.NameContains = *w.NameContains
+	}
+	if w.AsOf != nil {
+		f.AsOf = *w.AsOf
+	}
+	return f, nil
+}
+
+// SortOf turns a sort input into the store's sort.
+func SortOf(field string, direction *string) cobuild.Sort {
+	return cobuild.Sort{Field: field, Desc: direction != nil && *direction == "DESC"}
+}
+
+// Organizations lists organisations under a parent's constraint and the client's filter.
+func Organizations(ctx context.Context, base cobuild.OrgFilter, where *OrganizationWhere, sort *OrganizationSort, first *int, after *string) (*OrganizationConnection, error) {
+	l := loaders.For(ctx)
+	f, err := where.Filter(base)
+	if err != nil {
+		return nil, err
+	}
+	p, err := PageArgs(l.Settings(), first, after)
+	if err != nil {
+		return nil, err
+	}
+	var s cobuild.Sort
+	if sort != nil {
+		s = SortOf(sort.Field, sort.Direction)
+	}
+	pg, err := l.Reader().Organizations(ctx, f, s, p)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range pg.Items {
+		loaders.Prime(ctx, o.ID, o)
+	}
+	return &OrganizationConnection{newPage(pg, WrapOrg, func(ctx context.Context) (int, error) {
+		return l.Reader().CountOrganizations(ctx, f)
+	})}, nil
+}
+
+// NewPartyOrganizationConnection wraps a page of party organisations.
+func NewPartyOrganizationConnection(pg cobuild.Page[*cobuild.PartyOrg], count func(context.Context) (int, error)) *PartyOrganizationConnection {
+	return &PartyOrganizationConnection{newPage(pg, same[*cobuild.PartyOrg], count)}
+}
+
+// NewEvaluationConnection grades and wraps a page of evaluations.
+func NewEvaluationConnection(r cobuild.Rules, pg cobuild.Page[*cobuild.Evaluation], count func(context.Context) (int, error)) (*EvaluationConnection, error) {
+	var gradeErr error
+	c := &EvaluationConnection{newPage(pg, func(e *cobuild.Evaluation) *Evaluation {
+		ev, err := NewEvaluation(r, e)
+		if err != nil {
+			gradeErr = err
+		}
+		return ev
+	}, count)}
+	return c, gradeErr
+}
+
+// NewPersonConnection wraps a page of people.
+func NewPersonConnection(pg cobuild.Page[*cobuild.Person], count func(context.Context) (int, error)) *PersonConnection {
+	return &PersonConnection{newPage(pg, same[*cobuild.Person], count)}
+}
+
+// NewCertificationConnection wraps a page of certifications.
+func NewCertificationConnection(pg cobuild.Page[*cobuild.Certification], count func(context.Context) (int, error)) *CertificationConnection {
+	return &CertificationConnection{newPage(pg, same[*cobuild.Certification], count)}
+}
+
+// NewMassBranchConnection wraps a page of mass-organisation branches.
+func NewMassBranchConnection(pg cobuild.Page[*cobuild.MassBranch], count func(context.Context) (int, error)) *MassBranchConnection {
+	return &MassBranchConnection{newPage(pg, same[*cobuild.MassBranch], count)}
+}
+
+// NewEventConnection wraps a page of events.
+func NewEventConnection(pg cobuild.Page[*cobuild.Event], count func(context.Context) (int, error), totals func(context.Context) (cobuild.EventTotals, error)) *EventConnection {
+	return &EventConnection{page: newPage(pg, same[*cobuild.Event], count), totals: totals}
+}
