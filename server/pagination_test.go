@@ -1,0 +1,89 @@
+package server_test
+
+import (
+	"context"
+	"testing"
+
+	"cobuild/neo4jtest"
+)
+
+type orgPage struct {
+	Organizations struct {
+		Nodes    []struct{ ID, Name string }
+		PageInfo struct {
+			HasNextPage bool
+			EndCursor   string
+		}
+		TotalCount int
+	}
+}
+
+const pageQuery = `query($after: String, $first: Int, $sort: OrganizationSort) {
+	organizations(where: {kind: [HOSPITAL]}, first: $first, after: $after, sort: $sort) {
+		nodes { id name } pageInfo { hasNextPage endCursor } totalCount } }`
+
+func TestPagesCoverEveryRowOnceInOrder(t *testing.T) {
+	h := api(t)
+	for _, sort := range []map[string]any{{"field": "NAME"}, {"field": "HEADCOUNT", "direction": "DESC"}, {"field": "REGISTERED_ON"}} {
+		seen := map[string]bool{}
+		var after any
+		total, pages := 0, 0
+		for {
+			var p orgPage
+			data(t, h, pageQuery, map[string]any{"after": after, "first": 3, "sort": sort}, &p)
+			total = p.Organizations.TotalCount
+			for _, n := range p.Organizations.Nodes {
+				if seen[n.ID] {
+					t.Fatalf("sort %v: %s came twice", sort, n.ID)
+				}
+				seen[n.ID] = true
+			}
+			pages++
+			if !p.Organizations.PageInfo.HasNextPage {
+				break
+			}
+			after = p.Organizations.PageInfo.EndCursor
+		}
+		if len(seen) != total || total == 0 {
+			t.Errorf("sort %v: pages gave %d rows, totalCount %d", sort, len(seen), total)
+		}
+		if pages < 2 {
+			t.Errorf("sort %v: only %d page(s); the test needs several", sort, pages)
+		}
+	}
+}
+
+// TestAPageDoesNotShiftWhenRowsAreInsertedBeforeIt inserts rows that sort before the
+// cursor and checks that the next page is the same as before: cursors are keys, not
+// offsets.
+func TestAPageDoesNotShiftWhenRowsAreInsertedBeforeIt(t *testing.T) {
+	h := api(t)
+	var first, before, after orgPage
+	data(t, h, pageQuery, map[string]any{"first": 4}, &first)
+	cursor := first.Organizations.PageInfo.EndCursor
+	data(t, h, pageQuery, map[string]any{"first": 4, "after": cursor}, &before)
+
+	ctx := context.Background()
+	s := neo4jtest.Store(t)
+	if err := s.ExecWrite(ctx, `UNWIND range(1, 3) AS i
+		CREATE (:Organization:Hospital {id: 'og-99999000' + i, name: '!插入医院' + i, kind: 'HOSPITAL', sector: 'SOCIAL', headcount: 1, partyMembers: 0})`, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.ExecWrite(ctx, `MATCH (o:Organization) WHERE o.name STARTS WITH '!插入医院' DETACH DELETE o`, nil); err != nil {
+			t.Error(err)
+		}
+	})
+	data(t, h, pageQuery, map[string]any{"first": 4, "after": cursor}, &after)
+	if len(before.Organizations.Nodes) == 0 {
+		t.Fatal("the second page is empty; the test needs more hospitals")
+	}
+	for i := range before.Organizations.Nodes {
+		if before.Organizations.Nodes[i].ID != after.Organizations.Nodes[i].ID {
+			t.Fatalf("page shifted after inserts: before %v, after %v", before.Organizations.Nodes, after.Organizations.Nodes)
+		}
+	}
+	if after.Organizations.TotalCount != before.Organizations.TotalCount+3 {
+		t.Errorf("totalCount %d after 3 inserts, was %d", after.Organizations.TotalCount, before.Organizations.TotalCount)
+	}
+}

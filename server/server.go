@@ -1,0 +1,152 @@
+// Package server wires the GraphQL handler, GraphiQL, health checks and request logging
+// into one net/http handler, and runs it with graceful shutdown.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"cobuild"
+	"cobuild/graph"
+	"cobuild/loaders"
+	"cobuild/neo4jstore"
+	"cobuild/resolvers"
+)
+
+// Config is what the server needs.
+type Config struct {
+	Reader   cobuild.Reader
+	Ping     func(context.Context) error // readiness: nil when the store answers
+	Settings loaders.Settings
+	Logger   *slog.Logger
+	// RequestTimeout bounds one GraphQL request.
+	RequestTimeout time.Duration
+}
+
+// Handler returns the whole HTTP API: /graphql (GET and POST), GraphiQL at /, /healthz
+// (the process is up) and /readyz (Neo4j answers).
+func Handler(cfg Config) http.Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	mux := http.NewServeMux()
+	gql := loaders.Middleware(cfg.Reader, cfg.Settings, GraphQL(cfg.Logger))
+	mux.Handle("/graphql", http.TimeoutHandler(gql, cfg.RequestTimeout, `{"errors":[{"message":"request timed out","extensions":{"code":"TIMEOUT"}}]}`))
+	mux.Handle("GET /{$}", playground.Handler("cobuild", "/graphql"))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"status":"ok"}`)
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "application/json")
+		if err := cfg.Ping(ctx); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprint(w, `{"status":"unavailable","neo4j":"down"}`)
+			return
+		}
+		fmt.Fprint(w, `{"status":"ready","neo4j":"up"}`)
+	})
+	return logRequests(cfg.Logger, mux)
+}
+
+// GraphQL returns the GraphQL handler alone; it expects loaders in the request context.
+func GraphQL(log *slog.Logger) http.Handler {
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{}}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.Use(extension.Introspection{})
+	srv.SetErrorPresenter(PresentError(log))
+	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
+		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(v), "path", graphql.GetPath(ctx).String())
+		return errors.New("internal error")
+	})
+	return srv
+}
+
+// PresentError shows users the code and message of domain errors in extensions.code, keeps
+// gqlgen's own parse and validation errors, and replaces anything else by "internal error"
+// after logging it, so that no internal detail leaks.
+func PresentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		if gerr.Extensions == nil {
+			gerr.Extensions = map[string]any{}
+		}
+		if gerr.Err == nil {
+			// A parse or validation error of the operation itself: its message is for
+			// the user, and gqlgen has usually given it a code.
+			if gerr.Extensions["code"] == nil {
+				gerr.Extensions["code"] = cobuild.EINVALID
+			}
+			return gerr
+		}
+		cause := neo4jstore.AsDomainError(gerr.Err)
+		code := cobuild.ErrorCode(cause)
+		if code == cobuild.EINTERNAL {
+			log.ErrorContext(ctx, "internal error", "err", gerr.Err.Error(), "path", gerr.Path.String())
+		}
+		gerr.Message = cobuild.ErrorMessage(cause)
+		gerr.Extensions["code"] = code
+		return gerr
+	}
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", time.Since(start).Milliseconds())
+	})
+}
+
+// Serve listens on addr until ctx is done, then shuts down gracefully, letting requests
+// in flight finish for up to 10 seconds. ready, if not nil, receives the bound address.
+func Serve(ctx context.Context, addr string, h http.Handler, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
