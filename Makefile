@@ -1,0 +1,27 @@
+# The README's commands. Everything else is plain `go`.
+
+.PHONY: serve test generate bench check
+
+# Serve GraphQL on the demo data (starts a local Neo4j when NEO4J_URI is unset).
+serve:
+	go run ./cmd/cobuild serve
+
+# Run every test against a local Neo4j started for the run (its own data folder, so it
+# never collides with a running `serve`). Packages run one at a time: they share the
+# database.
+test:
+	go build -o .cobuild/bin/cobuild ./cmd/cobuild
+	.cobuild/bin/cobuild neo4j exec -data-dir .cobuild/test/data -- go test -p 1 -count=1 ./...
+
+# Regenerate graph/ and the resolver stubs from schema.graphqls.
+generate:
+	go tool gqlgen generate
+
+# Benchmarks against the local Neo4j; results are written down in docs/benchmarks.md.
+bench:
+	go build -o .cobuild/bin/cobuild ./cmd/cobuild
+	.cobuild/bin/cobuild neo4j exec -data-dir .cobuild/test/data -- go test -p 1 -run '^$$' -bench . -benchtime 20x ./...
+
+check:
+	gofmt -l . | (! grep .)
+	go vet ./...
