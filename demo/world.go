@@ -139,6 +139,8 @@ func (g *gen) buildAlliances() {
 		g.rel("HAS_PARTY_ORG", g.committees[i], g.pos[po].id, g.tie(g.committeeFounded[i], time.Time{}))
 		g.clusterFounded[i] = day(2023, 3, 24+3*i)
 		g.clusters[i] = g.addAlliance(in.name+"产业集群党建联盟", "CLUSTER_ALLIANCE", g.clusterFounded[i])
+		g.rel("IN_INDUSTRY", g.committees[i], in.id, nil)
+		g.rel("IN_INDUSTRY", g.clusters[i], in.id, nil)
 	}
 }
 
