@@ -68,8 +68,12 @@ type OrgFilter struct {
 	Coverage        []CoverageStatus
 	Isolated        *bool
 	ShouldHaveOwn   *bool
-	NameContains    string
-	AsOf            time.Time
+	// Tiers keeps organisations whose own party organisation has one of these tiers in
+	// Round ("" for the newest round).
+	Tiers        []Tier
+	Round        string
+	NameContains string
+	AsOf         time.Time
 }
 
 // PartyOrgFilter selects party organisations.

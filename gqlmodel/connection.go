@@ -72,6 +72,8 @@ type OrganizationWhere struct {
 	Coverage        []cobuild.CoverageStatus
 	Isolated        *bool
 	ShouldHaveOwn   *bool
+	Tier            []cobuild.Tier
+	Round           *string
 	NameContains    *string
 	AsOf            *time.Time
 }
@@ -121,7 +123,10 @@ func (w *OrganizationWhere) Filter(base cobuild.OrgFilter) (cobuild.OrgFilter, e
 	}
 	f.Kinds, f.Sectors, f.SizeBands, f.Coverage = w.Kind, w.Sector, w.SizeBand, w.Coverage
 	f.AboveScale, f.Operating, f.PartyMembersMin, f.PartyMembersMax = w.AboveScale, w.Operating, w.PartyMembersMin, w.PartyMembersMax
-	f.Isolated, f.ShouldHaveOwn = w.Isolated, w.ShouldHaveOwn
+	f.Isolated, f.ShouldHaveOwn, f.Tiers = w.Isolated, w.ShouldHaveOwn, w.Tier
+	if w.Round != nil {
+		f.Round = *w.Round
+	}
 	if w.NameContains != nil {
 		f.NameContains = *w.NameContains
 	}

@@ -65,6 +65,7 @@ type ComplexityRoot struct {
 		FoundedOn         func(childComplexity int) int
 		Held              func(childComplexity int) int
 		ID                func(childComplexity int) int
+		Industry          func(childComplexity int) int
 		Kind              func(childComplexity int) int
 		KindLabel         func(childComplexity int) int
 		Members           func(childComplexity int, where *gqlmodel.OrganizationWhere, sort *gqlmodel.OrganizationSort, first *int, after *string) int
@@ -627,6 +628,7 @@ type AllianceResolver interface {
 	Memberships(ctx context.Context, obj *cobuild.Alliance, asOf *time.Time) ([]*gqlmodel.Membership, error)
 	Members(ctx context.Context, obj *cobuild.Alliance, where *gqlmodel.OrganizationWhere, sort *gqlmodel.OrganizationSort, first *int, after *string) (*gqlmodel.OrganizationConnection, error)
 	PartyOrganization(ctx context.Context, obj *cobuild.Alliance) (*cobuild.PartyOrg, error)
+	Industry(ctx context.Context, obj *cobuild.Alliance) (*cobuild.Industry, error)
 	Held(ctx context.Context, obj *cobuild.Alliance) ([]*cobuild.Event, error)
 	Attended(ctx context.Context, obj *cobuild.Alliance) ([]*cobuild.Event, error)
 }
@@ -802,6 +804,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Alliance.ID(childComplexity), true
+	case "Alliance.industry":
+		if e.ComplexityRoot.Alliance.Industry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alliance.Industry(childComplexity), true
 	case "Alliance.kind":
 		if e.ComplexityRoot.Alliance.Kind == nil {
 			break
@@ -4226,6 +4234,9 @@ input OrganizationWhere {
   isolated: Boolean
   "Has 3+ (the configured number) full members but no own party organisation."
   shouldHaveOwn: Boolean
+  "Its own party organisation's tier in a round (default: the newest round)."
+  tier: [Tier!]
+  round: String
   "Case-sensitive substring of the name."
   nameContains: String
   "The day for coverage and isolation filters; default today."
@@ -4477,6 +4488,8 @@ type Alliance implements Node {
   members(where: OrganizationWhere, sort: OrganizationSort, first: Int, after: String): OrganizationConnection!
   "The committee's own party organisation, for industry committees."
   partyOrganization: PartyOrganization
+  "The industry of an industry committee or cluster alliance."
+  industry: Industry
   "Events it held."
   held: [Event!]!
   "Events it attended."
@@ -4809,6 +4822,8 @@ func (ec *executionContext) childFields_Alliance(ctx context.Context, field grap
 		return ec.fieldContext_Alliance_members(ctx, field)
 	case "partyOrganization":
 		return ec.fieldContext_Alliance_partyOrganization(ctx, field)
+	case "industry":
+		return ec.fieldContext_Alliance_industry(ctx, field)
 	case "held":
 		return ec.fieldContext_Alliance_held(ctx, field)
 	case "attended":
@@ -7413,6 +7428,38 @@ func (ec *executionContext) fieldContext_Alliance_partyOrganization(_ context.Co
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PartyOrganization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Alliance_industry(ctx context.Context, field graphql.CollectedField, obj *cobuild.Alliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alliance_industry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Alliance().Industry(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.Industry) graphql.Marshaler {
+			return ec.marshalOIndustry2ᚖcobuildᚐIndustry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Alliance_industry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Alliance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Industry(ctx, field)
 		},
 	}
 	return fc, nil
@@ -21152,7 +21199,7 @@ func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "sector", "areaId", "parkId", "communityId", "industryId", "memberOfId", "coveredById", "aboveScale", "operating", "sizeBand", "partyMembersMin", "partyMembersMax", "coverage", "isolated", "shouldHaveOwn", "nameContains", "asOf"}
+	fieldsInOrder := [...]string{"kind", "sector", "areaId", "parkId", "communityId", "industryId", "memberOfId", "coveredById", "aboveScale", "operating", "sizeBand", "partyMembersMin", "partyMembersMax", "coverage", "isolated", "shouldHaveOwn", "tier", "round", "nameContains", "asOf"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21271,6 +21318,20 @@ func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context,
 				return it, err
 			}
 			it.ShouldHaveOwn = data
+		case "tier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tier"))
+			data, err := ec.unmarshalOTier2ᚕcobuildᚐTierᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tier = data
+		case "round":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("round"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Round = data
 		case "nameContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -21882,6 +21943,12 @@ func (ec *executionContext) _Alliance(ctx context.Context, sel ast.SelectionSet,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Alliance_partyOrganization(ctx, field, obj)
+				})
+		case "industry":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Alliance_industry(ctx, field, obj)
 				})
 		case "held":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

@@ -141,7 +141,7 @@ func (s *Store) list(ctx context.Context, q listQuery) ([]*neo4j.Record, []strin
 	}
 	where := append([]string(nil), q.where...)
 	if q.page.After != "" {
-		v, id, err := decodeCursor(q.page.After, q.sortField, q.desc, q.kindOrString())
+		v, id, err := decodeCursor(q.page.After, q.sortField, q.desc, q.sortKind)
 		if err != nil {
 			return nil, nil, false, err
 		}
@@ -176,8 +176,6 @@ func (s *Store) list(ctx context.Context, q listQuery) ([]*neo4j.Record, []strin
 	}
 	return recs, cursors, hasNext, nil
 }
-
-func (q listQuery) kindOrString() valueKind { return q.sortKind }
 
 // count returns how many rows the list's filter selects.
 func (s *Store) count(ctx context.Context, q listQuery) (int, error) {

@@ -253,7 +253,7 @@ var orgSorts = map[string]struct {
 }
 
 // orgQuery turns a filter into the match and predicates of a list of organisations.
-func (s *Store) orgQuery(f cobuild.OrgFilter) (listQuery, error) {
+func (s *Store) orgQuery(ctx context.Context, f cobuild.OrgFilter) (listQuery, error) {
 	q := listQuery{match: "MATCH (n:Organization)", params: map[string]any{"asOf": dateParam(f.AsOf)}}
 	add := func(pred string, name string, v any) {
 		q.where = append(q.where, pred)
@@ -345,6 +345,17 @@ func (s *Store) orgQuery(f cobuild.OrgFilter) (listQuery, error) {
 		}
 		add(pred, "ownMin", s.rules.OwnOrgMinMembers)
 	}
+	if len(f.Tiers) > 0 {
+		round := f.Round
+		if round == "" {
+			var err error
+			if round, err = s.newestRound(ctx); err != nil {
+				return q, err
+			}
+		}
+		add("EXISTS { MATCH (n)-[:HAS_PARTY_ORG]->(:PartyOrg)-[:EVALUATED]->(e:Evaluation {round: $round}) WHERE "+
+			s.tierPredicate("e", f.Tiers, q.params)+" }", "round", round)
+	}
 	if f.NameContains != "" {
 		add("n.name CONTAINS $name", "name", f.NameContains)
 	}
@@ -353,7 +364,7 @@ func (s *Store) orgQuery(f cobuild.OrgFilter) (listQuery, error) {
 
 // Organizations implements cobuild.Reader.
 func (s *Store) Organizations(ctx context.Context, f cobuild.OrgFilter, srt cobuild.Sort, p cobuild.PageArgs) (cobuild.Page[*cobuild.Organization], error) {
-	q, err := s.orgQuery(f)
+	q, err := s.orgQuery(ctx, f)
 	if err != nil {
 		return cobuild.Page[*cobuild.Organization]{}, err
 	}
@@ -374,7 +385,7 @@ func (s *Store) Organizations(ctx context.Context, f cobuild.OrgFilter, srt cobu
 
 // CountOrganizations implements cobuild.Reader.
 func (s *Store) CountOrganizations(ctx context.Context, f cobuild.OrgFilter) (int, error) {
-	q, err := s.orgQuery(f)
+	q, err := s.orgQuery(ctx, f)
 	if err != nil {
 		return 0, err
 	}

@@ -52,6 +52,15 @@ func (r *allianceResolver) PartyOrganization(ctx context.Context, obj *cobuild.A
 	return pos[0], nil
 }
 
+// Industry is the resolver for the industry field.
+func (r *allianceResolver) Industry(ctx context.Context, obj *cobuild.Alliance) (*cobuild.Industry, error) {
+	is, err := gqlmodel.Ends[*cobuild.Industry](ctx, obj.ID, cobuild.TieQuery{Type: "IN_INDUSTRY", Dir: cobuild.Out})
+	if err != nil || len(is) == 0 {
+		return nil, err
+	}
+	return is[0], nil
+}
+
 // Held is the resolver for the held field.
 func (r *allianceResolver) Held(ctx context.Context, obj *cobuild.Alliance) ([]*cobuild.Event, error) {
 	return gqlmodel.Ends[*cobuild.Event](ctx, obj.ID, cobuild.TieQuery{Type: "HELD", Dir: cobuild.Out})

@@ -18,7 +18,7 @@ import (
 )
 
 // api is the whole HTTP handler over the test Neo4j.
-func api(t *testing.T) http.Handler {
+func api(t testing.TB) http.Handler {
 	t.Helper()
 	s := neo4jtest.Store(t)
 	return server.Handler(server.Config{
@@ -39,7 +39,7 @@ type response struct {
 }
 
 // post sends one GraphQL operation and returns the decoded response.
-func post(t *testing.T, h http.Handler, query string, vars map[string]any) response {
+func post(t testing.TB, h http.Handler, query string, vars map[string]any) response {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
@@ -54,7 +54,7 @@ func post(t *testing.T, h http.Handler, query string, vars map[string]any) respo
 }
 
 // data runs an operation that must succeed and decodes its data into v.
-func data(t *testing.T, h http.Handler, query string, vars map[string]any, v any) {
+func data(t testing.TB, h http.Handler, query string, vars map[string]any, v any) {
 	t.Helper()
 	r := post(t, h, query, vars)
 	if len(r.Errors) > 0 {
@@ -66,7 +66,7 @@ func data(t *testing.T, h http.Handler, query string, vars map[string]any, v any
 }
 
 // errorCode runs an operation that must fail and returns the code of its first error.
-func errorCode(t *testing.T, h http.Handler, query string, vars map[string]any) (string, string) {
+func errorCode(t testing.TB, h http.Handler, query string, vars map[string]any) (string, string) {
 	t.Helper()
 	r := post(t, h, query, vars)
 	if len(r.Errors) == 0 {
