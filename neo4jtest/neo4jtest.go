@@ -7,6 +7,7 @@ package neo4jtest
 import (
 	"context"
 	"os"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -22,8 +23,16 @@ var (
 	setupErr error
 )
 
-// DemoOptions are the options of the data set the tests run on.
-var DemoOptions = demo.Options{Seed: 20231021, Scale: 1}
+// DemoOptions are the options of the data set the tests run on: the district (scale 1),
+// or the scale in COBUILD_TEST_SCALE for benchmarks at a larger scale.
+var DemoOptions = demo.Options{Seed: demo.DefaultSeed, Scale: testScale()}
+
+func testScale() int {
+	if n, err := strconv.Atoi(os.Getenv("COBUILD_TEST_SCALE")); err == nil && n > 0 {
+		return n
+	}
+	return 1
+}
 
 // Store returns the shared store of the test process, seeded with the demo data.
 func Store(t testing.TB) *neo4jstore.Store {
