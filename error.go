@@ -7,13 +7,12 @@ import (
 
 // Error codes are stable: clients branch on them, so they never change meaning.
 const (
-	ENOTFOUND     = "NOT_FOUND"
-	EINVALID      = "BAD_USER_INPUT"
-	EUNAVAILABLE  = "UNAVAILABLE"
-	ETIMEOUT      = "TIMEOUT"
-	EINTERNAL     = "INTERNAL"
-	ECONFLICT     = "CONFLICT"
-	EUNAUTHORIZED = "UNAUTHORIZED"
+	ENOTFOUND    = "NOT_FOUND"
+	EINVALID     = "BAD_USER_INPUT"
+	EUNAVAILABLE = "UNAVAILABLE"
+	ETIMEOUT     = "TIMEOUT"
+	EINTERNAL    = "INTERNAL"
+	ECONFLICT    = "CONFLICT"
 )
 
 // Error is the one error type whose message may be shown to a user; any other error is

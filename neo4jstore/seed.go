@@ -14,8 +14,10 @@ import (
 	"cobuild/demo"
 )
 
-// SeedInfo describes the data set a database was seeded with.
+// SeedInfo describes the demo seed recorded in a database.
 type SeedInfo struct {
+	// Complete is false while a seed runs, and stays false when one was interrupted.
+	Complete  bool
 	Version   int
 	Seed      int64
 	Scale     int
@@ -24,8 +26,8 @@ type SeedInfo struct {
 	Completed time.Time
 }
 
-// SeedStatus returns the completed seed of the database, nil when none completed, and
-// whether the database holds any node besides bookkeeping.
+// SeedStatus returns the demo seed recorded in the database (nil when cobuild never seeded
+// it) and whether the database holds any node besides bookkeeping.
 func (s *Store) SeedStatus(ctx context.Context) (*SeedInfo, bool, error) {
 	recs, err := s.readRecords(ctx, `
 		OPTIONAL MATCH (s:Seed {id: 'demo'})
@@ -40,7 +42,7 @@ func (s *Store) SeedStatus(ctx context.Context) (*SeedInfo, bool, error) {
 	if !ok {
 		return nil, hasData.(bool), nil
 	}
-	info := &SeedInfo{Version: integer(n.Props, "version"), Seed: int64(integer(n.Props, "seed")), Scale: integer(n.Props, "scale"),
+	info := &SeedInfo{Complete: n.Props["status"] == "complete", Version: integer(n.Props, "version"), Seed: int64(integer(n.Props, "seed")), Scale: integer(n.Props, "scale"),
 		Nodes: integer(n.Props, "nodes"), Rels: integer(n.Props, "rels")}
 	if t, ok := n.Props["completedAt"].(time.Time); ok {
 		info.Completed = t
@@ -73,8 +75,8 @@ var (
 const SeedBatch = 5000
 
 // Seed writes a generated data set into an empty database with batched UNWIND statements,
-// SeedBatch rows per transaction, and records a :Seed node last. A database with data but
-// no :Seed node holds an interrupted seed: SeedIfEmpty wipes it before seeding again.
+// SeedBatch rows per transaction. A :Seed node marked "started" is written first and
+// marked "complete" last, so an interrupted seed is recognised as cobuild's own and redone.
 // Labels and tie types come from the generator and are checked against a strict pattern
 // before they become part of a statement.
 func (s *Store) Seed(ctx context.Context, ds *demo.Dataset, opts demo.Options, progress func(done, total int)) error {
@@ -93,6 +95,14 @@ func (s *Store) Seed(ctx context.Context, ds *demo.Dataset, opts demo.Options, p
 		groups[k] = append(groups[k], n.Props)
 	}
 	sort.Strings(keys)
+	params := map[string]any{"version": demo.Version, "seed": opts.Seed, "scale": opts.Scale, "nodes": len(ds.Nodes), "rels": len(ds.Rels)}
+	if _, err := s.write(ctx, time.Minute, func(tx neo4j.ManagedTransaction) (any, error) {
+		return s.collect(ctx, tx, `MERGE (s:Seed {id: 'demo'})
+			SET s.status = 'started', s.version = $version, s.seed = $seed, s.scale = $scale, s.nodes = $nodes, s.rels = $rels,
+			    s.startedAt = datetime()`, params)
+	}); err != nil {
+		return fmt.Errorf("record seed start: %w", err)
+	}
 	total := len(ds.Nodes) + len(ds.Rels)
 	done := 0
 	for _, k := range keys {
@@ -151,8 +161,7 @@ func (s *Store) Seed(ctx context.Context, ds *demo.Dataset, opts demo.Options, p
 		}
 	}
 	_, err := s.write(ctx, time.Minute, func(tx neo4j.ManagedTransaction) (any, error) {
-		return s.collect(ctx, tx, `CREATE (s:Seed {id: 'demo', version: $version, seed: $seed, scale: $scale, nodes: $nodes, rels: $rels, completedAt: datetime()})`,
-			map[string]any{"version": demo.Version, "seed": opts.Seed, "scale": opts.Scale, "nodes": len(ds.Nodes), "rels": len(ds.Rels)})
+		return s.collect(ctx, tx, `MATCH (s:Seed {id: 'demo'}) SET s.status = 'complete', s.completedAt = datetime()`, nil)
 	})
 	if err != nil {
 		return fmt.Errorf("record seed: %w", err)
@@ -179,8 +188,8 @@ func (s *Store) writeBatches(ctx context.Context, stmt string, rows []map[string
 }
 
 // SeedIfEmpty seeds the demo data set unless the database already holds it: an empty
-// database is seeded; an interrupted seed, or a demo seed of another generator version,
-// seed or scale, is wiped and redone; a database holding data that is not cobuild's is left
+// database is seeded; an interrupted demo seed, or one of another generator version, seed
+// or scale, is wiped and redone; a database holding data that cobuild did not seed is left
 // alone with an ECONFLICT error unless force is set. It returns whether it seeded.
 func (s *Store) SeedIfEmpty(ctx context.Context, opts demo.Options, force bool, progress func(done, total int)) (bool, error) {
 	info, hasData, err := s.SeedStatus(ctx)
@@ -189,20 +198,13 @@ func (s *Store) SeedIfEmpty(ctx context.Context, opts demo.Options, force bool, 
 	}
 	opts = opts.WithDefaults()
 	switch {
-	case info != nil && !force && info.Version == demo.Version && info.Seed == opts.Seed && info.Scale == opts.Scale:
+	case force:
+	case info == nil && hasData:
+		return false, cobuild.Errorf(cobuild.ECONFLICT, "the database holds data that cobuild did not seed; use an empty database, or seed -force to wipe it")
+	case info != nil && info.Complete && info.Version == demo.Version && info.Seed == opts.Seed && info.Scale == opts.Scale:
 		return false, nil
-	case hasData && info == nil && !force:
-		// Data without a completed :Seed is an interrupted seed only if it looks like ours.
-		recs, err := s.readRecords(ctx, "MATCH (o:Organization) RETURN count(o) AS n", nil)
-		if err != nil {
-			return false, err
-		}
-		n, _ := recs[0].Get("n")
-		if n.(int64) == 0 {
-			return false, cobuild.Errorf(cobuild.ECONFLICT, "the database holds data that cobuild did not write; use an empty database or seed --force")
-		}
 	}
-	if hasData {
+	if hasData || info != nil {
 		if err := s.Wipe(ctx); err != nil {
 			return false, err
 		}

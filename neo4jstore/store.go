@@ -126,8 +126,8 @@ func (s *Store) write(ctx context.Context, timeout time.Duration, fn func(tx neo
 	return v, AsDomainError(err)
 }
 
-// collect runs one statement and returns its records; it is the only place that sends
-// Cypher, so that Queries counts every round trip.
+// collect runs one statement and returns its records, counting it in Queries (as do the
+// few statements that stream, such as seeding batches).
 func (s *Store) collect(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	s.queries.Add(1)
 	res, err := tx.Run(ctx, cypher, params)

@@ -19,7 +19,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
@@ -236,7 +235,7 @@ func serve(ctx context.Context, args []string) error {
 	fs.StringVar(&c.Addr, "addr", env("COBUILD_ADDR", "127.0.0.1:8080"), "listen address (env COBUILD_ADDR)")
 	fs.IntVar(&c.PageDefault, "page-default", envInt("COBUILD_PAGE_DEFAULT", 50), "rows per page when first is not given (env COBUILD_PAGE_DEFAULT)")
 	fs.IntVar(&c.PageMax, "page-max", envInt("COBUILD_PAGE_MAX", 500), "largest first allowed (env COBUILD_PAGE_MAX)")
-	seedFlag := fs.Bool("seed-demo", false, "seed the demo data into an empty database even when NEO4J_URI is set")
+	seedFlag := fs.Bool("seed-demo", false, "seed the demo data even when NEO4J_URI is set (refused on a database holding other data)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -305,7 +304,6 @@ func neo4jCmd(ctx context.Context, args []string) error {
 	}
 	cmd := exec.CommandContext(ctx, fs.Arg(0), fs.Args()[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	abs, _ := filepath.Abs(c.DataDir)
-	cmd.Env = append(os.Environ(), "NEO4J_URI="+srv.URI(), "NEO4J_USER="+srv.User(), "NEO4J_PASSWORD="+srv.Password(), "COBUILD_NEO4J_DATA="+abs)
+	cmd.Env = append(os.Environ(), "NEO4J_URI="+srv.URI(), "NEO4J_USER="+srv.User(), "NEO4J_PASSWORD="+srv.Password())
 	return cmd.Run()
 }
