@@ -28,10 +28,13 @@ var enumLabels = map[string]map[string]string{
 		"COMMUNITY_JOINT_MEETING": "社区党建联席会议", "EPIDEMIC_SERVICE": "疫情防控与疫苗接种", "DELTA_TRAINING": "长三角培训",
 		"PARTY_MASS_MEETING": "党群工作例会"},
 	"PersonRole": {"INSTRUCTOR": "党建工作指导员", "LIAISON": "联络员", "MENTOR": "红领导师", "RECRUIT": "政聘企培人才",
-		"APPRENTICE": "新型学徒", "PARTY_WORKER": "党务工作者"},
-	"CertificationStatus": {"CERTIFIED": "已认证", "NOT_CERTIFIED": "未认证"},
-	"MassBranchKind":      {"UNION": "工会", "YOUTH_LEAGUE": "共青团", "WOMENS_FEDERATION": "妇联"},
-	"AreaKind":            {"DISTRICT": "区", "TOWN": "乡镇", "SUBDISTRICT": "街道", "PARK": "园区"},
+		"APPRENTICE": "新型学徒", "PARTY_WORKER": "党务工作者", "SECONDED": "跟岗锻炼"},
+	"SortDirection":         {"ASC": "升序", "DESC": "降序"},
+	"OrganizationSortField": {"NAME": "名称", "HEADCOUNT": "从业人数", "PARTY_MEMBERS": "正式党员数", "REGISTERED_ON": "登记日期"},
+	"EvaluationSortField":   {"SCORE": "得分", "ROUND": "测评轮次"},
+	"CertificationStatus":   {"CERTIFIED": "已认证", "NOT_CERTIFIED": "未认证"},
+	"MassBranchKind":        {"UNION": "工会", "YOUTH_LEAGUE": "共青团", "WOMENS_FEDERATION": "妇联"},
+	"AreaKind":              {"DISTRICT": "区", "TOWN": "乡镇", "SUBDISTRICT": "街道", "PARK": "园区"},
 }
 
 // Label returns the Chinese label of an enum value, or the value itself when it has none.

@@ -174,6 +174,27 @@ func (r Rules) StarsOf(score float64) (int, error) {
 	return min(stars, r.MaxStars), nil
 }
 
+// StarRange returns the scores [lo, hi) that earn a number of stars in a tier (0 stars
+// for weak), and false when no score does.
+func (r Rules) StarRange(t Tier, stars int) (lo, hi float64, ok bool) {
+	tlo, thi := r.TierRange(t)
+	if t == TierWeak || stars == 0 {
+		return tlo, thi, t == TierWeak && stars == 0
+	}
+	if stars < 1 || stars > r.MaxStars {
+		return 0, 0, false
+	}
+	lo = tlo + float64(stars-1)*r.step(t)
+	if lo >= thi {
+		return 0, 0, false
+	}
+	hi = lo + r.step(t)
+	if stars == r.MaxStars || hi > thi {
+		hi = thi
+	}
+	return lo, hi, true
+}
+
 // Grade is the tier and stars of a score, with the points still missing to the next star
 // or tier (zero at the top).
 type Grade struct {
@@ -199,8 +220,8 @@ func (r Rules) GradeOf(score float64) (Grade, error) {
 		g.ToNextTier = next(r.BronzeFloor)
 		g.ToNextStar = g.ToNextTier
 	case TierGold:
-		if stars < r.MaxStars {
-			g.ToNextStar = next(r.GoldFloor + float64(stars)*r.GoldStep)
+		if target := r.GoldFloor + float64(stars)*r.GoldStep; stars < r.MaxStars && target <= r.MaxScore {
+			g.ToNextStar = next(target)
 		}
 	default:
 		upper := r.GoldFloor
@@ -277,15 +298,13 @@ var CoverageStatuses = []CoverageStatus{CoverageOwn, CoverageJoint, CoverageWork
 
 // CoverageFacts are the ties in force on a date that decide an organisation's coverage.
 type CoverageFacts struct {
-	OwnPartyOrgs  int // HAS_PARTY_ORG ties
-	CoveredModes  []string
-	Instructors   int // ASSIGNED_TO, role instructor
-	Liaisons      int // ASSIGNED_TO, role liaison
-	MassBranches  int // FORMED_IN
-	JointTies     int // joint-building ties of any kind
-	PartyMembers  int
-	Operating     bool
-	ManagedSector bool // an enterprise or social organisation
+	OwnPartyOrgs int // HAS_PARTY_ORG ties
+	CoveredModes []string
+	Instructors  int // ASSIGNED_TO, role instructor
+	Liaisons     int // ASSIGNED_TO, role liaison
+	MassBranches int // FORMED_IN
+	JointTies    int // joint-building ties of any kind
+	PartyMembers int
 }
 
 // Coverage is the derived coverage of an organisation with the reason in words.

@@ -169,3 +169,28 @@ func TestCreditCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestStarRangesMatchStarsOf(t *testing.T) {
+	for _, r := range []cobuild.Rules{cobuild.DefaultRules(), func() cobuild.Rules {
+		r := cobuild.DefaultRules()
+		r.GoldFloor, r.GoldStep = 92, 2.5
+		return r
+	}()} {
+		for s := 0; s <= 10000; s++ {
+			score := float64(s) / 100
+			tier, _ := r.TierOf(score)
+			stars, _ := r.StarsOf(score)
+			lo, hi, ok := r.StarRange(tier, stars)
+			if !ok || score < lo || score >= hi {
+				t.Fatalf("score %v (%s, %d stars) is outside StarRange [%v, %v) ok=%v", score, tier, stars, lo, hi, ok)
+			}
+			g, _ := r.GradeOf(score)
+			if g.ToNextStar < 0 || score+g.ToNextStar > r.MaxScore {
+				t.Fatalf("score %v: to next star %v points past the top", score, g.ToNextStar)
+			}
+		}
+	}
+	if _, _, ok := cobuild.DefaultRules().StarRange(cobuild.TierGold, 6); ok {
+		t.Error("six stars accepted")
+	}
+}

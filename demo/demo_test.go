@@ -1033,7 +1033,7 @@ func TestCoverage(t *testing.T) {
 // facts gathers the ties in force on d that decide an organisation's coverage.
 func (v *view) facts(n *Node, d time.Time) cobuild.CoverageFacts {
 	id := str(n, "id")
-	f := cobuild.CoverageFacts{PartyMembers: int(num(n, "partyMembers")), Operating: flag(n, "operating"), ManagedSector: true}
+	f := cobuild.CoverageFacts{PartyMembers: int(num(n, "partyMembers"))}
 	for _, r := range v.out[id] {
 		switch r.Type {
 		case "HAS_PARTY_ORG":

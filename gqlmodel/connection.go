@@ -2,6 +2,7 @@ package gqlmodel
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"cobuild"
@@ -38,19 +39,19 @@ type (
 	MassBranchConnection        struct{ page[*cobuild.MassBranch] }
 	EventConnection             struct {
 		page[*cobuild.Event]
-		totals func(context.Context) (cobuild.EventTotals, error)
+		totals func() (cobuild.EventTotals, error)
 	}
 )
 
 // PersonTimes sums personTimes over every matching event.
 func (c *EventConnection) PersonTimes(ctx context.Context) (int, error) {
-	t, err := c.totals(ctx)
+	t, err := c.totals()
 	return t.PersonTimes, err
 }
 
 // Attendance sums attendance over every matching event.
 func (c *EventConnection) Attendance(ctx context.Context) (int, error) {
-	t, err := c.totals(ctx)
+	t, err := c.totals()
 	return t.Attendance, err
 }
 
@@ -201,7 +202,8 @@ func NewMassBranchConnection(pg cobuild.Page[*cobuild.MassBranch], count func(co
 	return &MassBranchConnection{newPage(pg, same[*cobuild.MassBranch], count)}
 }
 
-// NewEventConnection wraps a page of events.
-func NewEventConnection(pg cobuild.Page[*cobuild.Event], count func(context.Context) (int, error), totals func(context.Context) (cobuild.EventTotals, error)) *EventConnection {
-	return &EventConnection{page: newPage(pg, same[*cobuild.Event], count), totals: totals}
+// NewEventConnection wraps a page of events; the totals are summed once, when first asked.
+func NewEventConnection(ctx context.Context, pg cobuild.Page[*cobuild.Event], count func(context.Context) (int, error), totals func(context.Context) (cobuild.EventTotals, error)) *EventConnection {
+	return &EventConnection{page: newPage(pg, same[*cobuild.Event], count),
+		totals: sync.OnceValues(func() (cobuild.EventTotals, error) { return totals(ctx) })}
 }

@@ -238,19 +238,27 @@ func (o OrgFields) Brands(ctx context.Context) ([]*cobuild.Brand, error) {
 	return Ends[*cobuild.Brand](ctx, o.ID, cobuild.TieQuery{Type: "OWNS_BRAND", Dir: cobuild.Out})
 }
 
-// LatestEvaluation is the newest evaluation of its own party organisation, if any.
+// LatestEvaluation is the newest evaluation of the party organisations it has today.
 func (o OrgFields) LatestEvaluation(ctx context.Context) (*Evaluation, error) {
-	pos, err := loaders.Ties(ctx, cobuild.TieQuery{Type: "HAS_PARTY_ORG", Dir: cobuild.Out}, o.ID)
-	if err != nil || len(pos) == 0 {
+	today := Today()
+	pos, err := loaders.Ties(ctx, cobuild.TieQuery{Type: "HAS_PARTY_ORG", Dir: cobuild.Out, AsOf: &today}, o.ID)
+	if err != nil {
 		return nil, err
 	}
-	// The newest party organisation (by id: later ones are founded later) is evaluated.
-	po := pos[len(pos)-1].Node.(*cobuild.PartyOrg)
-	e, err := loaders.LatestEvaluation(ctx, po.ID)
-	if err != nil || e == nil {
-		return nil, err
+	var latest *cobuild.Evaluation
+	for _, n := range pos {
+		e, err := loaders.LatestEvaluation(ctx, n.Tie.ToID)
+		if err != nil {
+			return nil, err
+		}
+		if e != nil && (latest == nil || e.Round > latest.Round) {
+			latest = e
+		}
 	}
-	return NewEvaluation(loaders.For(ctx).Settings().Rules, e)
+	if latest == nil {
+		return nil, nil
+	}
+	return NewEvaluation(loaders.For(ctx).Settings().Rules, latest)
 }
 
 // Organizations lists the organisations on a community's patch.

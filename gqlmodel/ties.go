@@ -2,6 +2,7 @@ package gqlmodel
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"cobuild"
@@ -130,7 +131,8 @@ type Evaluation struct {
 func NewEvaluation(r cobuild.Rules, e *cobuild.Evaluation) (*Evaluation, error) {
 	g, err := r.GradeOf(e.Score)
 	if err != nil {
-		return nil, err
+		// A stored score off the scale is bad data, not bad input: an internal error.
+		return nil, fmt.Errorf("grade evaluation %s: %s", e.ID, cobuild.ErrorMessage(err))
 	}
 	out := &Evaluation{Evaluation: e, Tier: g.Tier, TierLabel: cobuild.Label("Tier", string(g.Tier)), Stars: g.Stars,
 		ToNextStar: g.ToNextStar, ToNextTier: g.ToNextTier}

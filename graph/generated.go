@@ -3984,7 +3984,7 @@ interface Organization {
   massBranches: [MassBranch!]!
   demoSites: [DemoSite!]!
   brands: [Brand!]!
-  "The newest evaluation of its own party organisation."
+  "The newest evaluation of the party organisations it has today."
   latestEvaluation: Evaluation
 }
 
@@ -4446,6 +4446,7 @@ input EvaluationWhere {
   "A round such as 2023-05; default every round."
   round: String
   tier: [Tier!]
+  "Stars inside the tier; 0 is weak."
   stars: [Int!]
   scoreMin: Float
   scoreMax: Float

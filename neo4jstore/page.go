@@ -117,7 +117,7 @@ type listQuery struct {
 	params    map[string]any
 	returns   string // extra return columns after n, e.g. ", p.id AS po"
 	sortField string // the API name of the sort, recorded in cursors
-	sortExpr  string // a Cypher expression of n that never is null
+	sortExpr  string // a Cypher expression of n that is never null (coalesce it)
 	sortKind  valueKind
 	desc      bool
 	page      cobuild.PageArgs

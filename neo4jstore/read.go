@@ -21,28 +21,40 @@ func inForce(v string) string {
 	return fmt.Sprintf("((%[1]s.since IS NULL OR %[1]s.since <= $asOf) AND (%[1]s.until IS NULL OR %[1]s.until > $asOf))", v)
 }
 
-// Coverage and isolation predicates of an organisation bound to o, on the day $asOf. They
-// are the Cypher form of cobuild.Rules.CoverageOf, which the integration tests compare.
-var (
-	ownPredicate   = "EXISTS { MATCH (o)-[r:HAS_PARTY_ORG]->() WHERE " + inForce("r") + " }"
-	jointPredicate = "EXISTS { MATCH (o)-[r:COVERED_BY]->() WHERE " + inForce("r") + " }"
-	workPredicate  = "(EXISTS { MATCH (o)<-[r:ASSIGNED_TO]-() WHERE " + inForce("r") + " } OR EXISTS { MATCH (o)<-[r:FORMED_IN]-() WHERE r.since IS NULL OR r.since <= $asOf })"
-	// connectedPredicate holds when the organisation has a joint-building tie in force.
-	connectedPredicate = "(EXISTS { MATCH (o)-[r:MEMBER_OF|CO_BUILDS_WITH|PLACED_AT|APPRENTICED_AT]-() WHERE " + inForce("r") + " }" +
-		" OR EXISTS { MATCH (o)-[:ATTENDED|HELD]->(e:Event) WHERE e.date IS NULL OR e.date <= $asOf }" +
-		" OR EXISTS { MATCH (o)<-[w:WORKS_AT]-(:Person)-[m:MENTORS]-(:Person) WHERE " + inForce("w") + " AND " + inForce("m") + " })"
-)
+// The coverage and isolation predicates of the organisation bound to variable o, on the
+// day $asOf: the Cypher form of cobuild.Rules.CoverageOf, which the integration tests
+// compare on every organisation.
 
-func coveragePredicate(c cobuild.CoverageStatus) string {
+func ownPredicate(o string) string {
+	return "EXISTS { MATCH (" + o + ")-[r:HAS_PARTY_ORG]->() WHERE " + inForce("r") + " }"
+}
+
+func jointPredicate(o string) string {
+	return "EXISTS { MATCH (" + o + ")-[r:COVERED_BY]->() WHERE " + inForce("r") + " }"
+}
+
+func workPredicate(o string) string {
+	return "(EXISTS { MATCH (" + o + ")<-[r:ASSIGNED_TO]-() WHERE r.role IN ['INSTRUCTOR', 'LIAISON'] AND " + inForce("r") + " }" +
+		" OR EXISTS { MATCH (" + o + ")<-[r:FORMED_IN]-() WHERE r.since IS NULL OR r.since <= $asOf })"
+}
+
+// connectedPredicate holds when the organisation has a joint-building tie in force.
+func connectedPredicate(o string) string {
+	return "(EXISTS { MATCH (" + o + ")-[r:MEMBER_OF|CO_BUILDS_WITH|PLACED_AT|APPRENTICED_AT]-() WHERE " + inForce("r") + " }" +
+		" OR EXISTS { MATCH (" + o + ")-[:ATTENDED|HELD]->(e:Event) WHERE e.date IS NULL OR e.date <= $asOf }" +
+		" OR EXISTS { MATCH (" + o + ")<-[w:WORKS_AT]-(:Person)-[m:MENTORS]-(:Person) WHERE " + inForce("w") + " AND " + inForce("m") + " })"
+}
+
+func coveragePredicate(o string, c cobuild.CoverageStatus) string {
 	switch c {
 	case cobuild.CoverageOwn:
-		return ownPredicate
+		return ownPredicate(o)
 	case cobuild.CoverageJoint:
-		return "(NOT " + ownPredicate + " AND " + jointPredicate + ")"
+		return "(NOT " + ownPredicate(o) + " AND " + jointPredicate(o) + ")"
 	case cobuild.CoverageWork:
-		return "(NOT " + ownPredicate + " AND NOT " + jointPredicate + " AND " + workPredicate + ")"
+		return "(NOT " + ownPredicate(o) + " AND NOT " + jointPredicate(o) + " AND " + workPredicate(o) + ")"
 	}
-	return "(NOT " + ownPredicate + " AND NOT " + jointPredicate + " AND NOT " + workPredicate + ")"
+	return "(NOT " + ownPredicate(o) + " AND NOT " + jointPredicate(o) + " AND NOT " + workPredicate(o) + ")"
 }
 
 // knownTies are the tie types that may be followed; a tie type becomes part of a statement
@@ -152,13 +164,13 @@ func (s *Store) Neighbours(ctx context.Context, q cobuild.TieQuery, ids []string
 func (s *Store) CoverageFacts(ctx context.Context, ids []string, asOf time.Time) (map[string]cobuild.CoverageFacts, error) {
 	recs, err := s.readRecords(ctx, `
 		UNWIND $ids AS id MATCH (o:Organization {id: id})
-		RETURN id, o.partyMembers AS members, o.operating AS operating, o.sector AS sector,
+		RETURN id, o.partyMembers AS members,
 		  COUNT { MATCH (o)-[r:HAS_PARTY_ORG]->() WHERE `+inForce("r")+` } AS own,
 		  [(o)-[r:COVERED_BY]->() WHERE `+inForce("r")+` | r.mode] AS modes,
 		  COUNT { MATCH (o)<-[r:ASSIGNED_TO {role: 'INSTRUCTOR'}]-() WHERE `+inForce("r")+` } AS instructors,
 		  COUNT { MATCH (o)<-[r:ASSIGNED_TO {role: 'LIAISON'}]-() WHERE `+inForce("r")+` } AS liaisons,
 		  COUNT { MATCH (o)<-[r:FORMED_IN]-() WHERE r.since IS NULL OR r.since <= $asOf } AS mass,
-		  CASE WHEN `+strings.ReplaceAll(connectedPredicate, "\n", " ")+` THEN 1 ELSE 0 END AS joint`,
+		  CASE WHEN `+connectedPredicate("o")+` THEN 1 ELSE 0 END AS joint`,
 		map[string]any{"ids": ids, "asOf": dateParam(asOf)})
 	if err != nil {
 		return nil, fmt.Errorf("load coverage facts: %w", err)
@@ -169,11 +181,12 @@ func (s *Store) CoverageFacts(ctx context.Context, ids []string, asOf time.Time)
 		f := cobuild.CoverageFacts{
 			OwnPartyOrgs: int(m["own"].(int64)), Instructors: int(m["instructors"].(int64)),
 			Liaisons: int(m["liaisons"].(int64)), MassBranches: int(m["mass"].(int64)), JointTies: int(m["joint"].(int64)),
-			PartyMembers: integer(m, "members"), Operating: boolean(m, "operating"),
-			ManagedSector: m["sector"] == string(cobuild.SectorEnterprise) || m["sector"] == string(cobuild.SectorSocial),
+			PartyMembers: integer(m, "members"),
 		}
-		for _, mode := range m["modes"].([]any) {
-			f.CoveredModes = append(f.CoveredModes, mode.(string))
+		modes, _ := m["modes"].([]any)
+		for _, mode := range modes {
+			s, _ := mode.(string)
+			f.CoveredModes = append(f.CoveredModes, s)
 		}
 		out[m["id"].(string)] = f
 	}
@@ -246,7 +259,7 @@ var orgSorts = map[string]struct {
 	expr string
 	kind valueKind
 }{
-	"NAME":          {"n.name", kindString},
+	"NAME":          {"coalesce(n.name, '')", kindString},
 	"HEADCOUNT":     {"coalesce(n.headcount, 0)", kindInt},
 	"PARTY_MEMBERS": {"coalesce(n.partyMembers, 0)", kindInt},
 	"REGISTERED_ON": {"coalesce(n.registeredOn, date('1900-01-01'))", kindDate},
@@ -323,23 +336,22 @@ func (s *Store) orgQuery(ctx context.Context, f cobuild.OrgFilter) (listQuery, e
 	if f.PartyMembersMax != nil {
 		add("n.partyMembers <= $pmMax", "pmMax", *f.PartyMembersMax)
 	}
-	onN := func(pred string) string { return strings.ReplaceAll(pred, "(o)", "(n)") }
 	if len(f.Coverage) > 0 {
 		var ors []string
 		for _, c := range f.Coverage {
-			ors = append(ors, onN(coveragePredicate(c)))
+			ors = append(ors, coveragePredicate("n", c))
 		}
 		add("("+strings.Join(ors, " OR ")+")", "", nil)
 	}
 	if f.Isolated != nil {
 		if *f.Isolated {
-			add("NOT "+onN(connectedPredicate), "", nil)
+			add("NOT "+connectedPredicate("n"), "", nil)
 		} else {
-			add(onN(connectedPredicate), "", nil)
+			add(connectedPredicate("n"), "", nil)
 		}
 	}
 	if f.ShouldHaveOwn != nil {
-		pred := "(n.partyMembers >= $ownMin AND NOT " + onN(ownPredicate) + ")"
+		pred := "(n.partyMembers >= $ownMin AND NOT " + ownPredicate("n") + ")"
 		if !*f.ShouldHaveOwn {
 			pred = "NOT " + pred
 		}
@@ -353,7 +365,9 @@ func (s *Store) orgQuery(ctx context.Context, f cobuild.OrgFilter) (listQuery, e
 				return q, err
 			}
 		}
-		add("EXISTS { MATCH (n)-[:HAS_PARTY_ORG]->(:PartyOrg)-[:EVALUATED]->(e:Evaluation {round: $round}) WHERE "+
+		// The party organisation that was its own on the day of the round.
+		add("EXISTS { MATCH (n)-[h:HAS_PARTY_ORG]->(:PartyOrg)-[:EVALUATED]->(e:Evaluation {round: $round}) "+
+			"WHERE (h.since IS NULL OR h.since <= e.roundDate) AND (h.until IS NULL OR h.until > e.roundDate) AND "+
 			s.tierPredicate("e", f.Tiers, q.params)+" }", "round", round)
 	}
 	if f.NameContains != "" {
@@ -443,7 +457,7 @@ func (s *Store) PartyOrgs(ctx context.Context, f cobuild.PartyOrgFilter, p cobui
 	if err != nil {
 		return cobuild.Page[*cobuild.PartyOrg]{}, err
 	}
-	q.sortField, q.sortExpr, q.sortKind, q.page = "NAME", "n.name", kindString, p
+	q.sortField, q.sortExpr, q.sortKind, q.page = "NAME", "coalesce(n.name, '')", kindString, p
 	recs, cursors, hasNext, err := s.list(ctx, q)
 	if err != nil {
 		return cobuild.Page[*cobuild.PartyOrg]{}, fmt.Errorf("list party organisations: %w", err)
@@ -486,25 +500,19 @@ func (s *Store) evaluationQuery(f cobuild.EvaluationFilter) (listQuery, error) {
 	}
 	if len(f.Stars) > 0 {
 		// Stars are a function of the score; the rule lives in Go, so the predicate lists
-		// the score ranges of every tier and star asked for.
+		// the score ranges of every tier and star asked for (0 stars is weak).
 		var ors []string
 		i := 0
-		for _, t := range []cobuild.Tier{cobuild.TierGold, cobuild.TierSilver, cobuild.TierBronze} {
-			lo, hi := s.rules.TierRange(t)
-			step := map[cobuild.Tier]float64{cobuild.TierGold: s.rules.GoldStep, cobuild.TierSilver: s.rules.SilverStep, cobuild.TierBronze: s.rules.BronzeStep}[t]
-			for _, star := range f.Stars {
-				if star < 1 || star > s.rules.MaxStars {
-					return q, cobuild.Errorf(cobuild.EINVALID, "stars must be between 1 and %d", s.rules.MaxStars)
-				}
-				a := lo + float64(star-1)*step
-				b := a + step
-				if star == s.rules.MaxStars || b > hi {
-					b = hi
-				}
-				if a >= hi {
+		for _, star := range f.Stars {
+			if star < 0 || star > s.rules.MaxStars {
+				return q, cobuild.Errorf(cobuild.EINVALID, "stars must be between 0 (weak) and %d", s.rules.MaxStars)
+			}
+			for _, t := range cobuild.Tiers {
+				lo, hi, ok := s.rules.StarRange(t, star)
+				if !ok {
 					continue
 				}
-				q.params[fmt.Sprintf("starLo%d", i)], q.params[fmt.Sprintf("starHi%d", i)] = a, b
+				q.params[fmt.Sprintf("starLo%d", i)], q.params[fmt.Sprintf("starHi%d", i)] = lo, hi
 				ors = append(ors, fmt.Sprintf("(n.score >= $starLo%[1]d AND n.score < $starHi%[1]d)", i))
 				i++
 			}
@@ -521,8 +529,8 @@ var evaluationSorts = map[string]struct {
 	expr string
 	kind valueKind
 }{
-	"SCORE": {"n.score", kindFloat},
-	"ROUND": {"n.round", kindString},
+	"SCORE": {"coalesce(n.score, 0.0)", kindFloat},
+	"ROUND": {"coalesce(n.round, '')", kindString},
 }
 
 // Evaluations implements cobuild.Reader.
@@ -568,7 +576,7 @@ func (s *Store) Rounds(ctx context.Context) ([]cobuild.Round, error) {
 	var out []cobuild.Round
 	for _, r := range recs {
 		m := r.AsMap()
-		rd := cobuild.Round{Round: m["round"].(string), Evaluated: int(m["n"].(int64))}
+		rd := cobuild.Round{Round: str(m, "round"), Evaluated: integer(m, "n")}
 		if d := date(m, "date"); d != nil {
 			rd.Date = *d
 		}
@@ -587,6 +595,9 @@ func eventQuery(f cobuild.EventFilter) (listQuery, error) {
 		l, err := LabelOf(f.PartyID)
 		if err != nil {
 			return q, err
+		}
+		if l != "Alliance" && l != "Agreement" && l != "Organization" && l != "Person" {
+			return q, cobuild.Errorf(cobuild.EINVALID, "partyId %q names a %s; events are held or attended by alliances, agreements, organisations and people", f.PartyID, l)
 		}
 		q.where = append(q.where, fmt.Sprintf("EXISTS { MATCH (n)<-[:HELD|ATTENDED]-(:%s {id: $party}) }", l))
 		q.params["party"] = f.PartyID
@@ -673,7 +684,7 @@ func personQuery(f cobuild.PersonFilter) (listQuery, error) {
 		q.where = append(q.where, "EXISTS { MATCH (n)-[:ASSIGNED_TO|WORKS_AT|PLACED_AT|APPRENTICED_AT]->(:Organization {id: $org}) }")
 		q.params["org"] = f.OrganizationID
 	}
-	q.sortField, q.sortExpr, q.sortKind = "NAME", "n.name", kindString
+	q.sortField, q.sortExpr, q.sortKind = "NAME", "coalesce(n.name, '')", kindString
 	return q, nil
 }
 

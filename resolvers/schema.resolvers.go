@@ -240,8 +240,8 @@ func (r *partyOrganizationResolver) Evaluations(ctx context.Context, obj *cobuil
 		return nil, err
 	}
 	out := make([]*gqlmodel.Evaluation, 0, len(es))
-	for i := len(es) - 1; i >= 0; i-- {
-		e := *es[i]
+	for _, ev := range es {
+		e := *ev
 		e.PartyOrgID = obj.ID
 		ev, err := gqlmodel.NewEvaluation(settings(ctx).Rules, &e)
 		if err != nil {
@@ -464,7 +464,7 @@ func (r *queryResolver) Events(ctx context.Context, where *model.EventWhere, fir
 	if err != nil {
 		return nil, err
 	}
-	return gqlmodel.NewEventConnection(pg,
+	return gqlmodel.NewEventConnection(ctx, pg,
 		func(ctx context.Context) (int, error) { return reader(ctx).CountEvents(ctx, f) },
 		func(ctx context.Context) (cobuild.EventTotals, error) { return reader(ctx).EventTotals(ctx, f) }), nil
 }

@@ -27,9 +27,9 @@ const rowFields = `id name kind sector sizeBand headcount partyMembers aboveScal
 func TestEveryFilterKeepsOnlyWhatItSays(t *testing.T) {
 	h := api(t)
 	var ref struct {
-		Town     []struct{ ID string } `json:"town"`
-		Park     []struct{ ID string } `json:"park"`
-		Industry struct{ ID string }
+		Town      []struct{ ID string } `json:"town"`
+		Park      []struct{ ID string } `json:"park"`
+		Industry  struct{ ID string }
 		Chengdong struct{ ID string }
 	}
 	data(t, h, `{ town: areas(kind: SUBDISTRICT) { id } park: areas(kind: PARK, inDistrict: true) { id }

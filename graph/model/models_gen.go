@@ -24,12 +24,13 @@ type EvaluationSort struct {
 
 type EvaluationWhere struct {
 	// A round such as 2023-05; default every round.
-	Round               *string        `json:"round,omitempty"`
-	Tier                []cobuild.Tier `json:"tier,omitempty"`
-	Stars               []int          `json:"stars,omitempty"`
-	ScoreMin            *float64       `json:"scoreMin,omitempty"`
-	ScoreMax            *float64       `json:"scoreMax,omitempty"`
-	PartyOrganizationID *string        `json:"partyOrganizationId,omitempty"`
+	Round *string        `json:"round,omitempty"`
+	Tier  []cobuild.Tier `json:"tier,omitempty"`
+	// Stars inside the tier; 0 is weak.
+	Stars               []int    `json:"stars,omitempty"`
+	ScoreMin            *float64 `json:"scoreMin,omitempty"`
+	ScoreMax            *float64 `json:"scoreMax,omitempty"`
+	PartyOrganizationID *string  `json:"partyOrganizationId,omitempty"`
 }
 
 type EventWhere struct {

@@ -1,0 +1,39 @@
+package cobuild_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"cobuild"
+)
+
+// TestEveryEnumValueOfTheSchemaHasALabel keeps the promise of the schema's header: each
+// enum value has a Chinese label.
+func TestEveryEnumValueOfTheSchemaHasALabel(t *testing.T) {
+	src, err := os.ReadFile("schema.graphqls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, gerr := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphqls", Input: string(src)})
+	if gerr != nil {
+		t.Fatal(gerr)
+	}
+	n := 0
+	for name, def := range schema.Types {
+		if def.Kind != ast.Enum || def.BuiltIn {
+			continue
+		}
+		for _, v := range def.EnumValues {
+			n++
+			if cobuild.Label(name, v.Name) == v.Name {
+				t.Errorf("%s.%s has no label", name, v.Name)
+			}
+		}
+	}
+	if n < 50 {
+		t.Errorf("only %d enum values found; is the schema read?", n)
+	}
+}
