@@ -1,0 +1,374 @@
+package analytics
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"testing"
+)
+
+// randomGraph builds a small multigraph with loops, parallel ties and several islands.
+func randomGraph(r *rand.Rand) *Graph {
+	g := NewGraph()
+	n := 1 + r.IntN(11)
+	for i := 0; i < n; i++ {
+		g.Node(fmt.Sprint("n", i))
+	}
+	m := r.IntN(2 * n)
+	for i := 0; i < m; i++ {
+		g.Tie(r.IntN(n), r.IntN(n))
+	}
+	return g
+}
+
+// without copies g minus some nodes and ties, keeping the numbering (removed nodes stay
+// as isolated numbers, and are then excluded by the callers).
+func without(g *Graph, m *Mask) *Graph {
+	c := NewGraph()
+	for i := 0; i < g.Nodes(); i++ {
+		c.Node(g.ID(i))
+	}
+	for t := 0; t < g.Ties(); t++ {
+		a, b := g.Ends(t)
+		if m.tie(t) || m.node(a) || m.node(b) {
+			c.Tie(a, a) // keep tie numbers aligned; a loop joins nothing
+			continue
+		}
+		c.Tie(a, b)
+	}
+	return c
+}
+
+// bruteComponents counts islands among the nodes not hidden, with union-find.
+func bruteComponents(g *Graph, m *Mask) int {
+	parent := make([]int, g.Nodes())
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(x int) int {
+		if parent[x] != x {
+			parent[x] = find(parent[x])
+		}
+		return parent[x]
+	}
+	for t := 0; t < g.Ties(); t++ {
+		a, b := g.Ends(t)
+		if m.tie(t) || m.node(a) || m.node(b) {
+			continue
+		}
+		parent[find(a)] = find(b)
+	}
+	roots := map[int]bool{}
+	for i := range parent {
+		if !m.node(i) {
+			roots[find(i)] = true
+		}
+	}
+	return len(roots)
+}
+
+func TestIslandsBrokersAndBridgesAgreeWithBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for trial := 0; trial < 3000; trial++ {
+		g := randomGraph(r)
+		var m *Mask
+		if trial%3 == 0 {
+			m = &Mask{Nodes: map[int]bool{r.IntN(g.Nodes()): true}, Ties: map[int]bool{}}
+			if g.Ties() > 0 {
+				m.Ties[r.IntN(g.Ties())] = true
+			}
+		}
+		comp, count := g.Components(m)
+		if want := bruteComponents(g, m); count != want {
+			t.Fatalf("trial %d: %d islands, brute force %d", trial, count, want)
+		}
+		for tie := 0; tie < g.Ties(); tie++ {
+			a, b := g.Ends(tie)
+			if !m.tie(tie) && !m.node(a) && !m.node(b) && comp[a] != comp[b] {
+				t.Fatalf("trial %d: tie %d joins islands %d and %d", trial, tie, comp[a], comp[b])
+			}
+		}
+		points, bridges := g.Cuts(m)
+		isPoint := map[int]bool{}
+		for _, p := range points {
+			isPoint[p] = true
+		}
+		for v := 0; v < g.Nodes(); v++ {
+			if m.node(v) {
+				continue
+			}
+			mv := &Mask{Nodes: map[int]bool{v: true}, Ties: map[int]bool{}}
+			if m != nil {
+				for k := range m.Nodes {
+					mv.Nodes[k] = true
+				}
+				for k := range m.Ties {
+					mv.Ties[k] = true
+				}
+			}
+			alone := true
+			g.Neighbours(v, func(other, tie int) {
+				if !m.tie(tie) && !m.node(other) {
+					alone = false
+				}
+			})
+			after := bruteComponents(g, mv)
+			want := !alone && after > count
+			if isPoint[v] != want {
+				t.Fatalf("trial %d: node %d broker=%v, brute force %v (islands %d -> %d)", trial, v, isPoint[v], want, count, after)
+			}
+		}
+		isBridge := map[int]bool{}
+		for _, b := range bridges {
+			isBridge[b] = true
+		}
+		for tie := 0; tie < g.Ties(); tie++ {
+			a, b := g.Ends(tie)
+			if m.tie(tie) || m.node(a) || m.node(b) || a == b {
+				if isBridge[tie] {
+					t.Fatalf("trial %d: hidden or loop tie %d reported as bridge", trial, tie)
+				}
+				continue
+			}
+			mt := &Mask{Ties: map[int]bool{tie: true}, Nodes: map[int]bool{}}
+			if m != nil {
+				for k := range m.Nodes {
+					mt.Nodes[k] = true
+				}
+				for k := range m.Ties {
+					mt.Ties[k] = true
+				}
+			}
+			if want := bruteComponents(g, mt) > count; isBridge[tie] != want {
+				t.Fatalf("trial %d: tie %d bridge=%v, brute force %v", trial, tie, isBridge[tie], want)
+			}
+		}
+	}
+}
+
+// allSimplePaths lists every chain of distinct nodes from src to dst as tie sequences.
+func allSimplePaths(g *Graph, src, dst int, m *Mask) [][]int {
+	var out [][]int
+	seen := map[int]bool{src: true}
+	var ties []int
+	var walk func(u int)
+	walk = func(u int) {
+		if u == dst {
+			out = append(out, append([]int(nil), ties...))
+			return
+		}
+		g.Neighbours(u, func(v, tie int) {
+			if seen[v] || m.tie(tie) || m.node(v) {
+				return
+			}
+			seen[v] = true
+			ties = append(ties, tie)
+			walk(v)
+			ties = ties[:len(ties)-1]
+			delete(seen, v)
+		})
+	}
+	walk(src)
+	return out
+}
+
+func TestShortestPathsAgreeWithBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for trial := 0; trial < 3000; trial++ {
+		g := randomGraph(r)
+		src, dst := r.IntN(g.Nodes()), r.IntN(g.Nodes())
+		if src == dst {
+			continue
+		}
+		var m *Mask
+		if trial%2 == 0 && g.Ties() > 0 {
+			m = &Mask{Ties: map[int]bool{r.IntN(g.Ties()): true}}
+		}
+		maxHops := 0
+		if trial%5 == 0 {
+			maxHops = 1 + r.IntN(3)
+		}
+		all := allSimplePaths(g, src, dst, m)
+		best := -1
+		var shortest [][]int
+		for _, p := range all {
+			if maxHops > 0 && len(p) > maxHops {
+				continue
+			}
+			if best < 0 || len(p) < best {
+				best, shortest = len(p), nil
+			}
+			if len(p) == best {
+				shortest = append(shortest, p)
+			}
+		}
+		got := g.ShortestPaths(src, dst, maxHops, 3, m)
+		if got.Hops != best {
+			t.Fatalf("trial %d: %d hops, brute force %d", trial, got.Hops, best)
+		}
+		if best < 0 {
+			continue
+		}
+		if got.Count != int64(len(shortest)) {
+			t.Fatalf("trial %d: %d shortest chains, brute force %d", trial, got.Count, len(shortest))
+		}
+		if want := min(3, len(shortest)); len(got.Paths) != want {
+			t.Fatalf("trial %d: listed %d chains, want %d", trial, len(got.Paths), want)
+		}
+		seen := map[string]bool{}
+		for _, p := range got.Paths {
+			if len(p.Ties) != best || p.Nodes[0] != src || p.Nodes[len(p.Nodes)-1] != dst {
+				t.Fatalf("trial %d: bad chain %+v", trial, p)
+			}
+			for i, tie := range p.Ties {
+				a, b := g.Ends(tie)
+				if !(a == p.Nodes[i] && b == p.Nodes[i+1]) && !(b == p.Nodes[i] && a == p.Nodes[i+1]) {
+					t.Fatalf("trial %d: tie %d does not join %d and %d", trial, tie, p.Nodes[i], p.Nodes[i+1])
+				}
+				if m.tie(tie) {
+					t.Fatalf("trial %d: chain uses hidden tie %d", trial, tie)
+				}
+			}
+			key := fmt.Sprint(p.Ties)
+			if seen[key] {
+				t.Fatalf("trial %d: chain %v listed twice", trial, p.Ties)
+			}
+			seen[key] = true
+		}
+	}
+}
+
+func TestBetweennessAgreesWithBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for trial := 0; trial < 500; trial++ {
+		g := randomGraph(r)
+		all := make([]int, g.Nodes())
+		for i := range all {
+			all[i] = i
+		}
+		got := g.Betweenness(all, nil)
+		want := make([]float64, g.Nodes())
+		for s := 0; s < g.Nodes(); s++ {
+			for d := s + 1; d < g.Nodes(); d++ {
+				paths := allSimplePaths(g, s, d, nil)
+				best := math.MaxInt
+				for _, p := range paths {
+					best = min(best, len(p))
+				}
+				var shortest [][]int
+				for _, p := range paths {
+					if len(p) == best {
+						shortest = append(shortest, p)
+					}
+				}
+				for _, p := range shortest {
+					node := s
+					for _, tie := range p[:len(p)-1] {
+						a, b := g.Ends(tie)
+						if a == node {
+							node = b
+						} else {
+							node = a
+						}
+						want[node] += 1 / float64(len(shortest))
+					}
+				}
+			}
+		}
+		for i := range want {
+			if math.Abs(got[i]-want[i]) > 1e-9 {
+				t.Fatalf("trial %d: node %d betweenness %v, brute force %v", trial, i, got[i], want[i])
+			}
+		}
+	}
+}
+
+func TestEgoNetworksAgreeWithBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for trial := 0; trial < 2000; trial++ {
+		g := randomGraph(r)
+		c, hops := r.IntN(g.Nodes()), r.IntN(4)
+		e := g.EgoNetwork(c, hops, 0, nil, nil)
+		var want []int
+		for v := 0; v < g.Nodes(); v++ {
+			if v == c {
+				want = append(want, v)
+				continue
+			}
+			for _, p := range allSimplePaths(g, c, v, nil) {
+				if len(p) <= hops {
+					want = append(want, v)
+					break
+				}
+			}
+		}
+		got := append([]int(nil), e.Nodes...)
+		sort.Ints(got)
+		if fmt.Sprint(got) != fmt.Sprint(want) || e.Truncated {
+			t.Fatalf("trial %d: ego of %d within %d: %v, brute force %v", trial, c, hops, got, want)
+		}
+		in := map[int]bool{}
+		for _, v := range e.Nodes {
+			in[v] = true
+		}
+		wantTies := 0
+		for tie := 0; tie < g.Ties(); tie++ {
+			if a, b := g.Ends(tie); a != b && in[a] && in[b] {
+				wantTies++
+			}
+		}
+		if len(e.Ties) != wantTies {
+			t.Fatalf("trial %d: %d ties among the ego, brute force %d", trial, len(e.Ties), wantTies)
+		}
+		if limited := g.EgoNetwork(c, hops, 2, nil, nil); len(want) > 2 && (!limited.Truncated || len(limited.Nodes) != 2) {
+			t.Fatalf("trial %d: a limit of 2 gave %d nodes, truncated %v", trial, len(limited.Nodes), limited.Truncated)
+		}
+	}
+}
+
+func TestAHandBuiltNetwork(t *testing.T) {
+	// Two islands: a cycle a-b-c-a with a tail c-d-e, and f=g joined twice.
+	g := NewGraph()
+	id := func(s string) int { return g.Node(s) }
+	g.Tie(id("a"), id("b"))
+	g.Tie(id("b"), id("c"))
+	g.Tie(id("c"), id("a"))
+	cd := g.Tie(id("c"), id("d"))
+	de := g.Tie(id("d"), id("e"))
+	g.Tie(id("f"), id("g"))
+	g.Tie(id("f"), id("g"))
+	if _, n := g.Components(nil); n != 2 {
+		t.Errorf("%d islands, want 2", n)
+	}
+	points, bridges := g.Cuts(nil)
+	var names []string
+	for _, p := range points {
+		names = append(names, g.ID(p))
+	}
+	sort.Strings(names)
+	if fmt.Sprint(names) != "[c d]" {
+		t.Errorf("brokers %v, want [c d]", names)
+	}
+	sort.Ints(bridges)
+	if fmt.Sprint(bridges) != fmt.Sprint([]int{cd, de}) {
+		t.Errorf("bridges %v, want the ties c-d and d-e", bridges)
+	}
+	if s := g.ShortestPaths(id("a"), id("e"), 0, 5, nil); s.Hops != 3 || s.Count != 1 {
+		t.Errorf("a to e: %+v", s)
+	}
+	if s := g.ShortestPaths(id("f"), id("g"), 0, 5, nil); s.Hops != 1 || s.Count != 2 || len(s.Paths) != 2 {
+		t.Errorf("f to g over two parallel ties: %+v", s)
+	}
+	if s := g.ShortestPaths(id("a"), id("f"), 0, 5, nil); s.Hops != -1 {
+		t.Errorf("a to f across islands: %+v", s)
+	}
+	if s := g.ShortestPaths(id("a"), id("e"), 2, 5, nil); s.Hops != -1 {
+		t.Errorf("a to e within 2 hops: %+v", s)
+	}
+	// Without c, d and e are cut off: three islands.
+	if _, n := g.Components(&Mask{Nodes: map[int]bool{id("c"): true}}); n != 3 {
+		t.Errorf("without c: %d islands, want 3", n)
+	}
+}
