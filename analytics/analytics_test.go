@@ -5,7 +5,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"testing"
+	"time"
 )
 
 // randomGraph builds a small multigraph with loops, parallel ties and several islands.
@@ -370,5 +372,29 @@ func TestAHandBuiltNetwork(t *testing.T) {
 	// Without c, d and e are cut off: three islands.
 	if _, n := g.Components(&Mask{Nodes: map[int]bool{id("c"): true}}); n != 3 {
 		t.Errorf("without c: %d islands, want 3", n)
+	}
+}
+
+func TestChainsAreExplainedInWords(t *testing.T) {
+	since := func(y, m int) *time.Time { d := time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC); return &d }
+	nodes := []NodeInfo{{ID: "og-1", Name: "城东社区"}, {ID: "al-1", Name: "民办医院党建联盟"}, {ID: "og-2", Name: "宣城仁杰医院"}, {ID: "ev-1", Name: "联席会议"}, {ID: "og-3", Name: "某企业"}}
+	ties := []TieInfo{
+		{Type: "MEMBER_OF", From: "og-1", To: "al-1", Role: "COUNCIL", Since: since(2021, 3)},
+		{Type: "MEMBER_OF", From: "og-2", To: "al-1", Role: "COUNCIL", Since: since(2022, 5)},
+		{Type: "ATTENDED", From: "og-2", To: "ev-1"},
+		{Type: "ATTENDED", From: "og-3", To: "ev-1"},
+	}
+	g, ns, ts := Build(nodes, ties)
+	p := &Projection{Graph: g, Nodes: ns, Ties: ts}
+	a, _ := g.Lookup("og-1")
+	b, _ := g.Lookup("og-2")
+	c, _ := g.Lookup("og-3")
+	s := g.ShortestPaths(a, b, 0, 1, nil)
+	if got, want := p.Explain(s.Paths[0]), "城东社区 is a council unit of 民办医院党建联盟 since 2021-03, of which 宣城仁杰医院 is a council unit since 2022-05"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	s = g.ShortestPaths(a, c, 0, 1, nil)
+	if got := p.Explain(s.Paths[0]); !strings.Contains(got, "; 宣城仁杰医院 attended 联席会议; 某企业 attended 联席会议") {
+		t.Errorf("a chain through an event: %s", got)
 	}
 }

@@ -1,0 +1,155 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// NodeInfo describes a node of the projection.
+type NodeInfo struct {
+	ID    string
+	Label string // Organization, Alliance, RedZone, Event, Person, Area, Agreement, PartyOrg
+	Kind  string
+	Name  string
+}
+
+// TieInfo describes a tie of the projection, with its stored direction.
+type TieInfo struct {
+	Type         string
+	From, To     string
+	Role, Mode   string
+	Since, Until *time.Time
+}
+
+// JointTieTypes are the joint-building ties the network follows by default: memberships,
+// community co-building, events held and attended, mentoring (with the mentors' and
+// mentees' work), placements and apprenticeships.
+var JointTieTypes = []string{"MEMBER_OF", "CO_BUILDS_WITH", "ATTENDED", "HELD", "MENTORS", "WORKS_AT",
+	"PLACED_AT", "APPRENTICED_AT", "PARTY_TO"}
+
+// CoverageTieTypes may be added to follow coverage as well: joint and regional party
+// organisations and the instructors and liaisons assigned.
+var CoverageTieTypes = []string{"COVERED_BY", "ASSIGNED_TO"}
+
+// Source reads the projection from the store.
+type Source interface {
+	// NetworkVersion names the current state of the graph; it changes whenever the graph
+	// does, so that a projection built on another version is known to be stale.
+	NetworkVersion(ctx context.Context) (string, error)
+	// NetworkTies returns every organisation, the other nodes the ties reach, and the ties
+	// of the given types in force on the day.
+	NetworkTies(ctx context.Context, asOf time.Time, types []string) ([]NodeInfo, []TieInfo, error)
+}
+
+// Projection is the network on one day, with its provenance.
+type Projection struct {
+	Graph   *Graph
+	Nodes   []NodeInfo // by node number
+	Ties    []TieInfo  // by tie number
+	AsOf    time.Time
+	Types   []string
+	Version string
+	BuiltAt time.Time
+	// BuildTime is how long reading and building took.
+	BuildTime time.Duration
+}
+
+// Build makes a projection from nodes and ties.
+func Build(nodes []NodeInfo, ties []TieInfo) (*Graph, []NodeInfo, []TieInfo) {
+	g := NewGraph()
+	byID := map[string]NodeInfo{}
+	for _, n := range nodes {
+		byID[n.ID] = n
+		g.Node(n.ID)
+	}
+	out := make([]NodeInfo, 0, len(nodes))
+	kept := make([]TieInfo, 0, len(ties))
+	for _, t := range ties {
+		if _, ok := byID[t.From]; !ok {
+			byID[t.From] = NodeInfo{ID: t.From}
+		}
+		if _, ok := byID[t.To]; !ok {
+			byID[t.To] = NodeInfo{ID: t.To}
+		}
+		g.Tie(g.Node(t.From), g.Node(t.To))
+		kept = append(kept, t)
+	}
+	for i := 0; i < g.Nodes(); i++ {
+		out = append(out, byID[g.ID(i)])
+	}
+	return g, out, kept
+}
+
+// Service keeps the projections of recent requests and rebuilds one when the graph has
+// changed since it was built, so that an answer is never silently stale.
+type Service struct {
+	src Source
+	// Keep is how many projections (days and tie sets) stay cached.
+	Keep int
+
+	mu    sync.Mutex
+	cache []*Projection
+	build sync.Mutex
+}
+
+// NewService returns a service over a source.
+func NewService(src Source) *Service { return &Service{src: src, Keep: 4} }
+
+// Projection returns the network on a day over the given tie types (JointTieTypes when
+// empty), built on the current version of the graph.
+func (s *Service) Projection(ctx context.Context, asOf time.Time, types []string) (*Projection, error) {
+	if len(types) == 0 {
+		types = JointTieTypes
+	}
+	types = slices.Clone(types)
+	slices.Sort(types)
+	types = slices.Compact(types)
+	version, err := s.src.NetworkVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	day := asOf.Format(time.DateOnly)
+	find := func() *Projection {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, p := range s.cache {
+			if p.Version == version && p.AsOf.Format(time.DateOnly) == day && slices.Equal(p.Types, types) {
+				return p
+			}
+		}
+		return nil
+	}
+	if p := find(); p != nil {
+		return p, nil
+	}
+	// One build at a time: concurrent requests for the same projection wait for it.
+	s.build.Lock()
+	defer s.build.Unlock()
+	if p := find(); p != nil {
+		return p, nil
+	}
+	start := time.Now()
+	nodes, ties, err := s.src.NetworkTies(ctx, asOf, types)
+	if err != nil {
+		return nil, fmt.Errorf("read the network of %s: %w", day, err)
+	}
+	g, ns, ts := Build(nodes, ties)
+	p := &Projection{Graph: g, Nodes: ns, Ties: ts, AsOf: asOf, Types: types, Version: version,
+		BuiltAt: time.Now().UTC(), BuildTime: time.Since(start)}
+	s.mu.Lock()
+	s.cache = append([]*Projection{p}, s.cache...)
+	if len(s.cache) > s.Keep {
+		s.cache = s.cache[:s.Keep]
+	}
+	s.mu.Unlock()
+	return p, nil
+}
+
+// Parameters describes the projection's parameters in words, for provenance.
+func (p *Projection) Parameters() string {
+	return fmt.Sprintf("asOf=%s ties=%s", p.AsOf.Format(time.DateOnly), strings.Join(p.Types, ","))
+}

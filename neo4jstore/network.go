@@ -1,0 +1,104 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"cobuild"
+	"cobuild/analytics"
+)
+
+var _ analytics.Source = (*Store)(nil)
+
+// networkTies are the tie types a projection may follow, each with the condition under
+// which it counts on $asOf.
+var networkTies = map[string]string{
+	"MEMBER_OF":      inForce("r"),
+	"CO_BUILDS_WITH": inForce("r"),
+	"ATTENDED":       "(NOT b:Event OR b.date IS NULL OR b.date <= $asOf)",
+	"HELD":           "(NOT b:Event OR b.date IS NULL OR b.date <= $asOf)",
+	"MENTORS":        inForce("r"),
+	// Work counts only for people in a mentorship: it is what ties a mentor or mentee's
+	// organisation into the network; everyone else's work would only add leaves.
+	"WORKS_AT":       inForce("r") + " AND EXISTS { MATCH (a)-[m:MENTORS]-() WHERE " + inForce("m") + " }",
+	"PLACED_AT":      inForce("r"),
+	"APPRENTICED_AT": inForce("r"),
+	"PARTY_TO":       "(r.since IS NULL OR r.since <= $asOf)",
+	"COVERED_BY":     inForce("r"),
+	"ASSIGNED_TO":    inForce("r"),
+}
+
+// labelExpr names the main label of node v.
+func labelExpr(v string) string {
+	return fmt.Sprintf(`CASE WHEN %[1]s:Organization THEN 'Organization' WHEN %[1]s:Alliance THEN 'Alliance'
+		WHEN %[1]s:RedZone THEN 'RedZone' WHEN %[1]s:Event THEN 'Event' WHEN %[1]s:Person THEN 'Person'
+		WHEN %[1]s:Area THEN 'Area' WHEN %[1]s:Agreement THEN 'Agreement' WHEN %[1]s:PartyOrg THEN 'PartyOrg' ELSE 'Node' END`, v)
+}
+
+// NetworkVersion implements analytics.Source: the seed's completion time and the count of
+// writes cobuild has made since, so that any change gives a new version.
+func (s *Store) NetworkVersion(ctx context.Context) (string, error) {
+	recs, err := s.readRecords(ctx, `OPTIONAL MATCH (s:Seed {id: 'demo'}) OPTIONAL MATCH (v:GraphVersion {id: 'graph'})
+		RETURN toString(s.completedAt) AS seeded, coalesce(v.writes, 0) AS writes`, nil)
+	if err != nil {
+		return "", fmt.Errorf("read graph version: %w", err)
+	}
+	m := recs[0].AsMap()
+	return fmt.Sprintf("seed %s, writes %d", str(m, "seeded"), integer(m, "writes")), nil
+}
+
+// NetworkTies implements analytics.Source, reading every statement in one read
+// transaction so that the projection is one consistent state of the graph.
+func (s *Store) NetworkTies(ctx context.Context, asOf time.Time, types []string) ([]analytics.NodeInfo, []analytics.TieInfo, error) {
+	for _, t := range types {
+		if _, ok := networkTies[t]; !ok {
+			return nil, nil, cobuild.Errorf(cobuild.EINVALID, "%q is not a tie the network follows", t)
+		}
+	}
+	type result struct {
+		nodes []analytics.NodeInfo
+		ties  []analytics.TieInfo
+	}
+	params := map[string]any{"asOf": dateParam(asOf)}
+	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		var out result
+		recs, err := s.collect(ctx, tx, "MATCH (n:Organization) RETURN n.id AS id, n.kind AS kind, n.name AS name ORDER BY n.id", nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			m := r.AsMap()
+			out.nodes = append(out.nodes, analytics.NodeInfo{ID: str(m, "id"), Label: "Organization", Kind: str(m, "kind"), Name: str(m, "name")})
+		}
+		for _, t := range types {
+			cypher := fmt.Sprintf(`MATCH (a)-[r:%s]->(b) WHERE %s
+				RETURN a.id AS from, b.id AS to, r.role AS role, r.mode AS mode, r.since AS since, r.until AS until,
+				  %s AS fromLabel, a.kind AS fromKind, a.name AS fromName, %s AS toLabel, b.kind AS toKind, b.name AS toName
+				ORDER BY from, to`, t, networkTies[t], labelExpr("a"), labelExpr("b"))
+			recs, err := s.collect(ctx, tx, cypher, params)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range recs {
+				m := r.AsMap()
+				for _, end := range []string{"from", "to"} {
+					if str(m, end+"Label") != "Organization" {
+						out.nodes = append(out.nodes, analytics.NodeInfo{ID: str(m, end), Label: str(m, end+"Label"),
+							Kind: str(m, end+"Kind"), Name: str(m, end+"Name")})
+					}
+				}
+				out.ties = append(out.ties, analytics.TieInfo{Type: t, From: str(m, "from"), To: str(m, "to"),
+					Role: str(m, "role"), Mode: str(m, "mode"), Since: date(m, "since"), Until: date(m, "until")})
+			}
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read network ties: %w", err)
+	}
+	r := v.(result)
+	return r.nodes, r.ties, nil
+}
