@@ -35,6 +35,9 @@ var enumLabels = map[string]map[string]string{
 	"CertificationStatus":   {"CERTIFIED": "已认证", "NOT_CERTIFIED": "未认证"},
 	"MassBranchKind":        {"UNION": "工会", "YOUTH_LEAGUE": "共青团", "WOMENS_FEDERATION": "妇联"},
 	"AreaKind":              {"DISTRICT": "区", "TOWN": "乡镇", "SUBDISTRICT": "街道", "PARK": "园区"},
+	"NetworkTieType": {"MEMBER_OF": "联盟/委员会成员", "CO_BUILDS_WITH": "社区共建", "ATTENDED": "参加活动", "HELD": "举办活动",
+		"MENTORS": "红领导师结对", "WORKS_AT": "任职", "PLACED_AT": "政聘企培", "APPRENTICED_AT": "企业新型学徒制",
+		"PARTY_TO": "共建协议", "COVERED_BY": "党组织覆盖", "ASSIGNED_TO": "选派指导员/联络员"},
 }
 
 // Label returns the Chinese label of an enum value, or the value itself when it has none.

@@ -92,6 +92,19 @@ type ComplexityRoot struct {
 		Owners    func(childComplexity int) int
 	}
 
+	Bridge struct {
+		From  func(childComplexity int) int
+		Sides func(childComplexity int) int
+		Tie   func(childComplexity int) int
+		To    func(childComplexity int) int
+	}
+
+	Broker struct {
+		Degree     func(childComplexity int) int
+		Node       func(childComplexity int) int
+		SplitsInto func(childComplexity int) int
+	}
+
 	Certification struct {
 		CertifiedOn func(childComplexity int) int
 		Holder      func(childComplexity int) int
@@ -223,6 +236,19 @@ type ComplexityRoot struct {
 		Self      func(childComplexity int) int
 	}
 
+	EgoNetwork struct {
+		Centre     func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		Provenance func(childComplexity int) int
+		Ties       func(childComplexity int) int
+		Truncated  func(childComplexity int) int
+	}
+
+	EgoNode struct {
+		Distance func(childComplexity int) int
+		Node     func(childComplexity int) int
+	}
+
 	Enterprise struct {
 		AboveScale         func(childComplexity int) int
 		Area               func(childComplexity int) int
@@ -347,6 +373,13 @@ type ComplexityRoot struct {
 		Organizations func(childComplexity int, where *gqlmodel.OrganizationWhere, sort *gqlmodel.OrganizationSort, first *int, after *string) int
 	}
 
+	Island struct {
+		Members       func(childComplexity int, first int) int
+		Organizations func(childComplexity int) int
+		Rank          func(childComplexity int) int
+		Size          func(childComplexity int) int
+	}
+
 	MassBranch struct {
 		Body        func(childComplexity int) int
 		FormedIn    func(childComplexity int) int
@@ -413,6 +446,40 @@ type ComplexityRoot struct {
 		Until  func(childComplexity int) int
 	}
 
+	Network struct {
+		Bridges               func(childComplexity int, first int) int
+		Brokers               func(childComplexity int, first int) int
+		IslandCount           func(childComplexity int) int
+		Islands               func(childComplexity int, first int, minSize int) int
+		IsolatedOrganizations func(childComplexity int) int
+		Provenance            func(childComplexity int) int
+	}
+
+	NetworkNode struct {
+		ID    func(childComplexity int) int
+		Kind  func(childComplexity int) int
+		Label func(childComplexity int) int
+		Name  func(childComplexity int) int
+		Node  func(childComplexity int) int
+	}
+
+	NetworkPath struct {
+		Nodes    func(childComplexity int) int
+		Sentence func(childComplexity int) int
+		Steps    func(childComplexity int) int
+	}
+
+	NetworkTie struct {
+		From      func(childComplexity int) int
+		Mode      func(childComplexity int) int
+		Role      func(childComplexity int) int
+		Since     func(childComplexity int) int
+		To        func(childComplexity int) int
+		Type      func(childComplexity int) int
+		TypeLabel func(childComplexity int) int
+		Until     func(childComplexity int) int
+	}
+
 	OrganizationConnection struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -452,6 +519,22 @@ type ComplexityRoot struct {
 		Until             func(childComplexity int) int
 	}
 
+	PathResult struct {
+		Count       func(childComplexity int) int
+		Explanation func(childComplexity int) int
+		Found       func(childComplexity int) int
+		Hops        func(childComplexity int) int
+		Paths       func(childComplexity int) int
+		Provenance  func(childComplexity int) int
+	}
+
+	PathStep struct {
+		From     func(childComplexity int) int
+		Sentence func(childComplexity int) int
+		Tie      func(childComplexity int) int
+		To       func(childComplexity int) int
+	}
+
 	Person struct {
 		BirthYear     func(childComplexity int) int
 		Certification func(childComplexity int) int
@@ -484,6 +567,16 @@ type ComplexityRoot struct {
 		Until        func(childComplexity int) int
 	}
 
+	Provenance struct {
+		AsOf         func(childComplexity int) int
+		BuildMs      func(childComplexity int) int
+		ComputedAt   func(childComplexity int) int
+		GraphVersion func(childComplexity int) int
+		Nodes        func(childComplexity int) int
+		Parameters   func(childComplexity int) int
+		Ties         func(childComplexity int) int
+	}
+
 	Query struct {
 		Agreements         func(childComplexity int) int
 		Alliance           func(childComplexity int, id *string, name *string) int
@@ -494,17 +587,20 @@ type ComplexityRoot struct {
 		Certifications     func(childComplexity int, where *model.CertificationWhere, first *int, after *string) int
 		DemoBelts          func(childComplexity int) int
 		DemoSites          func(childComplexity int, kind *string) int
+		EgoNetwork         func(childComplexity int, id string, hops *int, maxNodes *int, asOf *time.Time, ties []string) int
 		EnumLabels         func(childComplexity int, enum *string) int
 		Evaluations        func(childComplexity int, where *model.EvaluationWhere, sort *model.EvaluationSort, first *int, after *string) int
 		Events             func(childComplexity int, where *model.EventWhere, first *int, after *string) int
 		Industries         func(childComplexity int, leading *bool) int
 		Industry           func(childComplexity int, id *string, name *string) int
 		MassBranches       func(childComplexity int, where *model.MassBranchWhere, first *int, after *string) int
+		Network            func(childComplexity int, asOf *time.Time, ties []string) int
 		Node               func(childComplexity int, id string) int
 		Organization       func(childComplexity int, id *string, creditCode *string, name *string) int
 		Organizations      func(childComplexity int, where *gqlmodel.OrganizationWhere, sort *gqlmodel.OrganizationSort, first *int, after *string) int
 		PartyOrganization  func(childComplexity int, id string) int
 		PartyOrganizations func(childComplexity int, where *model.PartyOrganizationWhere, first *int, after *string) int
+		Path               func(childComplexity int, from string, to string, maxHops *int, limit *int, asOf *time.Time, ties []string) int
 		People             func(childComplexity int, where *model.PersonWhere, first *int, after *string) int
 		Person             func(childComplexity int, id string) int
 		RedZones           func(childComplexity int, kind *string) int
@@ -716,6 +812,9 @@ type QueryResolver interface {
 	Areas(ctx context.Context, kind *string, inDistrict *bool) ([]*cobuild.Area, error)
 	Industry(ctx context.Context, id *string, name *string) (*cobuild.Industry, error)
 	Industries(ctx context.Context, leading *bool) ([]*cobuild.Industry, error)
+	Network(ctx context.Context, asOf *time.Time, ties []string) (*gqlmodel.Network, error)
+	Path(ctx context.Context, from string, to string, maxHops *int, limit *int, asOf *time.Time, ties []string) (*gqlmodel.PathResult, error)
+	EgoNetwork(ctx context.Context, id string, hops *int, maxNodes *int, asOf *time.Time, ties []string) (*gqlmodel.EgoNetwork, error)
 	EnumLabels(ctx context.Context, enum *string) ([]*model.EnumLabel, error)
 	Rules(ctx context.Context) (*model.Rules, error)
 }
@@ -935,6 +1034,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Brand.Owners(childComplexity), true
+
+	case "Bridge.from":
+		if e.ComplexityRoot.Bridge.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bridge.From(childComplexity), true
+	case "Bridge.sides":
+		if e.ComplexityRoot.Bridge.Sides == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bridge.Sides(childComplexity), true
+	case "Bridge.tie":
+		if e.ComplexityRoot.Bridge.Tie == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bridge.Tie(childComplexity), true
+	case "Bridge.to":
+		if e.ComplexityRoot.Bridge.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bridge.To(childComplexity), true
+
+	case "Broker.degree":
+		if e.ComplexityRoot.Broker.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Broker.Degree(childComplexity), true
+	case "Broker.node":
+		if e.ComplexityRoot.Broker.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Broker.Node(childComplexity), true
+	case "Broker.splitsInto":
+		if e.ComplexityRoot.Broker.SplitsInto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Broker.SplitsInto(childComplexity), true
 
 	case "Certification.certifiedOn":
 		if e.ComplexityRoot.Certification.CertifiedOn == nil {
@@ -1617,6 +1760,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DimensionScore.Self(childComplexity), true
 
+	case "EgoNetwork.centre":
+		if e.ComplexityRoot.EgoNetwork.Centre == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoNetwork.Centre(childComplexity), true
+	case "EgoNetwork.nodes":
+		if e.ComplexityRoot.EgoNetwork.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoNetwork.Nodes(childComplexity), true
+	case "EgoNetwork.provenance":
+		if e.ComplexityRoot.EgoNetwork.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoNetwork.Provenance(childComplexity), true
+	case "EgoNetwork.ties":
+		if e.ComplexityRoot.EgoNetwork.Ties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoNetwork.Ties(childComplexity), true
+	case "EgoNetwork.truncated":
+		if e.ComplexityRoot.EgoNetwork.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoNetwork.Truncated(childComplexity), true
+
+	case "EgoNode.distance":
+		if e.ComplexityRoot.EgoNode.Distance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoNode.Distance(childComplexity), true
+	case "EgoNode.node":
+		if e.ComplexityRoot.EgoNode.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoNode.Node(childComplexity), true
+
 	case "Enterprise.aboveScale":
 		if e.ComplexityRoot.Enterprise.AboveScale == nil {
 			break
@@ -2273,6 +2460,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Industry.Organizations(childComplexity, args["where"].(*gqlmodel.OrganizationWhere), args["sort"].(*gqlmodel.OrganizationSort), args["first"].(*int), args["after"].(*string)), true
 
+	case "Island.members":
+		if e.ComplexityRoot.Island.Members == nil {
+			break
+		}
+
+		args, err := ec.field_Island_members_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Island.Members(childComplexity, args["first"].(int)), true
+	case "Island.organizations":
+		if e.ComplexityRoot.Island.Organizations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Island.Organizations(childComplexity), true
+	case "Island.rank":
+		if e.ComplexityRoot.Island.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Island.Rank(childComplexity), true
+	case "Island.size":
+		if e.ComplexityRoot.Island.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Island.Size(childComplexity), true
+
 	case "MassBranch.body":
 		if e.ComplexityRoot.MassBranch.Body == nil {
 			break
@@ -2614,6 +2831,157 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mentorship.Until(childComplexity), true
 
+	case "Network.bridges":
+		if e.ComplexityRoot.Network.Bridges == nil {
+			break
+		}
+
+		args, err := ec.field_Network_bridges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Network.Bridges(childComplexity, args["first"].(int)), true
+	case "Network.brokers":
+		if e.ComplexityRoot.Network.Brokers == nil {
+			break
+		}
+
+		args, err := ec.field_Network_brokers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Network.Brokers(childComplexity, args["first"].(int)), true
+	case "Network.islandCount":
+		if e.ComplexityRoot.Network.IslandCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.IslandCount(childComplexity), true
+	case "Network.islands":
+		if e.ComplexityRoot.Network.Islands == nil {
+			break
+		}
+
+		args, err := ec.field_Network_islands_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Network.Islands(childComplexity, args["first"].(int), args["minSize"].(int)), true
+	case "Network.isolatedOrganizations":
+		if e.ComplexityRoot.Network.IsolatedOrganizations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.IsolatedOrganizations(childComplexity), true
+	case "Network.provenance":
+		if e.ComplexityRoot.Network.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.Provenance(childComplexity), true
+
+	case "NetworkNode.id":
+		if e.ComplexityRoot.NetworkNode.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.ID(childComplexity), true
+	case "NetworkNode.kind":
+		if e.ComplexityRoot.NetworkNode.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Kind(childComplexity), true
+	case "NetworkNode.label":
+		if e.ComplexityRoot.NetworkNode.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Label(childComplexity), true
+	case "NetworkNode.name":
+		if e.ComplexityRoot.NetworkNode.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Name(childComplexity), true
+	case "NetworkNode.node":
+		if e.ComplexityRoot.NetworkNode.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Node(childComplexity), true
+
+	case "NetworkPath.nodes":
+		if e.ComplexityRoot.NetworkPath.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkPath.Nodes(childComplexity), true
+	case "NetworkPath.sentence":
+		if e.ComplexityRoot.NetworkPath.Sentence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkPath.Sentence(childComplexity), true
+	case "NetworkPath.steps":
+		if e.ComplexityRoot.NetworkPath.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkPath.Steps(childComplexity), true
+
+	case "NetworkTie.from":
+		if e.ComplexityRoot.NetworkTie.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkTie.From(childComplexity), true
+	case "NetworkTie.mode":
+		if e.ComplexityRoot.NetworkTie.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkTie.Mode(childComplexity), true
+	case "NetworkTie.role":
+		if e.ComplexityRoot.NetworkTie.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkTie.Role(childComplexity), true
+	case "NetworkTie.since":
+		if e.ComplexityRoot.NetworkTie.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkTie.Since(childComplexity), true
+	case "NetworkTie.to":
+		if e.ComplexityRoot.NetworkTie.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkTie.To(childComplexity), true
+	case "NetworkTie.type":
+		if e.ComplexityRoot.NetworkTie.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkTie.Type(childComplexity), true
+	case "NetworkTie.typeLabel":
+		if e.ComplexityRoot.NetworkTie.TypeLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkTie.TypeLabel(childComplexity), true
+	case "NetworkTie.until":
+		if e.ComplexityRoot.NetworkTie.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkTie.Until(childComplexity), true
+
 	case "OrganizationConnection.nodes":
 		if e.ComplexityRoot.OrganizationConnection.Nodes == nil {
 			break
@@ -2767,6 +3135,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartyOrganizationTie.Until(childComplexity), true
+
+	case "PathResult.count":
+		if e.ComplexityRoot.PathResult.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathResult.Count(childComplexity), true
+	case "PathResult.explanation":
+		if e.ComplexityRoot.PathResult.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathResult.Explanation(childComplexity), true
+	case "PathResult.found":
+		if e.ComplexityRoot.PathResult.Found == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathResult.Found(childComplexity), true
+	case "PathResult.hops":
+		if e.ComplexityRoot.PathResult.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathResult.Hops(childComplexity), true
+	case "PathResult.paths":
+		if e.ComplexityRoot.PathResult.Paths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathResult.Paths(childComplexity), true
+	case "PathResult.provenance":
+		if e.ComplexityRoot.PathResult.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathResult.Provenance(childComplexity), true
+
+	case "PathStep.from":
+		if e.ComplexityRoot.PathStep.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.From(childComplexity), true
+	case "PathStep.sentence":
+		if e.ComplexityRoot.PathStep.Sentence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.Sentence(childComplexity), true
+	case "PathStep.tie":
+		if e.ComplexityRoot.PathStep.Tie == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.Tie(childComplexity), true
+	case "PathStep.to":
+		if e.ComplexityRoot.PathStep.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.To(childComplexity), true
 
 	case "Person.birthYear":
 		if e.ComplexityRoot.Person.BirthYear == nil {
@@ -2924,6 +3354,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PersonTie.Until(childComplexity), true
 
+	case "Provenance.asOf":
+		if e.ComplexityRoot.Provenance.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.AsOf(childComplexity), true
+	case "Provenance.buildMs":
+		if e.ComplexityRoot.Provenance.BuildMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.BuildMs(childComplexity), true
+	case "Provenance.computedAt":
+		if e.ComplexityRoot.Provenance.ComputedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.ComputedAt(childComplexity), true
+	case "Provenance.graphVersion":
+		if e.ComplexityRoot.Provenance.GraphVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.GraphVersion(childComplexity), true
+	case "Provenance.nodes":
+		if e.ComplexityRoot.Provenance.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.Nodes(childComplexity), true
+	case "Provenance.parameters":
+		if e.ComplexityRoot.Provenance.Parameters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.Parameters(childComplexity), true
+	case "Provenance.ties":
+		if e.ComplexityRoot.Provenance.Ties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.Ties(childComplexity), true
+
 	case "Query.agreements":
 		if e.ComplexityRoot.Query.Agreements == nil {
 			break
@@ -3013,6 +3486,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DemoSites(childComplexity, args["kind"].(*string)), true
+	case "Query.egoNetwork":
+		if e.ComplexityRoot.Query.EgoNetwork == nil {
+			break
+		}
+
+		args, err := ec.field_Query_egoNetwork_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EgoNetwork(childComplexity, args["id"].(string), args["hops"].(*int), args["maxNodes"].(*int), args["asOf"].(*time.Time), args["ties"].([]string)), true
 	case "Query.enumLabels":
 		if e.ComplexityRoot.Query.EnumLabels == nil {
 			break
@@ -3080,6 +3564,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MassBranches(childComplexity, args["where"].(*model.MassBranchWhere), args["first"].(*int), args["after"].(*string)), true
+	case "Query.network":
+		if e.ComplexityRoot.Query.Network == nil {
+			break
+		}
+
+		args, err := ec.field_Query_network_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Network(childComplexity, args["asOf"].(*time.Time), args["ties"].([]string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -3135,6 +3630,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PartyOrganizations(childComplexity, args["where"].(*model.PartyOrganizationWhere), args["first"].(*int), args["after"].(*string)), true
+	case "Query.path":
+		if e.ComplexityRoot.Query.Path == nil {
+			break
+		}
+
+		args, err := ec.field_Query_path_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Path(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["limit"].(*int), args["asOf"].(*time.Time), args["ties"].([]string)), true
 	case "Query.people":
 		if e.ComplexityRoot.Query.People == nil {
 			break
@@ -3885,6 +4391,25 @@ type Query {
   areas(kind: AreaKind, inDistrict: Boolean): [Area!]!
   industry(id: ID, name: String): Industry
   industries(leading: Boolean): [Industry!]!
+
+  """
+  The joint-building network on a day (default today): its islands, brokers and bridges.
+  Computed in the server over a projection of the ties read from Neo4j; the provenance
+  says when, on which version of the graph, and with which parameters.
+  """
+  network(asOf: Date, ties: [NetworkTieType!]): Network!
+  """
+  The shortest chains of ties between two nodes (organisations, alliances, people...),
+  with how many equally short chains exist, up to ` + "`" + `limit` + "`" + ` of them (default 3, at most 20),
+  each tie explained in words. ` + "`" + `maxHops` + "`" + ` defaults to 6 (at most 12).
+  """
+  path(from: ID!, to: ID!, maxHops: Int, limit: Int, asOf: Date, ties: [NetworkTieType!]): PathResult!
+  """
+  Everything within ` + "`" + `hops` + "`" + ` ties of a node (default 2, at most 4), as nodes and ties for a
+  graph view; at most ` + "`" + `maxNodes` + "`" + ` nodes (default 500, at most 5000), and ` + "`" + `truncated` + "`" + ` when
+  the limit cut it.
+  """
+  egoNetwork(id: ID!, hops: Int, maxNodes: Int, asOf: Date, ties: [NetworkTieType!]): EgoNetwork!
 
   "Every enum value with its Chinese label; optionally of one enum."
   enumLabels(enum: String): [EnumLabel!]!
@@ -4779,6 +5304,138 @@ type Rules {
   generalBranchMinMembers: Int!
   committeeMinMembers: Int!
 }
+
+# ---------- the network ----------
+
+"The ties the network can follow. By default it follows the joint-building ties (all but COVERED_BY and ASSIGNED_TO)."
+enum NetworkTieType {
+  MEMBER_OF
+  CO_BUILDS_WITH
+  ATTENDED
+  HELD
+  "Mentorships, and the work of mentors and mentees, which ties their organisations in."
+  MENTORS
+  WORKS_AT
+  PLACED_AT
+  APPRENTICED_AT
+  PARTY_TO
+  COVERED_BY
+  ASSIGNED_TO
+}
+
+"When and on what a computed answer was computed."
+type Provenance {
+  "When the projection was built (RFC 3339)."
+  computedAt: String!
+  "The version of the graph it was built on; a changed graph is rebuilt before answering."
+  graphVersion: String!
+  asOf: Date!
+  "The parameters, in words."
+  parameters: String!
+  "Nodes and ties of the projection."
+  nodes: Int!
+  ties: Int!
+  "Milliseconds spent reading and building the projection."
+  buildMs: Int!
+}
+
+"A node of the network: an organisation, alliance, red zone, event, person, area or agreement."
+type NetworkNode {
+  id: ID!
+  "Its label: Organization, Alliance, RedZone, Event, Person, Area, Agreement, PartyOrg."
+  label: String!
+  kind: String
+  name: String!
+  "The node itself, with all its fields."
+  node: Node
+}
+
+type NetworkTie {
+  type: NetworkTieType!
+  typeLabel: String!
+  "The tie's stored start and end."
+  from: ID!
+  to: ID!
+  role: String
+  mode: String
+  since: Date
+  until: Date
+}
+
+type Network {
+  provenance: Provenance!
+  "Connected parts of the network; every organisation belongs to one."
+  islandCount: Int!
+  "Islands, largest first; those smaller than minSize are left out."
+  islands(first: Int = 20, minSize: Int = 2): [Island!]!
+  "Organisations counted in islands of one (no tie of the followed types)."
+  isolatedOrganizations: Int!
+  "Nodes whose removal splits their island, by degree."
+  brokers(first: Int = 50): [Broker!]!
+  "Ties whose removal splits their island."
+  bridges(first: Int = 50): [Bridge!]!
+}
+
+type Island {
+  rank: Int!
+  size: Int!
+  organizations: Int!
+  "Members by id."
+  members(first: Int = 50): [NetworkNode!]!
+}
+
+type Broker {
+  node: NetworkNode!
+  degree: Int!
+  "How many islands its island becomes without it."
+  splitsInto: Int!
+}
+
+type Bridge {
+  tie: NetworkTie!
+  from: NetworkNode!
+  to: NetworkNode!
+  "The sizes of the two parts the island becomes without it."
+  sides: [Int!]!
+}
+
+type PathResult {
+  found: Boolean!
+  "Ties in each shortest chain; null when none exists within maxHops."
+  hops: Int
+  "How many distinct shortest chains exist (saturating at 2^63-1)."
+  count: Float!
+  paths: [NetworkPath!]!
+  "The first chain in words, or why there is none."
+  explanation: String!
+  provenance: Provenance!
+}
+
+type NetworkPath {
+  nodes: [NetworkNode!]!
+  steps: [PathStep!]!
+  sentence: String!
+}
+
+type PathStep {
+  from: NetworkNode!
+  to: NetworkNode!
+  tie: NetworkTie!
+  sentence: String!
+}
+
+type EgoNetwork {
+  centre: NetworkNode!
+  nodes: [EgoNode!]!
+  ties: [NetworkTie!]!
+  truncated: Boolean!
+  provenance: Provenance!
+}
+
+type EgoNode {
+  node: NetworkNode!
+  distance: Int!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -4867,6 +5524,32 @@ func (ec *executionContext) childFields_Brand(ctx context.Context, field graphql
 		return ec.fieldContext_Brand_owners(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Brand", field.Name)
+}
+
+func (ec *executionContext) childFields_Bridge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tie":
+		return ec.fieldContext_Bridge_tie(ctx, field)
+	case "from":
+		return ec.fieldContext_Bridge_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Bridge_to(ctx, field)
+	case "sides":
+		return ec.fieldContext_Bridge_sides(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Bridge", field.Name)
+}
+
+func (ec *executionContext) childFields_Broker(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_Broker_node(ctx, field)
+	case "degree":
+		return ec.fieldContext_Broker_degree(ctx, field)
+	case "splitsInto":
+		return ec.fieldContext_Broker_splitsInto(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Broker", field.Name)
 }
 
 func (ec *executionContext) childFields_Certification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5069,6 +5752,32 @@ func (ec *executionContext) childFields_DimensionScore(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type DimensionScore", field.Name)
 }
 
+func (ec *executionContext) childFields_EgoNetwork(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "centre":
+		return ec.fieldContext_EgoNetwork_centre(ctx, field)
+	case "nodes":
+		return ec.fieldContext_EgoNetwork_nodes(ctx, field)
+	case "ties":
+		return ec.fieldContext_EgoNetwork_ties(ctx, field)
+	case "truncated":
+		return ec.fieldContext_EgoNetwork_truncated(ctx, field)
+	case "provenance":
+		return ec.fieldContext_EgoNetwork_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EgoNetwork", field.Name)
+}
+
+func (ec *executionContext) childFields_EgoNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_EgoNode_node(ctx, field)
+	case "distance":
+		return ec.fieldContext_EgoNode_distance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EgoNode", field.Name)
+}
+
 func (ec *executionContext) childFields_EnumLabel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "enum":
@@ -5193,6 +5902,20 @@ func (ec *executionContext) childFields_Industry(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Industry", field.Name)
 }
 
+func (ec *executionContext) childFields_Island(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rank":
+		return ec.fieldContext_Island_rank(ctx, field)
+	case "size":
+		return ec.fieldContext_Island_size(ctx, field)
+	case "organizations":
+		return ec.fieldContext_Island_organizations(ctx, field)
+	case "members":
+		return ec.fieldContext_Island_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Island", field.Name)
+}
+
 func (ec *executionContext) childFields_MassBranch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5259,6 +5982,74 @@ func (ec *executionContext) childFields_Mentorship(ctx context.Context, field gr
 		return ec.fieldContext_Mentorship_until(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Mentorship", field.Name)
+}
+
+func (ec *executionContext) childFields_Network(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "provenance":
+		return ec.fieldContext_Network_provenance(ctx, field)
+	case "islandCount":
+		return ec.fieldContext_Network_islandCount(ctx, field)
+	case "islands":
+		return ec.fieldContext_Network_islands(ctx, field)
+	case "isolatedOrganizations":
+		return ec.fieldContext_Network_isolatedOrganizations(ctx, field)
+	case "brokers":
+		return ec.fieldContext_Network_brokers(ctx, field)
+	case "bridges":
+		return ec.fieldContext_Network_bridges(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Network", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_NetworkNode_id(ctx, field)
+	case "label":
+		return ec.fieldContext_NetworkNode_label(ctx, field)
+	case "kind":
+		return ec.fieldContext_NetworkNode_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_NetworkNode_name(ctx, field)
+	case "node":
+		return ec.fieldContext_NetworkNode_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkNode", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkPath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_NetworkPath_nodes(ctx, field)
+	case "steps":
+		return ec.fieldContext_NetworkPath_steps(ctx, field)
+	case "sentence":
+		return ec.fieldContext_NetworkPath_sentence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkPath", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkTie(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_NetworkTie_type(ctx, field)
+	case "typeLabel":
+		return ec.fieldContext_NetworkTie_typeLabel(ctx, field)
+	case "from":
+		return ec.fieldContext_NetworkTie_from(ctx, field)
+	case "to":
+		return ec.fieldContext_NetworkTie_to(ctx, field)
+	case "role":
+		return ec.fieldContext_NetworkTie_role(ctx, field)
+	case "mode":
+		return ec.fieldContext_NetworkTie_mode(ctx, field)
+	case "since":
+		return ec.fieldContext_NetworkTie_since(ctx, field)
+	case "until":
+		return ec.fieldContext_NetworkTie_until(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkTie", field.Name)
 }
 
 func (ec *executionContext) childFields_OrganizationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5339,6 +6130,38 @@ func (ec *executionContext) childFields_PartyOrganizationTie(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type PartyOrganizationTie", field.Name)
 }
 
+func (ec *executionContext) childFields_PathResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "found":
+		return ec.fieldContext_PathResult_found(ctx, field)
+	case "hops":
+		return ec.fieldContext_PathResult_hops(ctx, field)
+	case "count":
+		return ec.fieldContext_PathResult_count(ctx, field)
+	case "paths":
+		return ec.fieldContext_PathResult_paths(ctx, field)
+	case "explanation":
+		return ec.fieldContext_PathResult_explanation(ctx, field)
+	case "provenance":
+		return ec.fieldContext_PathResult_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PathResult", field.Name)
+}
+
+func (ec *executionContext) childFields_PathStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_PathStep_from(ctx, field)
+	case "to":
+		return ec.fieldContext_PathStep_to(ctx, field)
+	case "tie":
+		return ec.fieldContext_PathStep_tie(ctx, field)
+	case "sentence":
+		return ec.fieldContext_PathStep_sentence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PathStep", field.Name)
+}
+
 func (ec *executionContext) childFields_Person(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5401,6 +6224,26 @@ func (ec *executionContext) childFields_PersonTie(ctx context.Context, field gra
 		return ec.fieldContext_PersonTie_until(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PersonTie", field.Name)
+}
+
+func (ec *executionContext) childFields_Provenance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "computedAt":
+		return ec.fieldContext_Provenance_computedAt(ctx, field)
+	case "graphVersion":
+		return ec.fieldContext_Provenance_graphVersion(ctx, field)
+	case "asOf":
+		return ec.fieldContext_Provenance_asOf(ctx, field)
+	case "parameters":
+		return ec.fieldContext_Provenance_parameters(ctx, field)
+	case "nodes":
+		return ec.fieldContext_Provenance_nodes(ctx, field)
+	case "ties":
+		return ec.fieldContext_Provenance_ties(ctx, field)
+	case "buildMs":
+		return ec.fieldContext_Provenance_buildMs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Provenance", field.Name)
 }
 
 func (ec *executionContext) childFields_RedZone(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6131,6 +6974,20 @@ func (ec *executionContext) field_Industry_organizations_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Island_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalOInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_MassOrganization_coBuilds_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6220,6 +7077,56 @@ func (ec *executionContext) field_MassOrganization_people_args(ctx context.Conte
 		return nil, err
 	}
 	args["asOf"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Network_bridges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalOInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Network_brokers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalOInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Network_islands_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalOInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "minSize",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalOInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minSize"] = arg1
 	return args, nil
 }
 
@@ -6439,6 +7346,52 @@ func (ec *executionContext) field_Query_demoSites_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_egoNetwork_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "hops",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["hops"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxNodes",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxNodes"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "ties",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalONetworkTieType2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ties"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_enumLabels_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6587,6 +7540,28 @@ func (ec *executionContext) field_Query_massBranches_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_network_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "ties",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalONetworkTieType2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ties"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6710,6 +7685,60 @@ func (ec *executionContext) field_Query_partyOrganizations_args(ctx context.Cont
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_path_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "ties",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalONetworkTieType2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ties"] = arg5
 	return args, nil
 }
 
@@ -7843,6 +8872,203 @@ func (ec *executionContext) fieldContext_Brand_owners(_ context.Context, field g
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Bridge_tie(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Bridge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bridge_tie(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tie, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.NetworkTie) graphql.Marshaler {
+			return ec.marshalNNetworkTie2ᚖcobuildᚋgqlmodelᚐNetworkTie(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bridge_tie(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Bridge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkTie(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Bridge_from(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Bridge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bridge_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.NetworkNode) graphql.Marshaler {
+			return ec.marshalNNetworkNode2ᚖcobuildᚋgqlmodelᚐNetworkNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bridge_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Bridge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Bridge_to(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Bridge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bridge_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.NetworkNode) graphql.Marshaler {
+			return ec.marshalNNetworkNode2ᚖcobuildᚋgqlmodelᚐNetworkNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bridge_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Bridge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Bridge_sides(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Bridge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bridge_sides(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sides, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bridge_sides(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bridge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Broker_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Broker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Broker_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.NetworkNode) graphql.Marshaler {
+			return ec.marshalNNetworkNode2ᚖcobuildᚋgqlmodelᚐNetworkNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Broker_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Broker",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Broker_degree(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Broker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Broker_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Broker_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Broker", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Broker_splitsInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Broker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Broker_splitsInto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SplitsInto, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Broker_splitsInto(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Broker", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Certification_id(ctx context.Context, field graphql.CollectedField, obj *cobuild.Certification) (ret graphql.Marshaler) {
@@ -10711,6 +11937,212 @@ func (ec *executionContext) fieldContext_DimensionScore_committee(_ context.Cont
 	return graphql.NewScalarFieldContext("DimensionScore", field, false, false, "Float")
 }
 
+func (ec *executionContext) _EgoNetwork_centre(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.EgoNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNetwork_centre(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Centre, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.NetworkNode) graphql.Marshaler {
+			return ec.marshalNNetworkNode2ᚖcobuildᚋgqlmodelᚐNetworkNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNetwork_centre(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EgoNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EgoNetwork_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.EgoNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNetwork_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.EgoNode) graphql.Marshaler {
+			return ec.marshalNEgoNode2ᚕᚖcobuildᚋgqlmodelᚐEgoNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNetwork_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EgoNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EgoNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EgoNetwork_ties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.EgoNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNetwork_ties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.NetworkTie) graphql.Marshaler {
+			return ec.marshalNNetworkTie2ᚕᚖcobuildᚋgqlmodelᚐNetworkTieᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNetwork_ties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EgoNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkTie(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EgoNetwork_truncated(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.EgoNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNetwork_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNetwork_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EgoNetwork", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _EgoNetwork_provenance(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.EgoNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNetwork_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚖcobuildᚋgqlmodelᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNetwork_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EgoNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EgoNode_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.EgoNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNode_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.NetworkNode) graphql.Marshaler {
+			return ec.marshalNNetworkNode2ᚖcobuildᚋgqlmodelᚐNetworkNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNode_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EgoNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EgoNode_distance(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.EgoNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNode_distance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Distance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNode_distance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EgoNode", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Enterprise_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13449,6 +14881,119 @@ func (ec *executionContext) fieldContext_Industry_organizations(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Island_rank(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Island) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Island_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Island_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Island", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Island_size(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Island) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Island_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Island_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Island", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Island_organizations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Island) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Island_organizations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organizations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Island_organizations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Island", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Island_members(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Island) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Island_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Members(fc.Args["first"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.NetworkNode) graphql.Marshaler {
+			return ec.marshalNNetworkNode2ᚕᚖcobuildᚋgqlmodelᚐNetworkNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Island_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Island",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkNode(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Island_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MassBranch_id(ctx context.Context, field graphql.CollectedField, obj *cobuild.MassBranch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14928,6 +16473,611 @@ func (ec *executionContext) fieldContext_Mentorship_until(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Mentorship", field, false, false, "Date")
 }
 
+func (ec *executionContext) _Network_provenance(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚖcobuildᚋgqlmodelᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Network_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Network",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Network_islandCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_islandCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IslandCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Network_islandCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Network", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Network_islands(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_islands(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Islands(fc.Args["first"].(int), fc.Args["minSize"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Island) graphql.Marshaler {
+			return ec.marshalNIsland2ᚕᚖcobuildᚋgqlmodelᚐIslandᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Network_islands(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Network",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Island(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Network_islands_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Network_isolatedOrganizations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_isolatedOrganizations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsolatedOrganizations(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Network_isolatedOrganizations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Network", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Network_brokers(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_brokers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Brokers(fc.Args["first"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Broker) graphql.Marshaler {
+			return ec.marshalNBroker2ᚕᚖcobuildᚋgqlmodelᚐBrokerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Network_brokers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Network",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Broker(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Network_brokers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Network_bridges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_bridges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Bridges(fc.Args["first"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Bridge) graphql.Marshaler {
+			return ec.marshalNBridge2ᚕᚖcobuildᚋgqlmodelᚐBridgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Network_bridges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Network",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Bridge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Network_bridges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkNode_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NetworkNode_label(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkNode_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkNode_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkNode_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalONode2cobuildᚋgqlmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkNode",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkPath_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NetworkPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkPath_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.NetworkNode) graphql.Marshaler {
+			return ec.marshalNNetworkNode2ᚕᚖcobuildᚋgqlmodelᚐNetworkNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkPath_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkPath",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkPath_steps(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NetworkPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkPath_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.PathStep) graphql.Marshaler {
+			return ec.marshalNPathStep2ᚕᚖcobuildᚋgqlmodelᚐPathStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkPath_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkPath",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PathStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkPath_sentence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NetworkPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkPath_sentence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sentence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkPath_sentence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkPath", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkTie_type(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NetworkTie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkTie_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNNetworkTieType2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkTie_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkTie", field, false, false, "NetworkTieType")
+}
+
+func (ec *executionContext) _NetworkTie_typeLabel(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NetworkTie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkTie_typeLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TypeLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkTie_typeLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkTie", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkTie_from(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NetworkTie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkTie_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkTie_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkTie", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NetworkTie_to(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NetworkTie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkTie_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkTie_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkTie", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NetworkTie_role(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NetworkTie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkTie_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkTie_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkTie", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkTie_mode(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NetworkTie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkTie_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkTie_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkTie", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkTie_since(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NetworkTie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkTie_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkTie_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkTie", field, false, false, "Date")
+}
+
+func (ec *executionContext) _NetworkTie_until(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NetworkTie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkTie_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkTie_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkTie", field, false, false, "Date")
+}
+
 func (ec *executionContext) _OrganizationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.OrganizationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15600,6 +17750,281 @@ func (ec *executionContext) fieldContext_PartyOrganizationTie_until(_ context.Co
 	return graphql.NewScalarFieldContext("PartyOrganizationTie", field, false, false, "Date")
 }
 
+func (ec *executionContext) _PathResult_found(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PathResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathResult_found(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Found, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathResult_found(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PathResult_hops(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PathResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathResult_hops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PathResult_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PathResult_count(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PathResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathResult_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathResult_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PathResult_paths(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PathResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathResult_paths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.NetworkPath) graphql.Marshaler {
+			return ec.marshalNNetworkPath2ᚕᚖcobuildᚋgqlmodelᚐNetworkPathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathResult_paths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkPath(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathResult_explanation(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PathResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathResult_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathResult_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _PathResult_provenance(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PathResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathResult_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚖcobuildᚋgqlmodelᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathResult_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathStep_from(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.NetworkNode) graphql.Marshaler {
+			return ec.marshalNNetworkNode2ᚖcobuildᚋgqlmodelᚐNetworkNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathStep_to(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.NetworkNode) graphql.Marshaler {
+			return ec.marshalNNetworkNode2ᚖcobuildᚋgqlmodelᚐNetworkNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathStep_tie(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_tie(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tie, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.NetworkTie) graphql.Marshaler {
+			return ec.marshalNNetworkTie2ᚖcobuildᚋgqlmodelᚐNetworkTie(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_tie(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkTie(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathStep_sentence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_sentence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sentence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_sentence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathStep", field, false, false, "String")
+}
+
 func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *cobuild.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16262,6 +18687,167 @@ func (ec *executionContext) _PersonTie_until(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_PersonTie_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PersonTie", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Provenance_computedAt(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_computedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComputedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_computedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provenance", field, false, false, "String")
+}
+
+func (ec *executionContext) _Provenance_graphVersion(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_graphVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GraphVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_graphVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provenance", field, false, false, "String")
+}
+
+func (ec *executionContext) _Provenance_asOf(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provenance", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Provenance_parameters(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_parameters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parameters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_parameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provenance", field, false, false, "String")
+}
+
+func (ec *executionContext) _Provenance_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provenance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Provenance_ties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_ties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_ties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provenance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Provenance_buildMs(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_buildMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BuildMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_buildMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provenance", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -17234,6 +19820,138 @@ func (ec *executionContext) fieldContext_Query_industries(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_industries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_network(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_network(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Network(ctx, fc.Args["asOf"].(*time.Time), fc.Args["ties"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Network) graphql.Marshaler {
+			return ec.marshalNNetwork2ᚖcobuildᚋgqlmodelᚐNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_network(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Network(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_network_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_path(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Path(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["limit"].(*int), fc.Args["asOf"].(*time.Time), fc.Args["ties"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PathResult) graphql.Marshaler {
+			return ec.marshalNPathResult2ᚖcobuildᚋgqlmodelᚐPathResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_path(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PathResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_path_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_egoNetwork(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_egoNetwork(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EgoNetwork(ctx, fc.Args["id"].(string), fc.Args["hops"].(*int), fc.Args["maxNodes"].(*int), fc.Args["asOf"].(*time.Time), fc.Args["ties"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.EgoNetwork) graphql.Marshaler {
+			return ec.marshalNEgoNetwork2ᚖcobuildᚋgqlmodelᚐEgoNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_egoNetwork(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EgoNetwork(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_egoNetwork_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22101,6 +24819,97 @@ func (ec *executionContext) _Brand(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var bridgeImplementors = []string{"Bridge"}
+
+func (ec *executionContext) _Bridge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Bridge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bridgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Bridge")
+		case "tie":
+			out.Values[i] = ec._Bridge_tie(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._Bridge_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._Bridge_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sides":
+			out.Values[i] = ec._Bridge_sides(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brokerImplementors = []string{"Broker"}
+
+func (ec *executionContext) _Broker(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Broker) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brokerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Broker")
+		case "node":
+			out.Values[i] = ec._Broker_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "degree":
+			out.Values[i] = ec._Broker_degree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "splitsInto":
+			out.Values[i] = ec._Broker_splitsInto(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var certificationImplementors = []string{"Certification", "Node"}
 
 func (ec *executionContext) _Certification(ctx context.Context, sel ast.SelectionSet, obj *cobuild.Certification) graphql.Marshaler {
@@ -22924,6 +25733,97 @@ func (ec *executionContext) _DimensionScore(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var egoNetworkImplementors = []string{"EgoNetwork"}
+
+func (ec *executionContext) _EgoNetwork(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.EgoNetwork) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, egoNetworkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EgoNetwork")
+		case "centre":
+			out.Values[i] = ec._EgoNetwork_centre(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._EgoNetwork_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ties":
+			out.Values[i] = ec._EgoNetwork_ties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._EgoNetwork_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._EgoNetwork_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var egoNodeImplementors = []string{"EgoNode"}
+
+func (ec *executionContext) _EgoNode(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.EgoNode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, egoNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EgoNode")
+		case "node":
+			out.Values[i] = ec._EgoNode_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "distance":
+			out.Values[i] = ec._EgoNode_distance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var enterpriseImplementors = []string{"Enterprise", "Organization", "Node", "EventParty"}
 
 func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Enterprise) graphql.Marshaler {
@@ -23701,6 +26601,54 @@ func (ec *executionContext) _Industry(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var islandImplementors = []string{"Island"}
+
+func (ec *executionContext) _Island(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Island) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, islandImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Island")
+		case "rank":
+			out.Values[i] = ec._Island_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._Island_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organizations":
+			out.Values[i] = ec._Island_organizations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "members":
+			out.Values[i] = ec._Island_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var massBranchImplementors = []string{"MassBranch", "Node"}
 
 func (ec *executionContext) _MassBranch(ctx context.Context, sel ast.SelectionSet, obj *cobuild.MassBranch) graphql.Marshaler {
@@ -24118,6 +27066,229 @@ func (ec *executionContext) _Mentorship(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var networkImplementors = []string{"Network"}
+
+func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Network) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Network")
+		case "provenance":
+			out.Values[i] = ec._Network_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "islandCount":
+			out.Values[i] = ec._Network_islandCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "islands":
+			out.Values[i] = ec._Network_islands(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isolatedOrganizations":
+			out.Values[i] = ec._Network_isolatedOrganizations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "brokers":
+			out.Values[i] = ec._Network_brokers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bridges":
+			out.Values[i] = ec._Network_bridges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var networkNodeImplementors = []string{"NetworkNode"}
+
+func (ec *executionContext) _NetworkNode(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.NetworkNode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkNode")
+		case "id":
+			out.Values[i] = ec._NetworkNode_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.Values[i] = ec._NetworkNode_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._NetworkNode_kind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._NetworkNode_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NetworkNode_node(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var networkPathImplementors = []string{"NetworkPath"}
+
+func (ec *executionContext) _NetworkPath(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.NetworkPath) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkPathImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkPath")
+		case "nodes":
+			out.Values[i] = ec._NetworkPath_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "steps":
+			out.Values[i] = ec._NetworkPath_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sentence":
+			out.Values[i] = ec._NetworkPath_sentence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var networkTieImplementors = []string{"NetworkTie"}
+
+func (ec *executionContext) _NetworkTie(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.NetworkTie) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkTieImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkTie")
+		case "type":
+			out.Values[i] = ec._NetworkTie_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "typeLabel":
+			out.Values[i] = ec._NetworkTie_typeLabel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._NetworkTie_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._NetworkTie_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._NetworkTie_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mode":
+			out.Values[i] = ec._NetworkTie_mode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._NetworkTie_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "until":
+			out.Values[i] = ec._NetworkTie_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var organizationConnectionImplementors = []string{"OrganizationConnection"}
 
 func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.OrganizationConnection) graphql.Marshaler {
@@ -24387,6 +27558,112 @@ func (ec *executionContext) _PartyOrganizationTie(ctx context.Context, sel ast.S
 	return out
 }
 
+var pathResultImplementors = []string{"PathResult"}
+
+func (ec *executionContext) _PathResult(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.PathResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pathResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PathResult")
+		case "found":
+			out.Values[i] = ec._PathResult_found(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hops":
+			out.Values[i] = ec._PathResult_hops(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._PathResult_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paths":
+			out.Values[i] = ec._PathResult_paths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "explanation":
+			out.Values[i] = ec._PathResult_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._PathResult_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pathStepImplementors = []string{"PathStep"}
+
+func (ec *executionContext) _PathStep(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.PathStep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pathStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PathStep")
+		case "from":
+			out.Values[i] = ec._PathStep_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._PathStep_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tie":
+			out.Values[i] = ec._PathStep_tie(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sentence":
+			out.Values[i] = ec._PathStep_sentence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var personImplementors = []string{"Person", "EventParty", "Node"}
 
 func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *cobuild.Person) graphql.Marshaler {
@@ -24594,6 +27871,69 @@ func (ec *executionContext) _PersonTie(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var provenanceImplementors = []string{"Provenance"}
+
+func (ec *executionContext) _Provenance(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Provenance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, provenanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Provenance")
+		case "computedAt":
+			out.Values[i] = ec._Provenance_computedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "graphVersion":
+			out.Values[i] = ec._Provenance_graphVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._Provenance_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "parameters":
+			out.Values[i] = ec._Provenance_parameters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._Provenance_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ties":
+			out.Values[i] = ec._Provenance_ties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buildMs":
+			out.Values[i] = ec._Provenance_buildMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -24750,6 +28090,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_industries(ctx, field)
+				})
+		case "network":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_network(ctx, field)
+				})
+		case "path":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_path(ctx, field)
+				})
+		case "egoNetwork":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_egoNetwork(ctx, field)
 				})
 		case "enumLabels":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -25923,6 +29281,54 @@ func (ec *executionContext) marshalNBrandKind2string(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalNBridge2ᚕᚖcobuildᚋgqlmodelᚐBridgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Bridge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBridge2ᚖcobuildᚋgqlmodelᚐBridge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBridge2ᚖcobuildᚋgqlmodelᚐBridge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Bridge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Bridge!")
+		return graphql.Null
+	}
+	return ec._Bridge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBroker2ᚕᚖcobuildᚋgqlmodelᚐBrokerᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Broker) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBroker2ᚖcobuildᚋgqlmodelᚐBroker(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBroker2ᚖcobuildᚋgqlmodelᚐBroker(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Broker) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Broker!")
+		return graphql.Null
+	}
+	return ec._Broker(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCertification2ᚕᚖcobuildᚐCertificationᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.Certification) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -26168,6 +29574,38 @@ func (ec *executionContext) marshalNDimensionScore2ᚖcobuildᚋgqlmodelᚐDimen
 	return ec._DimensionScore(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNEgoNetwork2ᚖcobuildᚋgqlmodelᚐEgoNetwork(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.EgoNetwork) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EgoNetwork!")
+		return graphql.Null
+	}
+	return ec._EgoNetwork(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEgoNode2ᚕᚖcobuildᚋgqlmodelᚐEgoNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.EgoNode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEgoNode2ᚖcobuildᚋgqlmodelᚐEgoNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEgoNode2ᚖcobuildᚋgqlmodelᚐEgoNode(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.EgoNode) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EgoNode!")
+		return graphql.Null
+	}
+	return ec._EgoNode(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEnumLabel2ᚕᚖcobuildᚋgraphᚋmodelᚐEnumLabelᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EnumLabel) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -26411,6 +29849,59 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIsland2ᚕᚖcobuildᚋgqlmodelᚐIslandᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Island) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIsland2ᚖcobuildᚋgqlmodelᚐIsland(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIsland2ᚖcobuildᚋgqlmodelᚐIsland(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Island) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Island!")
+		return graphql.Null
+	}
+	return ec._Island(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMassBranch2ᚕᚖcobuildᚐMassBranchᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.MassBranch) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -26517,6 +30008,100 @@ func (ec *executionContext) marshalNMentorship2ᚖcobuildᚋgqlmodelᚐMentorshi
 		return graphql.Null
 	}
 	return ec._Mentorship(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetwork2ᚖcobuildᚋgqlmodelᚐNetwork(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Network) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Network!")
+		return graphql.Null
+	}
+	return ec._Network(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkNode2ᚕᚖcobuildᚋgqlmodelᚐNetworkNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.NetworkNode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkNode2ᚖcobuildᚋgqlmodelᚐNetworkNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkNode2ᚖcobuildᚋgqlmodelᚐNetworkNode(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.NetworkNode) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkNode!")
+		return graphql.Null
+	}
+	return ec._NetworkNode(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkPath2ᚕᚖcobuildᚋgqlmodelᚐNetworkPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.NetworkPath) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkPath2ᚖcobuildᚋgqlmodelᚐNetworkPath(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkPath2ᚖcobuildᚋgqlmodelᚐNetworkPath(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.NetworkPath) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkPath!")
+		return graphql.Null
+	}
+	return ec._NetworkPath(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkTie2ᚕᚖcobuildᚋgqlmodelᚐNetworkTieᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.NetworkTie) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkTie2ᚖcobuildᚋgqlmodelᚐNetworkTie(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkTie2ᚖcobuildᚋgqlmodelᚐNetworkTie(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.NetworkTie) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkTie!")
+		return graphql.Null
+	}
+	return ec._NetworkTie(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNetworkTieType2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNetworkTieType2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "NetworkTieType!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNOrgKind2cobuildᚐOrgKind(ctx context.Context, v any) (cobuild.OrgKind, error) {
@@ -26658,6 +30243,38 @@ func (ec *executionContext) marshalNPartyOrganizationTie2ᚖcobuildᚋgqlmodel�
 	return ec._PartyOrganizationTie(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPathResult2ᚖcobuildᚋgqlmodelᚐPathResult(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.PathResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PathResult!")
+		return graphql.Null
+	}
+	return ec._PathResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPathStep2ᚕᚖcobuildᚋgqlmodelᚐPathStepᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.PathStep) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPathStep2ᚖcobuildᚋgqlmodelᚐPathStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPathStep2ᚖcobuildᚋgqlmodelᚐPathStep(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.PathStep) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PathStep!")
+		return graphql.Null
+	}
+	return ec._PathStep(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPerson2ᚕᚖcobuildᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.Person) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -26740,6 +30357,14 @@ func (ec *executionContext) marshalNPersonTieType2string(ctx context.Context, se
 		graphql.AddInvalidNullFromMarshaler(ctx, "PersonTieType!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNProvenance2ᚖcobuildᚋgqlmodelᚐProvenance(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Provenance) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Provenance!")
+		return graphql.Null
+	}
+	return ec._Provenance(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRedZone2ᚕᚖcobuildᚐRedZoneᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.RedZone) graphql.Marshaler {
@@ -27502,6 +31127,42 @@ func (ec *executionContext) unmarshalOMassBranchWhere2ᚖcobuildᚋgraphᚋmodel
 	}
 	res, err := ec.unmarshalInputMassBranchWhere(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONetworkTieType2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNetworkTieType2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalONetworkTieType2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkTieType2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalONode2cobuildᚋgqlmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {

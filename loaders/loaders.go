@@ -13,6 +13,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"cobuild"
+	"cobuild/analytics"
 )
 
 type ctxKey struct{}
@@ -36,6 +37,40 @@ type Settings struct {
 	Rules           cobuild.Rules
 	DefaultPageSize int
 	MaxPageSize     int
+	// Network builds and caches the projections of the network queries.
+	Network *analytics.Service
+	// Caps of the network queries; zero means the default of DefaultNetworkLimits.
+	NetworkLimits NetworkLimits
+}
+
+// NetworkLimits cap what one network query may ask for.
+type NetworkLimits struct {
+	MaxHops     int // path length
+	MaxPaths    int // chains listed
+	MaxEgoHops  int
+	MaxEgoNodes int
+}
+
+// DefaultNetworkLimits are the caps unless configured otherwise.
+var DefaultNetworkLimits = NetworkLimits{MaxHops: 12, MaxPaths: 20, MaxEgoHops: 4, MaxEgoNodes: 5000}
+
+// Limits returns the network caps in force.
+func (s Settings) Limits() NetworkLimits {
+	l := s.NetworkLimits
+	d := DefaultNetworkLimits
+	if l.MaxHops <= 0 {
+		l.MaxHops = d.MaxHops
+	}
+	if l.MaxPaths <= 0 {
+		l.MaxPaths = d.MaxPaths
+	}
+	if l.MaxEgoHops <= 0 {
+		l.MaxEgoHops = d.MaxEgoHops
+	}
+	if l.MaxEgoNodes <= 0 {
+		l.MaxEgoNodes = d.MaxEgoNodes
+	}
+	return l
 }
 
 // Loaders are one request's batched readers.

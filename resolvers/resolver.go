@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"cobuild"
+	"cobuild/analytics"
 	"cobuild/gqlmodel"
 	"cobuild/loaders"
+	"cobuild/neo4jstore"
 )
 
 // Resolver is the root of the resolvers; it has no state of its own, since the store, the
@@ -101,4 +103,38 @@ func memberships(ctx context.Context, hub any, id string, asOf *time.Time) ([]*g
 		}
 	}
 	return out, err
+}
+
+// projection returns the network on a day over the asked ties.
+func projection(ctx context.Context, asOf *time.Time, ties []string) (*analytics.Projection, error) {
+	svc := settings(ctx).Network
+	if svc == nil {
+		return nil, cobuild.Errorf(cobuild.EUNAVAILABLE, "network queries are not configured on this server")
+	}
+	return svc.Projection(ctx, gqlmodel.DayOr(asOf), ties)
+}
+
+// networkNode finds a node of the projection by id: a malformed id is BAD_USER_INPUT, and
+// an id the network does not hold NOT_FOUND.
+func networkNode(p *analytics.Projection, id string) (int, error) {
+	if _, err := neo4jstore.LabelOf(id); err != nil {
+		return 0, err
+	}
+	n, ok := p.Graph.Lookup(id)
+	if !ok {
+		return 0, cobuild.Errorf(cobuild.ENOTFOUND, "%s is not in the network of %s (no organisation, and no tie of the followed types, has this id)",
+			id, p.AsOf.Format(time.DateOnly))
+	}
+	return n, nil
+}
+
+// bounded reads an optional integer argument with a default and bounds.
+func bounded(name string, v *int, def, lo, hi int) (int, error) {
+	if v == nil {
+		return def, nil
+	}
+	if *v < lo || *v > hi {
+		return 0, cobuild.Errorf(cobuild.EINVALID, "%s must be between %d and %d, got %d", name, lo, hi, *v)
+	}
+	return *v, nil
 }

@@ -613,6 +613,64 @@ func (r *queryResolver) Industries(ctx context.Context, leading *bool) ([]*cobui
 	return hubs[*cobuild.Industry](ctx, "Industry", match)
 }
 
+// Network is the resolver for the network field.
+func (r *queryResolver) Network(ctx context.Context, asOf *time.Time, ties []string) (*gqlmodel.Network, error) {
+	p, err := projection(ctx, asOf, ties)
+	if err != nil {
+		return nil, err
+	}
+	return gqlmodel.NewNetwork(p), nil
+}
+
+// Path is the resolver for the path field.
+func (r *queryResolver) Path(ctx context.Context, from string, to string, maxHops *int, limit *int, asOf *time.Time, ties []string) (*gqlmodel.PathResult, error) {
+	lim := settings(ctx).Limits()
+	hops, err := bounded("maxHops", maxHops, 6, 1, lim.MaxHops)
+	if err != nil {
+		return nil, err
+	}
+	n, err := bounded("limit", limit, 3, 0, lim.MaxPaths)
+	if err != nil {
+		return nil, err
+	}
+	p, err := projection(ctx, asOf, ties)
+	if err != nil {
+		return nil, err
+	}
+	src, err := networkNode(p, from)
+	if err != nil {
+		return nil, err
+	}
+	dst, err := networkNode(p, to)
+	if err != nil {
+		return nil, err
+	}
+	s := p.Graph.ShortestPaths(src, dst, hops, n, nil)
+	return gqlmodel.NewPathResult(p, s, p.Nodes[src].Name, p.Nodes[dst].Name, hops), nil
+}
+
+// EgoNetwork is the resolver for the egoNetwork field.
+func (r *queryResolver) EgoNetwork(ctx context.Context, id string, hops *int, maxNodes *int, asOf *time.Time, ties []string) (*gqlmodel.EgoNetwork, error) {
+	lim := settings(ctx).Limits()
+	h, err := bounded("hops", hops, 2, 0, lim.MaxEgoHops)
+	if err != nil {
+		return nil, err
+	}
+	n, err := bounded("maxNodes", maxNodes, 500, 1, lim.MaxEgoNodes)
+	if err != nil {
+		return nil, err
+	}
+	p, err := projection(ctx, asOf, ties)
+	if err != nil {
+		return nil, err
+	}
+	c, err := networkNode(p, id)
+	if err != nil {
+		return nil, err
+	}
+	return gqlmodel.NewEgoNetwork(p, p.Graph.EgoNetwork(c, h, n, nil, nil)), nil
+}
+
 // EnumLabels is the resolver for the enumLabels field.
 func (r *queryResolver) EnumLabels(ctx context.Context, enum *string) ([]*model.EnumLabel, error) {
 	var out []*model.EnumLabel

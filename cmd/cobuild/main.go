@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"cobuild"
+	"cobuild/analytics"
 	"cobuild/demo"
 	"cobuild/loaders"
 	"cobuild/neo4jlocal"
@@ -254,7 +255,8 @@ func serve(ctx context.Context, args []string) error {
 	}
 	h := server.Handler(server.Config{
 		Reader: m.Store, Ping: m.Store.Ping, Logger: m.Log,
-		Settings: loaders.Settings{Rules: m.Rules, DefaultPageSize: c.PageDefault, MaxPageSize: c.PageMax},
+		Settings: loaders.Settings{Rules: m.Rules, DefaultPageSize: c.PageDefault, MaxPageSize: c.PageMax,
+			Network: analytics.NewService(m.Store)},
 	})
 	return server.Serve(ctx, c.Addr, h, func(a net.Addr) {
 		m.Log.Info("cobuild is ready", "graphiql", "http://"+a.String()+"/", "graphql", "http://"+a.String()+"/graphql")

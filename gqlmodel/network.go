@@ -1,0 +1,339 @@
+package gqlmodel
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"cobuild"
+	"cobuild/analytics"
+	"cobuild/loaders"
+)
+
+// Provenance says when and on what a computed answer was computed.
+type Provenance struct {
+	ComputedAt   string
+	GraphVersion string
+	AsOf         time.Time
+	Parameters   string
+	Nodes, Ties  int
+	BuildMs      int
+}
+
+// NewProvenance describes a projection.
+func NewProvenance(p *analytics.Projection) *Provenance {
+	return &Provenance{ComputedAt: p.BuiltAt.Format(time.RFC3339), GraphVersion: p.Version, AsOf: p.AsOf,
+		Parameters: p.Parameters(), Nodes: p.Graph.Nodes(), Ties: p.Graph.Ties(), BuildMs: int(p.BuildTime.Milliseconds())}
+}
+
+// NetworkNode is a node of the projection.
+type NetworkNode struct {
+	ID    string
+	Label string
+	Kind  *string
+	Name  string
+}
+
+// Node loads the node itself.
+func (n *NetworkNode) Node(ctx context.Context) (Node, error) {
+	v, err := loaders.Node[any](ctx, n.ID)
+	if err != nil || v == nil {
+		return nil, err
+	}
+	if e, ok := v.(*cobuild.Evaluation); ok {
+		return GradeWithOwner(ctx, e)
+	}
+	return Wrap(v), nil
+}
+
+// NewNetworkNode describes node i of a projection.
+func NewNetworkNode(p *analytics.Projection, i int) *NetworkNode {
+	info := p.Nodes[i]
+	n := &NetworkNode{ID: info.ID, Label: info.Label, Name: info.Name}
+	if info.Kind != "" {
+		k := info.Kind
+		n.Kind = &k
+	}
+	if n.Name == "" {
+		n.Name = info.ID
+	}
+	return n
+}
+
+// NetworkTie is a tie of the projection.
+type NetworkTie struct {
+	Type, TypeLabel string
+	From, To        string
+	Role, Mode      *string
+	Since, Until    *time.Time
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// NewNetworkTie describes tie t of a projection.
+func NewNetworkTie(p *analytics.Projection, t int) *NetworkTie {
+	info := p.Ties[t]
+	return &NetworkTie{Type: info.Type, TypeLabel: cobuild.Label("NetworkTieType", info.Type), From: info.From, To: info.To,
+		Role: optional(info.Role), Mode: optional(info.Mode), Since: info.Since, Until: info.Until}
+}
+
+// Network is the projection on a day, with its structure computed on demand.
+type Network struct {
+	P *analytics.Projection
+
+	comp  []int
+	count int
+	sizes []int
+}
+
+// NewNetwork computes the islands of a projection.
+func NewNetwork(p *analytics.Projection) *Network {
+	n := &Network{P: p}
+	n.comp, n.count = p.Graph.Components(nil)
+	n.sizes = make([]int, n.count)
+	for _, c := range n.comp {
+		n.sizes[c]++
+	}
+	return n
+}
+
+// Provenance of the projection.
+func (n *Network) Provenance() *Provenance { return NewProvenance(n.P) }
+
+// IslandCount is the number of islands.
+func (n *Network) IslandCount() int { return n.count }
+
+// IsolatedOrganizations counts organisations alone on their island.
+func (n *Network) IsolatedOrganizations() int {
+	c := 0
+	for i, comp := range n.comp {
+		if n.sizes[comp] == 1 && n.P.Nodes[i].Label == "Organization" {
+			c++
+		}
+	}
+	return c
+}
+
+// Island is one connected part of the network.
+type Island struct {
+	Rank, Size, Organizations int
+	members                   []int
+	p                         *analytics.Projection
+}
+
+// Members lists the island's nodes by id.
+func (i *Island) Members(first int) ([]*NetworkNode, error) {
+	if first < 0 {
+		return nil, cobuild.Errorf(cobuild.EINVALID, "first must not be negative")
+	}
+	out := []*NetworkNode{}
+	for _, m := range i.members[:min(first, len(i.members))] {
+		out = append(out, NewNetworkNode(i.p, m))
+	}
+	return out, nil
+}
+
+// Islands lists the islands of at least minSize nodes, largest first (ties by their
+// smallest member id).
+func (n *Network) Islands(first, minSize int) ([]*Island, error) {
+	if first < 0 || first > 1000 {
+		return nil, cobuild.Errorf(cobuild.EINVALID, "first must be between 0 and 1000")
+	}
+	members := make([][]int, n.count)
+	for i, c := range n.comp {
+		if n.sizes[c] >= minSize {
+			members[c] = append(members[c], i)
+		}
+	}
+	var islands []*Island
+	for c, ms := range members {
+		if len(ms) == 0 {
+			continue
+		}
+		slices.SortFunc(ms, func(a, b int) int { return compareStrings(n.P.Nodes[a].ID, n.P.Nodes[b].ID) })
+		is := &Island{Size: n.sizes[c], members: ms, p: n.P}
+		for _, m := range ms {
+			if n.P.Nodes[m].Label == "Organization" {
+				is.Organizations++
+			}
+		}
+		islands = append(islands, is)
+	}
+	slices.SortStableFunc(islands, func(a, b *Island) int {
+		if a.Size != b.Size {
+			return b.Size - a.Size
+		}
+		return compareStrings(n.P.Nodes[a.members[0]].ID, n.P.Nodes[b.members[0]].ID)
+	})
+	islands = islands[:min(first, len(islands))]
+	for i, is := range islands {
+		is.Rank = i + 1
+	}
+	return islands, nil
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Broker is a node whose removal splits its island.
+type Broker struct {
+	Node       *NetworkNode
+	Degree     int
+	SplitsInto int
+}
+
+// Brokers lists the articulation points by degree (then id), each with the number of
+// islands its own island becomes without it.
+func (n *Network) Brokers(first int) ([]*Broker, error) {
+	if first < 0 || first > 1000 {
+		return nil, cobuild.Errorf(cobuild.EINVALID, "first must be between 0 and 1000")
+	}
+	g := n.P.Graph
+	points, _ := g.Cuts(nil)
+	slices.SortFunc(points, func(a, b int) int {
+		if g.Degree(a) != g.Degree(b) {
+			return g.Degree(b) - g.Degree(a)
+		}
+		return compareStrings(n.P.Nodes[a].ID, n.P.Nodes[b].ID)
+	})
+	var out []*Broker
+	for _, v := range points[:min(first, len(points))] {
+		_, after := g.Components(&analytics.Mask{Nodes: map[int]bool{v: true}})
+		// Every other island stays as it was; the broker's own becomes the rest.
+		out = append(out, &Broker{Node: NewNetworkNode(n.P, v), Degree: g.Degree(v), SplitsInto: after - (n.count - 1)})
+	}
+	return out, nil
+}
+
+// Bridge is a tie whose removal splits its island.
+type Bridge struct {
+	Tie      *NetworkTie
+	From, To *NetworkNode
+	Sides    []int
+}
+
+// Bridges lists the bridges, those that cut off the most first, with the sizes of the
+// two parts their island becomes.
+func (n *Network) Bridges(first int) ([]*Bridge, error) {
+	if first < 0 || first > 1000 {
+		return nil, cobuild.Errorf(cobuild.EINVALID, "first must be between 0 and 1000")
+	}
+	g := n.P.Graph
+	_, bridges := g.Cuts(nil)
+	type cut struct {
+		tie, small, large int
+	}
+	var cuts []cut
+	for _, t := range bridges {
+		a, _ := g.Ends(t)
+		// The side of a without the tie, by a search that stays on its side.
+		e := g.EgoNetwork(a, g.Nodes(), 0, &analytics.Mask{Ties: map[int]bool{t: true}}, nil)
+		total := n.sizes[n.comp[a]]
+		side := len(e.Nodes)
+		cuts = append(cuts, cut{t, min(side, total-side), max(side, total-side)})
+	}
+	slices.SortStableFunc(cuts, func(x, y cut) int {
+		if x.small != y.small {
+			return y.small - x.small
+		}
+		return x.tie - y.tie
+	})
+	var out []*Bridge
+	for _, c := range cuts[:min(first, len(cuts))] {
+		a, b := g.Ends(c.tie)
+		out = append(out, &Bridge{Tie: NewNetworkTie(n.P, c.tie), From: NewNetworkNode(n.P, a), To: NewNetworkNode(n.P, b),
+			Sides: []int{c.large, c.small}})
+	}
+	return out, nil
+}
+
+// PathResult answers a shortest-path question.
+type PathResult struct {
+	Found       bool
+	Hops        *int
+	Count       float64
+	Paths       []*NetworkPath
+	Explanation string
+	Provenance  *Provenance
+}
+
+// NetworkPath is one chain.
+type NetworkPath struct {
+	Nodes    []*NetworkNode
+	Steps    []*PathStep
+	Sentence string
+}
+
+// PathStep is one tie of a chain.
+type PathStep struct {
+	From, To *NetworkNode
+	Tie      *NetworkTie
+	Sentence string
+}
+
+// NewPathResult describes the shortest chains found.
+func NewPathResult(p *analytics.Projection, s analytics.Shortest, fromName, toName string, maxHops int) *PathResult {
+	r := &PathResult{Provenance: NewProvenance(p), Found: s.Hops >= 0, Count: float64(s.Count), Paths: []*NetworkPath{}}
+	if !r.Found {
+		r.Count = 0
+		r.Explanation = fmt.Sprintf("no chain of the followed ties joins %s and %s within %d hops", fromName, toName, maxHops)
+		return r
+	}
+	hops := s.Hops
+	r.Hops = &hops
+	for _, path := range s.Paths {
+		np := &NetworkPath{Sentence: p.Explain(path)}
+		for _, v := range path.Nodes {
+			np.Nodes = append(np.Nodes, NewNetworkNode(p, v))
+		}
+		for i, st := range p.Steps(path) {
+			np.Steps = append(np.Steps, &PathStep{From: np.Nodes[i], To: np.Nodes[i+1], Tie: NewNetworkTie(p, path.Ties[i]), Sentence: st.Sentence()})
+		}
+		r.Paths = append(r.Paths, np)
+	}
+	if len(r.Paths) > 0 {
+		r.Explanation = r.Paths[0].Sentence
+	}
+	return r
+}
+
+// EgoNetwork is a neighbourhood for a graph view.
+type EgoNetwork struct {
+	Centre     *NetworkNode
+	Nodes      []*EgoNode
+	Ties       []*NetworkTie
+	Truncated  bool
+	Provenance *Provenance
+}
+
+// EgoNode is a node of a neighbourhood with its distance from the centre.
+type EgoNode struct {
+	Node     *NetworkNode
+	Distance int
+}
+
+// NewEgoNetwork describes a neighbourhood.
+func NewEgoNetwork(p *analytics.Projection, e analytics.Ego) *EgoNetwork {
+	out := &EgoNetwork{Centre: NewNetworkNode(p, e.Nodes[0]), Truncated: e.Truncated, Provenance: NewProvenance(p),
+		Nodes: []*EgoNode{}, Ties: []*NetworkTie{}}
+	for i, v := range e.Nodes {
+		out.Nodes = append(out.Nodes, &EgoNode{Node: NewNetworkNode(p, v), Distance: e.Dist[i]})
+	}
+	for _, t := range e.Ties {
+		out.Ties = append(out.Ties, NewNetworkTie(p, t))
+	}
+	return out
+}

@@ -1,0 +1,200 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestTheNamedChainFromTheCommunityToTheHospital(t *testing.T) {
+	h := api(t)
+	var ids struct {
+		From, To struct{ ID string }
+	}
+	data(t, h, `{ from: organization(name: "城东社区") { id } to: organization(name: "宣城仁杰医院") { id } }`, nil, &ids)
+	var d struct {
+		Path struct {
+			Found       bool
+			Hops        int
+			Count       float64
+			Explanation string
+			Paths       []struct {
+				Nodes []struct{ Name, Label string }
+				Steps []struct {
+					Tie      struct{ Type, Role string }
+					Sentence string
+				}
+			}
+			Provenance struct {
+				GraphVersion, ComputedAt, Parameters string
+				Nodes, Ties                          int
+			}
+		}
+	}
+	data(t, h, `query($a: ID!, $b: ID!) { path(from: $a, to: $b, asOf: "2023-10-21", limit: 5) {
+		found hops count explanation
+		paths { nodes { name label } steps { tie { type role } sentence } }
+		provenance { graphVersion computedAt parameters nodes ties } } }`,
+		map[string]any{"a": ids.From.ID, "b": ids.To.ID}, &d)
+	p := d.Path
+	if !p.Found || p.Hops != 1 && p.Hops != 2 {
+		t.Fatalf("got %+v", p)
+	}
+	if int(p.Count) < len(p.Paths) || len(p.Paths) == 0 {
+		t.Errorf("count %v with %d paths listed", p.Count, len(p.Paths))
+	}
+	if !strings.Contains(p.Explanation, "城东社区") || !strings.Contains(p.Explanation, "宣城仁杰医院") {
+		t.Errorf("explanation does not name both ends: %s", p.Explanation)
+	}
+	viaAlliance := false
+	for _, path := range p.Paths {
+		if len(path.Nodes) == 3 && path.Nodes[1].Name == "民办医院党建联盟" {
+			viaAlliance = true
+		}
+		if len(path.Steps) != p.Hops {
+			t.Errorf("a chain of %d steps, hops %d", len(path.Steps), p.Hops)
+		}
+	}
+	if p.Hops == 2 && !viaAlliance {
+		t.Errorf("no chain through 民办医院党建联盟 among %+v", p.Paths)
+	}
+	if p.Provenance.GraphVersion == "" || p.Provenance.ComputedAt == "" || !strings.Contains(p.Provenance.Parameters, "2023-10-21") || p.Provenance.Ties == 0 {
+		t.Errorf("provenance %+v", p.Provenance)
+	}
+	t.Logf("%s", p.Explanation)
+
+	// Following memberships only, the chain is the source's: through the alliance.
+	var m struct {
+		Path struct {
+			Hops        int
+			Explanation string
+		}
+	}
+	data(t, h, `query($a: ID!, $b: ID!) { path(from: $a, to: $b, asOf: "2023-10-21", ties: [MEMBER_OF]) { hops explanation } }`,
+		map[string]any{"a": ids.From.ID, "b": ids.To.ID}, &m)
+	want := "城东社区 is a council unit of 民办医院党建联盟 since 2022-05, of which 宣城仁杰医院 is a council unit since 2022-05"
+	if m.Path.Hops != 2 || m.Path.Explanation != want {
+		t.Errorf("memberships only: %d hops, %q; want 2, %q", m.Path.Hops, m.Path.Explanation, want)
+	}
+}
+
+func TestNetworkQueriesRefuseWhatTheyCannotAnswer(t *testing.T) {
+	h := api(t)
+	var ids struct{ A, B struct{ ID string } }
+	data(t, h, `{ a: organization(name: "城东社区") { id } b: organization(name: "宣城仁杰医院") { id } }`, nil, &ids)
+	tests := []struct {
+		name, query, code string
+	}{
+		{"a malformed id", `{ path(from: "x", to: "` + ids.B.ID + `") { found } }`, "BAD_USER_INPUT"},
+		{"too many hops", `{ path(from: "` + ids.A.ID + `", to: "` + ids.B.ID + `", maxHops: 13) { found } }`, "BAD_USER_INPUT"},
+		{"too many chains", `{ path(from: "` + ids.A.ID + `", to: "` + ids.B.ID + `", limit: 21) { found } }`, "BAD_USER_INPUT"},
+		{"an unknown node", `{ egoNetwork(id: "og-999999") { truncated } }`, "NOT_FOUND"},
+		{"too wide an ego network", `{ egoNetwork(id: "` + ids.A.ID + `", hops: 5) { truncated } }`, "BAD_USER_INPUT"},
+		{"too many ego nodes", `{ egoNetwork(id: "` + ids.A.ID + `", maxNodes: 5001) { truncated } }`, "BAD_USER_INPUT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if code, msg := errorCode(t, h, tt.query, nil); code != tt.code {
+				t.Errorf("got %s %q, want %s", code, msg, tt.code)
+			}
+		})
+	}
+	// Two organisations on different islands: a clear answer, not an error.
+	var iso struct {
+		Organizations struct{ Nodes []struct{ ID string } }
+	}
+	data(t, h, `{ organizations(where: {isolated: true, asOf: "2023-10-21"}, first: 1) { nodes { id } } }`, nil, &iso)
+	var d struct {
+		Path struct {
+			Found       bool
+			Explanation string
+		}
+	}
+	data(t, h, `query($a: ID!, $b: ID!) { path(from: $a, to: $b, asOf: "2023-10-21") { found explanation } }`,
+		map[string]any{"a": ids.A.ID, "b": iso.Organizations.Nodes[0].ID}, &d)
+	if d.Path.Found || !strings.Contains(d.Path.Explanation, "no chain") {
+		t.Errorf("a path to an isolated organisation: %+v", d.Path)
+	}
+}
+
+// TestIslandsAgreeWithTheIsolationFilter: an organisation alone on its island is exactly
+// one the isolation filter, written independently in Cypher, calls isolated.
+func TestIslandsAgreeWithTheIsolationFilter(t *testing.T) {
+	h := api(t)
+	var d struct {
+		Network struct {
+			IslandCount, IsolatedOrganizations int
+			Islands                            []struct{ Rank, Size, Organizations int }
+			Brokers                            []struct {
+				Node       struct{ Name string }
+				Degree     int
+				SplitsInto int
+			}
+			Bridges []struct{ Sides []int }
+		}
+		Isolated struct{ TotalCount int }
+	}
+	data(t, h, `{ network(asOf: "2023-10-21") { islandCount isolatedOrganizations islands(first: 5) { rank size organizations }
+		brokers(first: 5) { node { name } degree splitsInto } bridges(first: 5) { sides } }
+		isolated: organizations(where: {isolated: true, asOf: "2023-10-21"}) { totalCount } }`, nil, &d)
+	n := d.Network
+	if n.IsolatedOrganizations != d.Isolated.TotalCount {
+		t.Errorf("network: %d organisations alone; isolation filter: %d", n.IsolatedOrganizations, d.Isolated.TotalCount)
+	}
+	if len(n.Islands) == 0 || n.Islands[0].Size < 100 || n.IslandCount <= n.IsolatedOrganizations {
+		t.Errorf("islands %+v of %d", n.Islands, n.IslandCount)
+	}
+	for i := 1; i < len(n.Islands); i++ {
+		if n.Islands[i].Size > n.Islands[i-1].Size {
+			t.Errorf("islands not largest first: %+v", n.Islands)
+		}
+	}
+	for _, b := range n.Brokers {
+		if b.SplitsInto < 2 {
+			t.Errorf("broker %s splits its island into %d", b.Node.Name, b.SplitsInto)
+		}
+	}
+	for _, b := range n.Bridges {
+		if len(b.Sides) != 2 || b.Sides[1] < 1 || b.Sides[0] < b.Sides[1] {
+			t.Errorf("bridge sides %v", b.Sides)
+		}
+	}
+}
+
+func TestEgoNetworkOfTheHospitalAlliance(t *testing.T) {
+	h := api(t)
+	var a struct {
+		Alliance struct {
+			ID          string
+			Memberships []struct{ Organization struct{ Name string } }
+			Attended    []struct{ Date string }
+		}
+	}
+	data(t, h, `{ alliance(name: "民办医院党建联盟") { id memberships(asOf: "2023-10-21") { organization { name } } attended { date } } }`, nil, &a)
+	var d struct {
+		EgoNetwork struct {
+			Centre    struct{ Name string }
+			Nodes     []struct{ Distance int }
+			Ties      []struct{ Type string }
+			Truncated bool
+		}
+		Small struct {
+			Nodes     []struct{ Distance int }
+			Truncated bool
+		}
+	}
+	data(t, h, `query($id: ID!) { egoNetwork(id: $id, hops: 1, asOf: "2023-10-21") { centre { name } nodes { distance } ties { type } truncated }
+		small: egoNetwork(id: $id, hops: 1, maxNodes: 3, asOf: "2023-10-21") { nodes { distance } truncated } }`,
+		map[string]any{"id": a.Alliance.ID}, &d)
+	e := d.EgoNetwork
+	members := len(a.Alliance.Memberships)
+	if e.Centre.Name != "民办医院党建联盟" || e.Truncated {
+		t.Fatalf("got %+v", e)
+	}
+	// One hop: the centre, each member and each event it attended or held (on or before the day).
+	if len(e.Nodes) < 1+members {
+		t.Errorf("%d nodes within one hop, but %d members", len(e.Nodes), members)
+	}
+	if !d.Small.Truncated || len(d.Small.Nodes) != 3 {
+		t.Errorf("maxNodes 3: %d nodes, truncated %v", len(d.Small.Nodes), d.Small.Truncated)
+	}
+}
