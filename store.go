@@ -146,6 +146,10 @@ type Reader interface {
 	Neighbours(ctx context.Context, q TieQuery, ids []string) (map[string][]Neighbour, error)
 	// CoverageFacts returns the facts that decide each organisation's coverage on a day.
 	CoverageFacts(ctx context.Context, ids []string, asOf time.Time) (map[string]CoverageFacts, error)
+	// CoverageWithout returns, for every organisation whose coverage rests in part on a
+	// node (a party organisation, a person, an organisation or alliance owning a covering
+	// party organisation, a mass branch), its coverage facts with and without the node.
+	CoverageWithout(ctx context.Context, id string, asOf time.Time) (map[string][2]CoverageFacts, error)
 	// LatestEvaluations returns the newest evaluation of each party organisation.
 	LatestEvaluations(ctx context.Context, partyOrgIDs []string) (map[string]*Evaluation, error)
 	// Attendance counts the ATTENDED ties of each event.

@@ -398,3 +398,65 @@ func TestChainsAreExplainedInWords(t *testing.T) {
 		t.Errorf("a chain through an event: %s", got)
 	}
 }
+
+// TestRemovalAgreesWithRebuildingWithoutTheNode compares each what-if answer with the
+// same questions asked of a graph rebuilt without the node.
+func TestRemovalAgreesWithRebuildingWithoutTheNode(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for trial := 0; trial < 2000; trial++ {
+		g := randomGraph(r)
+		var nodes []NodeInfo
+		for i := 0; i < g.Nodes(); i++ {
+			label := "Organization"
+			if r.IntN(3) == 0 {
+				label = "Alliance"
+			}
+			nodes = append(nodes, NodeInfo{ID: g.ID(i), Label: label})
+		}
+		var ties []TieInfo
+		for tie := 0; tie < g.Ties(); tie++ {
+			a, b := g.Ends(tie)
+			ties = append(ties, TieInfo{Type: "MEMBER_OF", From: g.ID(a), To: g.ID(b)})
+		}
+		gg, ns, ts := Build(nodes, ties)
+		p := &Projection{Graph: gg, Nodes: ns, Ties: ts}
+		x := r.IntN(gg.Nodes())
+		got := p.Remove(x)
+
+		var keptNodes []NodeInfo
+		for i, n := range ns {
+			if i != x {
+				keptNodes = append(keptNodes, n)
+			}
+		}
+		var keptTies []TieInfo
+		for _, tie := range ts {
+			if tie.From != ns[x].ID && tie.To != ns[x].ID {
+				keptTies = append(keptTies, tie)
+			}
+		}
+		h, hn, _ := Build(keptNodes, keptTies)
+		_, after := h.Components(nil)
+		if got.IslandsAfter != after {
+			t.Fatalf("trial %d: %d islands without node %d, rebuilt graph has %d", trial, got.IslandsAfter, x, after)
+		}
+		var want []string
+		for i := 0; i < h.Nodes(); i++ {
+			orig, _ := gg.Lookup(hn[i].ID)
+			hadTie := false
+			gg.Neighbours(orig, func(other, _ int) { hadTie = hadTie || other != orig })
+			if hn[i].Label == "Organization" && h.Degree(i) == 0 && hadTie {
+				want = append(want, hn[i].ID)
+			}
+		}
+		var gotIDs []string
+		for _, n := range got.NewlyIsolated {
+			gotIDs = append(gotIDs, ns[n].ID)
+		}
+		sort.Strings(want)
+		sort.Strings(gotIDs)
+		if fmt.Sprint(want) != fmt.Sprint(gotIDs) {
+			t.Fatalf("trial %d: newly isolated %v, rebuilt graph %v", trial, gotIDs, want)
+		}
+	}
+}

@@ -337,3 +337,62 @@ func NewEgoNetwork(p *analytics.Projection, e analytics.Ego) *EgoNetwork {
 	}
 	return out
 }
+
+// WhatIf is the answer to "what if this node went away".
+type WhatIf struct {
+	Removed                     string
+	Name                        *string
+	IslandsBefore, IslandsAfter int
+	Split                       []int
+	NewlyIsolated               []*NetworkNode
+	LostCoverage                []*CoverageChange
+	Provenance                  *Provenance
+}
+
+// CoverageChange is an organisation whose coverage would get worse.
+type CoverageChange struct {
+	OrgID         string
+	Before, After cobuild.CoverageStatus
+	ReasonAfter   string
+}
+
+// Organization loads the organisation.
+func (c *CoverageChange) Organization(ctx context.Context) (Organization, error) {
+	o, err := loaders.Node[*cobuild.Organization](ctx, c.OrgID)
+	if err == nil && o == nil {
+		return nil, fmt.Errorf("organisation %s vanished", c.OrgID)
+	}
+	return WrapOrg(o), err
+}
+
+// NewWhatIf combines the structural answer of the projection with the coverage changes.
+func NewWhatIf(p *analytics.Projection, id string, node int, inNetwork bool, rules cobuild.Rules, coverage map[string][2]cobuild.CoverageFacts) *WhatIf {
+	w := &WhatIf{Removed: id, Provenance: NewProvenance(p), NewlyIsolated: []*NetworkNode{}, LostCoverage: []*CoverageChange{}, Split: []int{}}
+	_, islands := p.Graph.Components(nil)
+	w.IslandsBefore, w.IslandsAfter = islands, islands
+	if inNetwork {
+		r := p.Remove(node)
+		name := NewNetworkNode(p, node).Name
+		w.Name = &name
+		w.IslandsBefore, w.IslandsAfter, w.Split = r.IslandsBefore, r.IslandsAfter, r.Split
+		for _, n := range r.NewlyIsolated {
+			w.NewlyIsolated = append(w.NewlyIsolated, NewNetworkNode(p, n))
+		}
+	}
+	rank := map[cobuild.CoverageStatus]int{}
+	for i, s := range cobuild.CoverageStatuses {
+		rank[s] = i
+	}
+	var orgs []string
+	for org := range coverage {
+		orgs = append(orgs, org)
+	}
+	slices.Sort(orgs)
+	for _, org := range orgs {
+		before, after := rules.CoverageOf(coverage[org][0]), rules.CoverageOf(coverage[org][1])
+		if rank[after.Status] > rank[before.Status] {
+			w.LostCoverage = append(w.LostCoverage, &CoverageChange{OrgID: org, Before: before.Status, After: after.Status, ReasonAfter: after.Reason})
+		}
+	}
+	return w
+}

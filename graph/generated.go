@@ -180,6 +180,13 @@ type ComplexityRoot struct {
 		StatusLabel   func(childComplexity int) int
 	}
 
+	CoverageChange struct {
+		After        func(childComplexity int) int
+		Before       func(childComplexity int) int
+		Organization func(childComplexity int) int
+		ReasonAfter  func(childComplexity int) int
+	}
+
 	DemoBelt struct {
 		ID    func(childComplexity int) int
 		Name  func(childComplexity int) int
@@ -606,6 +613,7 @@ type ComplexityRoot struct {
 		RedZones           func(childComplexity int, kind *string) int
 		Rounds             func(childComplexity int) int
 		Rules              func(childComplexity int) int
+		WhatIf             func(childComplexity int, remove string, asOf *time.Time, ties []string) int
 	}
 
 	RedZone struct {
@@ -707,6 +715,17 @@ type ComplexityRoot struct {
 		RegisteredOn       func(childComplexity int) int
 		Sector             func(childComplexity int) int
 		SizeBand           func(childComplexity int) int
+	}
+
+	WhatIf struct {
+		IslandsAfter  func(childComplexity int) int
+		IslandsBefore func(childComplexity int) int
+		LostCoverage  func(childComplexity int) int
+		Name          func(childComplexity int) int
+		NewlyIsolated func(childComplexity int) int
+		Provenance    func(childComplexity int) int
+		Removed       func(childComplexity int) int
+		Split         func(childComplexity int) int
 	}
 }
 
@@ -815,6 +834,7 @@ type QueryResolver interface {
 	Network(ctx context.Context, asOf *time.Time, ties []string) (*gqlmodel.Network, error)
 	Path(ctx context.Context, from string, to string, maxHops *int, limit *int, asOf *time.Time, ties []string) (*gqlmodel.PathResult, error)
 	EgoNetwork(ctx context.Context, id string, hops *int, maxNodes *int, asOf *time.Time, ties []string) (*gqlmodel.EgoNetwork, error)
+	WhatIf(ctx context.Context, remove string, asOf *time.Time, ties []string) (*gqlmodel.WhatIf, error)
 	EnumLabels(ctx context.Context, enum *string) ([]*model.EnumLabel, error)
 	Rules(ctx context.Context) (*model.Rules, error)
 }
@@ -1461,6 +1481,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Coverage.StatusLabel(childComplexity), true
+
+	case "CoverageChange.after":
+		if e.ComplexityRoot.CoverageChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageChange.After(childComplexity), true
+	case "CoverageChange.before":
+		if e.ComplexityRoot.CoverageChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageChange.Before(childComplexity), true
+	case "CoverageChange.organization":
+		if e.ComplexityRoot.CoverageChange.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageChange.Organization(childComplexity), true
+	case "CoverageChange.reasonAfter":
+		if e.ComplexityRoot.CoverageChange.ReasonAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageChange.ReasonAfter(childComplexity), true
 
 	case "DemoBelt.id":
 		if e.ComplexityRoot.DemoBelt.ID == nil {
@@ -3686,6 +3731,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Rules(childComplexity), true
+	case "Query.whatIf":
+		if e.ComplexityRoot.Query.WhatIf == nil {
+			break
+		}
+
+		args, err := ec.field_Query_whatIf_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WhatIf(childComplexity, args["remove"].(string), args["asOf"].(*time.Time), args["ties"].([]string)), true
 
 	case "RedZone.foundedOn":
 		if e.ComplexityRoot.RedZone.FoundedOn == nil {
@@ -4256,6 +4312,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SocialOrganization.SizeBand(childComplexity), true
 
+	case "WhatIf.islandsAfter":
+		if e.ComplexityRoot.WhatIf.IslandsAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhatIf.IslandsAfter(childComplexity), true
+	case "WhatIf.islandsBefore":
+		if e.ComplexityRoot.WhatIf.IslandsBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhatIf.IslandsBefore(childComplexity), true
+	case "WhatIf.lostCoverage":
+		if e.ComplexityRoot.WhatIf.LostCoverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhatIf.LostCoverage(childComplexity), true
+	case "WhatIf.name":
+		if e.ComplexityRoot.WhatIf.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhatIf.Name(childComplexity), true
+	case "WhatIf.newlyIsolated":
+		if e.ComplexityRoot.WhatIf.NewlyIsolated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhatIf.NewlyIsolated(childComplexity), true
+	case "WhatIf.provenance":
+		if e.ComplexityRoot.WhatIf.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhatIf.Provenance(childComplexity), true
+	case "WhatIf.removed":
+		if e.ComplexityRoot.WhatIf.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhatIf.Removed(childComplexity), true
+	case "WhatIf.split":
+		if e.ComplexityRoot.WhatIf.Split == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhatIf.Split(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -4410,6 +4515,12 @@ type Query {
   the limit cut it.
   """
   egoNetwork(id: ID!, hops: Int, maxNodes: Int, asOf: Date, ties: [NetworkTieType!]): EgoNetwork!
+  """
+  What would change if a node went away (an alliance, agreement, organisation, person,
+  party organisation...): which organisations would be left with no tie, which would lose
+  coverage, and how many islands the network would split into. Nothing is written.
+  """
+  whatIf(remove: ID!, asOf: Date, ties: [NetworkTieType!]): WhatIf!
 
   "Every enum value with its Chinese label; optionally of one enum."
   enumLabels(enum: String): [EnumLabel!]!
@@ -5436,6 +5547,29 @@ type EgoNode {
   node: NetworkNode!
   distance: Int!
 }
+
+type WhatIf {
+  removed: ID!
+  "Its name, when the network holds it."
+  name: String
+  islandsBefore: Int!
+  islandsAfter: Int!
+  "Sizes of the parts its island breaks into, largest first; one part when it is no broker."
+  split: [Int!]!
+  "Organisations that have ties now and would have none."
+  newlyIsolated: [NetworkNode!]!
+  "Organisations whose coverage status would get worse."
+  lostCoverage: [CoverageChange!]!
+  provenance: Provenance!
+}
+
+type CoverageChange {
+  organization: Organization!
+  before: CoverageStatus!
+  after: CoverageStatus!
+  "The reason of the status it would have."
+  reasonAfter: String!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -5700,6 +5834,20 @@ func (ec *executionContext) childFields_Coverage(ctx context.Context, field grap
 		return ec.fieldContext_Coverage_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Coverage", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_CoverageChange_organization(ctx, field)
+	case "before":
+		return ec.fieldContext_CoverageChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_CoverageChange_after(ctx, field)
+	case "reasonAfter":
+		return ec.fieldContext_CoverageChange_reasonAfter(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageChange", field.Name)
 }
 
 func (ec *executionContext) childFields_DemoBelt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6322,6 +6470,28 @@ func (ec *executionContext) childFields_Secondment(ctx context.Context, field gr
 		return ec.fieldContext_Secondment_until(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Secondment", field.Name)
+}
+
+func (ec *executionContext) childFields_WhatIf(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "removed":
+		return ec.fieldContext_WhatIf_removed(ctx, field)
+	case "name":
+		return ec.fieldContext_WhatIf_name(ctx, field)
+	case "islandsBefore":
+		return ec.fieldContext_WhatIf_islandsBefore(ctx, field)
+	case "islandsAfter":
+		return ec.fieldContext_WhatIf_islandsAfter(ctx, field)
+	case "split":
+		return ec.fieldContext_WhatIf_split(ctx, field)
+	case "newlyIsolated":
+		return ec.fieldContext_WhatIf_newlyIsolated(ctx, field)
+	case "lostCoverage":
+		return ec.fieldContext_WhatIf_lostCoverage(ctx, field)
+	case "provenance":
+		return ec.fieldContext_WhatIf_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WhatIf", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7797,6 +7967,36 @@ func (ec *executionContext) field_Query_redZones_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["kind"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_whatIf_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "remove",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["remove"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "ties",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalONetworkTieType2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ties"] = arg2
 	return args, nil
 }
 
@@ -10680,6 +10880,107 @@ func (ec *executionContext) _Coverage_reason(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Coverage_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Coverage", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoverageChange_organization(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageChange_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2cobuildᚋgqlmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageChange_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageChange_before(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v cobuild.CoverageStatus) graphql.Marshaler {
+			return ec.marshalNCoverageStatus2cobuildᚐCoverageStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageChange", field, false, false, "CoverageStatus")
+}
+
+func (ec *executionContext) _CoverageChange_after(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageChange_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v cobuild.CoverageStatus) graphql.Marshaler {
+			return ec.marshalNCoverageStatus2cobuildᚐCoverageStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageChange", field, false, false, "CoverageStatus")
+}
+
+func (ec *executionContext) _CoverageChange_reasonAfter(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageChange_reasonAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReasonAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageChange_reasonAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _DemoBelt_id(ctx context.Context, field graphql.CollectedField, obj *cobuild.DemoBelt) (ret graphql.Marshaler) {
@@ -19958,6 +20259,50 @@ func (ec *executionContext) fieldContext_Query_egoNetwork(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_whatIf(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_whatIf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WhatIf(ctx, fc.Args["remove"].(string), fc.Args["asOf"].(*time.Time), fc.Args["ties"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.WhatIf) graphql.Marshaler {
+			return ec.marshalNWhatIf2ᚖcobuildᚋgqlmodelᚐWhatIf(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_whatIf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WhatIf(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_whatIf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_enumLabels(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22485,6 +22830,217 @@ func (ec *executionContext) fieldContext_SocialOrganization_latestEvaluation(_ c
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Evaluation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WhatIf_removed(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.WhatIf) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhatIf_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhatIf_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WhatIf", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WhatIf_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.WhatIf) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhatIf_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WhatIf_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WhatIf", field, false, false, "String")
+}
+
+func (ec *executionContext) _WhatIf_islandsBefore(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.WhatIf) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhatIf_islandsBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IslandsBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhatIf_islandsBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WhatIf", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WhatIf_islandsAfter(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.WhatIf) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhatIf_islandsAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IslandsAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhatIf_islandsAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WhatIf", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WhatIf_split(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.WhatIf) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhatIf_split(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Split, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhatIf_split(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WhatIf", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WhatIf_newlyIsolated(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.WhatIf) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhatIf_newlyIsolated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewlyIsolated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.NetworkNode) graphql.Marshaler {
+			return ec.marshalNNetworkNode2ᚕᚖcobuildᚋgqlmodelᚐNetworkNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhatIf_newlyIsolated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WhatIf",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WhatIf_lostCoverage(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.WhatIf) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhatIf_lostCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LostCoverage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.CoverageChange) graphql.Marshaler {
+			return ec.marshalNCoverageChange2ᚕᚖcobuildᚋgqlmodelᚐCoverageChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhatIf_lostCoverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WhatIf",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WhatIf_provenance(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.WhatIf) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhatIf_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚖcobuildᚋgqlmodelᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhatIf_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WhatIf",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
 		},
 	}
 	return fc, nil
@@ -25382,6 +25938,55 @@ func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var coverageChangeImplementors = []string{"CoverageChange"}
+
+func (ec *executionContext) _CoverageChange(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.CoverageChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageChange")
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageChange_organization(ctx, field, obj)
+				})
+		case "before":
+			out.Values[i] = ec._CoverageChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "after":
+			out.Values[i] = ec._CoverageChange_after(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reasonAfter":
+			out.Values[i] = ec._CoverageChange_reasonAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var demoBeltImplementors = []string{"DemoBelt", "Node"}
 
 func (ec *executionContext) _DemoBelt(ctx context.Context, sel ast.SelectionSet, obj *cobuild.DemoBelt) graphql.Marshaler {
@@ -28109,6 +28714,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_egoNetwork(ctx, field)
 				})
+		case "whatIf":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_whatIf(ctx, field)
+				})
 		case "enumLabels":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -28750,6 +29361,74 @@ func (ec *executionContext) _SocialOrganization(ctx context.Context, sel ast.Sel
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SocialOrganization_latestEvaluation(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var whatIfImplementors = []string{"WhatIf"}
+
+func (ec *executionContext) _WhatIf(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.WhatIf) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, whatIfImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WhatIf")
+		case "removed":
+			out.Values[i] = ec._WhatIf_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._WhatIf_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "islandsBefore":
+			out.Values[i] = ec._WhatIf_islandsBefore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "islandsAfter":
+			out.Values[i] = ec._WhatIf_islandsAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "split":
+			out.Values[i] = ec._WhatIf_split(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newlyIsolated":
+			out.Values[i] = ec._WhatIf_newlyIsolated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lostCoverage":
+			out.Values[i] = ec._WhatIf_lostCoverage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._WhatIf_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29457,6 +30136,30 @@ func (ec *executionContext) marshalNCoverage2ᚖcobuildᚋgqlmodelᚐCoverage(ct
 		return graphql.Null
 	}
 	return ec._Coverage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCoverageChange2ᚕᚖcobuildᚋgqlmodelᚐCoverageChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.CoverageChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoverageChange2ᚖcobuildᚋgqlmodelᚐCoverageChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoverageChange2ᚖcobuildᚋgqlmodelᚐCoverageChange(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.CoverageChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoverageChange!")
+		return graphql.Null
+	}
+	return ec._CoverageChange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCoverageStatus2cobuildᚐCoverageStatus(ctx context.Context, v any) (cobuild.CoverageStatus, error) {
@@ -30518,6 +31221,14 @@ func (ec *executionContext) marshalNTier2cobuildᚐTier(ctx context.Context, sel
 		graphql.AddInvalidNullFromMarshaler(ctx, "Tier!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNWhatIf2ᚖcobuildᚋgqlmodelᚐWhatIf(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.WhatIf) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WhatIf!")
+		return graphql.Null
+	}
+	return ec._WhatIf(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {

@@ -102,3 +102,100 @@ func (s *Store) NetworkTies(ctx context.Context, asOf time.Time, types []string)
 	r := v.(result)
 	return r.nodes, r.ties, nil
 }
+
+// coverageTiesOf are, by the label of a removed node, the coverage ties that would go
+// with it: its own coverage ties, or those of the party organisations it owns.
+var coverageTiesOf = map[string]string{
+	"PartyOrg": `MATCH (o:Organization)-[r:HAS_PARTY_ORG|COVERED_BY]->(:PartyOrg {id: $id}) WHERE ` + inForce("r"),
+	"Organization": `MATCH (:Organization {id: $id})-[h:HAS_PARTY_ORG]->(:PartyOrg)<-[r:COVERED_BY]-(o:Organization)
+		WHERE o.id <> $id AND ` + inForce("h") + ` AND ` + inForce("r"),
+	"Alliance": `MATCH (:Alliance {id: $id})-[h:HAS_PARTY_ORG]->(:PartyOrg)<-[r:COVERED_BY]-(o:Organization)
+		WHERE ` + inForce("h") + ` AND ` + inForce("r"),
+	"Person":     `MATCH (:Person {id: $id})-[r:ASSIGNED_TO]->(o:Organization) WHERE r.role IN ['INSTRUCTOR', 'LIAISON'] AND ` + inForce("r"),
+	"MassBranch": `MATCH (:MassBranch {id: $id})-[r:FORMED_IN]->(o:Organization) WHERE r.since IS NULL OR r.since <= $asOf`,
+}
+
+// CoverageWithout returns, for every organisation whose coverage rests in part on the
+// node, its coverage facts on the day with the node and without it. Nothing is written.
+func (s *Store) CoverageWithout(ctx context.Context, id string, asOf time.Time) (map[string][2]cobuild.CoverageFacts, error) {
+	label, err := LabelOf(id)
+	if err != nil {
+		return nil, err
+	}
+	match, ok := coverageTiesOf[label]
+	if !ok {
+		return map[string][2]cobuild.CoverageFacts{}, nil
+	}
+	recs, err := s.readRecords(ctx, match+" RETURN o.id AS org, type(r) AS type, r.role AS role, r.mode AS mode ORDER BY org",
+		map[string]any{"id": id, "asOf": dateParam(asOf)})
+	if err != nil {
+		return nil, fmt.Errorf("coverage resting on %s: %w", id, err)
+	}
+	type loss struct {
+		own, instructors, liaisons, mass int
+		modes                            []string
+	}
+	losses := map[string]*loss{}
+	var ids []string
+	for _, r := range recs {
+		m := r.AsMap()
+		org := str(m, "org")
+		l, ok := losses[org]
+		if !ok {
+			l = &loss{}
+			losses[org] = l
+			ids = append(ids, org)
+		}
+		switch str(m, "type") {
+		case "HAS_PARTY_ORG":
+			l.own++
+		case "COVERED_BY":
+			l.modes = append(l.modes, str(m, "mode"))
+		case "ASSIGNED_TO":
+			if str(m, "role") == "INSTRUCTOR" {
+				l.instructors++
+			} else {
+				l.liaisons++
+			}
+		case "FORMED_IN":
+			l.mass++
+		}
+	}
+	if len(ids) == 0 {
+		return map[string][2]cobuild.CoverageFacts{}, nil
+	}
+	facts, err := s.CoverageFacts(ctx, ids, asOf)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][2]cobuild.CoverageFacts{}
+	for _, org := range ids {
+		before := facts[org]
+		after := before
+		l := losses[org]
+		after.OwnPartyOrgs -= l.own
+		after.Instructors -= l.instructors
+		after.Liaisons -= l.liaisons
+		after.MassBranches -= l.mass
+		after.CoveredModes = nil
+		remove := append([]string(nil), l.modes...)
+		for _, m := range before.CoveredModes {
+			if i := indexOf(remove, m); i >= 0 {
+				remove = append(remove[:i], remove[i+1:]...)
+				continue
+			}
+			after.CoveredModes = append(after.CoveredModes, m)
+		}
+		out[org] = [2]cobuild.CoverageFacts{before, after}
+	}
+	return out, nil
+}
+
+func indexOf(xs []string, x string) int {
+	for i, v := range xs {
+		if v == x {
+			return i
+		}
+	}
+	return -1
+}

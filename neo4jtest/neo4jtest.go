@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"cobuild"
 	"cobuild/demo"
 	"cobuild/neo4jstore"
@@ -62,4 +64,17 @@ func Store(t testing.TB) *neo4jstore.Store {
 		t.Fatalf("set up the test Neo4j at %s: %v", uri, setupErr)
 	}
 	return shared
+}
+
+// Driver returns a driver of its own on the test Neo4j, for tests that check the store
+// against Cypher written independently (and may roll back what they try).
+func Driver(t testing.TB) neo4j.DriverWithContext {
+	t.Helper()
+	Store(t)
+	d, err := neo4j.NewDriverWithContext(os.Getenv("NEO4J_URI"), neo4j.BasicAuth(os.Getenv("NEO4J_USER"), os.Getenv("NEO4J_PASSWORD"), ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close(context.Background()) })
+	return d
 }

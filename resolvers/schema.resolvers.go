@@ -671,6 +671,32 @@ func (r *queryResolver) EgoNetwork(ctx context.Context, id string, hops *int, ma
 	return gqlmodel.NewEgoNetwork(p, p.Graph.EgoNetwork(c, h, n, nil, nil)), nil
 }
 
+// WhatIf is the resolver for the whatIf field.
+func (r *queryResolver) WhatIf(ctx context.Context, remove string, asOf *time.Time, ties []string) (*gqlmodel.WhatIf, error) {
+	if _, err := neo4jstore.LabelOf(remove); err != nil {
+		return nil, err
+	}
+	p, err := projection(ctx, asOf, ties)
+	if err != nil {
+		return nil, err
+	}
+	n, inNetwork := p.Graph.Lookup(remove)
+	if !inNetwork {
+		v, err := node[any](ctx, remove)
+		if err != nil {
+			return nil, err
+		}
+		if v == nil {
+			return nil, cobuild.Errorf(cobuild.ENOTFOUND, "no node has the id %s", remove)
+		}
+	}
+	coverage, err := reader(ctx).CoverageWithout(ctx, remove, p.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	return gqlmodel.NewWhatIf(p, remove, n, inNetwork, settings(ctx).Rules, coverage), nil
+}
+
 // EnumLabels is the resolver for the enumLabels field.
 func (r *queryResolver) EnumLabels(ctx context.Context, enum *string) ([]*model.EnumLabel, error) {
 	var out []*model.EnumLabel
