@@ -150,6 +150,9 @@ type Reader interface {
 	// node (a party organisation, a person, an organisation or alliance owning a covering
 	// party organisation, a mass branch), its coverage facts with and without the node.
 	CoverageWithout(ctx context.Context, id string, asOf time.Time) (map[string][2]CoverageFacts, error)
+	// CoveredOrganizationIDs returns the organisations with their own or a joint,
+	// regional or industry party organisation on the day.
+	CoveredOrganizationIDs(ctx context.Context, asOf time.Time) ([]string, error)
 	// LatestEvaluations returns the newest evaluation of each party organisation.
 	LatestEvaluations(ctx context.Context, partyOrgIDs []string) (map[string]*Evaluation, error)
 	// Attendance counts the ATTENDED ties of each event.

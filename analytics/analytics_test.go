@@ -385,7 +385,7 @@ func TestChainsAreExplainedInWords(t *testing.T) {
 		{Type: "ATTENDED", From: "og-3", To: "ev-1"},
 	}
 	g, ns, ts := Build(nodes, ties)
-	p := &Projection{Graph: g, Nodes: ns, Ties: ts}
+	p := NewProjection(g, ns, ts)
 	a, _ := g.Lookup("og-1")
 	b, _ := g.Lookup("og-2")
 	c, _ := g.Lookup("og-3")
@@ -419,7 +419,7 @@ func TestRemovalAgreesWithRebuildingWithoutTheNode(t *testing.T) {
 			ties = append(ties, TieInfo{Type: "MEMBER_OF", From: g.ID(a), To: g.ID(b)})
 		}
 		gg, ns, ts := Build(nodes, ties)
-		p := &Projection{Graph: gg, Nodes: ns, Ties: ts}
+		p := NewProjection(gg, ns, ts)
 		x := r.IntN(gg.Nodes())
 		got := p.Remove(x)
 
@@ -457,6 +457,65 @@ func TestRemovalAgreesWithRebuildingWithoutTheNode(t *testing.T) {
 		sort.Strings(gotIDs)
 		if fmt.Sprint(want) != fmt.Sprint(gotIDs) {
 			t.Fatalf("trial %d: newly isolated %v, rebuilt graph %v", trial, gotIDs, want)
+		}
+	}
+}
+
+func TestFarFromAgreesWithBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for trial := 0; trial < 2000; trial++ {
+		g := randomGraph(r)
+		var set []int
+		for i := 0; i < g.Nodes(); i++ {
+			if r.IntN(4) == 0 {
+				set = append(set, i)
+			}
+		}
+		hops := r.IntN(4)
+		got := g.FarFrom(set, hops)
+		var want []int
+		for v := 0; v < g.Nodes(); v++ {
+			near := false
+			for _, s := range set {
+				if s == v {
+					near = true
+				}
+				for _, p := range allSimplePaths(g, s, v, nil) {
+					if len(p) <= hops {
+						near = true
+					}
+				}
+			}
+			if !near {
+				want = append(want, v)
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("trial %d: far from %v within %d: %v, brute force %v", trial, set, hops, got, want)
+		}
+	}
+}
+
+func TestSampledBetweennessIsScaledFromItsSources(t *testing.T) {
+	old, oldN := ExactBetweennessUpTo, SampleSources
+	defer func() { ExactBetweennessUpTo, SampleSources = old, oldN }()
+	g := NewGraph()
+	for i := 0; i < 40; i++ {
+		g.Tie(g.Node(fmt.Sprint("p", i)), g.Node(fmt.Sprint("p", i+1)))
+	}
+	var nodes []NodeInfo
+	for i := 0; i < g.Nodes(); i++ {
+		nodes = append(nodes, NodeInfo{ID: g.ID(i)})
+	}
+	exact := NewProjection(g, nodes, nil).Betweenness()
+	ExactBetweennessUpTo, SampleSources = 10, 41
+	sampled := NewProjection(g, nodes, nil).Betweenness()
+	if !exact.Exact || sampled.Exact || sampled.Sources != 41 {
+		t.Fatalf("exact %v, sampled %v from %d", exact.Exact, sampled.Exact, sampled.Sources)
+	}
+	for i := range exact.Scores {
+		if math.Abs(exact.Scores[i]-sampled.Scores[i]) > 1e-9 {
+			t.Fatalf("all 41 nodes sampled should give the exact score: node %d %v vs %v", i, sampled.Scores[i], exact.Scores[i])
 		}
 	}
 }

@@ -56,6 +56,72 @@ type Projection struct {
 	BuiltAt time.Time
 	// BuildTime is how long reading and building took.
 	BuildTime time.Duration
+
+	betweenness func() Centrality
+}
+
+// Centrality is a betweenness score per node with how it was obtained.
+type Centrality struct {
+	Scores []float64
+	// Exact is true when every node was a source; otherwise Sources nodes were, and the
+	// scores are scaled estimates.
+	Exact   bool
+	Sources int
+	Took    time.Duration
+}
+
+// ExactBetweennessUpTo is the number of nodes in islands of two or more up to which
+// betweenness is computed exactly; above it, from an evenly spread sample of SampleSources.
+var (
+	ExactBetweennessUpTo = 5000
+	SampleSources        = 1000
+)
+
+// Betweenness returns the nodes' betweenness, computed once per projection.
+func (p *Projection) Betweenness() Centrality {
+	return p.betweenness()
+}
+
+func (p *Projection) computeBetweenness() Centrality {
+	start := time.Now()
+	comp, count := p.Graph.Components(nil)
+	sizes := make([]int, count)
+	for _, c := range comp {
+		sizes[c]++
+	}
+	var sources []int
+	for i, c := range comp {
+		if sizes[c] > 1 {
+			sources = append(sources, i)
+		}
+	}
+	c := Centrality{Exact: len(sources) <= ExactBetweennessUpTo}
+	all := len(sources)
+	if !c.Exact {
+		step := float64(len(sources)) / float64(SampleSources)
+		sample := make([]int, 0, SampleSources)
+		for i := 0; i < SampleSources; i++ {
+			sample = append(sample, sources[int(float64(i)*step)])
+		}
+		sources = sample
+	}
+	c.Sources = len(sources)
+	c.Scores = p.Graph.Betweenness(sources, nil)
+	if !c.Exact {
+		scale := float64(all) / float64(len(sources))
+		for i := range c.Scores {
+			c.Scores[i] *= scale
+		}
+	}
+	c.Took = time.Since(start)
+	return c
+}
+
+// NewProjection wraps a built graph.
+func NewProjection(g *Graph, nodes []NodeInfo, ties []TieInfo) *Projection {
+	p := &Projection{Graph: g, Nodes: nodes, Ties: ties}
+	p.betweenness = sync.OnceValue(p.computeBetweenness)
+	return p
 }
 
 // Build makes a projection from nodes and ties.
@@ -138,8 +204,8 @@ func (s *Service) Projection(ctx context.Context, asOf time.Time, types []string
 		return nil, fmt.Errorf("read the network of %s: %w", day, err)
 	}
 	g, ns, ts := Build(nodes, ties)
-	p := &Projection{Graph: g, Nodes: ns, Ties: ts, AsOf: asOf, Types: types, Version: version,
-		BuiltAt: time.Now().UTC(), BuildTime: time.Since(start)}
+	p := NewProjection(g, ns, ts)
+	p.AsOf, p.Types, p.Version, p.BuiltAt, p.BuildTime = asOf, types, version, time.Now().UTC(), time.Since(start)
 	s.mu.Lock()
 	s.cache = append([]*Projection{p}, s.cache...)
 	if len(s.cache) > s.Keep {

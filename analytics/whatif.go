@@ -93,3 +93,39 @@ func (p *Projection) tiedWithout(v, x int) bool {
 
 // tiedBefore reports whether organisation v has a tie now.
 func (p *Projection) tiedBefore(v int) bool { return p.tiedWithout(v, -1) }
+
+// FarFrom returns the nodes that no node of the set reaches within hops ties (a
+// breadth-first search from all of the set at once), in node order.
+func (g *Graph) FarFrom(set []int, hops int) []int {
+	dist := make([]int, g.Nodes())
+	for i := range dist {
+		dist[i] = -1
+	}
+	queue := make([]int, 0, len(set))
+	for _, s := range set {
+		if dist[s] < 0 {
+			dist[s] = 0
+			queue = append(queue, s)
+		}
+	}
+	for len(queue) > 0 {
+		u := queue[0]
+		queue = queue[1:]
+		if dist[u] >= hops {
+			continue
+		}
+		for _, h := range g.adj[u] {
+			if dist[h.to] < 0 {
+				dist[h.to] = dist[u] + 1
+				queue = append(queue, h.to)
+			}
+		}
+	}
+	var far []int
+	for i, d := range dist {
+		if d < 0 {
+			far = append(far, i)
+		}
+	}
+	return far
+}

@@ -396,3 +396,111 @@ func NewWhatIf(p *analytics.Projection, id string, node int, inNetwork bool, rul
 	}
 	return w
 }
+
+// RankedNode is a node with its score in a ranking.
+type RankedNode struct {
+	Rank  int
+	Node  *NetworkNode
+	Score float64
+}
+
+func (n *Network) rank(scores func(i int) float64, first int, label *string) ([]*RankedNode, error) {
+	if first < 0 || first > 1000 {
+		return nil, cobuild.Errorf(cobuild.EINVALID, "first must be between 0 and 1000")
+	}
+	var idx []int
+	for i, info := range n.P.Nodes {
+		if label == nil || info.Label == *label {
+			idx = append(idx, i)
+		}
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		sa, sb := scores(a), scores(b)
+		switch {
+		case sa > sb:
+			return -1
+		case sa < sb:
+			return 1
+		}
+		return compareStrings(n.P.Nodes[a].ID, n.P.Nodes[b].ID)
+	})
+	out := []*RankedNode{}
+	for r, i := range idx[:min(first, len(idx))] {
+		out = append(out, &RankedNode{Rank: r + 1, Node: NewNetworkNode(n.P, i), Score: scores(i)})
+	}
+	return out, nil
+}
+
+// DegreeRanking ranks nodes by their number of ties.
+func (n *Network) DegreeRanking(first int, label *string) ([]*RankedNode, error) {
+	return n.rank(func(i int) float64 { return float64(n.P.Graph.Degree(i)) }, first, label)
+}
+
+// BetweennessRanking is a ranking by betweenness with how it was computed.
+type BetweennessRanking struct {
+	Nodes      []*RankedNode
+	Exact      bool
+	Sources    int
+	ComputedMs int
+}
+
+// BetweennessRanking ranks nodes by betweenness.
+func (n *Network) BetweennessRanking(first int, label *string) (*BetweennessRanking, error) {
+	c := n.P.Betweenness()
+	nodes, err := n.rank(func(i int) float64 { return c.Scores[i] }, first, label)
+	if err != nil {
+		return nil, err
+	}
+	return &BetweennessRanking{Nodes: nodes, Exact: c.Exact, Sources: c.Sources, ComputedMs: int(c.Took.Milliseconds())}, nil
+}
+
+// FarFromCoverage lists organisations no covered organisation reaches within some hops.
+type FarFromCoverage struct {
+	Hops          int
+	TotalCount    int
+	Organizations []*NetworkNode
+}
+
+func sectorOf(kind string) cobuild.Sector {
+	switch cobuild.OrgKind(kind) {
+	case cobuild.OrgEnterprise:
+		return cobuild.SectorEnterprise
+	case cobuild.OrgSocial, cobuild.OrgHospital:
+		return cobuild.SectorSocial
+	}
+	return cobuild.SectorPublic
+}
+
+// FarFromCoverage finds the organisations that no covered organisation reaches within
+// hops ties.
+func (n *Network) FarFromCoverage(ctx context.Context, hops int, sector []cobuild.Sector, first int) (*FarFromCoverage, error) {
+	if hops < 0 || hops > 6 {
+		return nil, cobuild.Errorf(cobuild.EINVALID, "hops must be between 0 and 6, got %d", hops)
+	}
+	if first < 0 || first > 1000 {
+		return nil, cobuild.Errorf(cobuild.EINVALID, "first must be between 0 and 1000")
+	}
+	ids, err := loaders.For(ctx).Reader().CoveredOrganizationIDs(ctx, n.P.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	var set []int
+	for _, id := range ids {
+		if v, ok := n.P.Graph.Lookup(id); ok {
+			set = append(set, v)
+		}
+	}
+	out := &FarFromCoverage{Hops: hops, Organizations: []*NetworkNode{}}
+	for _, v := range n.P.Graph.FarFrom(set, hops) {
+		info := n.P.Nodes[v]
+		if info.Label != "Organization" || (len(sector) > 0 && !slices.Contains(sector, sectorOf(info.Kind))) {
+			continue
+		}
+		out.TotalCount++
+		if len(out.Organizations) < first {
+			out.Organizations = append(out.Organizations, NewNetworkNode(n.P, v))
+		}
+	}
+	slices.SortFunc(out.Organizations, func(a, b *NetworkNode) int { return compareStrings(a.ID, b.ID) })
+	return out, nil
+}

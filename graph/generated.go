@@ -84,6 +84,13 @@ type ComplexityRoot struct {
 		Organizations func(childComplexity int, where *gqlmodel.OrganizationWhere, sort *gqlmodel.OrganizationSort, first *int, after *string) int
 	}
 
+	BetweennessRanking struct {
+		ComputedMs func(childComplexity int) int
+		Exact      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		Sources    func(childComplexity int) int
+	}
+
 	Brand struct {
 		ID        func(childComplexity int) int
 		Kind      func(childComplexity int) int
@@ -336,6 +343,12 @@ type ComplexityRoot struct {
 		TotalCount  func(childComplexity int) int
 	}
 
+	FarFromCoverage struct {
+		Hops          func(childComplexity int) int
+		Organizations func(childComplexity int) int
+		TotalCount    func(childComplexity int) int
+	}
+
 	GeoPoint struct {
 		Lat func(childComplexity int) int
 		Lng func(childComplexity int) int
@@ -454,8 +467,11 @@ type ComplexityRoot struct {
 	}
 
 	Network struct {
+		BetweennessRanking    func(childComplexity int, first int, label *string) int
 		Bridges               func(childComplexity int, first int) int
 		Brokers               func(childComplexity int, first int) int
+		DegreeRanking         func(childComplexity int, first int, label *string) int
+		FarFromCoverage       func(childComplexity int, hops int, sector []cobuild.Sector, first int) int
 		IslandCount           func(childComplexity int) int
 		Islands               func(childComplexity int, first int, minSize int) int
 		IsolatedOrganizations func(childComplexity int) int
@@ -614,6 +630,12 @@ type ComplexityRoot struct {
 		Rounds             func(childComplexity int) int
 		Rules              func(childComplexity int) int
 		WhatIf             func(childComplexity int, remove string, asOf *time.Time, ties []string) int
+	}
+
+	RankedNode struct {
+		Node  func(childComplexity int) int
+		Rank  func(childComplexity int) int
+		Score func(childComplexity int) int
 	}
 
 	RedZone struct {
@@ -1023,6 +1045,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Area.Organizations(childComplexity, args["where"].(*gqlmodel.OrganizationWhere), args["sort"].(*gqlmodel.OrganizationSort), args["first"].(*int), args["after"].(*string)), true
+
+	case "BetweennessRanking.computedMs":
+		if e.ComplexityRoot.BetweennessRanking.ComputedMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BetweennessRanking.ComputedMs(childComplexity), true
+	case "BetweennessRanking.exact":
+		if e.ComplexityRoot.BetweennessRanking.Exact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BetweennessRanking.Exact(childComplexity), true
+	case "BetweennessRanking.nodes":
+		if e.ComplexityRoot.BetweennessRanking.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BetweennessRanking.Nodes(childComplexity), true
+	case "BetweennessRanking.sources":
+		if e.ComplexityRoot.BetweennessRanking.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BetweennessRanking.Sources(childComplexity), true
 
 	case "Brand.id":
 		if e.ComplexityRoot.Brand.ID == nil {
@@ -2257,6 +2304,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EventConnection.TotalCount(childComplexity), true
 
+	case "FarFromCoverage.hops":
+		if e.ComplexityRoot.FarFromCoverage.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarFromCoverage.Hops(childComplexity), true
+	case "FarFromCoverage.organizations":
+		if e.ComplexityRoot.FarFromCoverage.Organizations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarFromCoverage.Organizations(childComplexity), true
+	case "FarFromCoverage.totalCount":
+		if e.ComplexityRoot.FarFromCoverage.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarFromCoverage.TotalCount(childComplexity), true
+
 	case "GeoPoint.lat":
 		if e.ComplexityRoot.GeoPoint.Lat == nil {
 			break
@@ -2876,6 +2942,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mentorship.Until(childComplexity), true
 
+	case "Network.betweennessRanking":
+		if e.ComplexityRoot.Network.BetweennessRanking == nil {
+			break
+		}
+
+		args, err := ec.field_Network_betweennessRanking_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Network.BetweennessRanking(childComplexity, args["first"].(int), args["label"].(*string)), true
 	case "Network.bridges":
 		if e.ComplexityRoot.Network.Bridges == nil {
 			break
@@ -2898,6 +2975,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Network.Brokers(childComplexity, args["first"].(int)), true
+	case "Network.degreeRanking":
+		if e.ComplexityRoot.Network.DegreeRanking == nil {
+			break
+		}
+
+		args, err := ec.field_Network_degreeRanking_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Network.DegreeRanking(childComplexity, args["first"].(int), args["label"].(*string)), true
+	case "Network.farFromCoverage":
+		if e.ComplexityRoot.Network.FarFromCoverage == nil {
+			break
+		}
+
+		args, err := ec.field_Network_farFromCoverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Network.FarFromCoverage(childComplexity, args["hops"].(int), args["sector"].([]cobuild.Sector), args["first"].(int)), true
 	case "Network.islandCount":
 		if e.ComplexityRoot.Network.IslandCount == nil {
 			break
@@ -3742,6 +3841,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WhatIf(childComplexity, args["remove"].(string), args["asOf"].(*time.Time), args["ties"].([]string)), true
+
+	case "RankedNode.node":
+		if e.ComplexityRoot.RankedNode.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedNode.Node(childComplexity), true
+	case "RankedNode.rank":
+		if e.ComplexityRoot.RankedNode.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedNode.Rank(childComplexity), true
+	case "RankedNode.score":
+		if e.ComplexityRoot.RankedNode.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedNode.Score(childComplexity), true
 
 	case "RedZone.foundedOn":
 		if e.ComplexityRoot.RedZone.FoundedOn == nil {
@@ -5485,6 +5603,40 @@ type Network {
   brokers(first: Int = 50): [Broker!]!
   "Ties whose removal splits their island."
   bridges(first: Int = 50): [Bridge!]!
+  "Nodes by their number of ties, highest first; label keeps one kind (Organization, Alliance, Event, Person...)."
+  degreeRanking(first: Int = 20, label: String): [RankedNode!]!
+  """
+  Nodes by betweenness (the shortest chains between others that pass through them),
+  highest first. Exact up to 5,000 connected nodes, else estimated from 1,000 evenly
+  spread sources; computed once per projection.
+  """
+  betweennessRanking(first: Int = 20, label: String): BetweennessRanking!
+  """
+  Organisations that no organisationally covered organisation (own or joint/regional)
+  reaches within ` + "`" + `hops` + "`" + ` ties (0 to 6): multi-hop coverage. Optionally of some sectors.
+  """
+  farFromCoverage(hops: Int = 2, sector: [Sector!], first: Int = 50): FarFromCoverage!
+}
+
+type RankedNode {
+  rank: Int!
+  node: NetworkNode!
+  score: Float!
+}
+
+type BetweennessRanking {
+  nodes: [RankedNode!]!
+  exact: Boolean!
+  "Source nodes the scores were accumulated from."
+  sources: Int!
+  computedMs: Int!
+}
+
+type FarFromCoverage {
+  hops: Int!
+  totalCount: Int!
+  "The first of them by id."
+  organizations: [NetworkNode!]!
 }
 
 type Island {
@@ -5642,6 +5794,20 @@ func (ec *executionContext) childFields_Area(ctx context.Context, field graphql.
 		return ec.fieldContext_Area_agreements(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Area", field.Name)
+}
+
+func (ec *executionContext) childFields_BetweennessRanking(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_BetweennessRanking_nodes(ctx, field)
+	case "exact":
+		return ec.fieldContext_BetweennessRanking_exact(ctx, field)
+	case "sources":
+		return ec.fieldContext_BetweennessRanking_sources(ctx, field)
+	case "computedMs":
+		return ec.fieldContext_BetweennessRanking_computedMs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BetweennessRanking", field.Name)
 }
 
 func (ec *executionContext) childFields_Brand(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6024,6 +6190,18 @@ func (ec *executionContext) childFields_EventConnection(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type EventConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_FarFromCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hops":
+		return ec.fieldContext_FarFromCoverage_hops(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_FarFromCoverage_totalCount(ctx, field)
+	case "organizations":
+		return ec.fieldContext_FarFromCoverage_organizations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FarFromCoverage", field.Name)
+}
+
 func (ec *executionContext) childFields_GeoPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "lat":
@@ -6146,6 +6324,12 @@ func (ec *executionContext) childFields_Network(ctx context.Context, field graph
 		return ec.fieldContext_Network_brokers(ctx, field)
 	case "bridges":
 		return ec.fieldContext_Network_bridges(ctx, field)
+	case "degreeRanking":
+		return ec.fieldContext_Network_degreeRanking(ctx, field)
+	case "betweennessRanking":
+		return ec.fieldContext_Network_betweennessRanking(ctx, field)
+	case "farFromCoverage":
+		return ec.fieldContext_Network_farFromCoverage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Network", field.Name)
 }
@@ -6392,6 +6576,18 @@ func (ec *executionContext) childFields_Provenance(ctx context.Context, field gr
 		return ec.fieldContext_Provenance_buildMs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Provenance", field.Name)
+}
+
+func (ec *executionContext) childFields_RankedNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rank":
+		return ec.fieldContext_RankedNode_rank(ctx, field)
+	case "node":
+		return ec.fieldContext_RankedNode_node(ctx, field)
+	case "score":
+		return ec.fieldContext_RankedNode_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RankedNode", field.Name)
 }
 
 func (ec *executionContext) childFields_RedZone(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7250,6 +7446,28 @@ func (ec *executionContext) field_MassOrganization_people_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Network_betweennessRanking_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalOInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "label",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["label"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Network_bridges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7275,6 +7493,58 @@ func (ec *executionContext) field_Network_brokers_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Network_degreeRanking_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalOInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "label",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["label"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Network_farFromCoverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "hops",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalOInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["hops"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
+		func(ctx context.Context, v any) ([]cobuild.Sector, error) {
+			return ec.unmarshalOSector2ᚕcobuildᚐSectorᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sector"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalOInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
 	return args, nil
 }
 
@@ -8948,6 +9218,107 @@ func (ec *executionContext) fieldContext_Area_agreements(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _BetweennessRanking_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BetweennessRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BetweennessRanking_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.RankedNode) graphql.Marshaler {
+			return ec.marshalNRankedNode2ᚕᚖcobuildᚋgqlmodelᚐRankedNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BetweennessRanking_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BetweennessRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RankedNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BetweennessRanking_exact(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BetweennessRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BetweennessRanking_exact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BetweennessRanking_exact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BetweennessRanking", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BetweennessRanking_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BetweennessRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BetweennessRanking_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BetweennessRanking_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BetweennessRanking", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BetweennessRanking_computedMs(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BetweennessRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BetweennessRanking_computedMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComputedMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BetweennessRanking_computedMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BetweennessRanking", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Brand_id(ctx context.Context, field graphql.CollectedField, obj *cobuild.Brand) (ret graphql.Marshaler) {
@@ -14140,6 +14511,84 @@ func (ec *executionContext) fieldContext_EventConnection_attendance(_ context.Co
 	return graphql.NewScalarFieldContext("EventConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _FarFromCoverage_hops(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.FarFromCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarFromCoverage_hops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarFromCoverage_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarFromCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FarFromCoverage_totalCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.FarFromCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarFromCoverage_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarFromCoverage_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarFromCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FarFromCoverage_organizations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.FarFromCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarFromCoverage_organizations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organizations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.NetworkNode) graphql.Marshaler {
+			return ec.marshalNNetworkNode2ᚕᚖcobuildᚋgqlmodelᚐNetworkNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarFromCoverage_organizations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FarFromCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _GeoPoint_lat(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GeoPoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16978,6 +17427,138 @@ func (ec *executionContext) fieldContext_Network_bridges(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Network_bridges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Network_degreeRanking(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_degreeRanking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.DegreeRanking(fc.Args["first"].(int), fc.Args["label"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.RankedNode) graphql.Marshaler {
+			return ec.marshalNRankedNode2ᚕᚖcobuildᚋgqlmodelᚐRankedNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Network_degreeRanking(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Network",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RankedNode(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Network_degreeRanking_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Network_betweennessRanking(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_betweennessRanking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.BetweennessRanking(fc.Args["first"].(int), fc.Args["label"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.BetweennessRanking) graphql.Marshaler {
+			return ec.marshalNBetweennessRanking2ᚖcobuildᚋgqlmodelᚐBetweennessRanking(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Network_betweennessRanking(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Network",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BetweennessRanking(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Network_betweennessRanking_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Network_farFromCoverage(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_farFromCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.FarFromCoverage(ctx, fc.Args["hops"].(int), fc.Args["sector"].([]cobuild.Sector), fc.Args["first"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.FarFromCoverage) graphql.Marshaler {
+			return ec.marshalNFarFromCoverage2ᚖcobuildᚋgqlmodelᚐFarFromCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Network_farFromCoverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Network",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FarFromCoverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Network_farFromCoverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20453,6 +21034,84 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RankedNode_rank(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RankedNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedNode_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedNode_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankedNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RankedNode_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RankedNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedNode_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.NetworkNode) graphql.Marshaler {
+			return ec.marshalNNetworkNode2ᚖcobuildᚋgqlmodelᚐNetworkNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedNode_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankedNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RankedNode_score(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RankedNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedNode_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedNode_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankedNode", field, false, false, "Float")
 }
 
 func (ec *executionContext) _RedZone_id(ctx context.Context, field graphql.CollectedField, obj *cobuild.RedZone) (ret graphql.Marshaler) {
@@ -25320,6 +25979,54 @@ func (ec *executionContext) _Area(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var betweennessRankingImplementors = []string{"BetweennessRanking"}
+
+func (ec *executionContext) _BetweennessRanking(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.BetweennessRanking) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, betweennessRankingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BetweennessRanking")
+		case "nodes":
+			out.Values[i] = ec._BetweennessRanking_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exact":
+			out.Values[i] = ec._BetweennessRanking_exact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._BetweennessRanking_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "computedMs":
+			out.Values[i] = ec._BetweennessRanking_computedMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var brandImplementors = []string{"Brand", "Node"}
 
 func (ec *executionContext) _Brand(ctx context.Context, sel ast.SelectionSet, obj *cobuild.Brand) graphql.Marshaler {
@@ -26931,6 +27638,49 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 	return out
 }
 
+var farFromCoverageImplementors = []string{"FarFromCoverage"}
+
+func (ec *executionContext) _FarFromCoverage(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.FarFromCoverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, farFromCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FarFromCoverage")
+		case "hops":
+			out.Values[i] = ec._FarFromCoverage_hops(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._FarFromCoverage_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organizations":
+			out.Values[i] = ec._FarFromCoverage_organizations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var geoPointImplementors = []string{"GeoPoint"}
 
 func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.GeoPoint) graphql.Marshaler {
@@ -27685,33 +28435,49 @@ func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, 
 		case "provenance":
 			out.Values[i] = ec._Network_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "islandCount":
 			out.Values[i] = ec._Network_islandCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "islands":
 			out.Values[i] = ec._Network_islands(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "isolatedOrganizations":
 			out.Values[i] = ec._Network_isolatedOrganizations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "brokers":
 			out.Values[i] = ec._Network_brokers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "bridges":
 			out.Values[i] = ec._Network_bridges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "degreeRanking":
+			out.Values[i] = ec._Network_degreeRanking(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "betweennessRanking":
+			out.Values[i] = ec._Network_betweennessRanking(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "farFromCoverage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Network_farFromCoverage(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28745,6 +29511,49 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rankedNodeImplementors = []string{"RankedNode"}
+
+func (ec *executionContext) _RankedNode(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.RankedNode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rankedNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RankedNode")
+		case "rank":
+			out.Values[i] = ec._RankedNode_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RankedNode_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._RankedNode_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -29908,6 +30717,14 @@ func (ec *executionContext) marshalNAreaKind2string(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalNBetweennessRanking2ᚖcobuildᚋgqlmodelᚐBetweennessRanking(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.BetweennessRanking) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BetweennessRanking!")
+		return graphql.Null
+	}
+	return ec._BetweennessRanking(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30447,6 +31264,14 @@ func (ec *executionContext) marshalNEventParty2ᚕcobuildᚋgqlmodelᚐEventPart
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNFarFromCoverage2ᚖcobuildᚋgqlmodelᚐFarFromCoverage(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.FarFromCoverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FarFromCoverage!")
+		return graphql.Null
+	}
+	return ec._FarFromCoverage(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -31068,6 +31893,30 @@ func (ec *executionContext) marshalNProvenance2ᚖcobuildᚋgqlmodelᚐProvenanc
 		return graphql.Null
 	}
 	return ec._Provenance(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRankedNode2ᚕᚖcobuildᚋgqlmodelᚐRankedNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.RankedNode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRankedNode2ᚖcobuildᚋgqlmodelᚐRankedNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRankedNode2ᚖcobuildᚋgqlmodelᚐRankedNode(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RankedNode) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RankedNode!")
+		return graphql.Null
+	}
+	return ec._RankedNode(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRedZone2ᚕᚖcobuildᚐRedZoneᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.RedZone) graphql.Marshaler {

@@ -199,3 +199,17 @@ func indexOf(xs []string, x string) int {
 	}
 	return -1
 }
+
+// CoveredOrganizationIDs implements cobuild.Reader.
+func (s *Store) CoveredOrganizationIDs(ctx context.Context, asOf time.Time) ([]string, error) {
+	recs, err := s.readRecords(ctx, "MATCH (o:Organization) WHERE "+ownPredicate("o")+" OR "+jointPredicate("o")+" RETURN o.id AS id ORDER BY id",
+		map[string]any{"asOf": dateParam(asOf)})
+	if err != nil {
+		return nil, fmt.Errorf("list covered organisations: %w", err)
+	}
+	ids := make([]string, len(recs))
+	for i, r := range recs {
+		ids[i] = str(r.AsMap(), "id")
+	}
+	return ids, nil
+}

@@ -198,3 +198,49 @@ func TestEgoNetworkOfTheHospitalAlliance(t *testing.T) {
 		t.Errorf("maxNodes 3: %d nodes, truncated %v", len(d.Small.Nodes), d.Small.Truncated)
 	}
 }
+
+func TestRankingsAndMultiHopCoverage(t *testing.T) {
+	h := api(t)
+	var d struct {
+		Network struct {
+			DegreeRanking []struct {
+				Rank  int
+				Score float64
+				Node  struct{ Label string }
+			}
+			BetweennessRanking struct {
+				Exact   bool
+				Sources int
+				Nodes   []struct{ Score float64 }
+			}
+			Far0, Far1, Far3 struct{ TotalCount int }
+		}
+		NotCovered struct{ TotalCount int }
+	}
+	data(t, h, `{ network(asOf: "2023-10-21") {
+		degreeRanking(first: 5, label: "Organization") { rank score node { label } }
+		betweennessRanking(first: 5) { exact sources nodes { score } }
+		far0: farFromCoverage(hops: 0) { totalCount }
+		far1: farFromCoverage(hops: 1) { totalCount }
+		far3: farFromCoverage(hops: 3) { totalCount } }
+		notCovered: organizations(where: {coverage: [WORK, UNCOVERED], asOf: "2023-10-21"}) { totalCount } }`, nil, &d)
+	n := d.Network
+	if len(n.DegreeRanking) != 5 || n.DegreeRanking[0].Node.Label != "Organization" {
+		t.Fatalf("degree ranking %+v", n.DegreeRanking)
+	}
+	for i := 1; i < len(n.DegreeRanking); i++ {
+		if n.DegreeRanking[i].Score > n.DegreeRanking[i-1].Score || n.DegreeRanking[i].Rank != i+1 {
+			t.Errorf("degree ranking out of order: %+v", n.DegreeRanking)
+		}
+	}
+	b := n.BetweennessRanking
+	if b.Exact || b.Sources != 1000 || len(b.Nodes) != 5 || b.Nodes[0].Score <= 0 {
+		t.Errorf("betweenness %+v", b)
+	}
+	if n.Far0.TotalCount != d.NotCovered.TotalCount {
+		t.Errorf("within 0 hops: %d organisations far from coverage, but %d are not covered", n.Far0.TotalCount, d.NotCovered.TotalCount)
+	}
+	if !(n.Far3.TotalCount <= n.Far1.TotalCount && n.Far1.TotalCount < n.Far0.TotalCount) {
+		t.Errorf("far from coverage should shrink with hops: %d, %d, %d", n.Far0.TotalCount, n.Far1.TotalCount, n.Far3.TotalCount)
+	}
+}
