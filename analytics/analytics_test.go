@@ -92,10 +92,13 @@ func TestIslandsBrokersAndBridgesAgreeWithBruteForce(t *testing.T) {
 				t.Fatalf("trial %d: tie %d joins islands %d and %d", trial, tie, comp[a], comp[b])
 			}
 		}
-		points, bridges := g.Cuts(m)
+		cuts := g.Cuts(m)
+		points, bridges := cuts.Points, cuts.Bridges
 		isPoint := map[int]bool{}
-		for _, p := range points {
+		partsOf := map[int]int{}
+		for i, p := range points {
 			isPoint[p] = true
+			partsOf[p] = cuts.Parts[i]
 		}
 		for v := 0; v < g.Nodes(); v++ {
 			if m.node(v) {
@@ -121,10 +124,15 @@ func TestIslandsBrokersAndBridgesAgreeWithBruteForce(t *testing.T) {
 			if isPoint[v] != want {
 				t.Fatalf("trial %d: node %d broker=%v, brute force %v (islands %d -> %d)", trial, v, isPoint[v], want, count, after)
 			}
+			if want && partsOf[v] != after-(count-1) {
+				t.Fatalf("trial %d: broker %d splits its island into %d, brute force %d", trial, v, partsOf[v], after-(count-1))
+			}
 		}
 		isBridge := map[int]bool{}
-		for _, b := range bridges {
+		sideOf := map[int]int{}
+		for i, b := range bridges {
 			isBridge[b] = true
+			sideOf[b] = cuts.Side[i]
 		}
 		for tie := 0; tie < g.Ties(); tie++ {
 			a, b := g.Ends(tie)
@@ -145,6 +153,22 @@ func TestIslandsBrokersAndBridgesAgreeWithBruteForce(t *testing.T) {
 			}
 			if want := bruteComponents(g, mt) > count; isBridge[tie] != want {
 				t.Fatalf("trial %d: tie %d bridge=%v, brute force %v", trial, tie, isBridge[tie], want)
+			}
+			if isBridge[tie] {
+				// One side is what a's or b's island becomes without the tie.
+				ca, _ := g.Components(mt)
+				sa, sb := 0, 0
+				for _, c := range ca {
+					if c == ca[a] {
+						sa++
+					}
+					if c == ca[b] {
+						sb++
+					}
+				}
+				if sideOf[tie] != sa && sideOf[tie] != sb {
+					t.Fatalf("trial %d: bridge %d cuts off %d, brute force sides %d and %d", trial, tie, sideOf[tie], sa, sb)
+				}
 			}
 		}
 	}
@@ -344,7 +368,8 @@ func TestAHandBuiltNetwork(t *testing.T) {
 	if _, n := g.Components(nil); n != 2 {
 		t.Errorf("%d islands, want 2", n)
 	}
-	points, bridges := g.Cuts(nil)
+	cuts := g.Cuts(nil)
+	points, bridges := cuts.Points, cuts.Bridges
 	var names []string
 	for _, p := range points {
 		names = append(names, g.ID(p))

@@ -31,28 +31,43 @@ func (g *Graph) Components(m *Mask) ([]int, int) {
 	return comp, count
 }
 
-// Cuts returns the articulation points (brokers: nodes whose removal splits their island)
-// and the bridges (ties whose removal splits it), by an iterative depth-first search that
-// keeps low-links (Tarjan), so that a million-node graph needs no deep call stack. A tie
-// with a parallel twin is never a bridge.
-func (g *Graph) Cuts(m *Mask) (points []int, bridges []int) {
+// CutInfo describes the cut nodes and ties of the graph.
+type CutInfo struct {
+	// Points are the articulation points (brokers: nodes whose removal splits their
+	// island), in node order, and Parts[i] the number of islands Points[i]'s island
+	// becomes without it.
+	Points []int
+	Parts  []int
+	// Bridges are the ties whose removal splits their island, and Side[i] the size of the
+	// part that Bridges[i] cuts off on the side away from where the search started.
+	Bridges []int
+	Side    []int
+}
+
+// Cuts finds the articulation points and bridges by an iterative depth-first search that
+// keeps low-links and subtree sizes (Tarjan), so that a million-node graph needs no deep
+// call stack and each split is sized in the same pass. A tie with a parallel twin is
+// never a bridge.
+func (g *Graph) Cuts(m *Mask) CutInfo {
 	n := g.Nodes()
 	disc := make([]int, n)
 	low := make([]int, n)
-	isPoint := make([]bool, n)
+	size := make([]int, n)
+	parts := make([]int, n) // child subtrees a node separates, plus one for its parent's side
 	for i := range disc {
 		disc[i] = -1
 	}
 	type frame struct {
 		node, parentTie, next, children int
 	}
+	var info CutInfo
 	timer := 0
 	var stack []frame
 	for root := 0; root < n; root++ {
 		if disc[root] >= 0 || m.node(root) {
 			continue
 		}
-		disc[root], low[root] = timer, timer
+		disc[root], low[root], size[root] = timer, timer, 1
 		timer++
 		stack = append(stack[:0], frame{node: root, parentTie: -1})
 		for len(stack) > 0 {
@@ -67,7 +82,7 @@ func (g *Graph) Cuts(m *Mask) (points []int, bridges []int) {
 					low[f.node] = min(low[f.node], disc[h.to])
 					continue
 				}
-				disc[h.to], low[h.to] = timer, timer
+				disc[h.to], low[h.to], size[h.to] = timer, timer, 1
 				timer++
 				f.children++
 				stack = append(stack, frame{node: h.to, parentTie: h.tie})
@@ -78,24 +93,30 @@ func (g *Graph) Cuts(m *Mask) (points []int, bridges []int) {
 			stack = stack[:len(stack)-1]
 			if len(stack) == 0 {
 				if done.children > 1 {
-					isPoint[done.node] = true
+					parts[done.node] = done.children
 				}
 				continue
 			}
 			p := &stack[len(stack)-1]
+			size[p.node] += size[done.node]
 			low[p.node] = min(low[p.node], low[done.node])
 			if low[done.node] > disc[p.node] {
-				bridges = append(bridges, done.parentTie)
+				info.Bridges = append(info.Bridges, done.parentTie)
+				info.Side = append(info.Side, size[done.node])
 			}
 			if len(stack) > 1 && low[done.node] >= disc[p.node] {
-				isPoint[p.node] = true
+				if parts[p.node] == 0 {
+					parts[p.node] = 1 // the part holding its parent
+				}
+				parts[p.node]++
 			}
 		}
 	}
-	for i, ok := range isPoint {
-		if ok {
-			points = append(points, i)
+	for i, k := range parts {
+		if k > 1 {
+			info.Points = append(info.Points, i)
+			info.Parts = append(info.Parts, k)
 		}
 	}
-	return points, bridges
+	return info
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"cobuild"
@@ -90,6 +91,9 @@ type Network struct {
 	comp  []int
 	count int
 	sizes []int
+
+	cutsOnce sync.Once
+	cutInfo  analytics.CutInfo
 }
 
 // NewNetwork computes the islands of a projection.
@@ -202,20 +206,29 @@ func (n *Network) Brokers(first int) ([]*Broker, error) {
 		return nil, cobuild.Errorf(cobuild.EINVALID, "first must be between 0 and 1000")
 	}
 	g := n.P.Graph
-	points, _ := g.Cuts(nil)
-	slices.SortFunc(points, func(a, b int) int {
-		if g.Degree(a) != g.Degree(b) {
-			return g.Degree(b) - g.Degree(a)
+	cuts := n.cuts()
+	order := make([]int, len(cuts.Points))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		pa, pb := cuts.Points[a], cuts.Points[b]
+		if g.Degree(pa) != g.Degree(pb) {
+			return g.Degree(pb) - g.Degree(pa)
 		}
-		return compareStrings(n.P.Nodes[a].ID, n.P.Nodes[b].ID)
+		return compareStrings(n.P.Nodes[pa].ID, n.P.Nodes[pb].ID)
 	})
-	var out []*Broker
-	for _, v := range points[:min(first, len(points))] {
-		_, after := g.Components(&analytics.Mask{Nodes: map[int]bool{v: true}})
-		// Every other island stays as it was; the broker's own becomes the rest.
-		out = append(out, &Broker{Node: NewNetworkNode(n.P, v), Degree: g.Degree(v), SplitsInto: after - (n.count - 1)})
+	out := []*Broker{}
+	for _, i := range order[:min(first, len(order))] {
+		v := cuts.Points[i]
+		out = append(out, &Broker{Node: NewNetworkNode(n.P, v), Degree: g.Degree(v), SplitsInto: cuts.Parts[i]})
 	}
 	return out, nil
+}
+
+func (n *Network) cuts() analytics.CutInfo {
+	n.cutsOnce.Do(func() { n.cutInfo = n.P.Graph.Cuts(nil) })
+	return n.cutInfo
 }
 
 // Bridge is a tie whose removal splits its island.
@@ -225,34 +238,31 @@ type Bridge struct {
 	Sides    []int
 }
 
-// Bridges lists the bridges, those that cut off the most first, with the sizes of the
-// two parts their island becomes.
+// Bridges lists the bridges, those whose smaller side is largest first, with the sizes of
+// the two parts their island becomes.
 func (n *Network) Bridges(first int) ([]*Bridge, error) {
 	if first < 0 || first > 1000 {
 		return nil, cobuild.Errorf(cobuild.EINVALID, "first must be between 0 and 1000")
 	}
 	g := n.P.Graph
-	_, bridges := g.Cuts(nil)
+	cuts := n.cuts()
 	type cut struct {
 		tie, small, large int
 	}
-	var cuts []cut
-	for _, t := range bridges {
+	cs := make([]cut, len(cuts.Bridges))
+	for i, t := range cuts.Bridges {
 		a, _ := g.Ends(t)
-		// The side of a without the tie, by a search that stays on its side.
-		e := g.EgoNetwork(a, g.Nodes(), 0, &analytics.Mask{Ties: map[int]bool{t: true}}, nil)
-		total := n.sizes[n.comp[a]]
-		side := len(e.Nodes)
-		cuts = append(cuts, cut{t, min(side, total-side), max(side, total-side)})
+		total, side := n.sizes[n.comp[a]], cuts.Side[i]
+		cs[i] = cut{t, min(side, total-side), max(side, total-side)}
 	}
-	slices.SortStableFunc(cuts, func(x, y cut) int {
+	slices.SortStableFunc(cs, func(x, y cut) int {
 		if x.small != y.small {
 			return y.small - x.small
 		}
 		return x.tie - y.tie
 	})
-	var out []*Bridge
-	for _, c := range cuts[:min(first, len(cuts))] {
+	out := []*Bridge{}
+	for _, c := range cs[:min(first, len(cs))] {
 		a, b := g.Ends(c.tie)
 		out = append(out, &Bridge{Tie: NewNetworkTie(n.P, c.tie), From: NewNetworkNode(n.P, a), To: NewNetworkNode(n.P, b),
 			Sides: []int{c.large, c.small}})

@@ -39,3 +39,54 @@ func BenchmarkShouldHaveOwnPage(b *testing.B) {
 func BenchmarkWeakEvaluations(b *testing.B) {
 	benchOperation(b, `{ evaluations(where: {round: "2023-05", tier: [WEAK]}) { totalCount nodes { score partyOrganization { name } dimensions { self committee } } } }`, nil)
 }
+
+// Network operations. The projection is cached per day and graph version, so these measure
+// answering from a built projection; BenchmarkNetworkProjectionBuild measures building one.
+
+func namedIDs(b *testing.B) (string, string, string) {
+	var d struct {
+		A, B, Alliance struct{ ID string }
+	}
+	data(b, api(b), `{ a: organization(name: "城东社区") { id } b: organization(name: "宣城仁杰医院") { id } alliance(name: "民办医院党建联盟") { id } }`, nil, &d)
+	return d.A.ID, d.B.ID, d.Alliance.ID
+}
+
+func BenchmarkNetworkPathOfTheNamedChain(b *testing.B) {
+	a, h, _ := namedIDs(b)
+	benchOperation(b, `query($a: ID!, $b: ID!) { path(from: $a, to: $b, asOf: "2023-10-21", limit: 5) { hops count explanation } }`,
+		map[string]any{"a": a, "b": h})
+}
+
+func BenchmarkNetworkIslandsBrokersBridges(b *testing.B) {
+	benchOperation(b, `{ network(asOf: "2023-10-21") { islandCount islands(first: 10) { size } brokers(first: 10) { splitsInto } bridges(first: 10) { sides } } }`, nil)
+}
+
+func BenchmarkNetworkEgoOfTheAlliance(b *testing.B) {
+	_, _, al := namedIDs(b)
+	benchOperation(b, `query($id: ID!) { egoNetwork(id: $id, hops: 2, asOf: "2023-10-21") { nodes { distance } ties { type } truncated } }`,
+		map[string]any{"id": al})
+}
+
+func BenchmarkNetworkWhatIfTheAllianceWentAway(b *testing.B) {
+	_, _, al := namedIDs(b)
+	benchOperation(b, `query($id: ID!) { whatIf(remove: $id, asOf: "2023-10-21") { islandsAfter newlyIsolated { id } lostCoverage { after } } }`,
+		map[string]any{"id": al})
+}
+
+func BenchmarkNetworkFarFromCoverage(b *testing.B) {
+	benchOperation(b, `{ network(asOf: "2023-10-21") { farFromCoverage(hops: 2) { totalCount } } }`, nil)
+}
+
+func BenchmarkNetworkProjectionBuild(b *testing.B) {
+	h := api(b)
+	day := mustDay("2022-01-01")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		// A day not asked before: the projection is read and built anew.
+		r := post(b, h, `query($d: Date!) { network(asOf: $d) { islandCount } }`,
+			map[string]any{"d": day.AddDate(0, 0, i).Format("2006-01-02")})
+		if len(r.Errors) > 0 {
+			b.Fatal(r.Errors)
+		}
+	}
+}
