@@ -42,7 +42,10 @@ func (s *Store) SeedStatus(ctx context.Context) (*SeedInfo, bool, error) {
 	if !ok {
 		return nil, hasData.(bool), nil
 	}
-	info := &SeedInfo{Complete: n.Props["status"] == "complete", Version: integer(n.Props, "version"), Seed: int64(integer(n.Props, "seed")), Scale: integer(n.Props, "scale"),
+	// A seed recorded before seeds had a status is complete when it has a completion time.
+	_, completed := n.Props["completedAt"]
+	status, hasStatus := n.Props["status"]
+	info := &SeedInfo{Complete: status == "complete" || (!hasStatus && completed), Version: integer(n.Props, "version"), Seed: int64(integer(n.Props, "seed")), Scale: integer(n.Props, "scale"),
 		Nodes: integer(n.Props, "nodes"), Rels: integer(n.Props, "rels")}
 	if t, ok := n.Props["completedAt"].(time.Time); ok {
 		info.Completed = t
