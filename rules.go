@@ -35,6 +35,13 @@ type Rules struct {
 	OwnOrgMinMembers        int `json:"ownOrgMinMembers"`
 	GeneralBranchMinMembers int `json:"generalBranchMinMembers"`
 	CommitteeMinMembers     int `json:"committeeMinMembers"`
+
+	// Weights of a candidate coverer's score (see ScoreCandidate).
+	CandidateCommunity float64 `json:"candidateCommunity"`
+	CandidatePark      float64 `json:"candidatePark"`
+	CandidateIndustry  float64 `json:"candidateIndustry"`
+	CandidateProximity float64 `json:"candidateProximity"`
+	CandidateLoad      float64 `json:"candidateLoad"`
 }
 
 // DefaultRules returns the rules stated in DOMAIN.md.
@@ -51,6 +58,12 @@ func DefaultRules() Rules {
 		OwnOrgMinMembers:        3,
 		GeneralBranchMinMembers: 50,
 		CommitteeMinMembers:     100,
+
+		CandidateCommunity: 3,
+		CandidatePark:      2,
+		CandidateIndustry:  2,
+		CandidateProximity: 2,
+		CandidateLoad:      0.02,
 	}
 }
 
@@ -362,4 +375,51 @@ func modeWords(mode string) string {
 		return "industry"
 	}
 	return "covering"
+}
+
+// ScoreCandidate scores a candidate coverer of an organisation and says why, term by term:
+// the shares of the organisations it serves that are on the same community's patch, in
+// the same park and in the same industry (each times its weight; the organisation's own
+// community counts fully), closeness in the network (the weight divided by the hops, none
+// when no chain joins them), less a penalty per organisation it serves already.
+func (r Rules) ScoreCandidate(c Candidate, hops int) (float64, []string) {
+	var score float64
+	var why []string
+	share := func(n int) float64 {
+		if c.Load == 0 {
+			return 0
+		}
+		return float64(n) / float64(c.Load)
+	}
+	if c.Label == "Organization" {
+		score += r.CandidateCommunity
+		why = append(why, fmt.Sprintf("the organisation is on the patch of %s (+%.2f)", c.Name, r.CandidateCommunity))
+	} else {
+		for _, t := range []struct {
+			n      int
+			w      float64
+			phrase string
+		}{
+			{c.SharedCommunity, r.CandidateCommunity, "on the same community's patch"},
+			{c.SharedPark, r.CandidatePark, "in the same park"},
+			{c.SharedIndustry, r.CandidateIndustry, "in the same industry"},
+		} {
+			if t.n > 0 {
+				v := t.w * share(t.n)
+				score += v
+				why = append(why, fmt.Sprintf("%d of the %d organisations it serves are %s (+%.2f)", t.n, c.Load, t.phrase, v))
+			}
+		}
+	}
+	if hops > 0 {
+		v := r.CandidateProximity / float64(hops)
+		score += v
+		why = append(why, fmt.Sprintf("%d ties away in the network (+%.2f)", hops, v))
+	}
+	if c.Load > 0 {
+		v := r.CandidateLoad * float64(c.Load)
+		score -= v
+		why = append(why, fmt.Sprintf("already serves %d (-%.2f)", c.Load, v))
+	}
+	return math.Round(score*100) / 100, why
 }

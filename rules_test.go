@@ -194,3 +194,27 @@ func TestStarRangesMatchStarsOf(t *testing.T) {
 		t.Error("six stars accepted")
 	}
 }
+
+func TestCandidateScoresAddUpTheirReasons(t *testing.T) {
+	r := cobuild.DefaultRules()
+	branch := cobuild.Candidate{Label: "PartyOrg", Name: "联合党支部", Load: 8, SharedCommunity: 4, SharedIndustry: 2}
+	score, why := r.ScoreCandidate(branch, 2)
+	// 3*4/8 + 2*2/8 + 2/2 - 0.02*8 = 1.5 + 0.5 + 1 - 0.16
+	if score != 2.84 || len(why) != 4 {
+		t.Errorf("got %v %q", score, why)
+	}
+	far, _ := r.ScoreCandidate(branch, -1)
+	near, _ := r.ScoreCandidate(branch, 1)
+	if !(near > score && score > far) {
+		t.Errorf("closeness should count: 1 hop %v, 2 hops %v, none %v", near, score, far)
+	}
+	busy := branch
+	busy.Load, busy.SharedCommunity, busy.SharedIndustry = 80, 40, 20
+	if s, _ := r.ScoreCandidate(busy, 2); s >= score {
+		t.Errorf("the same shares with ten times the load should score lower: %v vs %v", s, score)
+	}
+	community := cobuild.Candidate{Label: "Organization", Name: "城东社区", Load: 2, SharedCommunity: 1}
+	if s, why := r.ScoreCandidate(community, -1); s != 2.96 || len(why) != 2 {
+		t.Errorf("own community: %v %q", s, why)
+	}
+}

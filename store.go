@@ -153,6 +153,9 @@ type Reader interface {
 	// CoveredOrganizationIDs returns the organisations with their own or a joint,
 	// regional or industry party organisation on the day.
 	CoveredOrganizationIDs(ctx context.Context, asOf time.Time) ([]string, error)
+	// CoverageCandidates returns the joint, regional and industry party organisations,
+	// instructors and the community that could take on an organisation on the day.
+	CoverageCandidates(ctx context.Context, id string, asOf time.Time) ([]Candidate, error)
 	// LatestEvaluations returns the newest evaluation of each party organisation.
 	LatestEvaluations(ctx context.Context, partyOrgIDs []string) (map[string]*Evaluation, error)
 	// Attendance counts the ATTENDED ties of each event.
@@ -184,4 +187,16 @@ type Reader interface {
 	Hubs(ctx context.Context, label string, match map[string]any) ([]any, error)
 	// HubByName returns the node of a small label with this exact name.
 	HubByName(ctx context.Context, label, name string) (any, error)
+}
+
+// Candidate is a party organisation, instructor or community that could take on an
+// organisation, with what it shares with it and how much it carries already.
+type Candidate struct {
+	ID, Label, Kind, Name string
+	// Load is how many organisations it covers, is assigned to, or co-builds with now.
+	Load int
+	// Shared* count the organisations it already serves that share the organisation's
+	// community, park and industry; for a community, SharedCommunity is 1 when the
+	// organisation is on its patch.
+	SharedCommunity, SharedPark, SharedIndustry int
 }

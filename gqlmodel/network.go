@@ -514,3 +514,60 @@ func (n *Network) FarFromCoverage(ctx context.Context, hops int, sector []cobuil
 	slices.SortFunc(out.Organizations, func(a, b *NetworkNode) int { return compareStrings(a.ID, b.ID) })
 	return out, nil
 }
+
+// CoverageCandidates are the ranked candidate coverers of an organisation.
+type CoverageCandidates struct {
+	Organization Organization
+	Coverage     *Coverage
+	Candidates   []*CoverageCandidate
+	Provenance   *Provenance
+}
+
+// CoverageCandidate is one candidate with its score and the reasons for it.
+type CoverageCandidate struct {
+	Rank                                        int
+	Node                                        *NetworkNode
+	Score                                       float64
+	Load                                        int
+	SharedCommunity, SharedPark, SharedIndustry int
+	Hops                                        *int
+	Reasons                                     []string
+}
+
+// RankCandidates scores candidates with the rules and the hops from the organisation in
+// the projection, best first (ties by id), and keeps the first few.
+func RankCandidates(rules cobuild.Rules, p *analytics.Projection, org int, cs []cobuild.Candidate, first int) []*CoverageCandidate {
+	ego := p.Graph.EgoNetwork(org, 6, 0, nil, nil)
+	dist := map[string]int{}
+	for i, v := range ego.Nodes {
+		dist[p.Nodes[v].ID] = ego.Dist[i]
+	}
+	out := []*CoverageCandidate{}
+	for _, c := range cs {
+		hops := -1
+		if d, ok := dist[c.ID]; ok {
+			hops = d
+		}
+		score, why := rules.ScoreCandidate(c, hops)
+		cc := &CoverageCandidate{Node: &NetworkNode{ID: c.ID, Label: c.Label, Kind: optional(c.Kind), Name: c.Name}, Score: score,
+			Load: c.Load, SharedCommunity: c.SharedCommunity, SharedPark: c.SharedPark, SharedIndustry: c.SharedIndustry, Reasons: why}
+		if hops >= 0 {
+			cc.Hops = &hops
+		}
+		out = append(out, cc)
+	}
+	slices.SortStableFunc(out, func(a, b *CoverageCandidate) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		}
+		return compareStrings(a.Node.ID, b.Node.ID)
+	})
+	out = out[:min(first, len(out))]
+	for i, c := range out {
+		c.Rank = i + 1
+	}
+	return out
+}

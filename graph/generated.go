@@ -187,6 +187,25 @@ type ComplexityRoot struct {
 		StatusLabel   func(childComplexity int) int
 	}
 
+	CoverageCandidate struct {
+		Hops            func(childComplexity int) int
+		Load            func(childComplexity int) int
+		Node            func(childComplexity int) int
+		Rank            func(childComplexity int) int
+		Reasons         func(childComplexity int) int
+		Score           func(childComplexity int) int
+		SharedCommunity func(childComplexity int) int
+		SharedIndustry  func(childComplexity int) int
+		SharedPark      func(childComplexity int) int
+	}
+
+	CoverageCandidates struct {
+		Candidates   func(childComplexity int) int
+		Coverage     func(childComplexity int) int
+		Organization func(childComplexity int) int
+		Provenance   func(childComplexity int) int
+	}
+
 	CoverageChange struct {
 		After        func(childComplexity int) int
 		Before       func(childComplexity int) int
@@ -608,6 +627,7 @@ type ComplexityRoot struct {
 		Areas              func(childComplexity int, kind *string, inDistrict *bool) int
 		Brands             func(childComplexity int, kind *string) int
 		Certifications     func(childComplexity int, where *model.CertificationWhere, first *int, after *string) int
+		CoverageCandidates func(childComplexity int, organization string, first *int, asOf *time.Time) int
 		DemoBelts          func(childComplexity int) int
 		DemoSites          func(childComplexity int, kind *string) int
 		EgoNetwork         func(childComplexity int, id string, hops *int, maxNodes *int, asOf *time.Time, ties []string) int
@@ -656,6 +676,11 @@ type ComplexityRoot struct {
 	Rules struct {
 		BronzeFloor             func(childComplexity int) int
 		BronzeStep              func(childComplexity int) int
+		CandidateCommunity      func(childComplexity int) int
+		CandidateIndustry       func(childComplexity int) int
+		CandidateLoad           func(childComplexity int) int
+		CandidatePark           func(childComplexity int) int
+		CandidateProximity      func(childComplexity int) int
 		CommitteeMinMembers     func(childComplexity int) int
 		CommitteeWeight         func(childComplexity int) int
 		DimensionMax            func(childComplexity int) int
@@ -857,6 +882,7 @@ type QueryResolver interface {
 	Path(ctx context.Context, from string, to string, maxHops *int, limit *int, asOf *time.Time, ties []string) (*gqlmodel.PathResult, error)
 	EgoNetwork(ctx context.Context, id string, hops *int, maxNodes *int, asOf *time.Time, ties []string) (*gqlmodel.EgoNetwork, error)
 	WhatIf(ctx context.Context, remove string, asOf *time.Time, ties []string) (*gqlmodel.WhatIf, error)
+	CoverageCandidates(ctx context.Context, organization string, first *int, asOf *time.Time) (*gqlmodel.CoverageCandidates, error)
 	EnumLabels(ctx context.Context, enum *string) ([]*model.EnumLabel, error)
 	Rules(ctx context.Context) (*model.Rules, error)
 }
@@ -1528,6 +1554,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Coverage.StatusLabel(childComplexity), true
+
+	case "CoverageCandidate.hops":
+		if e.ComplexityRoot.CoverageCandidate.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCandidate.Hops(childComplexity), true
+	case "CoverageCandidate.load":
+		if e.ComplexityRoot.CoverageCandidate.Load == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCandidate.Load(childComplexity), true
+	case "CoverageCandidate.node":
+		if e.ComplexityRoot.CoverageCandidate.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCandidate.Node(childComplexity), true
+	case "CoverageCandidate.rank":
+		if e.ComplexityRoot.CoverageCandidate.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCandidate.Rank(childComplexity), true
+	case "CoverageCandidate.reasons":
+		if e.ComplexityRoot.CoverageCandidate.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCandidate.Reasons(childComplexity), true
+	case "CoverageCandidate.score":
+		if e.ComplexityRoot.CoverageCandidate.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCandidate.Score(childComplexity), true
+	case "CoverageCandidate.sharedCommunity":
+		if e.ComplexityRoot.CoverageCandidate.SharedCommunity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCandidate.SharedCommunity(childComplexity), true
+	case "CoverageCandidate.sharedIndustry":
+		if e.ComplexityRoot.CoverageCandidate.SharedIndustry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCandidate.SharedIndustry(childComplexity), true
+	case "CoverageCandidate.sharedPark":
+		if e.ComplexityRoot.CoverageCandidate.SharedPark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCandidate.SharedPark(childComplexity), true
+
+	case "CoverageCandidates.candidates":
+		if e.ComplexityRoot.CoverageCandidates.Candidates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCandidates.Candidates(childComplexity), true
+	case "CoverageCandidates.coverage":
+		if e.ComplexityRoot.CoverageCandidates.Coverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCandidates.Coverage(childComplexity), true
+	case "CoverageCandidates.organization":
+		if e.ComplexityRoot.CoverageCandidates.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCandidates.Organization(childComplexity), true
+	case "CoverageCandidates.provenance":
+		if e.ComplexityRoot.CoverageCandidates.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCandidates.Provenance(childComplexity), true
 
 	case "CoverageChange.after":
 		if e.ComplexityRoot.CoverageChange.After == nil {
@@ -3613,6 +3719,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Certifications(childComplexity, args["where"].(*model.CertificationWhere), args["first"].(*int), args["after"].(*string)), true
+	case "Query.coverageCandidates":
+		if e.ComplexityRoot.Query.CoverageCandidates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_coverageCandidates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CoverageCandidates(childComplexity, args["organization"].(string), args["first"].(*int), args["asOf"].(*time.Time)), true
 	case "Query.demoBelts":
 		if e.ComplexityRoot.Query.DemoBelts == nil {
 			break
@@ -3934,6 +4051,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Rules.BronzeStep(childComplexity), true
+	case "Rules.candidateCommunity":
+		if e.ComplexityRoot.Rules.CandidateCommunity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rules.CandidateCommunity(childComplexity), true
+	case "Rules.candidateIndustry":
+		if e.ComplexityRoot.Rules.CandidateIndustry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rules.CandidateIndustry(childComplexity), true
+	case "Rules.candidateLoad":
+		if e.ComplexityRoot.Rules.CandidateLoad == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rules.CandidateLoad(childComplexity), true
+	case "Rules.candidatePark":
+		if e.ComplexityRoot.Rules.CandidatePark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rules.CandidatePark(childComplexity), true
+	case "Rules.candidateProximity":
+		if e.ComplexityRoot.Rules.CandidateProximity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rules.CandidateProximity(childComplexity), true
 	case "Rules.committeeMinMembers":
 		if e.ComplexityRoot.Rules.CommitteeMinMembers == nil {
 			break
@@ -4639,6 +4786,13 @@ type Query {
   coverage, and how many islands the network would split into. Nothing is written.
   """
   whatIf(remove: ID!, asOf: Date, ties: [NetworkTieType!]): WhatIf!
+  """
+  Who could cover an organisation: the joint, regional and industry party organisations and
+  the instructors already serving organisations that share its community, park or industry,
+  and its own community, ranked by a score whose every term is given in ` + "`" + `reasons` + "`" + ` (weights
+  in ` + "`" + `rules` + "`" + `). Hops are counted over the joint-building and coverage ties.
+  """
+  coverageCandidates(organization: ID!, first: Int = 5, asOf: Date): CoverageCandidates!
 
   "Every enum value with its Chinese label; optionally of one enum."
   enumLabels(enum: String): [EnumLabel!]!
@@ -5532,6 +5686,11 @@ type Rules {
   ownOrgMinMembers: Int!
   generalBranchMinMembers: Int!
   committeeMinMembers: Int!
+  candidateCommunity: Float!
+  candidatePark: Float!
+  candidateIndustry: Float!
+  candidateProximity: Float!
+  candidateLoad: Float!
 }
 
 # ---------- the network ----------
@@ -5721,6 +5880,27 @@ type CoverageChange {
   after: CoverageStatus!
   "The reason of the status it would have."
   reasonAfter: String!
+}
+
+type CoverageCandidates {
+  organization: Organization!
+  coverage: Coverage!
+  candidates: [CoverageCandidate!]!
+  provenance: Provenance!
+}
+
+type CoverageCandidate {
+  rank: Int!
+  node: NetworkNode!
+  score: Float!
+  "Organisations it covers, is assigned to, or co-builds with now."
+  load: Int!
+  sharedCommunity: Int!
+  sharedPark: Int!
+  sharedIndustry: Int!
+  "Ties between it and the organisation; null when none joins them within 6."
+  hops: Int
+  reasons: [String!]!
 }
 `, BuiltIn: false},
 }
@@ -6000,6 +6180,44 @@ func (ec *executionContext) childFields_Coverage(ctx context.Context, field grap
 		return ec.fieldContext_Coverage_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Coverage", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageCandidate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rank":
+		return ec.fieldContext_CoverageCandidate_rank(ctx, field)
+	case "node":
+		return ec.fieldContext_CoverageCandidate_node(ctx, field)
+	case "score":
+		return ec.fieldContext_CoverageCandidate_score(ctx, field)
+	case "load":
+		return ec.fieldContext_CoverageCandidate_load(ctx, field)
+	case "sharedCommunity":
+		return ec.fieldContext_CoverageCandidate_sharedCommunity(ctx, field)
+	case "sharedPark":
+		return ec.fieldContext_CoverageCandidate_sharedPark(ctx, field)
+	case "sharedIndustry":
+		return ec.fieldContext_CoverageCandidate_sharedIndustry(ctx, field)
+	case "hops":
+		return ec.fieldContext_CoverageCandidate_hops(ctx, field)
+	case "reasons":
+		return ec.fieldContext_CoverageCandidate_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageCandidate", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageCandidates(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_CoverageCandidates_organization(ctx, field)
+	case "coverage":
+		return ec.fieldContext_CoverageCandidates_coverage(ctx, field)
+	case "candidates":
+		return ec.fieldContext_CoverageCandidates_candidates(ctx, field)
+	case "provenance":
+		return ec.fieldContext_CoverageCandidates_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageCandidates", field.Name)
 }
 
 func (ec *executionContext) childFields_CoverageChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6650,6 +6868,16 @@ func (ec *executionContext) childFields_Rules(ctx context.Context, field graphql
 		return ec.fieldContext_Rules_generalBranchMinMembers(ctx, field)
 	case "committeeMinMembers":
 		return ec.fieldContext_Rules_committeeMinMembers(ctx, field)
+	case "candidateCommunity":
+		return ec.fieldContext_Rules_candidateCommunity(ctx, field)
+	case "candidatePark":
+		return ec.fieldContext_Rules_candidatePark(ctx, field)
+	case "candidateIndustry":
+		return ec.fieldContext_Rules_candidateIndustry(ctx, field)
+	case "candidateProximity":
+		return ec.fieldContext_Rules_candidateProximity(ctx, field)
+	case "candidateLoad":
+		return ec.fieldContext_Rules_candidateLoad(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Rules", field.Name)
 }
@@ -7769,6 +7997,36 @@ func (ec *executionContext) field_Query_certifications_args(ctx context.Context,
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_coverageCandidates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organization",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organization"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -11251,6 +11509,350 @@ func (ec *executionContext) _Coverage_reason(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Coverage_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Coverage", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoverageCandidate_rank(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCandidate_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCandidate_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCandidate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageCandidate_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCandidate_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.NetworkNode) graphql.Marshaler {
+			return ec.marshalNNetworkNode2ᚖcobuildᚋgqlmodelᚐNetworkNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCandidate_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageCandidate_score(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCandidate_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCandidate_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCandidate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CoverageCandidate_load(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCandidate_load(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Load, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCandidate_load(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCandidate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageCandidate_sharedCommunity(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCandidate_sharedCommunity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedCommunity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCandidate_sharedCommunity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCandidate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageCandidate_sharedPark(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCandidate_sharedPark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedPark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCandidate_sharedPark(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCandidate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageCandidate_sharedIndustry(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCandidate_sharedIndustry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedIndustry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCandidate_sharedIndustry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCandidate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageCandidate_hops(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCandidate_hops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCandidate_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCandidate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageCandidate_reasons(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCandidate_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCandidate_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCandidate", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoverageCandidates_organization(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageCandidates) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCandidates_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2cobuildᚋgqlmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCandidates_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageCandidates",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageCandidates_coverage(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageCandidates) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCandidates_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coverage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Coverage) graphql.Marshaler {
+			return ec.marshalNCoverage2ᚖcobuildᚋgqlmodelᚐCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCandidates_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageCandidates",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coverage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageCandidates_candidates(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageCandidates) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCandidates_candidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Candidates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.CoverageCandidate) graphql.Marshaler {
+			return ec.marshalNCoverageCandidate2ᚕᚖcobuildᚋgqlmodelᚐCoverageCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCandidates_candidates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageCandidates",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageCandidate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageCandidates_provenance(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageCandidates) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCandidates_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚖcobuildᚋgqlmodelᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCandidates_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageCandidates",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CoverageChange_organization(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageChange) (ret graphql.Marshaler) {
@@ -20884,6 +21486,50 @@ func (ec *executionContext) fieldContext_Query_whatIf(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_coverageCandidates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coverageCandidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CoverageCandidates(ctx, fc.Args["organization"].(string), fc.Args["first"].(*int), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.CoverageCandidates) graphql.Marshaler {
+			return ec.marshalNCoverageCandidates2ᚖcobuildᚋgqlmodelᚐCoverageCandidates(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coverageCandidates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageCandidates(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_coverageCandidates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_enumLabels(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21662,6 +22308,121 @@ func (ec *executionContext) _Rules_committeeMinMembers(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_Rules_committeeMinMembers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Rules_candidateCommunity(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Rules_candidateCommunity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CandidateCommunity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Rules_candidateCommunity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Rules_candidatePark(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Rules_candidatePark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CandidatePark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Rules_candidatePark(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Rules_candidateIndustry(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Rules_candidateIndustry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CandidateIndustry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Rules_candidateIndustry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Rules_candidateProximity(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Rules_candidateProximity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CandidateProximity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Rules_candidateProximity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Rules_candidateLoad(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Rules_candidateLoad(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CandidateLoad, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Rules_candidateLoad(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
 }
 
 func (ec *executionContext) _School_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.School) (ret graphql.Marshaler) {
@@ -26645,6 +27406,127 @@ func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var coverageCandidateImplementors = []string{"CoverageCandidate"}
+
+func (ec *executionContext) _CoverageCandidate(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.CoverageCandidate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageCandidateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageCandidate")
+		case "rank":
+			out.Values[i] = ec._CoverageCandidate_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CoverageCandidate_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._CoverageCandidate_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "load":
+			out.Values[i] = ec._CoverageCandidate_load(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sharedCommunity":
+			out.Values[i] = ec._CoverageCandidate_sharedCommunity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sharedPark":
+			out.Values[i] = ec._CoverageCandidate_sharedPark(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sharedIndustry":
+			out.Values[i] = ec._CoverageCandidate_sharedIndustry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hops":
+			out.Values[i] = ec._CoverageCandidate_hops(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._CoverageCandidate_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageCandidatesImplementors = []string{"CoverageCandidates"}
+
+func (ec *executionContext) _CoverageCandidates(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.CoverageCandidates) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageCandidatesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageCandidates")
+		case "organization":
+			out.Values[i] = ec._CoverageCandidates_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coverage":
+			out.Values[i] = ec._CoverageCandidates_coverage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "candidates":
+			out.Values[i] = ec._CoverageCandidates_candidates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._CoverageCandidates_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var coverageChangeImplementors = []string{"CoverageChange"}
 
 func (ec *executionContext) _CoverageChange(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.CoverageChange) graphql.Marshaler {
@@ -29486,6 +30368,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_whatIf(ctx, field)
 				})
+		case "coverageCandidates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_coverageCandidates(ctx, field)
+				})
 		case "enumLabels":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -29753,6 +30641,31 @@ func (ec *executionContext) _Rules(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "committeeMinMembers":
 			out.Values[i] = ec._Rules_committeeMinMembers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "candidateCommunity":
+			out.Values[i] = ec._Rules_candidateCommunity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "candidatePark":
+			out.Values[i] = ec._Rules_candidatePark(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "candidateIndustry":
+			out.Values[i] = ec._Rules_candidateIndustry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "candidateProximity":
+			out.Values[i] = ec._Rules_candidateProximity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "candidateLoad":
+			out.Values[i] = ec._Rules_candidateLoad(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30955,6 +31868,38 @@ func (ec *executionContext) marshalNCoverage2ᚖcobuildᚋgqlmodelᚐCoverage(ct
 	return ec._Coverage(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCoverageCandidate2ᚕᚖcobuildᚋgqlmodelᚐCoverageCandidateᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.CoverageCandidate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoverageCandidate2ᚖcobuildᚋgqlmodelᚐCoverageCandidate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoverageCandidate2ᚖcobuildᚋgqlmodelᚐCoverageCandidate(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.CoverageCandidate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoverageCandidate!")
+		return graphql.Null
+	}
+	return ec._CoverageCandidate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCoverageCandidates2ᚖcobuildᚋgqlmodelᚐCoverageCandidates(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.CoverageCandidates) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoverageCandidates!")
+		return graphql.Null
+	}
+	return ec._CoverageCandidates(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCoverageChange2ᚕᚖcobuildᚋgqlmodelᚐCoverageChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.CoverageChange) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -32055,6 +33000,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNTier2cobuildᚐTier(ctx context.Context, v any) (cobuild.Tier, error) {

@@ -213,3 +213,48 @@ func (s *Store) CoveredOrganizationIDs(ctx context.Context, asOf time.Time) ([]s
 	}
 	return ids, nil
 }
+
+// CoverageCandidates implements cobuild.Reader: one statement gathers, for the covering
+// party organisations and the instructors, the organisations each serves now and how many
+// of them share the organisation's community, park and industry; and the organisation's
+// own community with its co-building links.
+func (s *Store) CoverageCandidates(ctx context.Context, id string, asOf time.Time) ([]cobuild.Candidate, error) {
+	if err := CheckID(id, "Organization"); err != nil {
+		return nil, err
+	}
+	recs, err := s.readRecords(ctx, `
+		MATCH (o:Organization {id: $id})
+		OPTIONAL MATCH (o)-[:IN_COMMUNITY]->(c:Organization)
+		OPTIONAL MATCH (o)-[:IN_PARK]->(p:Area)
+		OPTIONAL MATCH (o)-[:IN_INDUSTRY]->(i:Industry)
+		CALL (o, c, p, i) {
+		  MATCH (x:Organization)-[r:COVERED_BY]->(h:PartyOrg)
+		  WHERE h.kind IN ['JOINT_BRANCH', 'REGIONAL', 'INDUSTRY'] AND x <> o AND `+inForce("r")+`
+		  RETURN h, 'PartyOrg' AS label, collect(x) AS served
+		  UNION
+		  MATCH (h:Person)-[r:ASSIGNED_TO {role: 'INSTRUCTOR'}]->(x:Organization)
+		  WHERE x <> o AND `+inForce("r")+`
+		  RETURN h, 'Person' AS label, collect(x) AS served
+		}
+		WITH c, p, i, h, label, served,
+		  size([x IN served WHERE c IS NOT NULL AND EXISTS { (x)-[:IN_COMMUNITY]->(c) }]) AS sc,
+		  size([x IN served WHERE p IS NOT NULL AND EXISTS { (x)-[:IN_PARK]->(p) }]) AS sp,
+		  size([x IN served WHERE i IS NOT NULL AND EXISTS { (x)-[:IN_INDUSTRY]->(i) }]) AS si
+		WHERE sc + sp + si > 0
+		RETURN h.id AS id, label, h.kind AS kind, h.name AS name, size(served) AS load, sc, sp, si
+		UNION
+		MATCH (o:Organization {id: $id})-[:IN_COMMUNITY]->(c:Organization)
+		RETURN c.id AS id, 'Organization' AS label, c.kind AS kind, c.name AS name,
+		  COUNT { MATCH (c)-[r:CO_BUILDS_WITH]-() WHERE `+inForce("r")+` } AS load, 1 AS sc, 0 AS sp, 0 AS si`,
+		map[string]any{"id": id, "asOf": dateParam(asOf)})
+	if err != nil {
+		return nil, fmt.Errorf("coverage candidates of %s: %w", id, err)
+	}
+	out := make([]cobuild.Candidate, 0, len(recs))
+	for _, r := range recs {
+		m := r.AsMap()
+		out = append(out, cobuild.Candidate{ID: str(m, "id"), Label: str(m, "label"), Kind: str(m, "kind"), Name: str(m, "name"),
+			Load: integer(m, "load"), SharedCommunity: integer(m, "sc"), SharedPark: integer(m, "sp"), SharedIndustry: integer(m, "si")})
+	}
+	return out, nil
+}

@@ -53,18 +53,29 @@ func (s *Store) SeedStatus(ctx context.Context) (*SeedInfo, bool, error) {
 	return info, hasData.(bool), nil
 }
 
-// Wipe deletes every node and tie (schema and migrations stay), in batches so that a large
-// graph never fills the heap.
+// Wipe deletes every node and tie (schema and migrations stay). It marks the seed
+// "wiping" first and removes that mark last, so that an interrupted wipe is still known as
+// cobuild's own; and it deletes ties before nodes, in batches, so that a hub with many
+// ties never has to be deleted with all of them in one transaction.
 func (s *Store) Wipe(ctx context.Context) error {
+	if err := s.ExecWrite(ctx, "MERGE (s:Seed {id: 'demo'}) SET s.status = 'wiping'", nil); err != nil {
+		return fmt.Errorf("mark wipe: %w", err)
+	}
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
-	s.queries.Add(1)
-	res, err := sess.Run(ctx, "MATCH (n) WHERE NOT n:Migration CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS", nil)
-	if err == nil {
-		_, err = res.Consume(ctx)
-	}
-	if err != nil {
-		return fmt.Errorf("wipe database: %w", AsDomainError(err))
+	for _, stmt := range []string{
+		"MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS",
+		"MATCH (n) WHERE NOT n:Migration AND NOT n:Seed CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS",
+		"MATCH (n:Seed) DELETE n",
+	} {
+		s.queries.Add(1)
+		res, err := sess.Run(ctx, stmt, nil)
+		if err == nil {
+			_, err = res.Consume(ctx)
+		}
+		if err != nil {
+			return fmt.Errorf("wipe database: %w", AsDomainError(err))
+		}
 	}
 	return nil
 }

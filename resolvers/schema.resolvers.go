@@ -7,6 +7,7 @@ package resolvers
 
 import (
 	"cobuild"
+	"cobuild/analytics"
 	"cobuild/gqlmodel"
 	"cobuild/graph"
 	"cobuild/graph/model"
@@ -697,6 +698,43 @@ func (r *queryResolver) WhatIf(ctx context.Context, remove string, asOf *time.Ti
 	return gqlmodel.NewWhatIf(p, remove, n, inNetwork, settings(ctx).Rules, coverage), nil
 }
 
+// CoverageCandidates is the resolver for the coverageCandidates field.
+func (r *queryResolver) CoverageCandidates(ctx context.Context, organization string, first *int, asOf *time.Time) (*gqlmodel.CoverageCandidates, error) {
+	n, err := bounded("first", first, 5, 0, 50)
+	if err != nil {
+		return nil, err
+	}
+	if err := neo4jstore.CheckID(organization, "Organization"); err != nil {
+		return nil, err
+	}
+	o, err := node[*cobuild.Organization](ctx, organization)
+	if err != nil {
+		return nil, err
+	}
+	if o == nil {
+		return nil, cobuild.Errorf(cobuild.ENOTFOUND, "no organisation has the id %s", organization)
+	}
+	p, err := projection(ctx, asOf, append(slices.Clone(analytics.JointTieTypes), analytics.CoverageTieTypes...))
+	if err != nil {
+		return nil, err
+	}
+	cs, err := reader(ctx).CoverageCandidates(ctx, organization, p.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	wrapped := gqlmodel.WrapOrg(o)
+	cov, err := wrapped.(interface {
+		Coverage(context.Context, *time.Time) (*gqlmodel.Coverage, error)
+	}).Coverage(ctx, &p.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	v, _ := p.Graph.Lookup(organization)
+	rules := settings(ctx).Rules
+	return &gqlmodel.CoverageCandidates{Organization: wrapped, Coverage: cov, Provenance: gqlmodel.NewProvenance(p),
+		Candidates: gqlmodel.RankCandidates(rules, p, v, cs, n)}, nil
+}
+
 // EnumLabels is the resolver for the enumLabels field.
 func (r *queryResolver) EnumLabels(ctx context.Context, enum *string) ([]*model.EnumLabel, error) {
 	var out []*model.EnumLabel
@@ -715,7 +753,9 @@ func (r *queryResolver) Rules(ctx context.Context) (*model.Rules, error) {
 	return &model.Rules{GoldFloor: rules.GoldFloor, SilverFloor: rules.SilverFloor, BronzeFloor: rules.BronzeFloor,
 		GoldStep: rules.GoldStep, SilverStep: rules.SilverStep, BronzeStep: rules.BronzeStep, MaxStars: rules.MaxStars,
 		DimensionMax: rules.DimensionMax[:], SelfWeight: rules.SelfWeight, PublicWeight: rules.PublicWeight, CommitteeWeight: rules.CommitteeWeight,
-		OwnOrgMinMembers: rules.OwnOrgMinMembers, GeneralBranchMinMembers: rules.GeneralBranchMinMembers, CommitteeMinMembers: rules.CommitteeMinMembers}, nil
+		OwnOrgMinMembers: rules.OwnOrgMinMembers, GeneralBranchMinMembers: rules.GeneralBranchMinMembers, CommitteeMinMembers: rules.CommitteeMinMembers,
+		CandidateCommunity: rules.CandidateCommunity, CandidatePark: rules.CandidatePark, CandidateIndustry: rules.CandidateIndustry,
+		CandidateProximity: rules.CandidateProximity, CandidateLoad: rules.CandidateLoad}, nil
 }
 
 // KindLabel is the resolver for the kindLabel field.

@@ -244,3 +244,73 @@ func TestRankingsAndMultiHopCoverage(t *testing.T) {
 		t.Errorf("far from coverage should shrink with hops: %d, %d, %d", n.Far0.TotalCount, n.Far1.TotalCount, n.Far3.TotalCount)
 	}
 }
+
+func TestCoverageCandidatesAreRankedWithReasons(t *testing.T) {
+	h := api(t)
+	var list struct {
+		Organizations struct {
+			Nodes []struct {
+				ID        string
+				Community *struct{ ID, Name string }
+			}
+		}
+	}
+	data(t, h, `{ organizations(where: {coverage: [UNCOVERED], isolated: true, sector: [ENTERPRISE], asOf: "2023-10-21"}, first: 30) {
+		nodes { id community { id name } } } }`, nil, &list)
+	var org string
+	var community struct{ ID, Name string }
+	for _, n := range list.Organizations.Nodes {
+		if n.Community != nil {
+			org, community = n.ID, *n.Community
+			break
+		}
+	}
+	if org == "" {
+		t.Fatal("no isolated, uncovered enterprise on a community's patch in the demo data")
+	}
+	var d struct {
+		CoverageCandidates struct {
+			Coverage   struct{ Status string }
+			Candidates []struct {
+				Rank    int
+				Score   float64
+				Load    int
+				Hops    *int
+				Reasons []string
+				Node    struct{ ID, Label, Name string }
+			}
+		}
+	}
+	data(t, h, `query($id: ID!) { coverageCandidates(organization: $id, first: 10, asOf: "2023-10-21") {
+		coverage { status } candidates { rank score load hops reasons node { id label name } } } }`, map[string]any{"id": org}, &d)
+	c := d.CoverageCandidates
+	if c.Coverage.Status != "UNCOVERED" || len(c.Candidates) < 2 {
+		t.Fatalf("got %+v", c)
+	}
+	ownCommunity := false
+	for i, cand := range c.Candidates {
+		if cand.Rank != i+1 || (i > 0 && cand.Score > c.Candidates[i-1].Score) {
+			t.Errorf("candidates not ranked by score: %+v", c.Candidates)
+		}
+		if len(cand.Reasons) == 0 {
+			t.Errorf("%s has no reasons", cand.Node.Name)
+		}
+		if cand.Hops != nil {
+			t.Errorf("%s is %d hops from an isolated organisation", cand.Node.Name, *cand.Hops)
+		}
+		if cand.Node.ID == community.ID {
+			ownCommunity = true
+		}
+	}
+	if !ownCommunity {
+		t.Errorf("its own community %s is not among the candidates %+v", community.Name, c.Candidates)
+	}
+	for _, q := range []string{
+		`{ coverageCandidates(organization: "og-000001", first: 51) { candidates { rank } } }`,
+		`{ coverageCandidates(organization: "al-000001") { candidates { rank } } }`,
+	} {
+		if code, msg := errorCode(t, h, q, nil); code != "BAD_USER_INPUT" {
+			t.Errorf("%s: %s %s", q, code, msg)
+		}
+	}
+}

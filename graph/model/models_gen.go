@@ -87,4 +87,9 @@ type Rules struct {
 	OwnOrgMinMembers        int       `json:"ownOrgMinMembers"`
 	GeneralBranchMinMembers int       `json:"generalBranchMinMembers"`
 	CommitteeMinMembers     int       `json:"committeeMinMembers"`
+	CandidateCommunity      float64   `json:"candidateCommunity"`
+	CandidatePark           float64   `json:"candidatePark"`
+	CandidateIndustry       float64   `json:"candidateIndustry"`
+	CandidateProximity      float64   `json:"candidateProximity"`
+	CandidateLoad           float64   `json:"candidateLoad"`
 }
