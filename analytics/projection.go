@@ -156,6 +156,9 @@ type Service struct {
 	src Source
 	// Keep is how many projections (days and tie sets) stay cached.
 	Keep int
+	// BuildTimeout bounds one build, which runs on even when the request that started it
+	// gives up.
+	BuildTimeout time.Duration
 
 	mu    sync.Mutex
 	cache []*Projection
@@ -163,7 +166,9 @@ type Service struct {
 }
 
 // NewService returns a service over a source.
-func NewService(src Source) *Service { return &Service{src: src, Keep: 4} }
+func NewService(src Source) *Service {
+	return &Service{src: src, Keep: 4, BuildTimeout: 10 * time.Minute}
+}
 
 // Projection returns the network on a day over the given tie types (JointTieTypes when
 // empty), built on the current version of the graph.
@@ -192,27 +197,45 @@ func (s *Service) Projection(ctx context.Context, asOf time.Time, types []string
 	if p := find(); p != nil {
 		return p, nil
 	}
-	// One build at a time: concurrent requests for the same projection wait for it.
-	s.build.Lock()
-	defer s.build.Unlock()
-	if p := find(); p != nil {
-		return p, nil
+	// One build at a time, detached from the request: a request that gives up (a
+	// timeout) leaves the build running, and the next request finds it done or waits.
+	type built struct {
+		p   *Projection
+		err error
 	}
-	start := time.Now()
-	nodes, ties, err := s.src.NetworkTies(ctx, asOf, types)
-	if err != nil {
-		return nil, fmt.Errorf("read the network of %s: %w", day, err)
+	done := make(chan built, 1)
+	go func() {
+		s.build.Lock()
+		defer s.build.Unlock()
+		if p := find(); p != nil {
+			done <- built{p, nil}
+			return
+		}
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.BuildTimeout)
+		defer cancel()
+		start := time.Now()
+		nodes, ties, err := s.src.NetworkTies(bctx, asOf, types)
+		if err != nil {
+			done <- built{nil, fmt.Errorf("read the network of %s: %w", day, err)}
+			return
+		}
+		g, ns, ts := Build(nodes, ties)
+		p := NewProjection(g, ns, ts)
+		p.AsOf, p.Types, p.Version, p.BuiltAt, p.BuildTime = asOf, types, version, time.Now().UTC(), time.Since(start)
+		s.mu.Lock()
+		s.cache = append([]*Projection{p}, s.cache...)
+		if len(s.cache) > s.Keep {
+			s.cache = s.cache[:s.Keep]
+		}
+		s.mu.Unlock()
+		done <- built{p, nil}
+	}()
+	select {
+	case b := <-done:
+		return b.p, b.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	g, ns, ts := Build(nodes, ties)
-	p := NewProjection(g, ns, ts)
-	p.AsOf, p.Types, p.Version, p.BuiltAt, p.BuildTime = asOf, types, version, time.Now().UTC(), time.Since(start)
-	s.mu.Lock()
-	s.cache = append([]*Projection{p}, s.cache...)
-	if len(s.cache) > s.Keep {
-		s.cache = s.cache[:s.Keep]
-	}
-	s.mu.Unlock()
-	return p, nil
 }
 
 // Parameters describes the projection's parameters in words, for provenance.

@@ -63,7 +63,7 @@ func (s *Store) NetworkTies(ctx context.Context, asOf time.Time, types []string)
 		ties  []analytics.TieInfo
 	}
 	params := map[string]any{"asOf": dateParam(asOf)}
-	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	v, err := s.readWithin(ctx, s.projectionTimeout, func(tx neo4j.ManagedTransaction) (any, error) {
 		var out result
 		recs, err := s.collect(ctx, tx, "MATCH (n:Organization) RETURN n.id AS id, n.kind AS kind, n.name AS name ORDER BY n.id", nil)
 		if err != nil {
@@ -74,10 +74,14 @@ func (s *Store) NetworkTies(ctx context.Context, asOf time.Time, types []string)
 			out.nodes = append(out.nodes, analytics.NodeInfo{ID: str(m, "id"), Label: "Organization", Kind: str(m, "kind"), Name: str(m, "name")})
 		}
 		for _, t := range types {
+			// Organisations are read above; only the other ends carry their names here.
 			cypher := fmt.Sprintf(`MATCH (a)-[r:%s]->(b) WHERE %s
+				WITH a, r, b, %s AS fromLabel, %s AS toLabel
 				RETURN a.id AS from, b.id AS to, r.role AS role, r.mode AS mode, r.since AS since, r.until AS until,
-				  %s AS fromLabel, a.kind AS fromKind, a.name AS fromName, %s AS toLabel, b.kind AS toKind, b.name AS toName
-				ORDER BY from, to`, t, networkTies[t], labelExpr("a"), labelExpr("b"))
+				  fromLabel, CASE WHEN fromLabel = 'Organization' THEN null ELSE a.kind END AS fromKind,
+				  CASE WHEN fromLabel = 'Organization' THEN null ELSE a.name END AS fromName,
+				  toLabel, CASE WHEN toLabel = 'Organization' THEN null ELSE b.kind END AS toKind,
+				  CASE WHEN toLabel = 'Organization' THEN null ELSE b.name END AS toName`, t, networkTies[t], labelExpr("a"), labelExpr("b"))
 			recs, err := s.collect(ctx, tx, cypher, params)
 			if err != nil {
 				return nil, err

@@ -200,3 +200,43 @@ func pageOf[T any](recs []*neo4j.Record, cursors []string, hasNext bool, fill fu
 	}
 	return p
 }
+
+// listPage runs a list query that was built without error, decoding its rows as T.
+func listPage[T any](ctx context.Context, s *Store, what string, q listQuery, err error, p cobuild.PageArgs, fill func(*neo4j.Record, T)) (cobuild.Page[T], error) {
+	if err != nil {
+		return cobuild.Page[T]{}, err
+	}
+	q.page = p
+	recs, cursors, hasNext, err := s.list(ctx, q)
+	if err != nil {
+		return cobuild.Page[T]{}, fmt.Errorf("list %s: %w", what, err)
+	}
+	return pageOf(recs, cursors, hasNext, fill), nil
+}
+
+// countOf counts the rows of a list query that was built without error.
+func (s *Store) countOf(ctx context.Context, q listQuery, err error) (int, error) {
+	if err != nil {
+		return 0, err
+	}
+	return s.count(ctx, q)
+}
+
+// sortKey is a sort a list offers: a Cypher expression of n that is never null, and its type.
+type sortKey struct {
+	expr string
+	kind valueKind
+}
+
+// sortBy orders the list by one of the sorts it offers (def when none is asked).
+func (q *listQuery) sortBy(sorts map[string]sortKey, srt cobuild.Sort, def string) error {
+	if srt.Field == "" {
+		srt.Field = def
+	}
+	so, ok := sorts[srt.Field]
+	if !ok {
+		return cobuild.Errorf(cobuild.EINVALID, "unknown sort field %q", srt.Field)
+	}
+	q.sortField, q.sortExpr, q.sortKind, q.desc = srt.Field, so.expr, so.kind, srt.Desc
+	return nil
+}

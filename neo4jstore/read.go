@@ -255,10 +255,7 @@ func (s *Store) OrganizationByName(ctx context.Context, name string) (*cobuild.O
 	return s.oneOrganization(ctx, "MATCH (n:Organization {name: $name}) RETURN n ORDER BY n.id LIMIT 1", map[string]any{"name": name})
 }
 
-var orgSorts = map[string]struct {
-	expr string
-	kind valueKind
-}{
+var orgSorts = map[string]sortKey{
 	"NAME":          {"coalesce(n.name, '')", kindString},
 	"HEADCOUNT":     {"coalesce(n.headcount, 0)", kindInt},
 	"PARTY_MEMBERS": {"coalesce(n.partyMembers, 0)", kindInt},
@@ -379,31 +376,16 @@ func (s *Store) orgQuery(ctx context.Context, f cobuild.OrgFilter) (listQuery, e
 // Organizations implements cobuild.Reader.
 func (s *Store) Organizations(ctx context.Context, f cobuild.OrgFilter, srt cobuild.Sort, p cobuild.PageArgs) (cobuild.Page[*cobuild.Organization], error) {
 	q, err := s.orgQuery(ctx, f)
-	if err != nil {
-		return cobuild.Page[*cobuild.Organization]{}, err
+	if err == nil {
+		err = q.sortBy(orgSorts, srt, "NAME")
 	}
-	if srt.Field == "" {
-		srt.Field = "NAME"
-	}
-	so, ok := orgSorts[srt.Field]
-	if !ok {
-		return cobuild.Page[*cobuild.Organization]{}, cobuild.Errorf(cobuild.EINVALID, "unknown sort field %q", srt.Field)
-	}
-	q.sortField, q.sortExpr, q.sortKind, q.desc, q.page = srt.Field, so.expr, so.kind, srt.Desc, p
-	recs, cursors, hasNext, err := s.list(ctx, q)
-	if err != nil {
-		return cobuild.Page[*cobuild.Organization]{}, fmt.Errorf("list organisations: %w", err)
-	}
-	return pageOf[*cobuild.Organization](recs, cursors, hasNext, nil), nil
+	return listPage[*cobuild.Organization](ctx, s, "organisations", q, err, p, nil)
 }
 
 // CountOrganizations implements cobuild.Reader.
 func (s *Store) CountOrganizations(ctx context.Context, f cobuild.OrgFilter) (int, error) {
 	q, err := s.orgQuery(ctx, f)
-	if err != nil {
-		return 0, err
-	}
-	return s.count(ctx, q)
+	return s.countOf(ctx, q, err)
 }
 
 // tierPredicate is "evaluation e has one of these tiers", as score ranges from the rules.
@@ -454,24 +436,14 @@ func (s *Store) partyOrgQuery(ctx context.Context, f cobuild.PartyOrgFilter) (li
 // PartyOrgs implements cobuild.Reader.
 func (s *Store) PartyOrgs(ctx context.Context, f cobuild.PartyOrgFilter, p cobuild.PageArgs) (cobuild.Page[*cobuild.PartyOrg], error) {
 	q, err := s.partyOrgQuery(ctx, f)
-	if err != nil {
-		return cobuild.Page[*cobuild.PartyOrg]{}, err
-	}
-	q.sortField, q.sortExpr, q.sortKind, q.page = "NAME", "coalesce(n.name, '')", kindString, p
-	recs, cursors, hasNext, err := s.list(ctx, q)
-	if err != nil {
-		return cobuild.Page[*cobuild.PartyOrg]{}, fmt.Errorf("list party organisations: %w", err)
-	}
-	return pageOf[*cobuild.PartyOrg](recs, cursors, hasNext, nil), nil
+	q.sortField, q.sortExpr, q.sortKind = "NAME", "coalesce(n.name, '')", kindString
+	return listPage[*cobuild.PartyOrg](ctx, s, "party organisations", q, err, p, nil)
 }
 
 // CountPartyOrgs implements cobuild.Reader.
 func (s *Store) CountPartyOrgs(ctx context.Context, f cobuild.PartyOrgFilter) (int, error) {
 	q, err := s.partyOrgQuery(ctx, f)
-	if err != nil {
-		return 0, err
-	}
-	return s.count(ctx, q)
+	return s.countOf(ctx, q, err)
 }
 
 func (s *Store) evaluationQuery(f cobuild.EvaluationFilter) (listQuery, error) {
@@ -525,10 +497,7 @@ func (s *Store) evaluationQuery(f cobuild.EvaluationFilter) (listQuery, error) {
 	return q, nil
 }
 
-var evaluationSorts = map[string]struct {
-	expr string
-	kind valueKind
-}{
+var evaluationSorts = map[string]sortKey{
 	"SCORE": {"coalesce(n.score, 0.0)", kindFloat},
 	"ROUND": {"coalesce(n.round, '')", kindString},
 }
@@ -536,34 +505,19 @@ var evaluationSorts = map[string]struct {
 // Evaluations implements cobuild.Reader.
 func (s *Store) Evaluations(ctx context.Context, f cobuild.EvaluationFilter, srt cobuild.Sort, p cobuild.PageArgs) (cobuild.Page[*cobuild.Evaluation], error) {
 	q, err := s.evaluationQuery(f)
-	if err != nil {
-		return cobuild.Page[*cobuild.Evaluation]{}, err
+	if err == nil {
+		err = q.sortBy(evaluationSorts, srt, "SCORE")
 	}
-	if srt.Field == "" {
-		srt.Field = "SCORE"
-	}
-	so, ok := evaluationSorts[srt.Field]
-	if !ok {
-		return cobuild.Page[*cobuild.Evaluation]{}, cobuild.Errorf(cobuild.EINVALID, "unknown sort field %q", srt.Field)
-	}
-	q.sortField, q.sortExpr, q.sortKind, q.desc, q.page = srt.Field, so.expr, so.kind, srt.Desc, p
-	recs, cursors, hasNext, err := s.list(ctx, q)
-	if err != nil {
-		return cobuild.Page[*cobuild.Evaluation]{}, fmt.Errorf("list evaluations: %w", err)
-	}
-	return pageOf(recs, cursors, hasNext, func(r *neo4j.Record, e *cobuild.Evaluation) {
+	return listPage(ctx, s, "evaluations", q, err, p, func(r *neo4j.Record, e *cobuild.Evaluation) {
 		po, _ := r.Get("po")
 		e.PartyOrgID, _ = po.(string)
-	}), nil
+	})
 }
 
 // CountEvaluations implements cobuild.Reader.
 func (s *Store) CountEvaluations(ctx context.Context, f cobuild.EvaluationFilter) (int, error) {
 	q, err := s.evaluationQuery(f)
-	if err != nil {
-		return 0, err
-	}
-	return s.count(ctx, q)
+	return s.countOf(ctx, q, err)
 }
 
 // Rounds implements cobuild.Reader.
@@ -617,24 +571,13 @@ func eventQuery(f cobuild.EventFilter) (listQuery, error) {
 // Events implements cobuild.Reader: events by date.
 func (s *Store) Events(ctx context.Context, f cobuild.EventFilter, p cobuild.PageArgs) (cobuild.Page[*cobuild.Event], error) {
 	q, err := eventQuery(f)
-	if err != nil {
-		return cobuild.Page[*cobuild.Event]{}, err
-	}
-	q.page = p
-	recs, cursors, hasNext, err := s.list(ctx, q)
-	if err != nil {
-		return cobuild.Page[*cobuild.Event]{}, fmt.Errorf("list events: %w", err)
-	}
-	return pageOf[*cobuild.Event](recs, cursors, hasNext, nil), nil
+	return listPage[*cobuild.Event](ctx, s, "events", q, err, p, nil)
 }
 
 // CountEvents implements cobuild.Reader.
 func (s *Store) CountEvents(ctx context.Context, f cobuild.EventFilter) (int, error) {
 	q, err := eventQuery(f)
-	if err != nil {
-		return 0, err
-	}
-	return s.count(ctx, q)
+	return s.countOf(ctx, q, err)
 }
 
 // EventTotals implements cobuild.Reader.
@@ -691,24 +634,13 @@ func personQuery(f cobuild.PersonFilter) (listQuery, error) {
 // People implements cobuild.Reader.
 func (s *Store) People(ctx context.Context, f cobuild.PersonFilter, p cobuild.PageArgs) (cobuild.Page[*cobuild.Person], error) {
 	q, err := personQuery(f)
-	if err != nil {
-		return cobuild.Page[*cobuild.Person]{}, err
-	}
-	q.page = p
-	recs, cursors, hasNext, err := s.list(ctx, q)
-	if err != nil {
-		return cobuild.Page[*cobuild.Person]{}, fmt.Errorf("list people: %w", err)
-	}
-	return pageOf[*cobuild.Person](recs, cursors, hasNext, nil), nil
+	return listPage[*cobuild.Person](ctx, s, "people", q, err, p, nil)
 }
 
 // CountPeople implements cobuild.Reader.
 func (s *Store) CountPeople(ctx context.Context, f cobuild.PersonFilter) (int, error) {
 	q, err := personQuery(f)
-	if err != nil {
-		return 0, err
-	}
-	return s.count(ctx, q)
+	return s.countOf(ctx, q, err)
 }
 
 func certificationQuery(f cobuild.CertificationFilter) listQuery {
@@ -723,13 +655,7 @@ func certificationQuery(f cobuild.CertificationFilter) listQuery {
 
 // Certifications implements cobuild.Reader.
 func (s *Store) Certifications(ctx context.Context, f cobuild.CertificationFilter, p cobuild.PageArgs) (cobuild.Page[*cobuild.Certification], error) {
-	q := certificationQuery(f)
-	q.page = p
-	recs, cursors, hasNext, err := s.list(ctx, q)
-	if err != nil {
-		return cobuild.Page[*cobuild.Certification]{}, fmt.Errorf("list certifications: %w", err)
-	}
-	return pageOf[*cobuild.Certification](recs, cursors, hasNext, nil), nil
+	return listPage[*cobuild.Certification](ctx, s, "certifications", certificationQuery(f), nil, p, nil)
 }
 
 // CountCertifications implements cobuild.Reader.
@@ -763,13 +689,7 @@ func massBranchQuery(f cobuild.MassBranchFilter) listQuery {
 
 // MassBranches implements cobuild.Reader.
 func (s *Store) MassBranches(ctx context.Context, f cobuild.MassBranchFilter, p cobuild.PageArgs) (cobuild.Page[*cobuild.MassBranch], error) {
-	q := massBranchQuery(f)
-	q.page = p
-	recs, cursors, hasNext, err := s.list(ctx, q)
-	if err != nil {
-		return cobuild.Page[*cobuild.MassBranch]{}, fmt.Errorf("list mass branches: %w", err)
-	}
-	return pageOf[*cobuild.MassBranch](recs, cursors, hasNext, nil), nil
+	return listPage[*cobuild.MassBranch](ctx, s, "mass branches", massBranchQuery(f), nil, p, nil)
 }
 
 // CountMassBranches implements cobuild.Reader.

@@ -22,15 +22,18 @@ type Config struct {
 	Password string
 	Database string        // "" for the server's default database
 	Timeout  time.Duration // per transaction; default 15s
+	// ProjectionTimeout bounds the one read of a whole network projection; default 5m.
+	ProjectionTimeout time.Duration
 }
 
 // Store is the Neo4j implementation of cobuild.Reader. It is safe for concurrent use.
 type Store struct {
-	driver  neo4j.DriverWithContext
-	db      string
-	timeout time.Duration
-	rules   cobuild.Rules
-	queries atomic.Int64
+	driver            neo4j.DriverWithContext
+	db                string
+	timeout           time.Duration
+	projectionTimeout time.Duration
+	rules             cobuild.Rules
+	queries           atomic.Int64
 }
 
 // Open connects to Neo4j and checks that it answers.
@@ -52,6 +55,10 @@ func Open(ctx context.Context, cfg Config, rules cobuild.Rules) (*Store, error) 
 	s := &Store{driver: driver, db: cfg.Database, timeout: cfg.Timeout, rules: rules}
 	if s.timeout <= 0 {
 		s.timeout = 15 * time.Second
+	}
+	s.projectionTimeout = cfg.ProjectionTimeout
+	if s.projectionTimeout <= 0 {
+		s.projectionTimeout = 5 * time.Minute
 	}
 	if err := s.Ping(ctx); err != nil {
 		driver.Close(ctx)
@@ -100,7 +107,7 @@ func AsDomainError(err error) error {
 	case errors.As(err, &ne) && (ne.Code == "Neo.ClientError.Transaction.TransactionTimedOut" ||
 		ne.Code == "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration"):
 		return cobuild.Errorf(cobuild.ETIMEOUT, "the query took too long and was stopped")
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return cobuild.Errorf(cobuild.ETIMEOUT, "the query took too long and was stopped")
 	}
 	return err
@@ -112,9 +119,14 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 
 // read runs fn in one read transaction with the store's timeout.
 func (s *Store) read(ctx context.Context, fn func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
+	return s.readWithin(ctx, s.timeout, fn)
+}
+
+// readWithin runs fn in one read transaction with the given timeout.
+func (s *Store) readWithin(ctx context.Context, timeout time.Duration, fn func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(ctx)
-	v, err := sess.ExecuteRead(ctx, fn, neo4j.WithTxTimeout(s.timeout))
+	v, err := sess.ExecuteRead(ctx, fn, neo4j.WithTxTimeout(timeout))
 	return v, AsDomainError(err)
 }
 

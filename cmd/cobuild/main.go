@@ -26,6 +26,7 @@ import (
 	"cobuild"
 	"cobuild/analytics"
 	"cobuild/demo"
+	"cobuild/gqlmodel"
 	"cobuild/loaders"
 	"cobuild/neo4jlocal"
 	"cobuild/neo4jstore"
@@ -253,10 +254,20 @@ func serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	network := analytics.NewService(m.Store)
+	go func() {
+		// Build today's network ahead of the first request that needs it.
+		p, err := network.Projection(ctx, gqlmodel.Today(), nil)
+		if err != nil {
+			m.Log.Warn("prebuild network projection", "err", err)
+			return
+		}
+		m.Log.Info("network projection built", "nodes", p.Graph.Nodes(), "ties", p.Graph.Ties(), "ms", p.BuildTime.Milliseconds())
+	}()
 	h := server.Handler(server.Config{
 		Reader: m.Store, Ping: m.Store.Ping, Logger: m.Log,
 		Settings: loaders.Settings{Rules: m.Rules, DefaultPageSize: c.PageDefault, MaxPageSize: c.PageMax,
-			Network: analytics.NewService(m.Store)},
+			Network: network},
 	})
 	return server.Serve(ctx, c.Addr, h, func(a net.Addr) {
 		m.Log.Info("cobuild is ready", "graphiql", "http://"+a.String()+"/", "graphql", "http://"+a.String()+"/graphql")
