@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -34,6 +35,28 @@ type Store struct {
 	projectionTimeout time.Duration
 	rules             cobuild.Rules
 	queries           atomic.Int64
+	// When profiling, read statements run under PROFILE and their database hits add up.
+	profiling atomic.Bool
+	dbHits    atomic.Int64
+}
+
+// Profile turns profiling of read statements on or off and returns the database hits
+// counted since the last call. Benchmarks use it to report db hits per operation, a number
+// that does not depend on the machine; it slows statements down, so it is off by default.
+func (s *Store) Profile(on bool) int64 {
+	s.profiling.Store(on)
+	return s.dbHits.Swap(0)
+}
+
+func sumHits(p neo4j.ProfiledPlan) int64 {
+	if p == nil {
+		return 0
+	}
+	n := p.DbHits()
+	for _, c := range p.Children() {
+		n += sumHits(c)
+	}
+	return n
 }
 
 // Open connects to Neo4j and checks that it answers.
@@ -142,11 +165,21 @@ func (s *Store) write(ctx context.Context, timeout time.Duration, fn func(tx neo
 // few statements that stream, such as seeding batches).
 func (s *Store) collect(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	s.queries.Add(1)
+	profile := s.profiling.Load() && !strings.HasPrefix(cypher, "CREATE") && !strings.HasPrefix(cypher, "MERGE")
+	if profile {
+		cypher = "PROFILE " + cypher
+	}
 	res, err := tx.Run(ctx, cypher, params)
 	if err != nil {
 		return nil, err
 	}
-	return res.Collect(ctx)
+	recs, err := res.Collect(ctx)
+	if err == nil && profile {
+		if sum, serr := res.Consume(ctx); serr == nil {
+			s.dbHits.Add(sumHits(sum.Profile()))
+		}
+	}
+	return recs, err
 }
 
 // readRecords runs one read statement in its own transaction.
