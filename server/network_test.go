@@ -1,8 +1,11 @@
 package server_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"cobuild/neo4jtest"
 )
 
 func TestTheNamedChainFromTheCommunityToTheHospital(t *testing.T) {
@@ -312,5 +315,89 @@ func TestCoverageCandidatesAreRankedWithReasons(t *testing.T) {
 		if code, msg := errorCode(t, h, q, nil); code != "BAD_USER_INPUT" {
 			t.Errorf("%s: %s %s", q, code, msg)
 		}
+	}
+}
+
+// TestAHandBuiltIslandWithDatesAndEqualChains writes a small island with known answers
+// next to the demo data: a tie that ends, a member that joins late, two equally short
+// chains, and an organisation covered only through work coverage. Counting the write in
+// the graph's version must make the next answer see it.
+func TestAHandBuiltIslandWithDatesAndEqualChains(t *testing.T) {
+	h := api(t)
+	s := neo4jtest.Store(t)
+	ctx := context.Background()
+	version := func() string {
+		var d struct {
+			Network struct{ Provenance struct{ GraphVersion string } }
+		}
+		data(t, h, `{ network(asOf: "2021-06-01") { provenance { graphVersion } } }`, nil, &d)
+		return d.Network.Provenance.GraphVersion
+	}
+	before := version()
+	bump := "MERGE (v:GraphVersion {id: 'graph'}) ON CREATE SET v.writes = 1 ON MATCH SET v.writes = v.writes + 1"
+	if err := s.ExecWrite(ctx, `
+		CREATE (a:Organization:Enterprise {id: 'og-990000001', name: '手建甲', kind: 'ENTERPRISE', sector: 'ENTERPRISE', headcount: 5, partyMembers: 0})
+		CREATE (b:Organization:Enterprise {id: 'og-990000002', name: '手建乙', kind: 'ENTERPRISE', sector: 'ENTERPRISE', headcount: 5, partyMembers: 0})
+		CREATE (c:Organization:Enterprise {id: 'og-990000003', name: '手建丙', kind: 'ENTERPRISE', sector: 'ENTERPRISE', headcount: 5, partyMembers: 0})
+		CREATE (h1:Alliance {id: 'al-99000001', name: '手建联盟一', kind: 'CLUSTER_ALLIANCE'})
+		CREATE (h2:Alliance {id: 'al-99000002', name: '手建联盟二', kind: 'CLUSTER_ALLIANCE'})
+		CREATE (p:Person {id: 'pe-99000001', name: '手建指导员'})
+		CREATE (a)-[:MEMBER_OF {role: 'MEMBER', since: date('2020-01-01')}]->(h1)
+		CREATE (b)-[:MEMBER_OF {role: 'MEMBER', since: date('2020-01-01'), until: date('2022-01-01')}]->(h1)
+		CREATE (c)-[:MEMBER_OF {role: 'MEMBER', since: date('2021-01-01')}]->(h1)
+		CREATE (a)-[:MEMBER_OF {role: 'MEMBER', since: date('2020-01-01')}]->(h2)
+		CREATE (c)-[:MEMBER_OF {role: 'MEMBER', since: date('2021-01-01')}]->(h2)
+		CREATE (p)-[:ASSIGNED_TO {role: 'INSTRUCTOR', since: date('2020-01-01')}]->(c)
+		WITH 1 AS done `+bump, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.ExecWrite(ctx, `MATCH (n) WHERE n.id IN ['og-990000001', 'og-990000002', 'og-990000003', 'al-99000001', 'al-99000002', 'pe-99000001']
+			DETACH DELETE n WITH count(*) AS done `+bump, nil); err != nil {
+			t.Error(err)
+		}
+	})
+	if after := version(); after == before {
+		t.Fatalf("the graph's version did not change with the write: %s", after)
+	}
+	path := func(from, to, day string) (bool, int, float64) {
+		var d struct {
+			Path struct {
+				Found bool
+				Hops  *int
+				Count float64
+			}
+		}
+		data(t, h, `query($a: ID!, $b: ID!, $d: Date!) { path(from: $a, to: $b, asOf: $d) { found hops count } }`,
+			map[string]any{"a": from, "b": to, "d": day}, &d)
+		hops := -1
+		if d.Path.Hops != nil {
+			hops = *d.Path.Hops
+		}
+		return d.Path.Found, hops, d.Path.Count
+	}
+	for _, tc := range []struct {
+		what, from, to, day string
+		found               bool
+		hops                int
+		count               float64
+	}{
+		{"a tie in force", "og-990000001", "og-990000002", "2021-06-01", true, 2, 1},
+		{"the same tie after it ended", "og-990000001", "og-990000002", "2023-01-01", false, -1, 0},
+		{"before the member joined", "og-990000001", "og-990000003", "2020-06-01", false, -1, 0},
+		{"two equally short chains", "og-990000001", "og-990000003", "2023-01-01", true, 2, 2},
+	} {
+		if found, hops, count := path(tc.from, tc.to, tc.day); found != tc.found || hops != tc.hops || count != tc.count {
+			t.Errorf("%s: found %v, %d hops, %v chains; want %v, %d, %v", tc.what, found, hops, count, tc.found, tc.hops, tc.count)
+		}
+	}
+	var cov struct {
+		Organization struct {
+			Coverage struct{ Status, Reason string }
+		}
+	}
+	data(t, h, `{ organization(id: "og-990000003") { coverage(asOf: "2023-01-01") { status reason } } }`, nil, &cov)
+	if cov.Organization.Coverage.Status != "WORK" || !strings.Contains(cov.Organization.Coverage.Reason, "instructor") {
+		t.Errorf("covered only through work coverage: %+v", cov.Organization.Coverage)
 	}
 }
