@@ -58,7 +58,22 @@ type Projection struct {
 	BuildTime time.Duration
 
 	betweenness func() Centrality
+	islands     func() Islands
+	cuts        func() CutInfo
 }
+
+// Islands numbers each node's island and sizes them.
+type Islands struct {
+	Of    []int // island of each node
+	Count int
+	Sizes []int // size of each island
+}
+
+// Islands returns the projection's islands, computed once per projection.
+func (p *Projection) Islands() Islands { return p.islands() }
+
+// Cuts returns the projection's brokers and bridges, computed once per projection.
+func (p *Projection) Cuts() CutInfo { return p.cuts() }
 
 // Centrality is a betweenness score per node with how it was obtained.
 type Centrality struct {
@@ -121,6 +136,15 @@ func (p *Projection) computeBetweenness() Centrality {
 func NewProjection(g *Graph, nodes []NodeInfo, ties []TieInfo) *Projection {
 	p := &Projection{Graph: g, Nodes: nodes, Ties: ties}
 	p.betweenness = sync.OnceValue(p.computeBetweenness)
+	p.islands = sync.OnceValue(func() Islands {
+		of, count := g.Components(nil)
+		sizes := make([]int, count)
+		for _, c := range of {
+			sizes[c]++
+		}
+		return Islands{Of: of, Count: count, Sizes: sizes}
+	})
+	p.cuts = sync.OnceValue(func() CutInfo { return g.Cuts(nil) })
 	return p
 }
 

@@ -16,7 +16,7 @@ type Removal struct {
 // Remove answers "what if this node went away" on the projection.
 func (p *Projection) Remove(node int) Removal {
 	g := p.Graph
-	_, before := g.Components(nil)
+	before := p.Islands().Count
 	mask := &Mask{Nodes: map[int]bool{node: true}}
 	comp, after := g.Components(mask)
 	r := Removal{Node: node, IslandsBefore: before, IslandsAfter: after}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"cobuild"
@@ -84,27 +83,20 @@ func NewNetworkTie(p *analytics.Projection, t int) *NetworkTie {
 		Role: optional(info.Role), Mode: optional(info.Mode), Since: info.Since, Until: info.Until}
 }
 
-// Network is the projection on a day, with its structure computed on demand.
+// Network is the projection on a day; its structure is computed once per projection and
+// shared by every request that asks.
 type Network struct {
 	P *analytics.Projection
 
 	comp  []int
 	count int
 	sizes []int
-
-	cutsOnce sync.Once
-	cutInfo  analytics.CutInfo
 }
 
-// NewNetwork computes the islands of a projection.
+// NewNetwork wraps a projection with its islands.
 func NewNetwork(p *analytics.Projection) *Network {
-	n := &Network{P: p}
-	n.comp, n.count = p.Graph.Components(nil)
-	n.sizes = make([]int, n.count)
-	for _, c := range n.comp {
-		n.sizes[c]++
-	}
-	return n
+	is := p.Islands()
+	return &Network{P: p, comp: is.Of, count: is.Count, sizes: is.Sizes}
 }
 
 // Provenance of the projection.
@@ -226,10 +218,7 @@ func (n *Network) Brokers(first int) ([]*Broker, error) {
 	return out, nil
 }
 
-func (n *Network) cuts() analytics.CutInfo {
-	n.cutsOnce.Do(func() { n.cutInfo = n.P.Graph.Cuts(nil) })
-	return n.cutInfo
-}
+func (n *Network) cuts() analytics.CutInfo { return n.P.Cuts() }
 
 // Bridge is a tie whose removal splits its island.
 type Bridge struct {
@@ -378,7 +367,7 @@ func (c *CoverageChange) Organization(ctx context.Context) (Organization, error)
 // NewWhatIf combines the structural answer of the projection with the coverage changes.
 func NewWhatIf(p *analytics.Projection, id string, node int, inNetwork bool, rules cobuild.Rules, coverage map[string][2]cobuild.CoverageFacts) *WhatIf {
 	w := &WhatIf{Removed: id, Provenance: NewProvenance(p), NewlyIsolated: []*NetworkNode{}, LostCoverage: []*CoverageChange{}, Split: []int{}}
-	_, islands := p.Graph.Components(nil)
+	islands := p.Islands().Count
 	w.IslandsBefore, w.IslandsAfter = islands, islands
 	if inNetwork {
 		r := p.Remove(node)
