@@ -544,3 +544,30 @@ func TestSampledBetweennessIsScaledFromItsSources(t *testing.T) {
 		}
 	}
 }
+
+func TestDistancesAgreeWithBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for trial := 0; trial < 2000; trial++ {
+		g := randomGraph(r)
+		src, maxHops := r.IntN(g.Nodes()), r.IntN(5)
+		targets := make([]int, r.IntN(4)+1)
+		for i := range targets {
+			targets[i] = r.IntN(g.Nodes())
+		}
+		got := g.Distances(src, targets, maxHops)
+		for i, v := range targets {
+			want := -1
+			if v == src {
+				want = 0
+			}
+			for _, p := range allSimplePaths(g, src, v, nil) {
+				if len(p) <= maxHops && (want < 0 || len(p) < want) {
+					want = len(p)
+				}
+			}
+			if got[i] != want {
+				t.Fatalf("trial %d: distance %d→%d within %d is %d, brute force %d", trial, src, v, maxHops, got[i], want)
+			}
+		}
+	}
+}

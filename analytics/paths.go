@@ -158,3 +158,43 @@ func (g *Graph) EgoNetwork(centre, hops, maxNodes int, m *Mask, keep func(n int)
 	}
 	return e
 }
+
+// Distances returns how many ties separate src from each target, -1 for a target farther
+// than maxHops or out of reach (a negative target is never reached). The search is breadth first and stops as soon as every
+// target is found, so near targets cost little on a large graph.
+func (g *Graph) Distances(src int, targets []int, maxHops int) []int {
+	out := make([]int, len(targets))
+	want := make(map[int][]int, len(targets))
+	for i, t := range targets {
+		out[i] = -1
+		if t >= 0 {
+			want[t] = append(want[t], i)
+		}
+	}
+	left := len(want)
+	dist := map[int]int{src: 0}
+	mark := func(n, d int) {
+		if is, ok := want[n]; ok {
+			for _, i := range is {
+				out[i] = d
+			}
+			left--
+		}
+	}
+	mark(src, 0)
+	for frontier, d := []int{src}, 0; len(frontier) > 0 && left > 0 && d < maxHops; d++ {
+		var next []int
+		for _, u := range frontier {
+			for _, h := range g.adj[u] {
+				if _, seen := dist[h.to]; seen {
+					continue
+				}
+				dist[h.to] = d + 1
+				mark(h.to, d+1)
+				next = append(next, h.to)
+			}
+		}
+		frontier = next
+	}
+	return out
+}
