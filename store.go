@@ -73,7 +73,10 @@ type OrgFilter struct {
 	Tiers        []Tier
 	Round        string
 	NameContains string
-	AsOf         time.Time
+	// IDs, when not nil, keeps only these organisations (the coverage conditions resolved
+	// against a census).
+	IDs  []string
+	AsOf time.Time
 }
 
 // PartyOrgFilter selects party organisations.
@@ -150,12 +153,9 @@ type Reader interface {
 	// node (a party organisation, a person, an organisation or alliance owning a covering
 	// party organisation, a mass branch), its coverage facts with and without the node.
 	CoverageWithout(ctx context.Context, id string, asOf time.Time) (map[string][2]CoverageFacts, error)
-	// CoveredOrganizationIDs returns the organisations with their own or a joint,
-	// regional or industry party organisation on the day.
-	CoveredOrganizationIDs(ctx context.Context, asOf time.Time) ([]string, error)
-	// CoverageCandidates returns the joint, regional and industry party organisations,
-	// instructors and the community that could take on an organisation on the day.
-	CoverageCandidates(ctx context.Context, id string, asOf time.Time) ([]Candidate, error)
+	// CoverageCandidates returns, for each organisation, the joint, regional and industry
+	// party organisations, instructors and the community that could take it on on the day.
+	CoverageCandidates(ctx context.Context, ids []string, asOf time.Time) (map[string][]Candidate, error)
 	// LatestEvaluations returns the newest evaluation of each party organisation.
 	LatestEvaluations(ctx context.Context, partyOrgIDs []string) (map[string]*Evaluation, error)
 	// Attendance counts the ATTENDED ties of each event.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"cobuild"
 )
 
 // NodeInfo describes a node of the projection.
@@ -43,6 +45,8 @@ type Source interface {
 	// NetworkTies returns every organisation, the other nodes the ties reach, and the ties
 	// of the given types in force on the day.
 	NetworkTies(ctx context.Context, asOf time.Time, types []string) ([]NodeInfo, []TieInfo, error)
+	// Census returns every organisation with its place and coverage facts on the day.
+	Census(ctx context.Context, asOf time.Time) ([]cobuild.CensusRow, error)
 }
 
 // Projection is the network on one day, with its provenance.
@@ -174,24 +178,36 @@ func Build(nodes []NodeInfo, ties []TieInfo) (*Graph, []NodeInfo, []TieInfo) {
 	return g, out, kept
 }
 
-// Service keeps the projections of recent requests and rebuilds one when the graph has
-// changed since it was built, so that an answer is never silently stale.
+// Service keeps the projections and censuses of recent requests and rebuilds one when the
+// graph has changed since it was built, so that an answer is never silently stale.
 type Service struct {
 	src Source
-	// Keep is how many projections (days and tie sets) stay cached.
+	// Rules decide the coverage of a census.
+	Rules cobuild.Rules
+	// Keep is how many projections and censuses (days and tie sets) stay cached.
 	Keep int
 	// BuildTimeout bounds one build, which runs on even when the request that started it
 	// gives up.
 	BuildTimeout time.Duration
+	// MaxQueued is how many different builds may be under way or waiting at once; a
+	// request for another fails at once with UNAVAILABLE rather than pile up behind the
+	// builds of many days.
+	MaxQueued int
 
-	mu    sync.Mutex
-	cache []*Projection
-	build sync.Mutex
+	mu      sync.Mutex
+	cache   []cached
+	flights map[string]*flight
+	build   sync.Mutex
 }
 
-// NewService returns a service over a source.
-func NewService(src Source) *Service {
-	return &Service{src: src, Keep: 4, BuildTimeout: 10 * time.Minute}
+type cached struct {
+	key, version string
+	value        any
+}
+
+// NewService returns a service over a source, deciding coverage by the rules.
+func NewService(src Source, rules cobuild.Rules) *Service {
+	return &Service{src: src, Rules: rules, Keep: 6, BuildTimeout: 10 * time.Minute, MaxQueued: 8}
 }
 
 // Projection returns the network on a day over the given tie types (JointTieTypes when
@@ -203,63 +219,85 @@ func (s *Service) Projection(ctx context.Context, asOf time.Time, types []string
 	types = slices.Clone(types)
 	slices.Sort(types)
 	types = slices.Compact(types)
-	version, err := s.src.NetworkVersion(ctx)
-	if err != nil {
-		return nil, err
-	}
-	day := asOf.Format(time.DateOnly)
-	find := func() *Projection {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		for _, p := range s.cache {
-			if p.Version == version && p.AsOf.Format(time.DateOnly) == day && slices.Equal(p.Types, types) {
-				return p
-			}
-		}
-		return nil
-	}
-	if p := find(); p != nil {
-		return p, nil
-	}
-	// One build at a time, detached from the request: a request that gives up (a
-	// timeout) leaves the build running, and the next request finds it done or waits.
-	type built struct {
-		p   *Projection
-		err error
-	}
-	done := make(chan built, 1)
-	go func() {
-		s.build.Lock()
-		defer s.build.Unlock()
-		if p := find(); p != nil {
-			done <- built{p, nil}
-			return
-		}
-		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.BuildTimeout)
-		defer cancel()
+	key := "projection " + asOf.Format(time.DateOnly) + " " + strings.Join(types, ",")
+	v, err := s.get(ctx, key, func(ctx context.Context, version string) (any, error) {
 		start := time.Now()
-		nodes, ties, err := s.src.NetworkTies(bctx, asOf, types)
+		nodes, ties, err := s.src.NetworkTies(ctx, asOf, types)
 		if err != nil {
-			done <- built{nil, fmt.Errorf("read the network of %s: %w", day, err)}
-			return
+			return nil, fmt.Errorf("read the network of %s: %w", asOf.Format(time.DateOnly), err)
 		}
 		g, ns, ts := Build(nodes, ties)
 		p := NewProjection(g, ns, ts)
 		p.AsOf, p.Types, p.Version, p.BuiltAt, p.BuildTime = asOf, types, version, time.Now().UTC(), time.Since(start)
-		s.mu.Lock()
-		s.cache = append([]*Projection{p}, s.cache...)
-		if len(s.cache) > s.Keep {
-			s.cache = s.cache[:s.Keep]
+		return p, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Projection), nil
+}
+
+// get returns the value cached under key for the graph's current version, or builds it.
+// Requests for the same value share one build; builds run one at a time, detached from
+// the requests: a request that gives up (a timeout) leaves its build running, and the
+// next request finds it done or waits for it.
+func (s *Service) get(ctx context.Context, key string, build func(ctx context.Context, version string) (any, error)) (any, error) {
+	version, err := s.src.NetworkVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	for _, c := range s.cache {
+		if c.key == key && c.version == version {
+			s.mu.Unlock()
+			return c.value, nil
 		}
-		s.mu.Unlock()
-		done <- built{p, nil}
-	}()
+	}
+	f, ok := s.flights[key+"@"+version]
+	if !ok {
+		if s.MaxQueued > 0 && len(s.flights) >= s.MaxQueued {
+			s.mu.Unlock()
+			return nil, cobuild.Errorf(cobuild.EUNAVAILABLE, "%d builds of network data are queued already; try again when they are done", s.MaxQueued)
+		}
+		f = &flight{done: make(chan struct{})}
+		if s.flights == nil {
+			s.flights = map[string]*flight{}
+		}
+		s.flights[key+"@"+version] = f
+		go s.run(ctx, key, version, f, build)
+	}
+	s.mu.Unlock()
 	select {
-	case b := <-done:
-		return b.p, b.err
+	case <-f.done:
+		return f.value, f.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// flight is a build that requests wait for.
+type flight struct {
+	done  chan struct{}
+	value any
+	err   error
+}
+
+func (s *Service) run(ctx context.Context, key, version string, f *flight, build func(ctx context.Context, version string) (any, error)) {
+	s.build.Lock()
+	defer s.build.Unlock()
+	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.BuildTimeout)
+	defer cancel()
+	f.value, f.err = build(bctx, version)
+	s.mu.Lock()
+	if f.err == nil {
+		s.cache = append([]cached{{key, version, f.value}}, s.cache...)
+		if len(s.cache) > s.Keep {
+			s.cache = s.cache[:s.Keep]
+		}
+	}
+	delete(s.flights, key+"@"+version)
+	s.mu.Unlock()
+	close(f.done)
 }
 
 // Parameters describes the projection's parameters in words, for provenance.

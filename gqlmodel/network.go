@@ -479,13 +479,16 @@ func (n *Network) FarFromCoverage(ctx context.Context, hops int, sector []cobuil
 	if first < 0 || first > 1000 {
 		return nil, cobuild.Errorf(cobuild.EINVALID, "first must be between 0 and 1000")
 	}
-	ids, err := loaders.For(ctx).Reader().CoveredOrganizationIDs(ctx, n.P.AsOf)
+	c, err := loaders.Census(ctx, n.P.AsOf)
 	if err != nil {
 		return nil, err
 	}
 	var set []int
-	for _, id := range ids {
-		if v, ok := n.P.Graph.Lookup(id); ok {
+	for i, cov := range c.Coverage {
+		if cov.Status != cobuild.CoverageOwn && cov.Status != cobuild.CoverageJoint {
+			continue
+		}
+		if v, ok := n.P.Graph.Lookup(c.Rows[i].ID); ok {
 			set = append(set, v)
 		}
 	}
@@ -523,19 +526,29 @@ type CoverageCandidate struct {
 	Reasons                                     []string
 }
 
+// CandidateMaxHops is how far the ranking looks for a path between an organisation and a
+// candidate coverer.
+const CandidateMaxHops = 6
+
 // RankCandidates scores candidates with the rules and the hops from the organisation in
 // the projection, best first (ties by id), and keeps the first few.
 func RankCandidates(rules cobuild.Rules, p *analytics.Projection, org int, cs []cobuild.Candidate, first int) []*CoverageCandidate {
-	ego := p.Graph.EgoNetwork(org, 6, 0, nil, nil)
-	dist := map[string]int{}
-	for i, v := range ego.Nodes {
-		dist[p.Nodes[v].ID] = ego.Dist[i]
+	targets := make([]int, len(cs))
+	for i, c := range cs {
+		targets[i] = -1
+		if v, ok := p.Graph.Lookup(c.ID); ok {
+			targets[i] = v
+		}
+	}
+	dist := slices.Repeat([]int{-1}, len(cs))
+	if org >= 0 {
+		dist = p.Graph.Distances(org, targets, CandidateMaxHops)
 	}
 	out := []*CoverageCandidate{}
-	for _, c := range cs {
+	for i, c := range cs {
 		hops := -1
-		if d, ok := dist[c.ID]; ok {
-			hops = d
+		if targets[i] >= 0 && dist[i] >= 0 {
+			hops = dist[i]
 		}
 		score, why := rules.ScoreCandidate(c, hops)
 		cc := &CoverageCandidate{Node: &NetworkNode{ID: c.ID, Label: c.Label, Kind: optional(c.Kind), Name: c.Name}, Score: score,
@@ -560,3 +573,41 @@ func RankCandidates(rules cobuild.Rules, p *analytics.Projection, org int, cs []
 	}
 	return out
 }
+
+// CandidateTypes are the ties over which a candidate's hops are counted.
+var CandidateTypes = append(slices.Clone(analytics.JointTieTypes), analytics.CoverageTieTypes...)
+
+// CandidatesOf ranks the candidate coverers of an organisation on a day; the candidates of
+// every organisation of a request are read in one batch, and the hops counted on the
+// cached projection of the day.
+func CandidatesOf(ctx context.Context, id string, first int, day time.Time) ([]*CoverageCandidate, *analytics.Projection, error) {
+	p, err := loaders.Projection(ctx, day, CandidateTypes)
+	if err != nil {
+		return nil, nil, err
+	}
+	cs, err := loaders.CoverageCandidates(ctx, id, p.AsOf)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, ok := p.Graph.Lookup(id)
+	if !ok {
+		v = -1
+	}
+	return RankCandidates(loaders.For(ctx).Settings().Rules, p, v, cs, first), p, nil
+}
+
+// CoverageCandidates ranks who could cover the organisation (see Query.coverageCandidates).
+func (o OrgFields) CoverageCandidates(ctx context.Context, first *int, asOf *time.Time) ([]*CoverageCandidate, error) {
+	n := 3
+	if first != nil {
+		n = *first
+	}
+	if n < 0 || n > MaxCandidates {
+		return nil, cobuild.Errorf(cobuild.EINVALID, "first must be between 0 and %d, got %d", MaxCandidates, n)
+	}
+	cs, _, err := CandidatesOf(ctx, o.ID, n, DayOr(asOf))
+	return cs, err
+}
+
+// MaxCandidates caps the candidates listed for one organisation.
+const MaxCandidates = 50

@@ -144,6 +144,7 @@ type ComplexityRoot struct {
 		CoBuilds           func(childComplexity int, asOf *time.Time) int
 		Community          func(childComplexity int) int
 		Coverage           func(childComplexity int, asOf *time.Time) int
+		CoverageCandidates func(childComplexity int, first *int, asOf *time.Time) int
 		CoveredBy          func(childComplexity int, asOf *time.Time) int
 		CreditCode         func(childComplexity int) int
 		DemoSites          func(childComplexity int) int
@@ -236,6 +237,7 @@ type ComplexityRoot struct {
 		CoBuilds           func(childComplexity int, asOf *time.Time) int
 		Community          func(childComplexity int) int
 		Coverage           func(childComplexity int, asOf *time.Time) int
+		CoverageCandidates func(childComplexity int, first *int, asOf *time.Time) int
 		CoveredBy          func(childComplexity int, asOf *time.Time) int
 		CreditCode         func(childComplexity int) int
 		DemoSites          func(childComplexity int) int
@@ -289,6 +291,7 @@ type ComplexityRoot struct {
 		CoBuilds           func(childComplexity int, asOf *time.Time) int
 		Community          func(childComplexity int) int
 		Coverage           func(childComplexity int, asOf *time.Time) int
+		CoverageCandidates func(childComplexity int, first *int, asOf *time.Time) int
 		CoveredBy          func(childComplexity int, asOf *time.Time) int
 		CreditCode         func(childComplexity int) int
 		DemoSites          func(childComplexity int) int
@@ -380,6 +383,7 @@ type ComplexityRoot struct {
 		CoBuilds           func(childComplexity int, asOf *time.Time) int
 		Community          func(childComplexity int) int
 		Coverage           func(childComplexity int, asOf *time.Time) int
+		CoverageCandidates func(childComplexity int, first *int, asOf *time.Time) int
 		CoveredBy          func(childComplexity int, asOf *time.Time) int
 		CreditCode         func(childComplexity int) int
 		DemoSites          func(childComplexity int) int
@@ -445,6 +449,7 @@ type ComplexityRoot struct {
 		CoBuilds           func(childComplexity int, asOf *time.Time) int
 		Community          func(childComplexity int) int
 		Coverage           func(childComplexity int, asOf *time.Time) int
+		CoverageCandidates func(childComplexity int, first *int, asOf *time.Time) int
 		CoveredBy          func(childComplexity int, asOf *time.Time) int
 		CreditCode         func(childComplexity int) int
 		DemoSites          func(childComplexity int) int
@@ -702,6 +707,7 @@ type ComplexityRoot struct {
 		CoBuilds           func(childComplexity int, asOf *time.Time) int
 		Community          func(childComplexity int) int
 		Coverage           func(childComplexity int, asOf *time.Time) int
+		CoverageCandidates func(childComplexity int, first *int, asOf *time.Time) int
 		CoveredBy          func(childComplexity int, asOf *time.Time) int
 		CreditCode         func(childComplexity int) int
 		DemoSites          func(childComplexity int) int
@@ -740,6 +746,7 @@ type ComplexityRoot struct {
 		CoBuilds           func(childComplexity int, asOf *time.Time) int
 		Community          func(childComplexity int) int
 		Coverage           func(childComplexity int, asOf *time.Time) int
+		CoverageCandidates func(childComplexity int, first *int, asOf *time.Time) int
 		CoveredBy          func(childComplexity int, asOf *time.Time) int
 		CreditCode         func(childComplexity int) int
 		DemoSites          func(childComplexity int) int
@@ -1317,6 +1324,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Community.Coverage(childComplexity, args["asOf"].(*time.Time)), true
+	case "Community.coverageCandidates":
+		if e.ComplexityRoot.Community.CoverageCandidates == nil {
+			break
+		}
+
+		args, err := ec.field_Community_coverageCandidates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Community.CoverageCandidates(childComplexity, args["first"].(*int), args["asOf"].(*time.Time)), true
 	case "Community.coveredBy":
 		if e.ComplexityRoot.Community.CoveredBy == nil {
 			break
@@ -1768,6 +1786,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Department.Coverage(childComplexity, args["asOf"].(*time.Time)), true
+	case "Department.coverageCandidates":
+		if e.ComplexityRoot.Department.CoverageCandidates == nil {
+			break
+		}
+
+		args, err := ec.field_Department_coverageCandidates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Department.CoverageCandidates(childComplexity, args["first"].(*int), args["asOf"].(*time.Time)), true
 	case "Department.coveredBy":
 		if e.ComplexityRoot.Department.CoveredBy == nil {
 			break
@@ -2048,6 +2077,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Enterprise.Coverage(childComplexity, args["asOf"].(*time.Time)), true
+	case "Enterprise.coverageCandidates":
+		if e.ComplexityRoot.Enterprise.CoverageCandidates == nil {
+			break
+		}
+
+		args, err := ec.field_Enterprise_coverageCandidates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Enterprise.CoverageCandidates(childComplexity, args["first"].(*int), args["asOf"].(*time.Time)), true
 	case "Enterprise.coveredBy":
 		if e.ComplexityRoot.Enterprise.CoveredBy == nil {
 			break
@@ -2488,6 +2528,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Hospital.Coverage(childComplexity, args["asOf"].(*time.Time)), true
+	case "Hospital.coverageCandidates":
+		if e.ComplexityRoot.Hospital.CoverageCandidates == nil {
+			break
+		}
+
+		args, err := ec.field_Hospital_coverageCandidates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Hospital.CoverageCandidates(childComplexity, args["first"].(*int), args["asOf"].(*time.Time)), true
 	case "Hospital.coveredBy":
 		if e.ComplexityRoot.Hospital.CoveredBy == nil {
 			break
@@ -2833,6 +2884,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MassOrganization.Coverage(childComplexity, args["asOf"].(*time.Time)), true
+	case "MassOrganization.coverageCandidates":
+		if e.ComplexityRoot.MassOrganization.CoverageCandidates == nil {
+			break
+		}
+
+		args, err := ec.field_MassOrganization_coverageCandidates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MassOrganization.CoverageCandidates(childComplexity, args["first"].(*int), args["asOf"].(*time.Time)), true
 	case "MassOrganization.coveredBy":
 		if e.ComplexityRoot.MassOrganization.CoveredBy == nil {
 			break
@@ -4200,6 +4262,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.School.Coverage(childComplexity, args["asOf"].(*time.Time)), true
+	case "School.coverageCandidates":
+		if e.ComplexityRoot.School.CoverageCandidates == nil {
+			break
+		}
+
+		args, err := ec.field_School_coverageCandidates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.School.CoverageCandidates(childComplexity, args["first"].(*int), args["asOf"].(*time.Time)), true
 	case "School.coveredBy":
 		if e.ComplexityRoot.School.CoveredBy == nil {
 			break
@@ -4424,6 +4497,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SocialOrganization.Coverage(childComplexity, args["asOf"].(*time.Time)), true
+	case "SocialOrganization.coverageCandidates":
+		if e.ComplexityRoot.SocialOrganization.CoverageCandidates == nil {
+			break
+		}
+
+		args, err := ec.field_SocialOrganization_coverageCandidates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SocialOrganization.CoverageCandidates(childComplexity, args["first"].(*int), args["asOf"].(*time.Time)), true
 	case "SocialOrganization.coveredBy":
 		if e.ComplexityRoot.SocialOrganization.CoveredBy == nil {
 			break
@@ -4877,6 +4961,12 @@ interface Organization {
   community: Community
   industry: Industry
   coverage(asOf: Date): Coverage!
+  """
+  Who could cover it, best first (default 3, at most 50): the same candidates and scores
+  as Query.coverageCandidates; the candidates of every organisation in a list are read in
+  one batch.
+  """
+  coverageCandidates(first: Int, asOf: Date): [CoverageCandidate!]!
   "Its own party organisations."
   partyOrganizations(asOf: Date): [PartyOrganizationTie!]!
   "Joint, regional or industry party organisations that cover it."
@@ -4915,6 +5005,7 @@ type Enterprise implements Organization & Node {
   community: Community
   industry: Industry
   coverage(asOf: Date): Coverage!
+  coverageCandidates(first: Int, asOf: Date): [CoverageCandidate!]!
   partyOrganizations(asOf: Date): [PartyOrganizationTie!]!
   coveredBy(asOf: Date): [CoverTie!]!
   people(types: [PersonTieType!], asOf: Date): [PersonTie!]!
@@ -4946,6 +5037,7 @@ type SocialOrganization implements Organization & Node {
   community: Community
   industry: Industry
   coverage(asOf: Date): Coverage!
+  coverageCandidates(first: Int, asOf: Date): [CoverageCandidate!]!
   partyOrganizations(asOf: Date): [PartyOrganizationTie!]!
   coveredBy(asOf: Date): [CoverTie!]!
   people(types: [PersonTieType!], asOf: Date): [PersonTie!]!
@@ -4978,6 +5070,7 @@ type Hospital implements Organization & Node {
   community: Community
   industry: Industry
   coverage(asOf: Date): Coverage!
+  coverageCandidates(first: Int, asOf: Date): [CoverageCandidate!]!
   partyOrganizations(asOf: Date): [PartyOrganizationTie!]!
   coveredBy(asOf: Date): [CoverTie!]!
   people(types: [PersonTieType!], asOf: Date): [PersonTie!]!
@@ -5009,6 +5102,7 @@ type School implements Organization & Node {
   community: Community
   industry: Industry
   coverage(asOf: Date): Coverage!
+  coverageCandidates(first: Int, asOf: Date): [CoverageCandidate!]!
   partyOrganizations(asOf: Date): [PartyOrganizationTie!]!
   coveredBy(asOf: Date): [CoverTie!]!
   people(types: [PersonTieType!], asOf: Date): [PersonTie!]!
@@ -5041,6 +5135,7 @@ type Community implements Organization & Node {
   community: Community
   industry: Industry
   coverage(asOf: Date): Coverage!
+  coverageCandidates(first: Int, asOf: Date): [CoverageCandidate!]!
   partyOrganizations(asOf: Date): [PartyOrganizationTie!]!
   coveredBy(asOf: Date): [CoverTie!]!
   people(types: [PersonTieType!], asOf: Date): [PersonTie!]!
@@ -5075,6 +5170,7 @@ type Department implements Organization & Node {
   community: Community
   industry: Industry
   coverage(asOf: Date): Coverage!
+  coverageCandidates(first: Int, asOf: Date): [CoverageCandidate!]!
   partyOrganizations(asOf: Date): [PartyOrganizationTie!]!
   coveredBy(asOf: Date): [CoverTie!]!
   people(types: [PersonTieType!], asOf: Date): [PersonTie!]!
@@ -5107,6 +5203,7 @@ type MassOrganization implements Organization & Node {
   community: Community
   industry: Industry
   coverage(asOf: Date): Coverage!
+  coverageCandidates(first: Int, asOf: Date): [CoverageCandidate!]!
   partyOrganizations(asOf: Date): [PartyOrganizationTie!]!
   coveredBy(asOf: Date): [CoverTie!]!
   people(types: [PersonTieType!], asOf: Date): [PersonTie!]!
@@ -6120,6 +6217,8 @@ func (ec *executionContext) childFields_Community(ctx context.Context, field gra
 		return ec.fieldContext_Community_industry(ctx, field)
 	case "coverage":
 		return ec.fieldContext_Community_coverage(ctx, field)
+	case "coverageCandidates":
+		return ec.fieldContext_Community_coverageCandidates(ctx, field)
 	case "partyOrganizations":
 		return ec.fieldContext_Community_partyOrganizations(ctx, field)
 	case "coveredBy":
@@ -7138,6 +7237,28 @@ func (ec *executionContext) field_Community_coBuilds_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Community_coverageCandidates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Community_coverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7268,6 +7389,28 @@ func (ec *executionContext) field_Department_coBuilds_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Department_coverageCandidates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Department_coverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7360,6 +7503,28 @@ func (ec *executionContext) field_Enterprise_coBuilds_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Enterprise_coverageCandidates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Enterprise_coverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7449,6 +7614,28 @@ func (ec *executionContext) field_Hospital_coBuilds_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Hospital_coverageCandidates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
 	return args, nil
 }
 
@@ -7593,6 +7780,28 @@ func (ec *executionContext) field_MassOrganization_coBuilds_args(ctx context.Con
 		return nil, err
 	}
 	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_MassOrganization_coverageCandidates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
 	return args, nil
 }
 
@@ -8556,6 +8765,28 @@ func (ec *executionContext) field_School_coBuilds_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_School_coverageCandidates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_School_coverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8645,6 +8876,28 @@ func (ec *executionContext) field_SocialOrganization_coBuilds_args(ctx context.C
 		return nil, err
 	}
 	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_SocialOrganization_coverageCandidates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
 	return args, nil
 }
 
@@ -10793,6 +11046,50 @@ func (ec *executionContext) fieldContext_Community_coverage(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Community_coverageCandidates(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_coverageCandidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.CoverageCandidates(ctx, fc.Args["first"].(*int), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.CoverageCandidate) graphql.Marshaler {
+			return ec.marshalNCoverageCandidate2ᚕᚖcobuildᚋgqlmodelᚐCoverageCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_coverageCandidates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Community",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageCandidate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Community_coverageCandidates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Community_partyOrganizations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Community) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12693,6 +12990,50 @@ func (ec *executionContext) fieldContext_Department_coverage(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Department_coverageCandidates(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Department) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Department_coverageCandidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.CoverageCandidates(ctx, fc.Args["first"].(*int), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.CoverageCandidate) graphql.Marshaler {
+			return ec.marshalNCoverageCandidate2ᚕᚖcobuildᚋgqlmodelᚐCoverageCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Department_coverageCandidates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Department",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageCandidate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Department_coverageCandidates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Department_partyOrganizations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Department) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13891,6 +14232,50 @@ func (ec *executionContext) fieldContext_Enterprise_coverage(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Enterprise_coverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Enterprise_coverageCandidates(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_coverageCandidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.CoverageCandidates(ctx, fc.Args["first"].(*int), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.CoverageCandidate) graphql.Marshaler {
+			return ec.marshalNCoverageCandidate2ᚕᚖcobuildᚋgqlmodelᚐCoverageCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_coverageCandidates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Enterprise",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageCandidate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Enterprise_coverageCandidates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15717,6 +16102,50 @@ func (ec *executionContext) fieldContext_Hospital_coverage(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Hospital_coverageCandidates(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Hospital) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Hospital_coverageCandidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.CoverageCandidates(ctx, fc.Args["first"].(*int), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.CoverageCandidate) graphql.Marshaler {
+			return ec.marshalNCoverageCandidate2ᚕᚖcobuildᚋgqlmodelᚐCoverageCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Hospital_coverageCandidates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Hospital",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageCandidate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Hospital_coverageCandidates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Hospital_partyOrganizations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Hospital) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17150,6 +17579,50 @@ func (ec *executionContext) fieldContext_MassOrganization_coverage(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_MassOrganization_coverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MassOrganization_coverageCandidates(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassOrganization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MassOrganization_coverageCandidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.CoverageCandidates(ctx, fc.Args["first"].(*int), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.CoverageCandidate) graphql.Marshaler {
+			return ec.marshalNCoverageCandidate2ᚕᚖcobuildᚋgqlmodelᚐCoverageCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MassOrganization_coverageCandidates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MassOrganization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageCandidate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MassOrganization_coverageCandidates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22905,6 +23378,50 @@ func (ec *executionContext) fieldContext_School_coverage(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _School_coverageCandidates(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.School) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_School_coverageCandidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.CoverageCandidates(ctx, fc.Args["first"].(*int), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.CoverageCandidate) graphql.Marshaler {
+			return ec.marshalNCoverageCandidate2ᚕᚖcobuildᚋgqlmodelᚐCoverageCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_School_coverageCandidates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "School",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageCandidate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_School_coverageCandidates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _School_partyOrganizations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.School) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23869,6 +24386,50 @@ func (ec *executionContext) fieldContext_SocialOrganization_coverage(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_SocialOrganization_coverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SocialOrganization_coverageCandidates(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SocialOrganization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SocialOrganization_coverageCandidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.CoverageCandidates(ctx, fc.Args["first"].(*int), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.CoverageCandidate) graphql.Marshaler {
+			return ec.marshalNCoverageCandidate2ᚕᚖcobuildᚋgqlmodelᚐCoverageCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SocialOrganization_coverageCandidates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SocialOrganization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageCandidate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SocialOrganization_coverageCandidates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27207,6 +27768,12 @@ func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Community_coverage(ctx, field, obj)
 				})
+		case "coverageCandidates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Community_coverageCandidates(ctx, field, obj)
+				})
 		case "partyOrganizations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -27792,6 +28359,12 @@ func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Department_coverage(ctx, field, obj)
 				})
+		case "coverageCandidates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Department_coverageCandidates(ctx, field, obj)
+				})
 		case "partyOrganizations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -28123,6 +28696,12 @@ func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSe
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Enterprise_coverage(ctx, field, obj)
+				})
+		case "coverageCandidates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Enterprise_coverageCandidates(ctx, field, obj)
 				})
 		case "partyOrganizations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -28707,6 +29286,12 @@ func (ec *executionContext) _Hospital(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Hospital_coverage(ctx, field, obj)
 				})
+		case "coverageCandidates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Hospital_coverageCandidates(ctx, field, obj)
+				})
 		case "partyOrganizations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -29113,6 +29698,12 @@ func (ec *executionContext) _MassOrganization(ctx context.Context, sel ast.Selec
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._MassOrganization_coverage(ctx, field, obj)
+				})
+		case "coverageCandidates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MassOrganization_coverageCandidates(ctx, field, obj)
 				})
 		case "partyOrganizations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -30792,6 +31383,12 @@ func (ec *executionContext) _School(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._School_coverage(ctx, field, obj)
 				})
+		case "coverageCandidates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._School_coverageCandidates(ctx, field, obj)
+				})
 		case "partyOrganizations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -31022,6 +31619,12 @@ func (ec *executionContext) _SocialOrganization(ctx context.Context, sel ast.Sel
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SocialOrganization_coverage(ctx, field, obj)
+				})
+		case "coverageCandidates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SocialOrganization_coverageCandidates(ctx, field, obj)
 				})
 		case "partyOrganizations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

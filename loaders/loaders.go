@@ -7,6 +7,8 @@ package loaders
 import (
 	"context"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -79,16 +81,19 @@ type Loaders struct {
 	settings   Settings
 	nodes      *dataloadgen.Loader[string, any]
 	coverage   *dataloadgen.Loader[coverageKey, cobuild.CoverageFacts]
+	candidates *dataloadgen.Loader[coverageKey, []cobuild.Candidate]
 	latest     *dataloadgen.Loader[string, *cobuild.Evaluation]
 	attendance *dataloadgen.Loader[string, int]
 
-	mu   sync.Mutex
-	ties map[tieKey]*dataloadgen.Loader[string, []cobuild.Neighbour]
+	mu    sync.Mutex
+	ties  map[tieKey]*dataloadgen.Loader[string, []cobuild.Neighbour]
+	built map[string]func() (any, error)
 }
 
 // New returns fresh loaders over a reader.
 func New(r cobuild.Reader, s Settings) *Loaders {
-	l := &Loaders{reader: r, settings: s, ties: map[tieKey]*dataloadgen.Loader[string, []cobuild.Neighbour]{}}
+	l := &Loaders{reader: r, settings: s, ties: map[tieKey]*dataloadgen.Loader[string, []cobuild.Neighbour]{},
+		built: map[string]func() (any, error){}}
 	l.nodes = dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]any, []error) {
 		found, err := r.NodesByID(ctx, ids)
 		out := make([]any, len(ids))
@@ -100,30 +105,10 @@ func New(r cobuild.Reader, s Settings) *Loaders {
 		return out, fill(len(ids), err)
 	}, dataloadgen.WithWait(Wait))
 	l.coverage = dataloadgen.NewLoader(func(ctx context.Context, keys []coverageKey) ([]cobuild.CoverageFacts, []error) {
-		out := make([]cobuild.CoverageFacts, len(keys))
-		errs := make([]error, len(keys))
-		// Keys of one request nearly always share their day; one query per distinct day.
-		byDay := map[string][]string{}
-		for _, k := range keys {
-			byDay[k.AsOf] = append(byDay[k.AsOf], k.ID)
-		}
-		facts := map[coverageKey]cobuild.CoverageFacts{}
-		failed := map[string]error{}
-		for day, ids := range byDay {
-			t, _ := time.Parse(time.DateOnly, day)
-			got, err := r.CoverageFacts(ctx, ids, t)
-			if err != nil {
-				failed[day] = err
-				continue
-			}
-			for id, f := range got {
-				facts[coverageKey{id, day}] = f
-			}
-		}
-		for i, k := range keys {
-			out[i], errs[i] = facts[k], failed[k.AsOf]
-		}
-		return out, errs
+		return byDay(ctx, keys, r.CoverageFacts)
+	}, dataloadgen.WithWait(Wait))
+	l.candidates = dataloadgen.NewLoader(func(ctx context.Context, keys []coverageKey) ([][]cobuild.Candidate, []error) {
+		return byDay(ctx, keys, r.CoverageCandidates)
 	}, dataloadgen.WithWait(Wait))
 	l.latest = dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*cobuild.Evaluation, []error) {
 		found, err := r.LatestEvaluations(ctx, ids)
@@ -146,6 +131,34 @@ func New(r cobuild.Reader, s Settings) *Loaders {
 		return out, fill(len(ids), err)
 	}, dataloadgen.WithWait(Wait))
 	return l
+}
+
+// byDay reads keys of (id, day) with one call per distinct day; the keys of one request
+// nearly always share their day.
+func byDay[V any](ctx context.Context, keys []coverageKey, read func(context.Context, []string, time.Time) (map[string]V, error)) ([]V, []error) {
+	out := make([]V, len(keys))
+	errs := make([]error, len(keys))
+	days := map[string][]string{}
+	for _, k := range keys {
+		days[k.AsOf] = append(days[k.AsOf], k.ID)
+	}
+	found := map[coverageKey]V{}
+	failed := map[string]error{}
+	for day, ids := range days {
+		t, _ := time.Parse(time.DateOnly, day)
+		got, err := read(ctx, ids, t)
+		if err != nil {
+			failed[day] = err
+			continue
+		}
+		for id, v := range got {
+			found[coverageKey{id, day}] = v
+		}
+	}
+	for i, k := range keys {
+		out[i], errs[i] = found[k], failed[k.AsOf]
+	}
+	return out, errs
 }
 
 func fill(n int, err error) []error {
@@ -238,6 +251,58 @@ func Ties(ctx context.Context, q cobuild.TieQuery, id string) ([]cobuild.Neighbo
 // CoverageFacts loads the facts that decide an organisation's coverage on a day.
 func CoverageFacts(ctx context.Context, id string, asOf time.Time) (cobuild.CoverageFacts, error) {
 	return For(ctx).coverage.Load(ctx, coverageKey{id, asOf.Format(time.DateOnly)})
+}
+
+// Projection returns the network projection of a day over some tie types (the joint
+// ties when none), asked of the service once per request: every field of one request
+// answers from the same version of the graph, and a list of n rows asks for the graph's
+// version once, not n times.
+func Projection(ctx context.Context, day time.Time, types []string) (*analytics.Projection, error) {
+	if len(types) == 0 {
+		types = analytics.JointTieTypes
+	}
+	sorted := slices.Clone(types)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	v, err := once(ctx, "projection "+day.Format(time.DateOnly)+" "+strings.Join(sorted, ","), func(svc *analytics.Service) (any, error) {
+		return svc.Projection(ctx, day, sorted)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*analytics.Projection), nil
+}
+
+// Census returns every organisation with its coverage on a day, asked of the service once
+// per request.
+func Census(ctx context.Context, day time.Time) (*analytics.Census, error) {
+	v, err := once(ctx, "census "+day.Format(time.DateOnly), func(svc *analytics.Service) (any, error) {
+		return svc.Census(ctx, day)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*analytics.Census), nil
+}
+
+func once(ctx context.Context, key string, get func(*analytics.Service) (any, error)) (any, error) {
+	l := For(ctx)
+	if l.settings.Network == nil {
+		return nil, cobuild.Errorf(cobuild.EUNAVAILABLE, "network queries are not configured on this server")
+	}
+	l.mu.Lock()
+	f, ok := l.built[key]
+	if !ok {
+		f = sync.OnceValues(func() (any, error) { return get(l.settings.Network) })
+		l.built[key] = f
+	}
+	l.mu.Unlock()
+	return f()
+}
+
+// CoverageCandidates loads the candidate coverers of an organisation on a day, unranked.
+func CoverageCandidates(ctx context.Context, id string, asOf time.Time) ([]cobuild.Candidate, error) {
+	return For(ctx).candidates.Load(ctx, coverageKey{id, asOf.Format(time.DateOnly)})
 }
 
 // LatestEvaluation loads the newest evaluation of a party organisation (nil if none).

@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -204,61 +205,176 @@ func indexOf(xs []string, x string) int {
 	return -1
 }
 
-// CoveredOrganizationIDs implements cobuild.Reader.
-func (s *Store) CoveredOrganizationIDs(ctx context.Context, asOf time.Time) ([]string, error) {
-	recs, err := s.readRecords(ctx, "MATCH (o:Organization) WHERE "+ownPredicate("o")+" OR "+jointPredicate("o")+" RETURN o.id AS id ORDER BY id",
-		map[string]any{"asOf": dateParam(asOf)})
-	if err != nil {
-		return nil, fmt.Errorf("list covered organisations: %w", err)
+// CoverageCandidates implements cobuild.Reader in two statements whatever the number of
+// organisations: one reads every covering party organisation and instructor with the
+// community, park and industry of each organisation it serves now; the other reads the
+// organisations' own community, park and industry. The sharing is counted here.
+func (s *Store) CoverageCandidates(ctx context.Context, ids []string, asOf time.Time) (map[string][]cobuild.Candidate, error) {
+	for _, id := range ids {
+		if err := CheckID(id, "Organization"); err != nil {
+			return nil, err
+		}
 	}
-	ids := make([]string, len(recs))
-	for i, r := range recs {
-		ids[i] = str(r.AsMap(), "id")
-	}
-	return ids, nil
-}
-
-// CoverageCandidates implements cobuild.Reader: one statement gathers, for the covering
-// party organisations and the instructors, the organisations each serves now and how many
-// of them share the organisation's community, park and industry; and the organisation's
-// own community with its co-building links.
-func (s *Store) CoverageCandidates(ctx context.Context, id string, asOf time.Time) ([]cobuild.Candidate, error) {
-	if err := CheckID(id, "Organization"); err != nil {
-		return nil, err
-	}
-	recs, err := s.readRecords(ctx, `
-		MATCH (o:Organization {id: $id})
+	params := map[string]any{"ids": ids, "asOf": dateParam(asOf)}
+	orgs, err := s.readRecords(ctx, `
+		UNWIND $ids AS id
+		MATCH (o:Organization {id: id})
 		OPTIONAL MATCH (o)-[:IN_COMMUNITY]->(c:Organization)
-		OPTIONAL MATCH (o)-[:IN_PARK]->(p:Area)
-		OPTIONAL MATCH (o)-[:IN_INDUSTRY]->(i:Industry)
-		CALL (o, c, p, i) {
+		RETURN o.id AS id, c.id AS community, c.kind AS kind, c.name AS name,
+		  CASE WHEN c IS NULL THEN 0 ELSE COUNT { MATCH (c)-[r:CO_BUILDS_WITH]-() WHERE `+inForce("r")+` } END AS load,
+		  head(COLLECT { MATCH (o)-[:IN_PARK]->(p:Area) RETURN p.id }) AS park,
+		  head(COLLECT { MATCH (o)-[:IN_INDUSTRY]->(i:Industry) RETURN i.id }) AS industry`, params)
+	if err != nil {
+		return nil, fmt.Errorf("coverage candidates: %w", err)
+	}
+	out := make(map[string][]cobuild.Candidate, len(ids))
+	if len(orgs) == 0 {
+		return out, nil
+	}
+	coverers, err := s.readRecords(ctx, `
+		CALL () {
 		  MATCH (x:Organization)-[r:COVERED_BY]->(h:PartyOrg)
-		  WHERE h.kind IN ['JOINT_BRANCH', 'REGIONAL', 'INDUSTRY'] AND x <> o AND `+inForce("r")+`
-		  RETURN h, 'PartyOrg' AS label, collect(x) AS served
+		  WHERE h.kind IN ['JOINT_BRANCH', 'REGIONAL', 'INDUSTRY'] AND `+inForce("r")+`
+		  RETURN h, 'PartyOrg' AS label, x
 		  UNION
 		  MATCH (h:Person)-[r:ASSIGNED_TO {role: 'INSTRUCTOR'}]->(x:Organization)
-		  WHERE x <> o AND `+inForce("r")+`
-		  RETURN h, 'Person' AS label, collect(x) AS served
+		  WHERE `+inForce("r")+`
+		  RETURN h, 'Person' AS label, x
 		}
-		WITH c, p, i, h, label, served,
-		  size([x IN served WHERE c IS NOT NULL AND EXISTS { (x)-[:IN_COMMUNITY]->(c) }]) AS sc,
-		  size([x IN served WHERE p IS NOT NULL AND EXISTS { (x)-[:IN_PARK]->(p) }]) AS sp,
-		  size([x IN served WHERE i IS NOT NULL AND EXISTS { (x)-[:IN_INDUSTRY]->(i) }]) AS si
-		WHERE sc + sp + si > 0
-		RETURN h.id AS id, label, h.kind AS kind, h.name AS name, size(served) AS load, sc, sp, si
-		UNION
-		MATCH (o:Organization {id: $id})-[:IN_COMMUNITY]->(c:Organization)
-		RETURN c.id AS id, 'Organization' AS label, c.kind AS kind, c.name AS name,
-		  COUNT { MATCH (c)-[r:CO_BUILDS_WITH]-() WHERE `+inForce("r")+` } AS load, 1 AS sc, 0 AS sp, 0 AS si`,
-		map[string]any{"id": id, "asOf": dateParam(asOf)})
+		WITH DISTINCT h, label, x
+		WITH h, label, collect([x.id,
+		  head(COLLECT { MATCH (x)-[:IN_COMMUNITY]->(c:Organization) RETURN c.id }),
+		  head(COLLECT { MATCH (x)-[:IN_PARK]->(p:Area) RETURN p.id }),
+		  head(COLLECT { MATCH (x)-[:IN_INDUSTRY]->(i:Industry) RETURN i.id })]) AS served
+		RETURN h.id AS id, label, h.kind AS kind, h.name AS name, served ORDER BY id`, params)
 	if err != nil {
-		return nil, fmt.Errorf("coverage candidates of %s: %w", id, err)
+		return nil, fmt.Errorf("coverage candidates: %w", err)
 	}
-	out := make([]cobuild.Candidate, 0, len(recs))
-	for _, r := range recs {
+	type served struct{ id, community, park, industry string }
+	type coverer struct {
+		cobuild.Candidate
+		served []served
+	}
+	all := make([]coverer, 0, len(coverers))
+	for _, r := range coverers {
 		m := r.AsMap()
-		out = append(out, cobuild.Candidate{ID: str(m, "id"), Label: str(m, "label"), Kind: str(m, "kind"), Name: str(m, "name"),
-			Load: integer(m, "load"), SharedCommunity: integer(m, "sc"), SharedPark: integer(m, "sp"), SharedIndustry: integer(m, "si")})
+		c := coverer{Candidate: cobuild.Candidate{ID: str(m, "id"), Label: str(m, "label"), Kind: str(m, "kind"), Name: str(m, "name")}}
+		for _, v := range m["served"].([]any) {
+			row := v.([]any)
+			text := func(i int) string { s, _ := row[i].(string); return s }
+			c.served = append(c.served, served{text(0), text(1), text(2), text(3)})
+		}
+		all = append(all, c)
+	}
+	for _, r := range orgs {
+		m := r.AsMap()
+		id, community, park, industry := str(m, "id"), str(m, "community"), str(m, "park"), str(m, "industry")
+		if _, seen := out[id]; seen {
+			continue // an organisation on two patches counts the first
+		}
+		list := []cobuild.Candidate{}
+		for _, c := range all {
+			k := c.Candidate
+			for _, x := range c.served {
+				if x.id == id {
+					continue
+				}
+				k.Load++
+				if community != "" && x.community == community {
+					k.SharedCommunity++
+				}
+				if park != "" && x.park == park {
+					k.SharedPark++
+				}
+				if industry != "" && x.industry == industry {
+					k.SharedIndustry++
+				}
+			}
+			if k.SharedCommunity+k.SharedPark+k.SharedIndustry > 0 {
+				list = append(list, k)
+			}
+		}
+		if community != "" {
+			list = append(list, cobuild.Candidate{ID: community, Label: "Organization", Kind: str(m, "kind"), Name: str(m, "name"),
+				Load: integer(m, "load"), SharedCommunity: 1})
+		}
+		out[id] = list
 	}
 	return out, nil
+}
+
+// Census implements analytics.Source: every organisation with its place and the facts of
+// its coverage on the day, in one read transaction. The facts are read from the ties of
+// each kind (a scan per tie type) rather than by a subquery per organisation, which is
+// what makes it cheap for the whole district.
+func (s *Store) Census(ctx context.Context, asOf time.Time) ([]cobuild.CensusRow, error) {
+	params := map[string]any{"asOf": dateParam(asOf)}
+	v, err := s.readWithin(ctx, s.projectionTimeout, func(tx neo4j.ManagedTransaction) (any, error) {
+		recs, err := s.collect(ctx, tx, `
+			MATCH (o:Organization)
+			RETURN o.id AS id, o.name AS name, o.kind AS kind, o.sector AS sector, o.headcount AS headcount,
+			  o.partyMembers AS members, o.aboveScale AS aboveScale, o.operating AS operating,
+			  head(COLLECT { MATCH (o)-[:LOCATED_IN]->(a:Area) RETURN a.id }) AS area,
+			  head(COLLECT { MATCH (o)-[:IN_PARK]->(a:Area) RETURN a.id }) AS park,
+			  head(COLLECT { MATCH (o)-[:IN_COMMUNITY]->(c:Organization) RETURN c.id }) AS community,
+			  head(COLLECT { MATCH (o)-[:IN_INDUSTRY]->(i:Industry) RETURN i.id }) AS industry
+			ORDER BY id`, params)
+		if err != nil {
+			return nil, err
+		}
+		rows := make([]cobuild.CensusRow, len(recs))
+		index := make(map[string]int, len(recs))
+		for i, r := range recs {
+			m := r.AsMap()
+			rows[i] = cobuild.CensusRow{ID: str(m, "id"), Name: str(m, "name"), Kind: cobuild.OrgKind(str(m, "kind")),
+				Sector: cobuild.Sector(str(m, "sector")), Headcount: integer(m, "headcount"), PartyMembers: integer(m, "members"),
+				AboveScale: boolean(m, "aboveScale"), Operating: boolean(m, "operating"),
+				AreaID: str(m, "area"), ParkID: str(m, "park"), CommunityID: str(m, "community"), IndustryID: str(m, "industry")}
+			rows[i].Facts.PartyMembers = rows[i].PartyMembers
+			index[rows[i].ID] = i
+		}
+		facts := []struct {
+			query string
+			add   func(f *cobuild.CoverageFacts, value string)
+		}{
+			{`MATCH (o:Organization)-[r:HAS_PARTY_ORG]->() WHERE ` + inForce("r") + ` RETURN o.id AS id, '' AS v`,
+				func(f *cobuild.CoverageFacts, _ string) { f.OwnPartyOrgs++ }},
+			{`MATCH (o:Organization)-[r:COVERED_BY]->() WHERE ` + inForce("r") + ` RETURN o.id AS id, r.mode AS v`,
+				func(f *cobuild.CoverageFacts, mode string) { f.CoveredModes = append(f.CoveredModes, mode) }},
+			{`MATCH (o:Organization)<-[r:ASSIGNED_TO]-() WHERE r.role IN ['INSTRUCTOR', 'LIAISON'] AND ` + inForce("r") + ` RETURN o.id AS id, r.role AS v`,
+				func(f *cobuild.CoverageFacts, role string) {
+					if role == "INSTRUCTOR" {
+						f.Instructors++
+					} else {
+						f.Liaisons++
+					}
+				}},
+			{`MATCH (o:Organization)<-[r:FORMED_IN]-() WHERE r.since IS NULL OR r.since <= $asOf RETURN o.id AS id, '' AS v`,
+				func(f *cobuild.CoverageFacts, _ string) { f.MassBranches++ }},
+			{`MATCH (o:Organization)-[r:MEMBER_OF|CO_BUILDS_WITH|PLACED_AT|APPRENTICED_AT]-() WHERE ` + inForce("r") + ` RETURN DISTINCT o.id AS id, '' AS v
+			  UNION MATCH (o:Organization)-[:ATTENDED|HELD]->(e:Event) WHERE e.date IS NULL OR e.date <= $asOf RETURN DISTINCT o.id AS id, '' AS v
+			  UNION MATCH (o:Organization)<-[w:WORKS_AT]-(:Person)-[m:MENTORS]-(:Person) WHERE ` + inForce("w") + ` AND ` + inForce("m") + ` RETURN DISTINCT o.id AS id, '' AS v`,
+				func(f *cobuild.CoverageFacts, _ string) { f.JointTies = 1 }},
+		}
+		for _, q := range facts {
+			recs, err := s.collect(ctx, tx, q.query, params)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range recs {
+				m := r.AsMap()
+				if i, ok := index[str(m, "id")]; ok {
+					q.add(&rows[i].Facts, str(m, "v"))
+				}
+			}
+		}
+		for i := range rows {
+			slices.Sort(rows[i].Facts.CoveredModes)
+		}
+		return rows, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the census of %s: %w", asOf.Format(time.DateOnly), err)
+	}
+	return v.([]cobuild.CensusRow), nil
 }

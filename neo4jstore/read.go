@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -188,6 +189,7 @@ func (s *Store) CoverageFacts(ctx context.Context, ids []string, asOf time.Time)
 			s, _ := mode.(string)
 			f.CoveredModes = append(f.CoveredModes, s)
 		}
+		slices.Sort(f.CoveredModes) // the census reads them in another order
 		out[m["id"].(string)] = f
 	}
 	return out, nil
@@ -332,6 +334,9 @@ func (s *Store) orgQuery(ctx context.Context, f cobuild.OrgFilter) (listQuery, e
 	}
 	if f.PartyMembersMax != nil {
 		add("n.partyMembers <= $pmMax", "pmMax", *f.PartyMembersMax)
+	}
+	if f.IDs != nil {
+		add("n.id IN $ids", "ids", f.IDs)
 	}
 	if len(f.Coverage) > 0 {
 		var ors []string

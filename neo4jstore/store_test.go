@@ -2,6 +2,7 @@ package neo4jstore_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -102,5 +103,75 @@ func TestCoverageFiltersAgreeWithTheRules(t *testing.T) {
 			}
 		}
 		check("isolated and uncovered", cobuild.OrgFilter{Isolated: &yes, Coverage: []cobuild.CoverageStatus{cobuild.CoverageUncovered}}, both)
+	}
+}
+
+// TestTheCensusAgreesWithTheFactsOfEachOrganisation reads the census of two days (a scan
+// per tie type) and compares every organisation's row with the facts read for it alone
+// (subqueries per organisation), and its place with the list filters.
+func TestTheCensusAgreesWithTheFactsOfEachOrganisation(t *testing.T) {
+	s := neo4jtest.Store(t)
+	ctx := context.Background()
+	for _, day := range []time.Time{time.Date(2023, 10, 21, 0, 0, 0, 0, time.UTC), time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		rows, err := s.Census(ctx, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := s.CountOrganizations(ctx, cobuild.OrgFilter{AsOf: day})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != all {
+			t.Fatalf("census of %s has %d rows for %d organisations", day.Format(time.DateOnly), len(rows), all)
+		}
+		ids := make([]string, len(rows))
+		for i, r := range rows {
+			ids[i] = r.ID
+		}
+		differ := 0
+		for i := 0; i < len(ids); i += 2000 {
+			facts, err := s.CoverageFacts(ctx, ids[i:min(i+2000, len(ids))], day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows[i:min(i+2000, len(ids))] {
+				if got, want := fmt.Sprintf("%+v", r.Facts), fmt.Sprintf("%+v", facts[r.ID]); got != want {
+					if differ++; differ <= 5 {
+						t.Errorf("%s on %s: census %s, alone %s", r.ID, day.Format(time.DateOnly), got, want)
+					}
+				}
+			}
+		}
+		// Places: the census's park and industry counts agree with the filters.
+		parks, industries := map[string]int{}, map[string]int{}
+		for _, r := range rows {
+			if r.ParkID != "" {
+				parks[r.ParkID]++
+			}
+			if r.IndustryID != "" {
+				industries[r.IndustryID]++
+			}
+		}
+		if len(parks) == 0 || len(industries) == 0 {
+			t.Fatalf("census has no parks or industries: %d, %d", len(parks), len(industries))
+		}
+		for park, n := range parks {
+			got, err := s.CountOrganizations(ctx, cobuild.OrgFilter{ParkID: park, AsOf: day})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != n {
+				t.Errorf("park %s: census %d, filter %d", park, n, got)
+			}
+		}
+		for industry, n := range industries {
+			got, err := s.CountOrganizations(ctx, cobuild.OrgFilter{IndustryID: industry, AsOf: day})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != n {
+				t.Errorf("industry %s: census %d, filter %d", industry, n, got)
+			}
+		}
 	}
 }

@@ -107,11 +107,7 @@ func memberships(ctx context.Context, hub any, id string, asOf *time.Time) ([]*g
 
 // projection returns the network on a day over the asked ties.
 func projection(ctx context.Context, asOf *time.Time, ties []string) (*analytics.Projection, error) {
-	svc := settings(ctx).Network
-	if svc == nil {
-		return nil, cobuild.Errorf(cobuild.EUNAVAILABLE, "network queries are not configured on this server")
-	}
-	return svc.Projection(ctx, gqlmodel.DayOr(asOf), ties)
+	return loaders.Projection(ctx, gqlmodel.DayOr(asOf), ties)
 }
 
 // networkNode finds a node of the projection by id: a malformed id is BAD_USER_INPUT, and

@@ -7,7 +7,6 @@ package resolvers
 
 import (
 	"cobuild"
-	"cobuild/analytics"
 	"cobuild/gqlmodel"
 	"cobuild/graph"
 	"cobuild/graph/model"
@@ -700,7 +699,7 @@ func (r *queryResolver) WhatIf(ctx context.Context, remove string, asOf *time.Ti
 
 // CoverageCandidates is the resolver for the coverageCandidates field.
 func (r *queryResolver) CoverageCandidates(ctx context.Context, organization string, first *int, asOf *time.Time) (*gqlmodel.CoverageCandidates, error) {
-	n, err := bounded("first", first, 5, 0, 50)
+	n, err := bounded("first", first, 5, 0, gqlmodel.MaxCandidates)
 	if err != nil {
 		return nil, err
 	}
@@ -714,11 +713,7 @@ func (r *queryResolver) CoverageCandidates(ctx context.Context, organization str
 	if o == nil {
 		return nil, cobuild.Errorf(cobuild.ENOTFOUND, "no organisation has the id %s", organization)
 	}
-	p, err := projection(ctx, asOf, append(slices.Clone(analytics.JointTieTypes), analytics.CoverageTieTypes...))
-	if err != nil {
-		return nil, err
-	}
-	cs, err := reader(ctx).CoverageCandidates(ctx, organization, p.AsOf)
+	cs, p, err := gqlmodel.CandidatesOf(ctx, organization, n, gqlmodel.DayOr(asOf))
 	if err != nil {
 		return nil, err
 	}
@@ -729,10 +724,7 @@ func (r *queryResolver) CoverageCandidates(ctx context.Context, organization str
 	if err != nil {
 		return nil, err
 	}
-	v, _ := p.Graph.Lookup(organization)
-	rules := settings(ctx).Rules
-	return &gqlmodel.CoverageCandidates{Organization: wrapped, Coverage: cov, Provenance: gqlmodel.NewProvenance(p),
-		Candidates: gqlmodel.RankCandidates(rules, p, v, cs, n)}, nil
+	return &gqlmodel.CoverageCandidates{Organization: wrapped, Coverage: cov, Provenance: gqlmodel.NewProvenance(p), Candidates: cs}, nil
 }
 
 // EnumLabels is the resolver for the enumLabels field.

@@ -27,7 +27,7 @@ var (
 
 // network is one projection service for the test process, as a server has one.
 func network(s *neo4jstore.Store) *analytics.Service {
-	networkOnce.Do(func() { networkSvc = analytics.NewService(s) })
+	networkOnce.Do(func() { networkSvc = analytics.NewService(s, cobuild.DefaultRules()) })
 	return networkSvc
 }
 

@@ -116,3 +116,10 @@ func BenchmarkNetworkProjectionBuild(b *testing.B) {
 	}
 	b.ReportMetric(float64(hits), "dbhits/op")
 }
+
+// BenchmarkNetworkCandidatesForAListOf50 lists 50 uncovered organisations with their three
+// best candidate coverers each: the officer's worklist.
+func BenchmarkNetworkCandidatesForAListOf50(b *testing.B) {
+	benchOperation(b, `{ organizations(where: {coverage: [UNCOVERED], asOf: "2023-10-21"}, first: 50) {
+		nodes { id name coverageCandidates(first: 3, asOf: "2023-10-21") { rank score hops node { id name } reasons } } } }`, nil)
+}

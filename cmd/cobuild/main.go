@@ -254,15 +254,21 @@ func serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	network := analytics.NewService(m.Store)
+	network := analytics.NewService(m.Store, m.Rules)
 	go func() {
-		// Build today's network ahead of the first request that needs it.
+		// Build today's network and census ahead of the first request that needs them.
 		p, err := network.Projection(ctx, gqlmodel.Today(), nil)
 		if err != nil {
 			m.Log.Warn("prebuild network projection", "err", err)
 			return
 		}
 		m.Log.Info("network projection built", "nodes", p.Graph.Nodes(), "ties", p.Graph.Ties(), "ms", p.BuildTime.Milliseconds())
+		c, err := network.Census(ctx, gqlmodel.Today())
+		if err != nil {
+			m.Log.Warn("prebuild census", "err", err)
+			return
+		}
+		m.Log.Info("census built", "organisations", len(c.Rows), "ms", c.BuildTime.Milliseconds())
 	}()
 	h := server.Handler(server.Config{
 		Reader: m.Store, Ping: m.Store.Ping, Logger: m.Log,

@@ -1,0 +1,17 @@
+package cobuild
+
+// CensusRow is one organisation as the coverage aggregates see it on a day: what it is
+// grouped by (its town or subdistrict, park, community, industry, type, size, above-scale)
+// and the facts that decide its coverage.
+type CensusRow struct {
+	ID, Name     string
+	Kind         OrgKind
+	Sector       Sector
+	Headcount    int
+	PartyMembers int
+	AboveScale   bool
+	Operating    bool
+	// Ids of the town or subdistrict, park, community and industry; empty when none.
+	AreaID, ParkID, CommunityID, IndustryID string
+	Facts                                   CoverageFacts
+}
