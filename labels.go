@@ -7,6 +7,8 @@ import "sort"
 var enumLabels = map[string]map[string]string{
 	"OrgKind": {"ENTERPRISE": "非公企业", "SOCIAL_ORG": "社会组织", "HOSPITAL": "民办医院", "SCHOOL": "学校",
 		"COMMUNITY": "社区", "DEPARTMENT": "行业主管部门", "MASS_ORG": "群团组织"},
+	"GroupDimension": {"AREA": "镇街", "PARK": "园区", "COMMUNITY": "社区", "INDUSTRY": "行业", "KIND": "组织类型",
+		"SECTOR": "领域", "SIZE_BAND": "规模", "ABOVE_SCALE": "规上与否"},
 	"Sector":         {"ENTERPRISE": "非公企业", "SOCIAL": "社会组织", "PUBLIC": "公共机构"},
 	"SizeBand":       {"MICRO": "微型（10人以下）", "SMALL": "小型（10–99人）", "MEDIUM": "中型（100–299人）", "LARGE": "大型（300人以上）"},
 	"CoverageStatus": {"OWN": "单独建立党组织", "JOINT": "联合/区域/行业党组织覆盖", "WORK": "工作覆盖", "UNCOVERED": "未覆盖"},

@@ -171,6 +171,8 @@ type Reader interface {
 	Evaluations(ctx context.Context, f EvaluationFilter, s Sort, p PageArgs) (Page[*Evaluation], error)
 	CountEvaluations(ctx context.Context, f EvaluationFilter) (int, error)
 	Rounds(ctx context.Context) ([]Round, error)
+	// RoundEvaluations returns every evaluation of the rounds, with its party organisation.
+	RoundEvaluations(ctx context.Context, rounds []string) ([]*Evaluation, error)
 
 	Events(ctx context.Context, f EventFilter, p PageArgs) (Page[*Event], error)
 	CountEvents(ctx context.Context, f EventFilter) (int, error)

@@ -214,6 +214,29 @@ type ComplexityRoot struct {
 		ReasonAfter  func(childComplexity int) int
 	}
 
+	CoverageGroup struct {
+		CoverageRate      func(childComplexity int) int
+		Isolated          func(childComplexity int) int
+		IsolatedUncovered func(childComplexity int) int
+		Joint             func(childComplexity int) int
+		Keys              func(childComplexity int) int
+		Operating         func(childComplexity int) int
+		Organizations     func(childComplexity int) int
+		Own               func(childComplexity int) int
+		OwnRate           func(childComplexity int) int
+		ShouldHaveOwn     func(childComplexity int) int
+		Uncovered         func(childComplexity int) int
+		Work              func(childComplexity int) int
+	}
+
+	CoverageStats struct {
+		AsOf       func(childComplexity int) int
+		By         func(childComplexity int) int
+		Groups     func(childComplexity int) int
+		Provenance func(childComplexity int) int
+		Total      func(childComplexity int) int
+	}
+
 	DemoBelt struct {
 		ID    func(childComplexity int) int
 		Name  func(childComplexity int) int
@@ -260,6 +283,13 @@ type ComplexityRoot struct {
 		RegisteredOn       func(childComplexity int) int
 		Sector             func(childComplexity int) int
 		SizeBand           func(childComplexity int) int
+	}
+
+	DimensionPull struct {
+		Count         func(childComplexity int) int
+		Key           func(childComplexity int) int
+		Label         func(childComplexity int) int
+		MeanShortfall func(childComplexity int) int
 	}
 
 	DimensionScore struct {
@@ -376,6 +406,33 @@ type ComplexityRoot struct {
 		Lng func(childComplexity int) int
 	}
 
+	GradeMovement struct {
+		Compared func(childComplexity int) int
+		Fell     func(childComplexity int) int
+		From     func(childComplexity int) int
+		Matrix   func(childComplexity int) int
+		Rose     func(childComplexity int) int
+		To       func(childComplexity int) int
+	}
+
+	Grading struct {
+		DimensionPulls    func(childComplexity int, below *float64) int
+		Evaluated         func(childComplexity int) int
+		NearNext          func(childComplexity int, points *float64, first *int) int
+		PreviousRound     func(childComplexity int) int
+		Round             func(childComplexity int) int
+		SelfOverCommittee func(childComplexity int, points *float64, first *int) int
+		Stars             func(childComplexity int) int
+		Tiers             func(childComplexity int) int
+		WeakTwoRounds     func(childComplexity int) int
+	}
+
+	GroupKey struct {
+		Dimension func(childComplexity int) int
+		Label     func(childComplexity int) int
+		Value     func(childComplexity int) int
+	}
+
 	Hospital struct {
 		AboveScale         func(childComplexity int) int
 		Area               func(childComplexity int) int
@@ -488,6 +545,12 @@ type ComplexityRoot struct {
 		Mentor func(childComplexity int) int
 		Since  func(childComplexity int) int
 		Until  func(childComplexity int) int
+	}
+
+	Move struct {
+		After             func(childComplexity int) int
+		Before            func(childComplexity int) int
+		PartyOrganization func(childComplexity int) int
 	}
 
 	Network struct {
@@ -633,12 +696,15 @@ type ComplexityRoot struct {
 		Brands             func(childComplexity int, kind *string) int
 		Certifications     func(childComplexity int, where *model.CertificationWhere, first *int, after *string) int
 		CoverageCandidates func(childComplexity int, organization string, first *int, asOf *time.Time) int
+		CoverageStats      func(childComplexity int, by []string, where *gqlmodel.CoverageStatsWhere, asOf *time.Time) int
 		DemoBelts          func(childComplexity int) int
 		DemoSites          func(childComplexity int, kind *string) int
 		EgoNetwork         func(childComplexity int, id string, hops *int, maxNodes *int, asOf *time.Time, ties []string) int
 		EnumLabels         func(childComplexity int, enum *string) int
 		Evaluations        func(childComplexity int, where *model.EvaluationWhere, sort *model.EvaluationSort, first *int, after *string) int
 		Events             func(childComplexity int, where *model.EventWhere, first *int, after *string) int
+		GradeMovement      func(childComplexity int, from string, to string) int
+		Grading            func(childComplexity int, round *string) int
 		Industries         func(childComplexity int, leading *bool) int
 		Industry           func(childComplexity int, id *string, name *string) int
 		MassBranches       func(childComplexity int, where *model.MassBranchWhere, first *int, after *string) int
@@ -732,6 +798,11 @@ type ComplexityRoot struct {
 		SizeBand           func(childComplexity int) int
 	}
 
+	ScoreGap struct {
+		Evaluation func(childComplexity int) int
+		Gap        func(childComplexity int) int
+	}
+
 	Secondment struct {
 		Area   func(childComplexity int) int
 		Person func(childComplexity int) int
@@ -769,6 +840,24 @@ type ComplexityRoot struct {
 		RegisteredOn       func(childComplexity int) int
 		Sector             func(childComplexity int) int
 		SizeBand           func(childComplexity int) int
+	}
+
+	StarCount struct {
+		Count func(childComplexity int) int
+		Stars func(childComplexity int) int
+		Tier  func(childComplexity int) int
+	}
+
+	TierCount struct {
+		Count func(childComplexity int) int
+		Label func(childComplexity int) int
+		Tier  func(childComplexity int) int
+	}
+
+	TierTransition struct {
+		Count func(childComplexity int) int
+		From  func(childComplexity int) int
+		To    func(childComplexity int) int
 	}
 
 	WhatIf struct {
@@ -890,6 +979,9 @@ type QueryResolver interface {
 	EgoNetwork(ctx context.Context, id string, hops *int, maxNodes *int, asOf *time.Time, ties []string) (*gqlmodel.EgoNetwork, error)
 	WhatIf(ctx context.Context, remove string, asOf *time.Time, ties []string) (*gqlmodel.WhatIf, error)
 	CoverageCandidates(ctx context.Context, organization string, first *int, asOf *time.Time) (*gqlmodel.CoverageCandidates, error)
+	CoverageStats(ctx context.Context, by []string, where *gqlmodel.CoverageStatsWhere, asOf *time.Time) (*gqlmodel.CoverageStats, error)
+	Grading(ctx context.Context, round *string) (*gqlmodel.Grading, error)
+	GradeMovement(ctx context.Context, from string, to string) (*gqlmodel.GradeMovement, error)
 	EnumLabels(ctx context.Context, enum *string) ([]*model.EnumLabel, error)
 	Rules(ctx context.Context) (*model.Rules, error)
 }
@@ -1678,6 +1770,110 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CoverageChange.ReasonAfter(childComplexity), true
 
+	case "CoverageGroup.coverageRate":
+		if e.ComplexityRoot.CoverageGroup.CoverageRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.CoverageRate(childComplexity), true
+	case "CoverageGroup.isolated":
+		if e.ComplexityRoot.CoverageGroup.Isolated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.Isolated(childComplexity), true
+	case "CoverageGroup.isolatedUncovered":
+		if e.ComplexityRoot.CoverageGroup.IsolatedUncovered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.IsolatedUncovered(childComplexity), true
+	case "CoverageGroup.joint":
+		if e.ComplexityRoot.CoverageGroup.Joint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.Joint(childComplexity), true
+	case "CoverageGroup.keys":
+		if e.ComplexityRoot.CoverageGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.Keys(childComplexity), true
+	case "CoverageGroup.operating":
+		if e.ComplexityRoot.CoverageGroup.Operating == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.Operating(childComplexity), true
+	case "CoverageGroup.organizations":
+		if e.ComplexityRoot.CoverageGroup.Organizations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.Organizations(childComplexity), true
+	case "CoverageGroup.own":
+		if e.ComplexityRoot.CoverageGroup.Own == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.Own(childComplexity), true
+	case "CoverageGroup.ownRate":
+		if e.ComplexityRoot.CoverageGroup.OwnRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.OwnRate(childComplexity), true
+	case "CoverageGroup.shouldHaveOwn":
+		if e.ComplexityRoot.CoverageGroup.ShouldHaveOwn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.ShouldHaveOwn(childComplexity), true
+	case "CoverageGroup.uncovered":
+		if e.ComplexityRoot.CoverageGroup.Uncovered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.Uncovered(childComplexity), true
+	case "CoverageGroup.work":
+		if e.ComplexityRoot.CoverageGroup.Work == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.Work(childComplexity), true
+
+	case "CoverageStats.asOf":
+		if e.ComplexityRoot.CoverageStats.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageStats.AsOf(childComplexity), true
+	case "CoverageStats.by":
+		if e.ComplexityRoot.CoverageStats.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageStats.By(childComplexity), true
+	case "CoverageStats.groups":
+		if e.ComplexityRoot.CoverageStats.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageStats.Groups(childComplexity), true
+	case "CoverageStats.provenance":
+		if e.ComplexityRoot.CoverageStats.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageStats.Provenance(childComplexity), true
+	case "CoverageStats.total":
+		if e.ComplexityRoot.CoverageStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageStats.Total(childComplexity), true
+
 	case "DemoBelt.id":
 		if e.ComplexityRoot.DemoBelt.ID == nil {
 			break
@@ -1949,6 +2145,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Department.SizeBand(childComplexity), true
+
+	case "DimensionPull.count":
+		if e.ComplexityRoot.DimensionPull.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionPull.Count(childComplexity), true
+	case "DimensionPull.key":
+		if e.ComplexityRoot.DimensionPull.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionPull.Key(childComplexity), true
+	case "DimensionPull.label":
+		if e.ComplexityRoot.DimensionPull.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionPull.Label(childComplexity), true
+	case "DimensionPull.meanShortfall":
+		if e.ComplexityRoot.DimensionPull.MeanShortfall == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionPull.MeanShortfall(childComplexity), true
 
 	case "DimensionScore.committee":
 		if e.ComplexityRoot.DimensionScore.Committee == nil {
@@ -2481,6 +2702,132 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GeoPoint.Lng(childComplexity), true
+
+	case "GradeMovement.compared":
+		if e.ComplexityRoot.GradeMovement.Compared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GradeMovement.Compared(childComplexity), true
+	case "GradeMovement.fell":
+		if e.ComplexityRoot.GradeMovement.Fell == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GradeMovement.Fell(childComplexity), true
+	case "GradeMovement.from":
+		if e.ComplexityRoot.GradeMovement.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GradeMovement.From(childComplexity), true
+	case "GradeMovement.matrix":
+		if e.ComplexityRoot.GradeMovement.Matrix == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GradeMovement.Matrix(childComplexity), true
+	case "GradeMovement.rose":
+		if e.ComplexityRoot.GradeMovement.Rose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GradeMovement.Rose(childComplexity), true
+	case "GradeMovement.to":
+		if e.ComplexityRoot.GradeMovement.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GradeMovement.To(childComplexity), true
+
+	case "Grading.dimensionPulls":
+		if e.ComplexityRoot.Grading.DimensionPulls == nil {
+			break
+		}
+
+		args, err := ec.field_Grading_dimensionPulls_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Grading.DimensionPulls(childComplexity, args["below"].(*float64)), true
+	case "Grading.evaluated":
+		if e.ComplexityRoot.Grading.Evaluated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grading.Evaluated(childComplexity), true
+	case "Grading.nearNext":
+		if e.ComplexityRoot.Grading.NearNext == nil {
+			break
+		}
+
+		args, err := ec.field_Grading_nearNext_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Grading.NearNext(childComplexity, args["points"].(*float64), args["first"].(*int)), true
+	case "Grading.previousRound":
+		if e.ComplexityRoot.Grading.PreviousRound == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grading.PreviousRound(childComplexity), true
+	case "Grading.round":
+		if e.ComplexityRoot.Grading.Round == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grading.Round(childComplexity), true
+	case "Grading.selfOverCommittee":
+		if e.ComplexityRoot.Grading.SelfOverCommittee == nil {
+			break
+		}
+
+		args, err := ec.field_Grading_selfOverCommittee_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Grading.SelfOverCommittee(childComplexity, args["points"].(*float64), args["first"].(*int)), true
+	case "Grading.stars":
+		if e.ComplexityRoot.Grading.Stars == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grading.Stars(childComplexity), true
+	case "Grading.tiers":
+		if e.ComplexityRoot.Grading.Tiers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grading.Tiers(childComplexity), true
+	case "Grading.weakTwoRounds":
+		if e.ComplexityRoot.Grading.WeakTwoRounds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grading.WeakTwoRounds(childComplexity), true
+
+	case "GroupKey.dimension":
+		if e.ComplexityRoot.GroupKey.Dimension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupKey.Dimension(childComplexity), true
+	case "GroupKey.label":
+		if e.ComplexityRoot.GroupKey.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupKey.Label(childComplexity), true
+	case "GroupKey.value":
+		if e.ComplexityRoot.GroupKey.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupKey.Value(childComplexity), true
 
 	case "Hospital.aboveScale":
 		if e.ComplexityRoot.Hospital.AboveScale == nil {
@@ -3109,6 +3456,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mentorship.Until(childComplexity), true
+
+	case "Move.after":
+		if e.ComplexityRoot.Move.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Move.After(childComplexity), true
+	case "Move.before":
+		if e.ComplexityRoot.Move.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Move.Before(childComplexity), true
+	case "Move.partyOrganization":
+		if e.ComplexityRoot.Move.PartyOrganization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Move.PartyOrganization(childComplexity), true
 
 	case "Network.betweennessRanking":
 		if e.ComplexityRoot.Network.BetweennessRanking == nil {
@@ -3792,6 +4158,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CoverageCandidates(childComplexity, args["organization"].(string), args["first"].(*int), args["asOf"].(*time.Time)), true
+	case "Query.coverageStats":
+		if e.ComplexityRoot.Query.CoverageStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_coverageStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CoverageStats(childComplexity, args["by"].([]string), args["where"].(*gqlmodel.CoverageStatsWhere), args["asOf"].(*time.Time)), true
 	case "Query.demoBelts":
 		if e.ComplexityRoot.Query.DemoBelts == nil {
 			break
@@ -3853,6 +4230,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Events(childComplexity, args["where"].(*model.EventWhere), args["first"].(*int), args["after"].(*string)), true
+	case "Query.gradeMovement":
+		if e.ComplexityRoot.Query.GradeMovement == nil {
+			break
+		}
+
+		args, err := ec.field_Query_gradeMovement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.GradeMovement(childComplexity, args["from"].(string), args["to"].(string)), true
+	case "Query.grading":
+		if e.ComplexityRoot.Query.Grading == nil {
+			break
+		}
+
+		args, err := ec.field_Query_grading_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Grading(childComplexity, args["round"].(*string)), true
 	case "Query.industries":
 		if e.ComplexityRoot.Query.Industries == nil {
 			break
@@ -4426,6 +4825,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.School.SizeBand(childComplexity), true
 
+	case "ScoreGap.evaluation":
+		if e.ComplexityRoot.ScoreGap.Evaluation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreGap.Evaluation(childComplexity), true
+	case "ScoreGap.gap":
+		if e.ComplexityRoot.ScoreGap.Gap == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreGap.Gap(childComplexity), true
+
 	case "Secondment.area":
 		if e.ComplexityRoot.Secondment.Area == nil {
 			break
@@ -4661,6 +5073,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SocialOrganization.SizeBand(childComplexity), true
 
+	case "StarCount.count":
+		if e.ComplexityRoot.StarCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StarCount.Count(childComplexity), true
+	case "StarCount.stars":
+		if e.ComplexityRoot.StarCount.Stars == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StarCount.Stars(childComplexity), true
+	case "StarCount.tier":
+		if e.ComplexityRoot.StarCount.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StarCount.Tier(childComplexity), true
+
+	case "TierCount.count":
+		if e.ComplexityRoot.TierCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierCount.Count(childComplexity), true
+	case "TierCount.label":
+		if e.ComplexityRoot.TierCount.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierCount.Label(childComplexity), true
+	case "TierCount.tier":
+		if e.ComplexityRoot.TierCount.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierCount.Tier(childComplexity), true
+
+	case "TierTransition.count":
+		if e.ComplexityRoot.TierTransition.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierTransition.Count(childComplexity), true
+	case "TierTransition.from":
+		if e.ComplexityRoot.TierTransition.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierTransition.From(childComplexity), true
+	case "TierTransition.to":
+		if e.ComplexityRoot.TierTransition.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierTransition.To(childComplexity), true
+
 	case "WhatIf.islandsAfter":
 		if e.ComplexityRoot.WhatIf.IslandsAfter == nil {
 			break
@@ -4720,6 +5189,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("CertificationWhere", ec.unmarshalInputCertificationWhere),
+			graphql.NewInputUnmarshaler("CoverageStatsWhere", ec.unmarshalInputCoverageStatsWhere),
 			graphql.NewInputUnmarshaler("EvaluationSort", ec.unmarshalInputEvaluationSort),
 			graphql.NewInputUnmarshaler("EvaluationWhere", ec.unmarshalInputEvaluationWhere),
 			graphql.NewInputUnmarshaler("EventWhere", ec.unmarshalInputEventWhere),
@@ -4877,6 +5347,22 @@ type Query {
   in ` + "`" + `rules` + "`" + `). Hops are counted over the joint-building and coverage ties.
   """
   coverageCandidates(organization: ID!, first: Int = 5, asOf: Date): CoverageCandidates!
+
+  """
+  Coverage counts and rates on a day (default today), for all organisations and grouped by
+  up to two dimensions: a real group-by. Rates use the official denominator, the operating
+  organisations: coverage rate = (own + joint) / operating, own rate = own / operating.
+  Computed in the server over the census of the day (see ` + "`" + `provenance` + "`" + `).
+  """
+  coverageStats(by: [GroupDimension!], where: CoverageStatsWhere, asOf: Date): CoverageStats!
+  """
+  The grading of a round (default the newest): tier and star distributions, who is near the
+  next star or tier, which dimensions pull scores down, where the self score runs ahead of
+  the committee's, and who was weak in the round before as well.
+  """
+  grading(round: String): Grading!
+  "How tiers moved between two rounds: the transition matrix, who fell and who rose."
+  gradeMovement(from: String!, to: String!): GradeMovement!
 
   "Every enum value with its Chinese label; optionally of one enum."
   enumLabels(enum: String): [EnumLabel!]!
@@ -5999,6 +6485,144 @@ type CoverageCandidate {
   hops: Int
   reasons: [String!]!
 }
+
+# ---------- aggregates ----------
+
+"What coverage counts can be grouped by."
+enum GroupDimension {
+  "Town or subdistrict."
+  AREA
+  PARK
+  COMMUNITY
+  INDUSTRY
+  KIND
+  SECTOR
+  SIZE_BAND
+  ABOVE_SCALE
+}
+
+input CoverageStatsWhere {
+  kind: [OrgKind!]
+  sector: [Sector!]
+  aboveScale: Boolean
+  areaId: ID
+  parkId: ID
+  communityId: ID
+  industryId: ID
+}
+
+type CoverageStats {
+  asOf: Date!
+  by: [GroupDimension!]!
+  "Every organisation the filter keeps."
+  total: CoverageGroup!
+  "One per combination of the dimensions' values, largest first; an organisation with no park (say) is in the group whose key has no id."
+  groups: [CoverageGroup!]!
+  provenance: Provenance!
+}
+
+type CoverageGroup {
+  "One key per dimension of ` + "`" + `by` + "`" + `, in its order."
+  keys: [GroupKey!]!
+  "All organisations of the group, operating or not."
+  organizations: Int!
+  "The denominator of the rates."
+  operating: Int!
+  "Counts among the operating organisations: by coverage status, isolated, isolated and uncovered, should have their own."
+  own: Int!
+  joint: Int!
+  work: Int!
+  uncovered: Int!
+  isolated: Int!
+  isolatedUncovered: Int!
+  shouldHaveOwn: Int!
+  "(own + joint) / operating; null when nothing operates."
+  coverageRate: Float
+  "own / operating; null when nothing operates."
+  ownRate: Float
+}
+
+type GroupKey {
+  dimension: GroupDimension!
+  "The id of the area, park, community or industry, or the enum value; null for none."
+  value: String
+  "The name or Chinese label; 无 for none."
+  label: String!
+}
+
+type Grading {
+  round: String!
+  "Evaluations in the round."
+  evaluated: Int!
+  tiers: [TierCount!]!
+  "Per tier and star count (weak has 0 stars)."
+  stars: [StarCount!]!
+  "Evaluations within ` + "`" + `points` + "`" + ` (default 1) of their next star or tier, closest first."
+  nearNext(points: Float = 1, first: Int = 50): [Evaluation!]!
+  """
+  For each dimension, among the evaluations scoring under ` + "`" + `below` + "`" + ` (default 75): how many
+  score the dimension (weighted like the final score) under its share of ` + "`" + `below` + "`" + ` (its
+  maximum × below / 100); most often first.
+  """
+  dimensionPulls(below: Float = 75): [DimensionPull!]!
+  "Evaluations whose self total exceeds the committee total by more than ` + "`" + `points` + "`" + ` (default 10), widest gap first."
+  selfOverCommittee(points: Float = 10, first: Int = 50): [ScoreGap!]!
+  "Party organisations weak in this round and in the round before it."
+  weakTwoRounds: [PartyOrganization!]!
+  "The round before this one; null for the first."
+  previousRound: String
+}
+
+type TierCount {
+  tier: Tier!
+  label: String!
+  count: Int!
+}
+
+type StarCount {
+  tier: Tier!
+  stars: Int!
+  count: Int!
+}
+
+type DimensionPull {
+  key: String!
+  label: String!
+  "Evaluations under the line whose weighted score of this dimension is under its share."
+  count: Int!
+  "Mean points under the share among them."
+  meanShortfall: Float!
+}
+
+type ScoreGap {
+  evaluation: Evaluation!
+  "Self total minus committee total."
+  gap: Float!
+}
+
+type GradeMovement {
+  from: String!
+  to: String!
+  "Party organisations evaluated in both rounds."
+  compared: Int!
+  "Every (from, to) pair of tiers with its count, gold first."
+  matrix: [TierTransition!]!
+  "Fell at least one tier, the largest fall first."
+  fell: [Move!]!
+  rose: [Move!]!
+}
+
+type TierTransition {
+  from: Tier!
+  to: Tier!
+  count: Int!
+}
+
+type Move {
+  partyOrganization: PartyOrganization!
+  before: Evaluation!
+  after: Evaluation!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -6333,6 +6957,52 @@ func (ec *executionContext) childFields_CoverageChange(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type CoverageChange", field.Name)
 }
 
+func (ec *executionContext) childFields_CoverageGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_CoverageGroup_keys(ctx, field)
+	case "organizations":
+		return ec.fieldContext_CoverageGroup_organizations(ctx, field)
+	case "operating":
+		return ec.fieldContext_CoverageGroup_operating(ctx, field)
+	case "own":
+		return ec.fieldContext_CoverageGroup_own(ctx, field)
+	case "joint":
+		return ec.fieldContext_CoverageGroup_joint(ctx, field)
+	case "work":
+		return ec.fieldContext_CoverageGroup_work(ctx, field)
+	case "uncovered":
+		return ec.fieldContext_CoverageGroup_uncovered(ctx, field)
+	case "isolated":
+		return ec.fieldContext_CoverageGroup_isolated(ctx, field)
+	case "isolatedUncovered":
+		return ec.fieldContext_CoverageGroup_isolatedUncovered(ctx, field)
+	case "shouldHaveOwn":
+		return ec.fieldContext_CoverageGroup_shouldHaveOwn(ctx, field)
+	case "coverageRate":
+		return ec.fieldContext_CoverageGroup_coverageRate(ctx, field)
+	case "ownRate":
+		return ec.fieldContext_CoverageGroup_ownRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_CoverageStats_asOf(ctx, field)
+	case "by":
+		return ec.fieldContext_CoverageStats_by(ctx, field)
+	case "total":
+		return ec.fieldContext_CoverageStats_total(ctx, field)
+	case "groups":
+		return ec.fieldContext_CoverageStats_groups(ctx, field)
+	case "provenance":
+		return ec.fieldContext_CoverageStats_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageStats", field.Name)
+}
+
 func (ec *executionContext) childFields_DemoBelt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6363,6 +7033,20 @@ func (ec *executionContext) childFields_DemoSite(ctx context.Context, field grap
 		return ec.fieldContext_DemoSite_belt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DemoSite", field.Name)
+}
+
+func (ec *executionContext) childFields_DimensionPull(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_DimensionPull_key(ctx, field)
+	case "label":
+		return ec.fieldContext_DimensionPull_label(ctx, field)
+	case "count":
+		return ec.fieldContext_DimensionPull_count(ctx, field)
+	case "meanShortfall":
+		return ec.fieldContext_DimensionPull_meanShortfall(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DimensionPull", field.Name)
 }
 
 func (ec *executionContext) childFields_DimensionScore(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6529,6 +7213,60 @@ func (ec *executionContext) childFields_GeoPoint(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type GeoPoint", field.Name)
 }
 
+func (ec *executionContext) childFields_GradeMovement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_GradeMovement_from(ctx, field)
+	case "to":
+		return ec.fieldContext_GradeMovement_to(ctx, field)
+	case "compared":
+		return ec.fieldContext_GradeMovement_compared(ctx, field)
+	case "matrix":
+		return ec.fieldContext_GradeMovement_matrix(ctx, field)
+	case "fell":
+		return ec.fieldContext_GradeMovement_fell(ctx, field)
+	case "rose":
+		return ec.fieldContext_GradeMovement_rose(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GradeMovement", field.Name)
+}
+
+func (ec *executionContext) childFields_Grading(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "round":
+		return ec.fieldContext_Grading_round(ctx, field)
+	case "evaluated":
+		return ec.fieldContext_Grading_evaluated(ctx, field)
+	case "tiers":
+		return ec.fieldContext_Grading_tiers(ctx, field)
+	case "stars":
+		return ec.fieldContext_Grading_stars(ctx, field)
+	case "nearNext":
+		return ec.fieldContext_Grading_nearNext(ctx, field)
+	case "dimensionPulls":
+		return ec.fieldContext_Grading_dimensionPulls(ctx, field)
+	case "selfOverCommittee":
+		return ec.fieldContext_Grading_selfOverCommittee(ctx, field)
+	case "weakTwoRounds":
+		return ec.fieldContext_Grading_weakTwoRounds(ctx, field)
+	case "previousRound":
+		return ec.fieldContext_Grading_previousRound(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Grading", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dimension":
+		return ec.fieldContext_GroupKey_dimension(ctx, field)
+	case "value":
+		return ec.fieldContext_GroupKey_value(ctx, field)
+	case "label":
+		return ec.fieldContext_GroupKey_label(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupKey", field.Name)
+}
+
 func (ec *executionContext) childFields_Industry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6625,6 +7363,18 @@ func (ec *executionContext) childFields_Mentorship(ctx context.Context, field gr
 		return ec.fieldContext_Mentorship_until(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Mentorship", field.Name)
+}
+
+func (ec *executionContext) childFields_Move(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "partyOrganization":
+		return ec.fieldContext_Move_partyOrganization(ctx, field)
+	case "before":
+		return ec.fieldContext_Move_before(ctx, field)
+	case "after":
+		return ec.fieldContext_Move_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Move", field.Name)
 }
 
 func (ec *executionContext) childFields_Network(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6981,6 +7731,16 @@ func (ec *executionContext) childFields_Rules(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Rules", field.Name)
 }
 
+func (ec *executionContext) childFields_ScoreGap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "evaluation":
+		return ec.fieldContext_ScoreGap_evaluation(ctx, field)
+	case "gap":
+		return ec.fieldContext_ScoreGap_gap(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScoreGap", field.Name)
+}
+
 func (ec *executionContext) childFields_Secondment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "person":
@@ -6993,6 +7753,42 @@ func (ec *executionContext) childFields_Secondment(ctx context.Context, field gr
 		return ec.fieldContext_Secondment_until(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Secondment", field.Name)
+}
+
+func (ec *executionContext) childFields_StarCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tier":
+		return ec.fieldContext_StarCount_tier(ctx, field)
+	case "stars":
+		return ec.fieldContext_StarCount_stars(ctx, field)
+	case "count":
+		return ec.fieldContext_StarCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StarCount", field.Name)
+}
+
+func (ec *executionContext) childFields_TierCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tier":
+		return ec.fieldContext_TierCount_tier(ctx, field)
+	case "label":
+		return ec.fieldContext_TierCount_label(ctx, field)
+	case "count":
+		return ec.fieldContext_TierCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TierCount", field.Name)
+}
+
+func (ec *executionContext) childFields_TierTransition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_TierTransition_from(ctx, field)
+	case "to":
+		return ec.fieldContext_TierTransition_to(ctx, field)
+	case "count":
+		return ec.fieldContext_TierTransition_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TierTransition", field.Name)
 }
 
 func (ec *executionContext) childFields_WhatIf(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7600,6 +8396,64 @@ func (ec *executionContext) field_Enterprise_people_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["asOf"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Grading_dimensionPulls_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "below",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["below"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Grading_nearNext_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "points",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["points"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Grading_selfOverCommittee_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "points",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["points"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -8239,6 +9093,36 @@ func (ec *executionContext) field_Query_coverageCandidates_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_coverageStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOGroupDimension2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*gqlmodel.CoverageStatsWhere, error) {
+			return ec.unmarshalOCoverageStatsWhere2ᚖcobuildᚋgqlmodelᚐCoverageStatsWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_demoSites_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8378,6 +9262,42 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_gradeMovement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_grading_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "round",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["round"] = arg0
 	return args, nil
 }
 
@@ -12253,6 +13173,433 @@ func (ec *executionContext) fieldContext_CoverageChange_reasonAfter(_ context.Co
 	return graphql.NewScalarFieldContext("CoverageChange", field, false, false, "String")
 }
 
+func (ec *executionContext) _CoverageGroup_keys(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.GroupKey) graphql.Marshaler {
+			return ec.marshalNGroupKey2ᚕᚖcobuildᚋgqlmodelᚐGroupKeyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageGroup_organizations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_organizations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organizations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_organizations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroup_operating(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_operating(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operating, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_operating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroup_own(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_own(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Own, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_own(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroup_joint(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_joint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Joint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_joint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroup_work(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_work(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Work, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_work(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroup_uncovered(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_uncovered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Uncovered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_uncovered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroup_isolated(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_isolated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Isolated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_isolated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroup_isolatedUncovered(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_isolatedUncovered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsolatedUncovered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_isolatedUncovered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroup_shouldHaveOwn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_shouldHaveOwn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShouldHaveOwn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_shouldHaveOwn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroup_coverageRate(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_coverageRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoverageRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_coverageRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CoverageGroup_ownRate(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_ownRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_ownRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CoverageStats_asOf(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageStats_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageStats_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CoverageStats_by(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageStats_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.By, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNGroupDimension2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageStats_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageStats", field, false, false, "GroupDimension")
+}
+
+func (ec *executionContext) _CoverageStats_total(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.CoverageGroup) graphql.Marshaler {
+			return ec.marshalNCoverageGroup2ᚖcobuildᚋgqlmodelᚐCoverageGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageStats_groups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageStats_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.CoverageGroup) graphql.Marshaler {
+			return ec.marshalNCoverageGroup2ᚕᚖcobuildᚋgqlmodelᚐCoverageGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageStats_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageStats_provenance(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageStats_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚖcobuildᚋgqlmodelᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageStats_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DemoBelt_id(ctx context.Context, field graphql.CollectedField, obj *cobuild.DemoBelt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13412,6 +14759,98 @@ func (ec *executionContext) fieldContext_Department_latestEvaluation(_ context.C
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _DimensionPull_key(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DimensionPull) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionPull_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionPull_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DimensionPull", field, false, false, "String")
+}
+
+func (ec *executionContext) _DimensionPull_label(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DimensionPull) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionPull_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionPull_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DimensionPull", field, false, false, "String")
+}
+
+func (ec *executionContext) _DimensionPull_count(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DimensionPull) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionPull_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionPull_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DimensionPull", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DimensionPull_meanShortfall(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DimensionPull) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionPull_meanShortfall(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeanShortfall, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionPull_meanShortfall(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DimensionPull", field, false, false, "Float")
 }
 
 func (ec *executionContext) _DimensionScore_key(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DimensionScore) (ret graphql.Marshaler) {
@@ -15620,6 +17059,537 @@ func (ec *executionContext) _GeoPoint_lng(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_GeoPoint_lng(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GeoPoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _GradeMovement_from(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GradeMovement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GradeMovement_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GradeMovement_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GradeMovement", field, false, false, "String")
+}
+
+func (ec *executionContext) _GradeMovement_to(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GradeMovement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GradeMovement_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GradeMovement_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GradeMovement", field, false, false, "String")
+}
+
+func (ec *executionContext) _GradeMovement_compared(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GradeMovement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GradeMovement_compared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Compared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GradeMovement_compared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GradeMovement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GradeMovement_matrix(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GradeMovement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GradeMovement_matrix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Matrix, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.TierTransition) graphql.Marshaler {
+			return ec.marshalNTierTransition2ᚕᚖcobuildᚋgqlmodelᚐTierTransitionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GradeMovement_matrix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GradeMovement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TierTransition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GradeMovement_fell(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GradeMovement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GradeMovement_fell(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fell, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Move) graphql.Marshaler {
+			return ec.marshalNMove2ᚕᚖcobuildᚋgqlmodelᚐMoveᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GradeMovement_fell(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GradeMovement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Move(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GradeMovement_rose(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GradeMovement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GradeMovement_rose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Move) graphql.Marshaler {
+			return ec.marshalNMove2ᚕᚖcobuildᚋgqlmodelᚐMoveᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GradeMovement_rose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GradeMovement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Move(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Grading_round(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Grading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Grading_round(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Round, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Grading_round(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Grading", field, false, false, "String")
+}
+
+func (ec *executionContext) _Grading_evaluated(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Grading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Grading_evaluated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evaluated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Grading_evaluated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Grading", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Grading_tiers(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Grading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Grading_tiers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tiers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.TierCount) graphql.Marshaler {
+			return ec.marshalNTierCount2ᚕᚖcobuildᚋgqlmodelᚐTierCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Grading_tiers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Grading",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TierCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Grading_stars(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Grading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Grading_stars(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stars, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.StarCount) graphql.Marshaler {
+			return ec.marshalNStarCount2ᚕᚖcobuildᚋgqlmodelᚐStarCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Grading_stars(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Grading",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StarCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Grading_nearNext(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Grading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Grading_nearNext(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.NearNext(fc.Args["points"].(*float64), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Evaluation) graphql.Marshaler {
+			return ec.marshalNEvaluation2ᚕᚖcobuildᚋgqlmodelᚐEvaluationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Grading_nearNext(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Grading",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evaluation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Grading_nearNext_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Grading_dimensionPulls(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Grading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Grading_dimensionPulls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.DimensionPulls(fc.Args["below"].(*float64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.DimensionPull) graphql.Marshaler {
+			return ec.marshalNDimensionPull2ᚕᚖcobuildᚋgqlmodelᚐDimensionPullᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Grading_dimensionPulls(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Grading",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DimensionPull(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Grading_dimensionPulls_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Grading_selfOverCommittee(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Grading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Grading_selfOverCommittee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.SelfOverCommittee(fc.Args["points"].(*float64), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.ScoreGap) graphql.Marshaler {
+			return ec.marshalNScoreGap2ᚕᚖcobuildᚋgqlmodelᚐScoreGapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Grading_selfOverCommittee(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Grading",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScoreGap(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Grading_selfOverCommittee_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Grading_weakTwoRounds(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Grading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Grading_weakTwoRounds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeakTwoRounds(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*cobuild.PartyOrg) graphql.Marshaler {
+			return ec.marshalNPartyOrganization2ᚕᚖcobuildᚐPartyOrgᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Grading_weakTwoRounds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Grading",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartyOrganization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Grading_previousRound(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Grading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Grading_previousRound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousRound, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Grading_previousRound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Grading", field, false, false, "String")
+}
+
+func (ec *executionContext) _GroupKey_dimension(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupKey_dimension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dimension, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNGroupDimension2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupKey_dimension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupKey", field, false, false, "GroupDimension")
+}
+
+func (ec *executionContext) _GroupKey_value(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupKey_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupKey_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _GroupKey_label(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupKey_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupKey_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupKey", field, false, false, "String")
 }
 
 func (ec *executionContext) _Hospital_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Hospital) (ret graphql.Marshaler) {
@@ -18296,6 +20266,102 @@ func (ec *executionContext) _Mentorship_until(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Mentorship_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Mentorship", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Move_partyOrganization(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Move) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Move_partyOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartyOrganization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.PartyOrg) graphql.Marshaler {
+			return ec.marshalNPartyOrganization2ᚖcobuildᚐPartyOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Move_partyOrganization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Move",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartyOrganization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Move_before(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Move) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Move_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Evaluation) graphql.Marshaler {
+			return ec.marshalNEvaluation2ᚖcobuildᚋgqlmodelᚐEvaluation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Move_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Move",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evaluation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Move_after(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Move) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Move_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Evaluation) graphql.Marshaler {
+			return ec.marshalNEvaluation2ᚖcobuildᚋgqlmodelᚐEvaluation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Move_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Move",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evaluation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Network_provenance(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Network) (ret graphql.Marshaler) {
@@ -22003,6 +24069,138 @@ func (ec *executionContext) fieldContext_Query_coverageCandidates(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_coverageStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coverageStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CoverageStats(ctx, fc.Args["by"].([]string), fc.Args["where"].(*gqlmodel.CoverageStatsWhere), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.CoverageStats) graphql.Marshaler {
+			return ec.marshalNCoverageStats2ᚖcobuildᚋgqlmodelᚐCoverageStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coverageStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_coverageStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_grading(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_grading(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Grading(ctx, fc.Args["round"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Grading) graphql.Marshaler {
+			return ec.marshalNGrading2ᚖcobuildᚋgqlmodelᚐGrading(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_grading(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Grading(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_grading_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_gradeMovement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_gradeMovement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().GradeMovement(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GradeMovement) graphql.Marshaler {
+			return ec.marshalNGradeMovement2ᚖcobuildᚋgqlmodelᚐGradeMovement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_gradeMovement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GradeMovement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_gradeMovement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_enumLabels(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23802,6 +26000,61 @@ func (ec *executionContext) fieldContext_School_latestEvaluation(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _ScoreGap_evaluation(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ScoreGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreGap_evaluation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evaluation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Evaluation) graphql.Marshaler {
+			return ec.marshalNEvaluation2ᚖcobuildᚋgqlmodelᚐEvaluation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreGap_evaluation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScoreGap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evaluation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScoreGap_gap(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ScoreGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreGap_gap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gap, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreGap_gap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreGap", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Secondment_person(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Secondment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24814,6 +27067,213 @@ func (ec *executionContext) fieldContext_SocialOrganization_latestEvaluation(_ c
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _StarCount_tier(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.StarCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StarCount_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v cobuild.Tier) graphql.Marshaler {
+			return ec.marshalNTier2cobuildᚐTier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StarCount_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StarCount", field, false, false, "Tier")
+}
+
+func (ec *executionContext) _StarCount_stars(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.StarCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StarCount_stars(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stars, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StarCount_stars(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StarCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StarCount_count(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.StarCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StarCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StarCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StarCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TierCount_tier(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TierCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierCount_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v cobuild.Tier) graphql.Marshaler {
+			return ec.marshalNTier2cobuildᚐTier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierCount_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierCount", field, false, false, "Tier")
+}
+
+func (ec *executionContext) _TierCount_label(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TierCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierCount_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierCount_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _TierCount_count(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TierCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TierTransition_from(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TierTransition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierTransition_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v cobuild.Tier) graphql.Marshaler {
+			return ec.marshalNTier2cobuildᚐTier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierTransition_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierTransition", field, false, false, "Tier")
+}
+
+func (ec *executionContext) _TierTransition_to(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TierTransition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierTransition_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v cobuild.Tier) graphql.Marshaler {
+			return ec.marshalNTier2cobuildᚐTier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierTransition_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierTransition", field, false, false, "Tier")
+}
+
+func (ec *executionContext) _TierTransition_count(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TierTransition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierTransition_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierTransition_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierTransition", field, false, false, "Int")
 }
 
 func (ec *executionContext) _WhatIf_removed(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.WhatIf) (ret graphql.Marshaler) {
@@ -26139,6 +28599,90 @@ func (ec *executionContext) unmarshalInputCertificationWhere(ctx context.Context
 func UnmarshalCertificationWhere(ctx context.Context, raw any) (model.CertificationWhere, error) {
 	var out model.CertificationWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CertificationWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCoverageStatsWhere(ctx context.Context, obj any) (gqlmodel.CoverageStatsWhere, error) {
+	var it gqlmodel.CoverageStatsWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "sector", "aboveScale", "areaId", "parkId", "communityId", "industryId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOOrgKind2ᚕcobuildᚐOrgKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalOSector2ᚕcobuildᚐSectorᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		case "aboveScale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aboveScale"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AboveScale = data
+		case "areaId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaID = data
+		case "parkId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parkId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParkID = data
+		case "communityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("communityId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommunityID = data
+		case "industryId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("industryId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IndustryID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCoverageStatsWhere unmarshals raw into the CoverageStatsWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCoverageStatsWhere(ctx context.Context, raw any) (gqlmodel.CoverageStatsWhere, error) {
+	var out gqlmodel.CoverageStatsWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CoverageStatsWhere", raw, &out)
 	return out, err
 }
 
@@ -28143,6 +30687,147 @@ func (ec *executionContext) _CoverageChange(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var coverageGroupImplementors = []string{"CoverageGroup"}
+
+func (ec *executionContext) _CoverageGroup(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.CoverageGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageGroup")
+		case "keys":
+			out.Values[i] = ec._CoverageGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organizations":
+			out.Values[i] = ec._CoverageGroup_organizations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operating":
+			out.Values[i] = ec._CoverageGroup_operating(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "own":
+			out.Values[i] = ec._CoverageGroup_own(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "joint":
+			out.Values[i] = ec._CoverageGroup_joint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "work":
+			out.Values[i] = ec._CoverageGroup_work(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uncovered":
+			out.Values[i] = ec._CoverageGroup_uncovered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isolated":
+			out.Values[i] = ec._CoverageGroup_isolated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isolatedUncovered":
+			out.Values[i] = ec._CoverageGroup_isolatedUncovered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shouldHaveOwn":
+			out.Values[i] = ec._CoverageGroup_shouldHaveOwn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coverageRate":
+			out.Values[i] = ec._CoverageGroup_coverageRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ownRate":
+			out.Values[i] = ec._CoverageGroup_ownRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageStatsImplementors = []string{"CoverageStats"}
+
+func (ec *executionContext) _CoverageStats(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.CoverageStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageStats")
+		case "asOf":
+			out.Values[i] = ec._CoverageStats_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "by":
+			out.Values[i] = ec._CoverageStats_by(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._CoverageStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._CoverageStats_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._CoverageStats_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var demoBeltImplementors = []string{"DemoBelt", "Node"}
 
 func (ec *executionContext) _DemoBelt(ctx context.Context, sel ast.SelectionSet, obj *cobuild.DemoBelt) graphql.Marshaler {
@@ -28425,6 +31110,54 @@ func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Department_latestEvaluation(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dimensionPullImplementors = []string{"DimensionPull"}
+
+func (ec *executionContext) _DimensionPull(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.DimensionPull) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dimensionPullImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DimensionPull")
+		case "key":
+			out.Values[i] = ec._DimensionPull_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._DimensionPull_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._DimensionPull_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meanShortfall":
+			out.Values[i] = ec._DimensionPull_meanShortfall(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29180,6 +31913,181 @@ func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var gradeMovementImplementors = []string{"GradeMovement"}
+
+func (ec *executionContext) _GradeMovement(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.GradeMovement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gradeMovementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GradeMovement")
+		case "from":
+			out.Values[i] = ec._GradeMovement_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._GradeMovement_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "compared":
+			out.Values[i] = ec._GradeMovement_compared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matrix":
+			out.Values[i] = ec._GradeMovement_matrix(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fell":
+			out.Values[i] = ec._GradeMovement_fell(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rose":
+			out.Values[i] = ec._GradeMovement_rose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var gradingImplementors = []string{"Grading"}
+
+func (ec *executionContext) _Grading(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Grading) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gradingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Grading")
+		case "round":
+			out.Values[i] = ec._Grading_round(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "evaluated":
+			out.Values[i] = ec._Grading_evaluated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tiers":
+			out.Values[i] = ec._Grading_tiers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stars":
+			out.Values[i] = ec._Grading_stars(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nearNext":
+			out.Values[i] = ec._Grading_nearNext(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dimensionPulls":
+			out.Values[i] = ec._Grading_dimensionPulls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "selfOverCommittee":
+			out.Values[i] = ec._Grading_selfOverCommittee(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "weakTwoRounds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Grading_weakTwoRounds(ctx, field, obj)
+				})
+		case "previousRound":
+			out.Values[i] = ec._Grading_previousRound(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var groupKeyImplementors = []string{"GroupKey"}
+
+func (ec *executionContext) _GroupKey(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.GroupKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GroupKey")
+		case "dimension":
+			out.Values[i] = ec._GroupKey_dimension(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._GroupKey_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._GroupKey_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var hospitalImplementors = []string{"Hospital", "Organization", "Node", "EventParty"}
 
 func (ec *executionContext) _Hospital(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Hospital) graphql.Marshaler {
@@ -29876,6 +32784,50 @@ func (ec *executionContext) _Mentorship(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._Mentorship_until(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var moveImplementors = []string{"Move"}
+
+func (ec *executionContext) _Move(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Move) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moveImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Move")
+		case "partyOrganization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Move_partyOrganization(ctx, field, obj)
+				})
+		case "before":
+			out.Values[i] = ec._Move_before(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "after":
+			out.Values[i] = ec._Move_after(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -30965,6 +33917,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_coverageCandidates(ctx, field)
 				})
+		case "coverageStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_coverageStats(ctx, field)
+				})
+		case "grading":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_grading(ctx, field)
+				})
+		case "gradeMovement":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_gradeMovement(ctx, field)
+				})
 		case "enumLabels":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -31466,6 +34436,44 @@ func (ec *executionContext) _School(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var scoreGapImplementors = []string{"ScoreGap"}
+
+func (ec *executionContext) _ScoreGap(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ScoreGap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scoreGapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScoreGap")
+		case "evaluation":
+			out.Values[i] = ec._ScoreGap_evaluation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gap":
+			out.Values[i] = ec._ScoreGap_gap(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var secondmentImplementors = []string{"Secondment"}
 
 func (ec *executionContext) _Secondment(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Secondment) graphql.Marshaler {
@@ -31686,6 +34694,135 @@ func (ec *executionContext) _SocialOrganization(ctx context.Context, sel ast.Sel
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SocialOrganization_latestEvaluation(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var starCountImplementors = []string{"StarCount"}
+
+func (ec *executionContext) _StarCount(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.StarCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, starCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StarCount")
+		case "tier":
+			out.Values[i] = ec._StarCount_tier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stars":
+			out.Values[i] = ec._StarCount_stars(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._StarCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tierCountImplementors = []string{"TierCount"}
+
+func (ec *executionContext) _TierCount(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.TierCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tierCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TierCount")
+		case "tier":
+			out.Values[i] = ec._TierCount_tier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._TierCount_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._TierCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tierTransitionImplementors = []string{"TierTransition"}
+
+func (ec *executionContext) _TierTransition(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.TierTransition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tierTransitionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TierTransition")
+		case "from":
+			out.Values[i] = ec._TierTransition_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._TierTransition_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._TierTransition_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32527,6 +35664,38 @@ func (ec *executionContext) marshalNCoverageChange2ᚖcobuildᚋgqlmodelᚐCover
 	return ec._CoverageChange(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCoverageGroup2ᚕᚖcobuildᚋgqlmodelᚐCoverageGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.CoverageGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoverageGroup2ᚖcobuildᚋgqlmodelᚐCoverageGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoverageGroup2ᚖcobuildᚋgqlmodelᚐCoverageGroup(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.CoverageGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoverageGroup!")
+		return graphql.Null
+	}
+	return ec._CoverageGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCoverageStats2ᚖcobuildᚋgqlmodelᚐCoverageStats(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.CoverageStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoverageStats!")
+		return graphql.Null
+	}
+	return ec._CoverageStats(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCoverageStatus2cobuildᚐCoverageStatus(ctx context.Context, v any) (cobuild.CoverageStatus, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := cobuild.CoverageStatus(tmp)
@@ -32616,6 +35785,30 @@ func (ec *executionContext) marshalNDemoSiteKind2string(ctx context.Context, sel
 		graphql.AddInvalidNullFromMarshaler(ctx, "DemoSiteKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNDimensionPull2ᚕᚖcobuildᚋgqlmodelᚐDimensionPullᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.DimensionPull) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDimensionPull2ᚖcobuildᚋgqlmodelᚐDimensionPull(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDimensionPull2ᚖcobuildᚋgqlmodelᚐDimensionPull(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.DimensionPull) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DimensionPull!")
+		return graphql.Null
+	}
+	return ec._DimensionPull(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDimensionScore2ᚕᚖcobuildᚋgqlmodelᚐDimensionScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.DimensionScore) graphql.Marshaler {
@@ -32865,6 +36058,90 @@ func (ec *executionContext) marshalNFloat2ᚕfloat64ᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) marshalNGradeMovement2ᚖcobuildᚋgqlmodelᚐGradeMovement(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.GradeMovement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GradeMovement!")
+		return graphql.Null
+	}
+	return ec._GradeMovement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGrading2ᚖcobuildᚋgqlmodelᚐGrading(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Grading) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Grading!")
+		return graphql.Null
+	}
+	return ec._Grading(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNGroupDimension2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGroupDimension2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "GroupDimension!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNGroupDimension2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNGroupDimension2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNGroupDimension2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGroupDimension2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGroupKey2ᚕᚖcobuildᚋgqlmodelᚐGroupKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.GroupKey) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGroupKey2ᚖcobuildᚋgqlmodelᚐGroupKey(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGroupKey2ᚖcobuildᚋgqlmodelᚐGroupKey(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.GroupKey) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GroupKey!")
+		return graphql.Null
+	}
+	return ec._GroupKey(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNHub2cobuildᚋgqlmodelᚐHub(ctx context.Context, sel ast.SelectionSet, v gqlmodel.Hub) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Hub!")
@@ -33084,6 +36361,30 @@ func (ec *executionContext) marshalNMentorship2ᚖcobuildᚋgqlmodelᚐMentorshi
 		return graphql.Null
 	}
 	return ec._Mentorship(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMove2ᚕᚖcobuildᚋgqlmodelᚐMoveᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Move) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMove2ᚖcobuildᚋgqlmodelᚐMove(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMove2ᚖcobuildᚋgqlmodelᚐMove(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Move) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Move!")
+		return graphql.Null
+	}
+	return ec._Move(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNetwork2ᚖcobuildᚋgqlmodelᚐNetwork(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Network) graphql.Marshaler {
@@ -33537,6 +36838,30 @@ func (ec *executionContext) marshalNRules2ᚖcobuildᚋgraphᚋmodelᚐRules(ctx
 	return ec._Rules(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNScoreGap2ᚕᚖcobuildᚋgqlmodelᚐScoreGapᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.ScoreGap) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScoreGap2ᚖcobuildᚋgqlmodelᚐScoreGap(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNScoreGap2ᚖcobuildᚋgqlmodelᚐScoreGap(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ScoreGap) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ScoreGap!")
+		return graphql.Null
+	}
+	return ec._ScoreGap(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSecondment2ᚕᚖcobuildᚋgqlmodelᚐSecondmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Secondment) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -33589,6 +36914,30 @@ func (ec *executionContext) marshalNSizeBand2cobuildᚐSizeBand(ctx context.Cont
 		graphql.AddInvalidNullFromMarshaler(ctx, "SizeBand!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNStarCount2ᚕᚖcobuildᚋgqlmodelᚐStarCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.StarCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStarCount2ᚖcobuildᚋgqlmodelᚐStarCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStarCount2ᚖcobuildᚋgqlmodelᚐStarCount(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.StarCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StarCount!")
+		return graphql.Null
+	}
+	return ec._StarCount(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -33647,6 +36996,54 @@ func (ec *executionContext) marshalNTier2cobuildᚐTier(ctx context.Context, sel
 		graphql.AddInvalidNullFromMarshaler(ctx, "Tier!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTierCount2ᚕᚖcobuildᚋgqlmodelᚐTierCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.TierCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTierCount2ᚖcobuildᚋgqlmodelᚐTierCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTierCount2ᚖcobuildᚋgqlmodelᚐTierCount(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.TierCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TierCount!")
+		return graphql.Null
+	}
+	return ec._TierCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTierTransition2ᚕᚖcobuildᚋgqlmodelᚐTierTransitionᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.TierTransition) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTierTransition2ᚖcobuildᚋgqlmodelᚐTierTransition(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTierTransition2ᚖcobuildᚋgqlmodelᚐTierTransition(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.TierTransition) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TierTransition!")
+		return graphql.Null
+	}
+	return ec._TierTransition(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNWhatIf2ᚖcobuildᚋgqlmodelᚐWhatIf(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.WhatIf) graphql.Marshaler {
@@ -33955,6 +37352,14 @@ func (ec *executionContext) marshalOCommunity2ᚖcobuildᚋgqlmodelᚐCommunity(
 	return ec._Community(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOCoverageStatsWhere2ᚖcobuildᚋgqlmodelᚐCoverageStatsWhere(ctx context.Context, v any) (*gqlmodel.CoverageStatsWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCoverageStatsWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOCoverageStatus2ᚕcobuildᚐCoverageStatusᚄ(ctx context.Context, v any) ([]cobuild.CoverageStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -34123,6 +37528,42 @@ func (ec *executionContext) marshalOGeoPoint2ᚖcobuildᚋgqlmodelᚐGeoPoint(ct
 		return graphql.Null
 	}
 	return ec._GeoPoint(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOGroupDimension2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNGroupDimension2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOGroupDimension2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGroupDimension2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -1,49 +1,12 @@
 package neo4jstore
 
 import (
-	"regexp"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"cobuild"
 )
-
-// labelOfPrefix maps the prefix of an id to the label of its node (docs/graph-model.md).
-var labelOfPrefix = map[string]string{
-	"ar": "Area", "in": "Industry", "og": "Organization", "po": "PartyOrg", "al": "Alliance",
-	"ag": "Agreement", "rz": "RedZone", "db": "DemoBelt", "ds": "DemoSite", "br": "Brand",
-	"ev": "Event", "pe": "Person", "ce": "Certification", "mb": "MassBranch", "es": "Evaluation",
-}
-
-var idPattern = regexp.MustCompile(`^([a-z]{2})-[0-9]{1,12}$`)
-
-// LabelOf returns the label of the node an id names, or an EINVALID error for an id that
-// no node could have.
-func LabelOf(id string) (string, error) {
-	m := idPattern.FindStringSubmatch(id)
-	if m == nil {
-		return "", cobuild.Errorf(cobuild.EINVALID, "malformed id %q: ids look like og-000123", id)
-	}
-	label, ok := labelOfPrefix[m[1]]
-	if !ok {
-		return "", cobuild.Errorf(cobuild.EINVALID, "malformed id %q: unknown prefix %q", id, m[1])
-	}
-	return label, nil
-}
-
-// CheckID returns an EINVALID error unless id is well formed and names a node of the
-// given label.
-func CheckID(id, label string) error {
-	l, err := LabelOf(id)
-	if err != nil {
-		return err
-	}
-	if l != label {
-		return cobuild.Errorf(cobuild.EINVALID, "id %q names a %s, not a %s", id, l, label)
-	}
-	return nil
-}
 
 func str(p map[string]any, k string) string {
 	s, _ := p[k].(string)

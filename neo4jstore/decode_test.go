@@ -6,20 +6,6 @@ import (
 	"cobuild"
 )
 
-func TestIdsNameTheirLabel(t *testing.T) {
-	good := map[string]string{"og-000001": "Organization", "po-12": "PartyOrg", "es-000031": "Evaluation", "ar-1": "Area"}
-	for id, label := range good {
-		if got, err := LabelOf(id); err != nil || got != label {
-			t.Errorf("%s: got %q, %v; want %s", id, got, err, label)
-		}
-	}
-	for _, id := range []string{"", "og", "og-", "og-12a", "OG-1", "xx-1", "og-1 OR 1=1", "og-0000000000001"} {
-		if _, err := LabelOf(id); cobuild.ErrorCode(err) != cobuild.EINVALID {
-			t.Errorf("%q: got %v, want %s", id, err, cobuild.EINVALID)
-		}
-	}
-}
-
 func TestCursorsRoundTripAndRefuseForgeries(t *testing.T) {
 	c := encodeCursor(cursor{Field: "HEADCOUNT", Desc: true, Value: int64(42), ID: "og-000007"})
 	v, id, err := decodeCursor(c, "HEADCOUNT", true, kindInt)

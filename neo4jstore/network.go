@@ -123,7 +123,7 @@ var coverageTiesOf = map[string]string{
 // CoverageWithout returns, for every organisation whose coverage rests in part on the
 // node, its coverage facts on the day with the node and without it. Nothing is written.
 func (s *Store) CoverageWithout(ctx context.Context, id string, asOf time.Time) (map[string][2]cobuild.CoverageFacts, error) {
-	label, err := LabelOf(id)
+	label, err := cobuild.LabelOf(id)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +211,7 @@ func indexOf(xs []string, x string) int {
 // organisations' own community, park and industry. The sharing is counted here.
 func (s *Store) CoverageCandidates(ctx context.Context, ids []string, asOf time.Time) (map[string][]cobuild.Candidate, error) {
 	for _, id := range ids {
-		if err := CheckID(id, "Organization"); err != nil {
+		if err := cobuild.CheckID(id, "Organization"); err != nil {
 			return nil, err
 		}
 	}

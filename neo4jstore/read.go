@@ -73,7 +73,7 @@ func groupByLabel(ids []string) (map[string][]string, []string, error) {
 	groups := map[string][]string{}
 	var labels []string
 	for _, id := range ids {
-		l, err := LabelOf(id)
+		l, err := cobuild.LabelOf(id)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -292,13 +292,13 @@ func (s *Store) orgQuery(ctx context.Context, f cobuild.OrgFilter) (listQuery, e
 		if rel.id == "" {
 			continue
 		}
-		if err := CheckID(rel.id, rel.label); err != nil {
+		if err := cobuild.CheckID(rel.id, rel.label); err != nil {
 			return q, err
 		}
 		add(rel.pattern, rel.param, rel.id)
 	}
 	if f.MemberOfID != "" {
-		l, err := LabelOf(f.MemberOfID)
+		l, err := cobuild.LabelOf(f.MemberOfID)
 		if err != nil {
 			return q, err
 		}
@@ -469,7 +469,7 @@ func (s *Store) evaluationQuery(f cobuild.EvaluationFilter) (listQuery, error) {
 		q.params["scoreMax"] = *f.ScoreMax
 	}
 	if f.PartyOrgID != "" {
-		if err := CheckID(f.PartyOrgID, "PartyOrg"); err != nil {
+		if err := cobuild.CheckID(f.PartyOrgID, "PartyOrg"); err != nil {
 			return q, err
 		}
 		q.where = append(q.where, "po.id = $po")
@@ -544,6 +544,24 @@ func (s *Store) Rounds(ctx context.Context) ([]cobuild.Round, error) {
 	return out, nil
 }
 
+// RoundEvaluations implements cobuild.Reader.
+func (s *Store) RoundEvaluations(ctx context.Context, rounds []string) ([]*cobuild.Evaluation, error) {
+	recs, err := s.readRecords(ctx, `MATCH (p:PartyOrg)-[:EVALUATED]->(e:Evaluation) WHERE e.round IN $rounds
+		RETURN p.id AS po, e ORDER BY e.id`, map[string]any{"rounds": rounds})
+	if err != nil {
+		return nil, fmt.Errorf("read the evaluations of rounds %v: %w", rounds, err)
+	}
+	out := make([]*cobuild.Evaluation, 0, len(recs))
+	for _, r := range recs {
+		po, _ := r.Get("po")
+		e, _ := r.Get("e")
+		ev := decodeNode(e.(dbtype.Node)).(*cobuild.Evaluation)
+		ev.PartyOrgID, _ = po.(string)
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
 func eventQuery(f cobuild.EventFilter) (listQuery, error) {
 	q := listQuery{match: "MATCH (n:Event)", params: map[string]any{}}
 	if len(f.Kinds) > 0 {
@@ -551,7 +569,7 @@ func eventQuery(f cobuild.EventFilter) (listQuery, error) {
 		q.params["kinds"] = f.Kinds
 	}
 	if f.PartyID != "" {
-		l, err := LabelOf(f.PartyID)
+		l, err := cobuild.LabelOf(f.PartyID)
 		if err != nil {
 			return q, err
 		}
@@ -626,7 +644,7 @@ func personQuery(f cobuild.PersonFilter) (listQuery, error) {
 		q.params["name"] = f.NameContains
 	}
 	if f.OrganizationID != "" {
-		if err := CheckID(f.OrganizationID, "Organization"); err != nil {
+		if err := cobuild.CheckID(f.OrganizationID, "Organization"); err != nil {
 			return q, err
 		}
 		q.where = append(q.where, "EXISTS { MATCH (n)-[:ASSIGNED_TO|WORKS_AT|PLACED_AT|APPRENTICED_AT]->(:Organization {id: $org}) }")

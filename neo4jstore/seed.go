@@ -139,11 +139,11 @@ func (s *Store) Seed(ctx context.Context, ds *demo.Dataset, opts demo.Options, p
 		if !relTypePattern.MatchString(r.Type) {
 			return fmt.Errorf("seed: bad tie type %q", r.Type)
 		}
-		fl, err := LabelOf(r.From)
+		fl, err := cobuild.LabelOf(r.From)
 		if err != nil {
 			return fmt.Errorf("seed %s tie: %w", r.Type, err)
 		}
-		tl, err := LabelOf(r.To)
+		tl, err := cobuild.LabelOf(r.To)
 		if err != nil {
 			return fmt.Errorf("seed %s tie: %w", r.Type, err)
 		}

@@ -10,7 +10,6 @@ import (
 	"cobuild/analytics"
 	"cobuild/gqlmodel"
 	"cobuild/loaders"
-	"cobuild/neo4jstore"
 )
 
 // Resolver is the root of the resolvers; it has no state of its own, since the store, the
@@ -113,7 +112,7 @@ func projection(ctx context.Context, asOf *time.Time, ties []string) (*analytics
 // networkNode finds a node of the projection by id: a malformed id is BAD_USER_INPUT, and
 // an id the network does not hold NOT_FOUND.
 func networkNode(p *analytics.Projection, id string) (int, error) {
-	if _, err := neo4jstore.LabelOf(id); err != nil {
+	if _, err := cobuild.LabelOf(id); err != nil {
 		return 0, err
 	}
 	n, ok := p.Graph.Lookup(id)

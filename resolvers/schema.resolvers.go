@@ -11,7 +11,6 @@ import (
 	"cobuild/graph"
 	"cobuild/graph/model"
 	"cobuild/loaders"
-	"cobuild/neo4jstore"
 	"context"
 	"slices"
 	"strings"
@@ -337,7 +336,7 @@ func (r *personResolver) Events(ctx context.Context, obj *cobuild.Person) ([]*co
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (gqlmodel.Node, error) {
-	if _, err := neo4jstore.LabelOf(id); err != nil {
+	if _, err := cobuild.LabelOf(id); err != nil {
 		return nil, err
 	}
 	v, err := node[any](ctx, id)
@@ -359,7 +358,7 @@ func (r *queryResolver) Organization(ctx context.Context, id *string, creditCode
 	var err error
 	switch {
 	case id != nil:
-		if err := neo4jstore.CheckID(*id, "Organization"); err != nil {
+		if err := cobuild.CheckID(*id, "Organization"); err != nil {
 			return nil, err
 		}
 		o, err = node[*cobuild.Organization](ctx, *id)
@@ -381,7 +380,7 @@ func (r *queryResolver) Organizations(ctx context.Context, where *gqlmodel.Organ
 
 // PartyOrganization is the resolver for the partyOrganization field.
 func (r *queryResolver) PartyOrganization(ctx context.Context, id string) (*cobuild.PartyOrg, error) {
-	if err := neo4jstore.CheckID(id, "PartyOrg"); err != nil {
+	if err := cobuild.CheckID(id, "PartyOrg"); err != nil {
 		return nil, err
 	}
 	return node[*cobuild.PartyOrg](ctx, id)
@@ -415,7 +414,7 @@ func (r *queryResolver) Alliance(ctx context.Context, id *string, name *string) 
 		return nil, err
 	}
 	if id != nil {
-		if err := neo4jstore.CheckID(*id, "Alliance"); err != nil {
+		if err := cobuild.CheckID(*id, "Alliance"); err != nil {
 			return nil, err
 		}
 		return node[*cobuild.Alliance](ctx, *id)
@@ -471,7 +470,7 @@ func (r *queryResolver) Events(ctx context.Context, where *model.EventWhere, fir
 
 // Person is the resolver for the person field.
 func (r *queryResolver) Person(ctx context.Context, id string) (*cobuild.Person, error) {
-	if err := neo4jstore.CheckID(id, "Person"); err != nil {
+	if err := cobuild.CheckID(id, "Person"); err != nil {
 		return nil, err
 	}
 	return node[*cobuild.Person](ctx, id)
@@ -566,7 +565,7 @@ func (r *queryResolver) Area(ctx context.Context, id *string, name *string) (*co
 		return nil, err
 	}
 	if id != nil {
-		if err := neo4jstore.CheckID(*id, "Area"); err != nil {
+		if err := cobuild.CheckID(*id, "Area"); err != nil {
 			return nil, err
 		}
 		return node[*cobuild.Area](ctx, *id)
@@ -594,7 +593,7 @@ func (r *queryResolver) Industry(ctx context.Context, id *string, name *string) 
 		return nil, err
 	}
 	if id != nil {
-		if err := neo4jstore.CheckID(*id, "Industry"); err != nil {
+		if err := cobuild.CheckID(*id, "Industry"); err != nil {
 			return nil, err
 		}
 		return node[*cobuild.Industry](ctx, *id)
@@ -673,7 +672,7 @@ func (r *queryResolver) EgoNetwork(ctx context.Context, id string, hops *int, ma
 
 // WhatIf is the resolver for the whatIf field.
 func (r *queryResolver) WhatIf(ctx context.Context, remove string, asOf *time.Time, ties []string) (*gqlmodel.WhatIf, error) {
-	if _, err := neo4jstore.LabelOf(remove); err != nil {
+	if _, err := cobuild.LabelOf(remove); err != nil {
 		return nil, err
 	}
 	p, err := projection(ctx, asOf, ties)
@@ -703,7 +702,7 @@ func (r *queryResolver) CoverageCandidates(ctx context.Context, organization str
 	if err != nil {
 		return nil, err
 	}
-	if err := neo4jstore.CheckID(organization, "Organization"); err != nil {
+	if err := cobuild.CheckID(organization, "Organization"); err != nil {
 		return nil, err
 	}
 	o, err := node[*cobuild.Organization](ctx, organization)
@@ -725,6 +724,21 @@ func (r *queryResolver) CoverageCandidates(ctx context.Context, organization str
 		return nil, err
 	}
 	return &gqlmodel.CoverageCandidates{Organization: wrapped, Coverage: cov, Provenance: gqlmodel.NewProvenance(p), Candidates: cs}, nil
+}
+
+// CoverageStats is the resolver for the coverageStats field.
+func (r *queryResolver) CoverageStats(ctx context.Context, by []string, where *gqlmodel.CoverageStatsWhere, asOf *time.Time) (*gqlmodel.CoverageStats, error) {
+	return gqlmodel.NewCoverageStats(ctx, by, where, asOf)
+}
+
+// Grading is the resolver for the grading field.
+func (r *queryResolver) Grading(ctx context.Context, round *string) (*gqlmodel.Grading, error) {
+	return gqlmodel.NewGrading(ctx, str(round))
+}
+
+// GradeMovement is the resolver for the gradeMovement field.
+func (r *queryResolver) GradeMovement(ctx context.Context, from string, to string) (*gqlmodel.GradeMovement, error) {
+	return gqlmodel.NewGradeMovement(ctx, from, to)
 }
 
 // EnumLabels is the resolver for the enumLabels field.
