@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"cobuild"
@@ -39,13 +40,28 @@ func NewCensus(rules cobuild.Rules, rows []cobuild.CensusRow) *Census {
 }
 
 // Census returns every organisation on a day with its coverage, built on the current
-// version of the graph.
+// version of the graph. The organisations' places are read once per version and the
+// facts once per day.
 func (s *Service) Census(ctx context.Context, asOf time.Time) (*Census, error) {
 	v, err := s.get(ctx, "census "+asOf.Format(time.DateOnly), func(ctx context.Context, version string) (any, error) {
 		start := time.Now()
-		rows, err := s.src.Census(ctx, asOf)
+		if s.placesVersion != version || s.places == nil {
+			places, err := s.src.CensusPlaces(ctx)
+			if err != nil {
+				return nil, err
+			}
+			s.places, s.placesVersion = places, version
+		}
+		facts, err := s.src.CensusFacts(ctx, asOf)
 		if err != nil {
 			return nil, err
+		}
+		rows := slices.Clone(s.places)
+		for i := range rows {
+			if f, ok := facts[rows[i].ID]; ok {
+				rows[i].Facts = *f
+			}
+			rows[i].Facts.PartyMembers = rows[i].PartyMembers
 		}
 		c := NewCensus(s.Rules, rows)
 		c.AsOf, c.Version, c.BuiltAt, c.BuildTime = asOf, version, time.Now().UTC(), time.Since(start)

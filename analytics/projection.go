@@ -45,8 +45,10 @@ type Source interface {
 	// NetworkTies returns every organisation, the other nodes the ties reach, and the ties
 	// of the given types in force on the day.
 	NetworkTies(ctx context.Context, asOf time.Time, types []string) ([]NodeInfo, []TieInfo, error)
-	// Census returns every organisation with its place and coverage facts on the day.
-	Census(ctx context.Context, asOf time.Time) ([]cobuild.CensusRow, error)
+	// CensusPlaces returns every organisation with what it is grouped by (not its facts).
+	CensusPlaces(ctx context.Context) ([]cobuild.CensusRow, error)
+	// CensusFacts returns the coverage facts on the day of the organisations that have any.
+	CensusFacts(ctx context.Context, asOf time.Time) (map[string]*cobuild.CoverageFacts, error)
 }
 
 // Projection is the network on one day, with its provenance.
@@ -194,10 +196,14 @@ type Service struct {
 	// builds of many days.
 	MaxQueued int
 
-	mu      sync.Mutex
-	cache   []cached
-	flights map[string]*flight
-	build   sync.Mutex
+	mu    sync.Mutex
+	cache []cached
+	// places are the organisations' places of one version, kept for the census of
+	// every day; only builds (under the build lock) touch them.
+	places        []cobuild.CensusRow
+	placesVersion string
+	flights       map[string]*flight
+	build         sync.Mutex
 }
 
 type cached struct {

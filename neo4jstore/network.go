@@ -303,78 +303,95 @@ func (s *Store) CoverageCandidates(ctx context.Context, ids []string, asOf time.
 	return out, nil
 }
 
-// Census implements analytics.Source: every organisation with its place and the facts of
-// its coverage on the day, in one read transaction. The facts are read from the ties of
-// each kind (a scan per tie type) rather than by a subquery per organisation, which is
-// what makes it cheap for the whole district.
-func (s *Store) Census(ctx context.Context, asOf time.Time) ([]cobuild.CensusRow, error) {
-	params := map[string]any{"asOf": dateParam(asOf)}
+// CensusPlaces implements analytics.Source: every organisation with what it is grouped by,
+// which does not depend on the day.
+func (s *Store) CensusPlaces(ctx context.Context) ([]cobuild.CensusRow, error) {
 	v, err := s.readWithin(ctx, s.projectionTimeout, func(tx neo4j.ManagedTransaction) (any, error) {
 		recs, err := s.collect(ctx, tx, `
 			MATCH (o:Organization)
-			RETURN o.id AS id, o.name AS name, o.kind AS kind, o.sector AS sector, o.headcount AS headcount,
-			  o.partyMembers AS members, o.aboveScale AS aboveScale, o.operating AS operating,
+			RETURN o.id AS id, CASE WHEN o.kind = 'COMMUNITY' THEN o.name END AS name, o.kind AS kind, o.sector AS sector,
+			  o.headcount AS headcount, o.partyMembers AS members, o.aboveScale AS aboveScale, o.operating AS operating,
 			  head(COLLECT { MATCH (o)-[:LOCATED_IN]->(a:Area) RETURN a.id }) AS area,
 			  head(COLLECT { MATCH (o)-[:IN_PARK]->(a:Area) RETURN a.id }) AS park,
 			  head(COLLECT { MATCH (o)-[:IN_COMMUNITY]->(c:Organization) RETURN c.id }) AS community,
 			  head(COLLECT { MATCH (o)-[:IN_INDUSTRY]->(i:Industry) RETURN i.id }) AS industry
-			ORDER BY id`, params)
+			ORDER BY id`, nil)
 		if err != nil {
 			return nil, err
 		}
 		rows := make([]cobuild.CensusRow, len(recs))
-		index := make(map[string]int, len(recs))
 		for i, r := range recs {
 			m := r.AsMap()
 			rows[i] = cobuild.CensusRow{ID: str(m, "id"), Name: str(m, "name"), Kind: cobuild.OrgKind(str(m, "kind")),
 				Sector: cobuild.Sector(str(m, "sector")), Headcount: integer(m, "headcount"), PartyMembers: integer(m, "members"),
 				AboveScale: boolean(m, "aboveScale"), Operating: boolean(m, "operating"),
 				AreaID: str(m, "area"), ParkID: str(m, "park"), CommunityID: str(m, "community"), IndustryID: str(m, "industry")}
-			rows[i].Facts.PartyMembers = rows[i].PartyMembers
-			index[rows[i].ID] = i
 		}
-		facts := []struct {
-			query string
-			add   func(f *cobuild.CoverageFacts, value string)
-		}{
-			{`MATCH (o:Organization)-[r:HAS_PARTY_ORG]->() WHERE ` + inForce("r") + ` RETURN o.id AS id, '' AS v`,
-				func(f *cobuild.CoverageFacts, _ string) { f.OwnPartyOrgs++ }},
-			{`MATCH (o:Organization)-[r:COVERED_BY]->() WHERE ` + inForce("r") + ` RETURN o.id AS id, r.mode AS v`,
-				func(f *cobuild.CoverageFacts, mode string) { f.CoveredModes = append(f.CoveredModes, mode) }},
-			{`MATCH (o:Organization)<-[r:ASSIGNED_TO]-() WHERE r.role IN ['INSTRUCTOR', 'LIAISON'] AND ` + inForce("r") + ` RETURN o.id AS id, r.role AS v`,
-				func(f *cobuild.CoverageFacts, role string) {
-					if role == "INSTRUCTOR" {
-						f.Instructors++
-					} else {
-						f.Liaisons++
-					}
-				}},
-			{`MATCH (o:Organization)<-[r:FORMED_IN]-() WHERE r.since IS NULL OR r.since <= $asOf RETURN o.id AS id, '' AS v`,
-				func(f *cobuild.CoverageFacts, _ string) { f.MassBranches++ }},
-			{`MATCH (o:Organization)-[r:MEMBER_OF|CO_BUILDS_WITH|PLACED_AT|APPRENTICED_AT]-() WHERE ` + inForce("r") + ` RETURN DISTINCT o.id AS id, '' AS v
-			  UNION MATCH (o:Organization)-[:ATTENDED|HELD]->(e:Event) WHERE e.date IS NULL OR e.date <= $asOf RETURN DISTINCT o.id AS id, '' AS v
-			  UNION MATCH (o:Organization)<-[w:WORKS_AT]-(:Person)-[m:MENTORS]-(:Person) WHERE ` + inForce("w") + ` AND ` + inForce("m") + ` RETURN DISTINCT o.id AS id, '' AS v`,
-				func(f *cobuild.CoverageFacts, _ string) { f.JointTies = 1 }},
-		}
-		for _, q := range facts {
+		return rows, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the organisations' places: %w", err)
+	}
+	return v.([]cobuild.CensusRow), nil
+}
+
+// censusFacts are the statements of CensusFacts: each reads the ties of some types in force
+// on the day, grouped by organisation (a scan per tie type rather than a subquery per
+// organisation), and adds what it found to the organisation's facts.
+var censusFacts = []struct {
+	query string
+	add   func(f *cobuild.CoverageFacts, m map[string]any)
+}{
+	{`MATCH (o:Organization)-[r:HAS_PARTY_ORG]->() WHERE ` + inForce("r") + ` RETURN o.id AS id, count(*) AS n`,
+		func(f *cobuild.CoverageFacts, m map[string]any) { f.OwnPartyOrgs = integer(m, "n") }},
+	{`MATCH (o:Organization)-[r:COVERED_BY]->() WHERE ` + inForce("r") + ` RETURN o.id AS id, collect(r.mode) AS modes`,
+		func(f *cobuild.CoverageFacts, m map[string]any) {
+			for _, v := range m["modes"].([]any) {
+				mode, _ := v.(string)
+				f.CoveredModes = append(f.CoveredModes, mode)
+			}
+			slices.Sort(f.CoveredModes)
+		}},
+	{`MATCH (o:Organization)<-[r:ASSIGNED_TO]-() WHERE r.role IN ['INSTRUCTOR', 'LIAISON'] AND ` + inForce("r") + `
+	  RETURN o.id AS id, sum(CASE r.role WHEN 'INSTRUCTOR' THEN 1 ELSE 0 END) AS instructors,
+	    sum(CASE r.role WHEN 'LIAISON' THEN 1 ELSE 0 END) AS liaisons`,
+		func(f *cobuild.CoverageFacts, m map[string]any) {
+			f.Instructors, f.Liaisons = integer(m, "instructors"), integer(m, "liaisons")
+		}},
+	{`MATCH (o:Organization)<-[r:FORMED_IN]-() WHERE r.since IS NULL OR r.since <= $asOf RETURN o.id AS id, count(*) AS n`,
+		func(f *cobuild.CoverageFacts, m map[string]any) { f.MassBranches = integer(m, "n") }},
+	{`MATCH (o:Organization)-[r:MEMBER_OF|CO_BUILDS_WITH|PLACED_AT|APPRENTICED_AT]-() WHERE ` + inForce("r") + ` RETURN DISTINCT o.id AS id
+	  UNION MATCH (o:Organization)-[:ATTENDED|HELD]->(e:Event) WHERE e.date IS NULL OR e.date <= $asOf RETURN DISTINCT o.id AS id
+	  UNION MATCH (o:Organization)<-[w:WORKS_AT]-(:Person)-[m:MENTORS]-(:Person) WHERE ` + inForce("w") + ` AND ` + inForce("m") + ` RETURN DISTINCT o.id AS id`,
+		func(f *cobuild.CoverageFacts, _ map[string]any) { f.JointTies = 1 }},
+}
+
+// CensusFacts implements analytics.Source: the coverage facts on the day of every
+// organisation that has any, in one read transaction; PartyMembers is left to the places.
+func (s *Store) CensusFacts(ctx context.Context, asOf time.Time) (map[string]*cobuild.CoverageFacts, error) {
+	params := map[string]any{"asOf": dateParam(asOf)}
+	v, err := s.readWithin(ctx, s.projectionTimeout, func(tx neo4j.ManagedTransaction) (any, error) {
+		out := map[string]*cobuild.CoverageFacts{}
+		for _, q := range censusFacts {
 			recs, err := s.collect(ctx, tx, q.query, params)
 			if err != nil {
 				return nil, err
 			}
 			for _, r := range recs {
 				m := r.AsMap()
-				if i, ok := index[str(m, "id")]; ok {
-					q.add(&rows[i].Facts, str(m, "v"))
+				id := str(m, "id")
+				f, ok := out[id]
+				if !ok {
+					f = &cobuild.CoverageFacts{}
+					out[id] = f
 				}
+				q.add(f, m)
 			}
 		}
-		for i := range rows {
-			slices.Sort(rows[i].Facts.CoveredModes)
-		}
-		return rows, nil
+		return out, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read the census of %s: %w", asOf.Format(time.DateOnly), err)
+		return nil, fmt.Errorf("read the coverage facts of %s: %w", asOf.Format(time.DateOnly), err)
 	}
-	return v.([]cobuild.CensusRow), nil
+	return v.(map[string]*cobuild.CoverageFacts), nil
 }

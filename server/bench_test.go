@@ -14,7 +14,17 @@ import (
 
 func benchOperation(b *testing.B, query string, vars map[string]any) {
 	h := api(b)
-	post(b, h, query, vars) // warm caches and the connection pool
+	// Warm caches and the connection pool; at 50x the first request of a day may time out
+	// while its projection or census is built (the build goes on): wait for it.
+	for deadline := time.Now().Add(10 * time.Minute); ; time.Sleep(2 * time.Second) {
+		r := post(b, h, query, vars)
+		if len(r.Errors) == 0 {
+			break
+		}
+		if time.Now().After(deadline) || r.Errors[0].Extensions["code"] != "TIMEOUT" {
+			b.Fatalf("query failed: %+v", r.Errors)
+		}
+	}
 	// One profiled run gives the database hits of the operation, which do not depend on
 	// the machine and so guard against regressions better than times.
 	s := neo4jtest.Store(b)
@@ -124,8 +134,8 @@ func BenchmarkNetworkCandidatesForAListOf50(b *testing.B) {
 		nodes { id name coverageCandidates(first: 3, asOf: "2023-10-21") { rank score hops node { id name } reasons } } } }`, nil)
 }
 
-// BenchmarkCensusBuild reads and builds the census of a day not asked before: every
-// organisation's place and coverage facts, which coverage filters and aggregates use.
+// BenchmarkCensusBuild builds the census of a day not asked before: the coverage facts of
+// every organisation on the day, over the places read once per version of the graph.
 func BenchmarkCensusBuild(b *testing.B) {
 	s := neo4jtest.Store(b)
 	svc := network(s)
@@ -134,8 +144,13 @@ func BenchmarkCensusBuild(b *testing.B) {
 		newDays++
 		return mustDay("2022-01-01").AddDate(0, 0, newDays)
 	}
+	start := time.Now()
+	if _, err := svc.Census(ctx, next()); err != nil { // reads the places too, once
+		b.Fatal(err)
+	}
+	b.Logf("first census, places included: %v", time.Since(start))
 	s.Profile(true)
-	if _, err := s.Census(ctx, next()); err != nil {
+	if _, err := s.CensusFacts(ctx, next()); err != nil {
 		b.Fatal(err)
 	}
 	hits := s.Profile(false)
