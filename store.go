@@ -143,6 +143,7 @@ type EventTotals struct {
 // Reader reads the network. Batch methods take many ids and answer in one round trip, so
 // that loaders can gather a request's keys into a single query.
 type Reader interface {
+	Aggregator
 	// NodesByID returns the nodes with the given ids, keyed by id; missing ids are absent.
 	NodesByID(ctx context.Context, ids []string) (map[string]any, error)
 	// Neighbours follows one kind of tie from each of the given nodes.

@@ -30,6 +30,9 @@ const (
 	SectorPublic     Sector = "PUBLIC"
 )
 
+// ManagedSectors are the sectors that coverage, isolation and the official rates count.
+var ManagedSectors = []Sector{SectorEnterprise, SectorSocial}
+
 // Organization is any organisation of the network.
 type Organization struct {
 	ID           string

@@ -107,7 +107,7 @@ func CensusProvenance(c *analytics.Census, parameters string) *Provenance {
 }
 
 // NewCoverageStats counts the census of the day by up to two dimensions.
-func NewCoverageStats(ctx context.Context, by []string, where *CoverageStatsWhere, asOf *time.Time) (*CoverageStats, error) {
+func NewCoverageStats(ctx context.Context, by []string, where *CoverageStatsWhere, sort *CoverageGroupSort, asOf *time.Time) (*CoverageStats, error) {
 	if len(by) > 2 {
 		return nil, cobuild.Errorf(cobuild.EINVALID, "group by at most two dimensions, got %d", len(by))
 	}
@@ -158,10 +158,49 @@ func NewCoverageStats(ctx context.Context, by []string, where *CoverageStatsWher
 	for _, g := range out.Groups {
 		g.rates()
 	}
-	slices.SortFunc(out.Groups, func(a, b *CoverageGroup) int {
-		return cmp.Or(cmp.Compare(b.Organizations, a.Organizations), strings.Compare(a.key, b.key))
-	})
+	sortGroups(out.Groups, sort)
 	return out, nil
+}
+
+// sortGroups orders groups by a field (largest first by default), then by key.
+func sortGroups(groups []*CoverageGroup, sort *CoverageGroupSort) {
+	field, desc := "ORGANIZATIONS", true
+	if sort != nil {
+		field, desc = sort.Field, sort.Direction == nil || *sort.Direction != "ASC"
+	}
+	rateOf := func(r *float64) float64 {
+		if r == nil {
+			return -1 // no operating organisation: below every rate
+		}
+		return *r
+	}
+	value := func(g *CoverageGroup) float64 {
+		switch field {
+		case "OPERATING":
+			return float64(g.Operating)
+		case "UNCOVERED":
+			return float64(g.Uncovered)
+		case "ISOLATED_UNCOVERED":
+			return float64(g.IsolatedUncovered)
+		case "SHOULD_HAVE_OWN":
+			return float64(g.ShouldHaveOwn)
+		case "COVERAGE_RATE":
+			return rateOf(g.CoverageRate)
+		case "OWN_RATE":
+			return rateOf(g.OwnRate)
+		}
+		return float64(g.Organizations)
+	}
+	slices.SortFunc(groups, func(a, b *CoverageGroup) int {
+		c := cmp.Compare(value(a), value(b))
+		if field == "LABEL" {
+			c = strings.Compare(a.Keys[0].Label, b.Keys[0].Label)
+		}
+		if desc {
+			c = -c
+		}
+		return cmp.Or(c, strings.Compare(a.key, b.key))
+	})
 }
 
 // valueOf is a row's value of a dimension; "" for none.
@@ -241,11 +280,16 @@ func placeNames(ctx context.Context, c *analytics.Census, by []string) (map[stri
 	return names, nil
 }
 
-// match returns the test of the filter; an area of the district kind keeps every
-// organisation located in the district.
+// match returns the test of the filter: the managed sectors unless it names sectors, and
+// an area of the district kind keeps every organisation located in the district.
 func (w *CoverageStatsWhere) match(ctx context.Context) (func(cobuild.CensusRow) bool, error) {
 	if w == nil {
-		return func(cobuild.CensusRow) bool { return true }, nil
+		w = &CoverageStatsWhere{}
+	}
+	if w.Sector == nil {
+		c := *w
+		c.Sector = cobuild.ManagedSectors
+		w = &c
 	}
 	ids := []struct {
 		v     *string
@@ -305,4 +349,10 @@ func (w *CoverageStatsWhere) match(ctx context.Context) (func(cobuild.CensusRow)
 		}
 		return true
 	}, nil
+}
+
+// CoverageGroupSort orders the groups of coverage stats.
+type CoverageGroupSort struct {
+	Field     string
+	Direction *string
 }

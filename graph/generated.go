@@ -91,6 +91,12 @@ type ComplexityRoot struct {
 		Sources    func(childComplexity int) int
 	}
 
+	BranchFollowed struct {
+		Branch            func(childComplexity int) int
+		DelayDays         func(childComplexity int) int
+		PartyOrganization func(childComplexity int) int
+	}
+
 	Brand struct {
 		ID        func(childComplexity int) int
 		Kind      func(childComplexity int) int
@@ -126,6 +132,14 @@ type ComplexityRoot struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	CertificationFunnel struct {
+		ByIndustry func(childComplexity int) int
+		ByPark     func(childComplexity int) int
+		Certified  func(childComplexity int) int
+		Rate       func(childComplexity int) int
+		Reviewed   func(childComplexity int) int
 	}
 
 	CoBuild struct {
@@ -251,6 +265,15 @@ type ComplexityRoot struct {
 		KindLabel     func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Organizations func(childComplexity int) int
+	}
+
+	Demonstration struct {
+		AsOf              func(childComplexity int) int
+		Brands            func(childComplexity int) int
+		Hubs              func(childComplexity int, kind []string) int
+		LeadingIndustries func(childComplexity int) int
+		Round             func(childComplexity int) int
+		Sites             func(childComplexity int) int
 	}
 
 	Department struct {
@@ -401,6 +424,13 @@ type ComplexityRoot struct {
 		TotalCount    func(childComplexity int) int
 	}
 
+	FunnelGroup struct {
+		Certified func(childComplexity int) int
+		Key       func(childComplexity int) int
+		Rate      func(childComplexity int) int
+		Reviewed  func(childComplexity int) int
+	}
+
 	GeoPoint struct {
 		Lat func(childComplexity int) int
 		Lng func(childComplexity int) int
@@ -465,6 +495,18 @@ type ComplexityRoot struct {
 		SizeBand           func(childComplexity int) int
 	}
 
+	HubStats struct {
+		AboveScaleMembers func(childComplexity int) int
+		Events            func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		KindLabel         func(childComplexity int) int
+		MemberKinds       func(childComplexity int) int
+		MemberTiers       func(childComplexity int) int
+		Members           func(childComplexity int) int
+		Name              func(childComplexity int) int
+	}
+
 	Industry struct {
 		Code          func(childComplexity int) int
 		ID            func(childComplexity int) int
@@ -478,6 +520,22 @@ type ComplexityRoot struct {
 		Organizations func(childComplexity int) int
 		Rank          func(childComplexity int) int
 		Size          func(childComplexity int) int
+	}
+
+	KindCount struct {
+		Count       func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Label       func(childComplexity int) int
+		PersonTimes func(childComplexity int) int
+	}
+
+	LeadingIndustry struct {
+		AboveScale            func(childComplexity int) int
+		Alliance              func(childComplexity int) int
+		Committee             func(childComplexity int) int
+		InCommitteeOrAlliance func(childComplexity int) int
+		InNeither             func(childComplexity int) int
+		Industry              func(childComplexity int) int
 	}
 
 	MassBranch struct {
@@ -496,6 +554,15 @@ type ComplexityRoot struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	MassBranchFollowUp struct {
+		Followed        func(childComplexity int) int
+		Formed          func(childComplexity int) int
+		HelpedForm      func(childComplexity int) int
+		MeanDelayDays   func(childComplexity int) int
+		MedianDelayDays func(childComplexity int) int
+		Recommended     func(childComplexity int) int
 	}
 
 	MassOrganization struct {
@@ -538,6 +605,12 @@ type ComplexityRoot struct {
 		RoleLabel    func(childComplexity int) int
 		Since        func(childComplexity int) int
 		Until        func(childComplexity int) int
+	}
+
+	MentorLoad struct {
+		MenteeTiers func(childComplexity int) int
+		Mentees     func(childComplexity int) int
+		Mentor      func(childComplexity int) int
 	}
 
 	Mentorship struct {
@@ -677,6 +750,19 @@ type ComplexityRoot struct {
 		Until        func(childComplexity int) int
 	}
 
+	Programs struct {
+		Apprentices              func(childComplexity int) int
+		AsOf                     func(childComplexity int) int
+		Certification            func(childComplexity int) int
+		DeltaTrainingPersonTimes func(childComplexity int) int
+		InstructorMentors        func(childComplexity int) int
+		MassBranches             func(childComplexity int) int
+		MentorCount              func(childComplexity int) int
+		Mentors                  func(childComplexity int, first *int) int
+		Recruits                 func(childComplexity int) int
+		Seconded                 func(childComplexity int) int
+	}
+
 	Provenance struct {
 		AsOf         func(childComplexity int) int
 		BuildMs      func(childComplexity int) int
@@ -696,9 +782,10 @@ type ComplexityRoot struct {
 		Brands             func(childComplexity int, kind *string) int
 		Certifications     func(childComplexity int, where *model.CertificationWhere, first *int, after *string) int
 		CoverageCandidates func(childComplexity int, organization string, first *int, asOf *time.Time) int
-		CoverageStats      func(childComplexity int, by []string, where *gqlmodel.CoverageStatsWhere, asOf *time.Time) int
+		CoverageStats      func(childComplexity int, by []string, where *gqlmodel.CoverageStatsWhere, sort *gqlmodel.CoverageGroupSort, asOf *time.Time) int
 		DemoBelts          func(childComplexity int) int
 		DemoSites          func(childComplexity int, kind *string) int
+		Demonstration      func(childComplexity int, asOf *time.Time, round *string) int
 		EgoNetwork         func(childComplexity int, id string, hops *int, maxNodes *int, asOf *time.Time, ties []string) int
 		EnumLabels         func(childComplexity int, enum *string) int
 		Evaluations        func(childComplexity int, where *model.EvaluationWhere, sort *model.EvaluationSort, first *int, after *string) int
@@ -717,6 +804,7 @@ type ComplexityRoot struct {
 		Path               func(childComplexity int, from string, to string, maxHops *int, limit *int, asOf *time.Time, ties []string) int
 		People             func(childComplexity int, where *model.PersonWhere, first *int, after *string) int
 		Person             func(childComplexity int, id string) int
+		Programs           func(childComplexity int, asOf *time.Time) int
 		RedZones           func(childComplexity int, kind *string) int
 		Rounds             func(childComplexity int) int
 		Rules              func(childComplexity int) int
@@ -979,9 +1067,11 @@ type QueryResolver interface {
 	EgoNetwork(ctx context.Context, id string, hops *int, maxNodes *int, asOf *time.Time, ties []string) (*gqlmodel.EgoNetwork, error)
 	WhatIf(ctx context.Context, remove string, asOf *time.Time, ties []string) (*gqlmodel.WhatIf, error)
 	CoverageCandidates(ctx context.Context, organization string, first *int, asOf *time.Time) (*gqlmodel.CoverageCandidates, error)
-	CoverageStats(ctx context.Context, by []string, where *gqlmodel.CoverageStatsWhere, asOf *time.Time) (*gqlmodel.CoverageStats, error)
+	CoverageStats(ctx context.Context, by []string, where *gqlmodel.CoverageStatsWhere, sort *gqlmodel.CoverageGroupSort, asOf *time.Time) (*gqlmodel.CoverageStats, error)
 	Grading(ctx context.Context, round *string) (*gqlmodel.Grading, error)
 	GradeMovement(ctx context.Context, from string, to string) (*gqlmodel.GradeMovement, error)
+	Programs(ctx context.Context, asOf *time.Time) (*gqlmodel.Programs, error)
+	Demonstration(ctx context.Context, asOf *time.Time, round *string) (*gqlmodel.Demonstration, error)
 	EnumLabels(ctx context.Context, enum *string) ([]*model.EnumLabel, error)
 	Rules(ctx context.Context) (*model.Rules, error)
 }
@@ -1196,6 +1286,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BetweennessRanking.Sources(childComplexity), true
 
+	case "BranchFollowed.branch":
+		if e.ComplexityRoot.BranchFollowed.Branch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchFollowed.Branch(childComplexity), true
+	case "BranchFollowed.delayDays":
+		if e.ComplexityRoot.BranchFollowed.DelayDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchFollowed.DelayDays(childComplexity), true
+	case "BranchFollowed.partyOrganization":
+		if e.ComplexityRoot.BranchFollowed.PartyOrganization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchFollowed.PartyOrganization(childComplexity), true
+
 	case "Brand.id":
 		if e.ComplexityRoot.Brand.ID == nil {
 			break
@@ -1332,6 +1441,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CertificationConnection.TotalCount(childComplexity), true
+
+	case "CertificationFunnel.byIndustry":
+		if e.ComplexityRoot.CertificationFunnel.ByIndustry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationFunnel.ByIndustry(childComplexity), true
+	case "CertificationFunnel.byPark":
+		if e.ComplexityRoot.CertificationFunnel.ByPark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationFunnel.ByPark(childComplexity), true
+	case "CertificationFunnel.certified":
+		if e.ComplexityRoot.CertificationFunnel.Certified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationFunnel.Certified(childComplexity), true
+	case "CertificationFunnel.rate":
+		if e.ComplexityRoot.CertificationFunnel.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationFunnel.Rate(childComplexity), true
+	case "CertificationFunnel.reviewed":
+		if e.ComplexityRoot.CertificationFunnel.Reviewed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationFunnel.Reviewed(childComplexity), true
 
 	case "CoBuild.community":
 		if e.ComplexityRoot.CoBuild.Community == nil {
@@ -1935,6 +2075,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DemoSite.Organizations(childComplexity), true
+
+	case "Demonstration.asOf":
+		if e.ComplexityRoot.Demonstration.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demonstration.AsOf(childComplexity), true
+	case "Demonstration.brands":
+		if e.ComplexityRoot.Demonstration.Brands == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demonstration.Brands(childComplexity), true
+	case "Demonstration.hubs":
+		if e.ComplexityRoot.Demonstration.Hubs == nil {
+			break
+		}
+
+		args, err := ec.field_Demonstration_hubs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Demonstration.Hubs(childComplexity, args["kind"].([]string)), true
+	case "Demonstration.leadingIndustries":
+		if e.ComplexityRoot.Demonstration.LeadingIndustries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demonstration.LeadingIndustries(childComplexity), true
+	case "Demonstration.round":
+		if e.ComplexityRoot.Demonstration.Round == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demonstration.Round(childComplexity), true
+	case "Demonstration.sites":
+		if e.ComplexityRoot.Demonstration.Sites == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demonstration.Sites(childComplexity), true
 
 	case "Department.aboveScale":
 		if e.ComplexityRoot.Department.AboveScale == nil {
@@ -2690,6 +2872,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FarFromCoverage.TotalCount(childComplexity), true
 
+	case "FunnelGroup.certified":
+		if e.ComplexityRoot.FunnelGroup.Certified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelGroup.Certified(childComplexity), true
+	case "FunnelGroup.key":
+		if e.ComplexityRoot.FunnelGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelGroup.Key(childComplexity), true
+	case "FunnelGroup.rate":
+		if e.ComplexityRoot.FunnelGroup.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelGroup.Rate(childComplexity), true
+	case "FunnelGroup.reviewed":
+		if e.ComplexityRoot.FunnelGroup.Reviewed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelGroup.Reviewed(childComplexity), true
+
 	case "GeoPoint.lat":
 		if e.ComplexityRoot.GeoPoint.Lat == nil {
 			break
@@ -3039,6 +3246,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Hospital.SizeBand(childComplexity), true
 
+	case "HubStats.aboveScaleMembers":
+		if e.ComplexityRoot.HubStats.AboveScaleMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HubStats.AboveScaleMembers(childComplexity), true
+	case "HubStats.events":
+		if e.ComplexityRoot.HubStats.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HubStats.Events(childComplexity), true
+	case "HubStats.id":
+		if e.ComplexityRoot.HubStats.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HubStats.ID(childComplexity), true
+	case "HubStats.kind":
+		if e.ComplexityRoot.HubStats.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HubStats.Kind(childComplexity), true
+	case "HubStats.kindLabel":
+		if e.ComplexityRoot.HubStats.KindLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HubStats.KindLabel(childComplexity), true
+	case "HubStats.memberKinds":
+		if e.ComplexityRoot.HubStats.MemberKinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HubStats.MemberKinds(childComplexity), true
+	case "HubStats.memberTiers":
+		if e.ComplexityRoot.HubStats.MemberTiers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HubStats.MemberTiers(childComplexity), true
+	case "HubStats.members":
+		if e.ComplexityRoot.HubStats.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HubStats.Members(childComplexity), true
+	case "HubStats.name":
+		if e.ComplexityRoot.HubStats.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HubStats.Name(childComplexity), true
+
 	case "Industry.code":
 		if e.ComplexityRoot.Industry.Code == nil {
 			break
@@ -3104,6 +3366,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Island.Size(childComplexity), true
+
+	case "KindCount.count":
+		if e.ComplexityRoot.KindCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Count(childComplexity), true
+	case "KindCount.kind":
+		if e.ComplexityRoot.KindCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Kind(childComplexity), true
+	case "KindCount.label":
+		if e.ComplexityRoot.KindCount.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Label(childComplexity), true
+	case "KindCount.personTimes":
+		if e.ComplexityRoot.KindCount.PersonTimes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.PersonTimes(childComplexity), true
+
+	case "LeadingIndustry.aboveScale":
+		if e.ComplexityRoot.LeadingIndustry.AboveScale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadingIndustry.AboveScale(childComplexity), true
+	case "LeadingIndustry.alliance":
+		if e.ComplexityRoot.LeadingIndustry.Alliance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadingIndustry.Alliance(childComplexity), true
+	case "LeadingIndustry.committee":
+		if e.ComplexityRoot.LeadingIndustry.Committee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadingIndustry.Committee(childComplexity), true
+	case "LeadingIndustry.inCommitteeOrAlliance":
+		if e.ComplexityRoot.LeadingIndustry.InCommitteeOrAlliance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadingIndustry.InCommitteeOrAlliance(childComplexity), true
+	case "LeadingIndustry.inNeither":
+		if e.ComplexityRoot.LeadingIndustry.InNeither == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadingIndustry.InNeither(childComplexity), true
+	case "LeadingIndustry.industry":
+		if e.ComplexityRoot.LeadingIndustry.Industry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadingIndustry.Industry(childComplexity), true
 
 	case "MassBranch.body":
 		if e.ComplexityRoot.MassBranch.Body == nil {
@@ -3178,6 +3502,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MassBranchConnection.TotalCount(childComplexity), true
+
+	case "MassBranchFollowUp.followed":
+		if e.ComplexityRoot.MassBranchFollowUp.Followed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MassBranchFollowUp.Followed(childComplexity), true
+	case "MassBranchFollowUp.formed":
+		if e.ComplexityRoot.MassBranchFollowUp.Formed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MassBranchFollowUp.Formed(childComplexity), true
+	case "MassBranchFollowUp.helpedForm":
+		if e.ComplexityRoot.MassBranchFollowUp.HelpedForm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MassBranchFollowUp.HelpedForm(childComplexity), true
+	case "MassBranchFollowUp.meanDelayDays":
+		if e.ComplexityRoot.MassBranchFollowUp.MeanDelayDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MassBranchFollowUp.MeanDelayDays(childComplexity), true
+	case "MassBranchFollowUp.medianDelayDays":
+		if e.ComplexityRoot.MassBranchFollowUp.MedianDelayDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MassBranchFollowUp.MedianDelayDays(childComplexity), true
+	case "MassBranchFollowUp.recommended":
+		if e.ComplexityRoot.MassBranchFollowUp.Recommended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MassBranchFollowUp.Recommended(childComplexity), true
 
 	case "MassOrganization.aboveScale":
 		if e.ComplexityRoot.MassOrganization.AboveScale == nil {
@@ -3431,6 +3792,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Membership.Until(childComplexity), true
+
+	case "MentorLoad.menteeTiers":
+		if e.ComplexityRoot.MentorLoad.MenteeTiers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorLoad.MenteeTiers(childComplexity), true
+	case "MentorLoad.mentees":
+		if e.ComplexityRoot.MentorLoad.Mentees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorLoad.Mentees(childComplexity), true
+	case "MentorLoad.mentor":
+		if e.ComplexityRoot.MentorLoad.Mentor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorLoad.Mentor(childComplexity), true
 
 	case "Mentorship.mentee":
 		if e.ComplexityRoot.Mentorship.Mentee == nil {
@@ -4032,6 +4412,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PersonTie.Until(childComplexity), true
 
+	case "Programs.apprentices":
+		if e.ComplexityRoot.Programs.Apprentices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programs.Apprentices(childComplexity), true
+	case "Programs.asOf":
+		if e.ComplexityRoot.Programs.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programs.AsOf(childComplexity), true
+	case "Programs.certification":
+		if e.ComplexityRoot.Programs.Certification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programs.Certification(childComplexity), true
+	case "Programs.deltaTrainingPersonTimes":
+		if e.ComplexityRoot.Programs.DeltaTrainingPersonTimes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programs.DeltaTrainingPersonTimes(childComplexity), true
+	case "Programs.instructorMentors":
+		if e.ComplexityRoot.Programs.InstructorMentors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programs.InstructorMentors(childComplexity), true
+	case "Programs.massBranches":
+		if e.ComplexityRoot.Programs.MassBranches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programs.MassBranches(childComplexity), true
+	case "Programs.mentorCount":
+		if e.ComplexityRoot.Programs.MentorCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programs.MentorCount(childComplexity), true
+	case "Programs.mentors":
+		if e.ComplexityRoot.Programs.Mentors == nil {
+			break
+		}
+
+		args, err := ec.field_Programs_mentors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Programs.Mentors(childComplexity, args["first"].(*int)), true
+	case "Programs.recruits":
+		if e.ComplexityRoot.Programs.Recruits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programs.Recruits(childComplexity), true
+	case "Programs.seconded":
+		if e.ComplexityRoot.Programs.Seconded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programs.Seconded(childComplexity), true
+
 	case "Provenance.asOf":
 		if e.ComplexityRoot.Provenance.AsOf == nil {
 			break
@@ -4168,7 +4614,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.CoverageStats(childComplexity, args["by"].([]string), args["where"].(*gqlmodel.CoverageStatsWhere), args["asOf"].(*time.Time)), true
+		return e.ComplexityRoot.Query.CoverageStats(childComplexity, args["by"].([]string), args["where"].(*gqlmodel.CoverageStatsWhere), args["sort"].(*gqlmodel.CoverageGroupSort), args["asOf"].(*time.Time)), true
 	case "Query.demoBelts":
 		if e.ComplexityRoot.Query.DemoBelts == nil {
 			break
@@ -4186,6 +4632,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DemoSites(childComplexity, args["kind"].(*string)), true
+	case "Query.demonstration":
+		if e.ComplexityRoot.Query.Demonstration == nil {
+			break
+		}
+
+		args, err := ec.field_Query_demonstration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Demonstration(childComplexity, args["asOf"].(*time.Time), args["round"].(*string)), true
 	case "Query.egoNetwork":
 		if e.ComplexityRoot.Query.EgoNetwork == nil {
 			break
@@ -4385,6 +4842,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Person(childComplexity, args["id"].(string)), true
+	case "Query.programs":
+		if e.ComplexityRoot.Query.Programs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_programs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Programs(childComplexity, args["asOf"].(*time.Time)), true
 	case "Query.redZones":
 		if e.ComplexityRoot.Query.RedZones == nil {
 			break
@@ -5189,6 +5657,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("CertificationWhere", ec.unmarshalInputCertificationWhere),
+			graphql.NewInputUnmarshaler("CoverageGroupSort", ec.unmarshalInputCoverageGroupSort),
 			graphql.NewInputUnmarshaler("CoverageStatsWhere", ec.unmarshalInputCoverageStatsWhere),
 			graphql.NewInputUnmarshaler("EvaluationSort", ec.unmarshalInputEvaluationSort),
 			graphql.NewInputUnmarshaler("EvaluationWhere", ec.unmarshalInputEvaluationWhere),
@@ -5354,7 +5823,7 @@ type Query {
   organisations: coverage rate = (own + joint) / operating, own rate = own / operating.
   Computed in the server over the census of the day (see ` + "`" + `provenance` + "`" + `).
   """
-  coverageStats(by: [GroupDimension!], where: CoverageStatsWhere, asOf: Date): CoverageStats!
+  coverageStats(by: [GroupDimension!], where: CoverageStatsWhere, sort: CoverageGroupSort, asOf: Date): CoverageStats!
   """
   The grading of a round (default the newest): tier and star distributions, who is near the
   next star or tier, which dimensions pull scores down, where the self score runs ahead of
@@ -5363,6 +5832,18 @@ type Query {
   grading(round: String): Grading!
   "How tiers moved between two rounds: the transition matrix, who fell and who rose."
   gradeMovement(from: String!, to: String!): GradeMovement!
+  """
+  The programs on a day (default today): mentors and their mentees, the red-leader
+  certification funnel, 政聘企培 placements, apprentices, secondments and training, and the
+  mass-organisation branches with the party organisations that followed them.
+  """
+  programs(asOf: Date): Programs!
+  """
+  The alliances, committees, agreements, red zones and belts with their members, events and
+  members' tiers in a round (default the newest); demonstration sites and brands; and, per
+  leading industry, the above-scale firms in neither its committee nor its alliance.
+  """
+  demonstration(asOf: Date, round: String): Demonstration!
 
   "Every enum value with its Chinese label; optionally of one enum."
   enumLabels(enum: String): [EnumLabel!]!
@@ -5739,6 +6220,8 @@ enum OrganizationSortField {
   HEADCOUNT
   PARTY_MEMBERS
   REGISTERED_ON
+  "Joint-building ties in force on the filter's day (memberships, co-building, events, placements, apprenticeships, mentor links)."
+  TIES
 }
 
 enum SortDirection {
@@ -6503,6 +6986,7 @@ enum GroupDimension {
 
 input CoverageStatsWhere {
   kind: [OrgKind!]
+  "Default: the managed sectors (ENTERPRISE, SOCIAL), which the official rates count."
   sector: [Sector!]
   aboveScale: Boolean
   areaId: ID
@@ -6511,12 +6995,33 @@ input CoverageStatsWhere {
   industryId: ID
 }
 
+"How the groups of coverageStats are ordered."
+enum CoverageGroupSortField {
+  ORGANIZATIONS
+  OPERATING
+  UNCOVERED
+  ISOLATED_UNCOVERED
+  SHOULD_HAVE_OWN
+  COVERAGE_RATE
+  OWN_RATE
+  "The first key's label."
+  LABEL
+}
+
+input CoverageGroupSort {
+  field: CoverageGroupSortField!
+  direction: SortDirection = DESC
+}
+
 type CoverageStats {
   asOf: Date!
   by: [GroupDimension!]!
   "Every organisation the filter keeps."
   total: CoverageGroup!
-  "One per combination of the dimensions' values, largest first; an organisation with no park (say) is in the group whose key has no id."
+  """
+  One per combination of the dimensions' values, largest first unless ` + "`" + `sort` + "`" + ` says
+  otherwise; an organisation with no park (say) is in the group whose key has no value.
+  """
   groups: [CoverageGroup!]!
   provenance: Provenance!
 }
@@ -6623,6 +7128,123 @@ type Move {
   before: Evaluation!
   after: Evaluation!
 }
+
+type Programs {
+  asOf: Date!
+  "Mentors by the number of mentees they have on the day, most first."
+  mentors(first: Int = 20): [MentorLoad!]!
+  "People mentoring anyone on the day; those who are also instructors."
+  mentorCount: Int!
+  instructorMentors: Int!
+  certification: CertificationFunnel!
+  "政聘企培 recruits placed, apprentices trained, people seconded (cumulative to the day)."
+  recruits: Int!
+  apprentices: Int!
+  seconded: Int!
+  "Person-times of Yangtze-delta training (attendances) up to the day."
+  deltaTrainingPersonTimes: Int!
+  massBranches: MassBranchFollowUp!
+}
+
+type MentorLoad {
+  mentor: Person!
+  mentees: Int!
+  "Tiers of the newest evaluations of the party organisations (own, else covering) of the mentees' organisations."
+  menteeTiers: [TierCount!]!
+}
+
+type CertificationFunnel {
+  reviewed: Int!
+  certified: Int!
+  "certified / reviewed; null when nobody was reviewed."
+  rate: Float
+  "By the industry and the park of the holder's organisation."
+  byIndustry: [FunnelGroup!]!
+  byPark: [FunnelGroup!]!
+}
+
+type FunnelGroup {
+  key: GroupKey!
+  reviewed: Int!
+  certified: Int!
+  rate: Float
+}
+
+type MassBranchFollowUp {
+  formed: Int!
+  "People recommended for party membership (推优) by the branches."
+  recommended: Int!
+  "Party organisations the branches helped form."
+  helpedForm: Int!
+  "Branches followed by a party organisation they helped form, with the delay."
+  followed: [BranchFollowed!]!
+  "Mean and median days from a branch's formation to the party organisation's founding."
+  meanDelayDays: Float
+  medianDelayDays: Float
+}
+
+type BranchFollowed {
+  branch: MassBranch!
+  partyOrganization: PartyOrganization!
+  delayDays: Int
+}
+
+enum HubKind {
+  WORKING_COMMITTEE
+  INDUSTRY_COMMITTEE
+  CLUSTER_ALLIANCE
+  HOSPITAL_ALLIANCE
+  AGREEMENT
+  BUSINESS_CIRCLE
+  BLOCK
+  BELT
+}
+
+type Demonstration {
+  asOf: Date!
+  "The round of the members' tiers."
+  round: String
+  hubs(kind: [HubKind!]): [HubStats!]!
+  "Demonstration sites and brands by kind."
+  sites: [KindCount!]!
+  brands: [KindCount!]!
+  leadingIndustries: [LeadingIndustry!]!
+}
+
+type HubStats {
+  id: ID!
+  name: String!
+  kind: HubKind!
+  kindLabel: String!
+  "Organisations in it on the day (for an agreement its parties, for a belt its sites)."
+  members: Int!
+  aboveScaleMembers: Int!
+  "Member organisations by kind."
+  memberKinds: [KindCount!]!
+  "Events it held or attended, by kind, with their person-times."
+  events: [KindCount!]!
+  "Tiers in the round of the members' party organisations (own, else covering), one per member."
+  memberTiers: [TierCount!]!
+}
+
+type KindCount {
+  kind: String!
+  label: String!
+  count: Int!
+  "Sum of person-times, for events."
+  personTimes: Int!
+}
+
+type LeadingIndustry {
+  industry: Industry!
+  committee: Alliance
+  alliance: Alliance
+  "Above-scale enterprises of the industry, and those in its committee or alliance."
+  aboveScale: Int!
+  inCommitteeOrAlliance: Int!
+  "Above-scale enterprises of the industry in neither."
+  inNeither: [Organization!]!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -6711,6 +7333,18 @@ func (ec *executionContext) childFields_BetweennessRanking(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type BetweennessRanking", field.Name)
 }
 
+func (ec *executionContext) childFields_BranchFollowed(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "branch":
+		return ec.fieldContext_BranchFollowed_branch(ctx, field)
+	case "partyOrganization":
+		return ec.fieldContext_BranchFollowed_partyOrganization(ctx, field)
+	case "delayDays":
+		return ec.fieldContext_BranchFollowed_delayDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BranchFollowed", field.Name)
+}
+
 func (ec *executionContext) childFields_Brand(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6783,6 +7417,22 @@ func (ec *executionContext) childFields_CertificationConnection(ctx context.Cont
 		return ec.fieldContext_CertificationConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CertificationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CertificationFunnel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reviewed":
+		return ec.fieldContext_CertificationFunnel_reviewed(ctx, field)
+	case "certified":
+		return ec.fieldContext_CertificationFunnel_certified(ctx, field)
+	case "rate":
+		return ec.fieldContext_CertificationFunnel_rate(ctx, field)
+	case "byIndustry":
+		return ec.fieldContext_CertificationFunnel_byIndustry(ctx, field)
+	case "byPark":
+		return ec.fieldContext_CertificationFunnel_byPark(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CertificationFunnel", field.Name)
 }
 
 func (ec *executionContext) childFields_CoBuild(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7035,6 +7685,24 @@ func (ec *executionContext) childFields_DemoSite(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type DemoSite", field.Name)
 }
 
+func (ec *executionContext) childFields_Demonstration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_Demonstration_asOf(ctx, field)
+	case "round":
+		return ec.fieldContext_Demonstration_round(ctx, field)
+	case "hubs":
+		return ec.fieldContext_Demonstration_hubs(ctx, field)
+	case "sites":
+		return ec.fieldContext_Demonstration_sites(ctx, field)
+	case "brands":
+		return ec.fieldContext_Demonstration_brands(ctx, field)
+	case "leadingIndustries":
+		return ec.fieldContext_Demonstration_leadingIndustries(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Demonstration", field.Name)
+}
+
 func (ec *executionContext) childFields_DimensionPull(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
@@ -7203,6 +7871,20 @@ func (ec *executionContext) childFields_FarFromCoverage(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type FarFromCoverage", field.Name)
 }
 
+func (ec *executionContext) childFields_FunnelGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_FunnelGroup_key(ctx, field)
+	case "reviewed":
+		return ec.fieldContext_FunnelGroup_reviewed(ctx, field)
+	case "certified":
+		return ec.fieldContext_FunnelGroup_certified(ctx, field)
+	case "rate":
+		return ec.fieldContext_FunnelGroup_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FunnelGroup", field.Name)
+}
+
 func (ec *executionContext) childFields_GeoPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "lat":
@@ -7267,6 +7949,30 @@ func (ec *executionContext) childFields_GroupKey(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type GroupKey", field.Name)
 }
 
+func (ec *executionContext) childFields_HubStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_HubStats_id(ctx, field)
+	case "name":
+		return ec.fieldContext_HubStats_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_HubStats_kind(ctx, field)
+	case "kindLabel":
+		return ec.fieldContext_HubStats_kindLabel(ctx, field)
+	case "members":
+		return ec.fieldContext_HubStats_members(ctx, field)
+	case "aboveScaleMembers":
+		return ec.fieldContext_HubStats_aboveScaleMembers(ctx, field)
+	case "memberKinds":
+		return ec.fieldContext_HubStats_memberKinds(ctx, field)
+	case "events":
+		return ec.fieldContext_HubStats_events(ctx, field)
+	case "memberTiers":
+		return ec.fieldContext_HubStats_memberTiers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HubStats", field.Name)
+}
+
 func (ec *executionContext) childFields_Industry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7295,6 +8001,38 @@ func (ec *executionContext) childFields_Island(ctx context.Context, field graphq
 		return ec.fieldContext_Island_members(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Island", field.Name)
+}
+
+func (ec *executionContext) childFields_KindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_KindCount_kind(ctx, field)
+	case "label":
+		return ec.fieldContext_KindCount_label(ctx, field)
+	case "count":
+		return ec.fieldContext_KindCount_count(ctx, field)
+	case "personTimes":
+		return ec.fieldContext_KindCount_personTimes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KindCount", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadingIndustry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "industry":
+		return ec.fieldContext_LeadingIndustry_industry(ctx, field)
+	case "committee":
+		return ec.fieldContext_LeadingIndustry_committee(ctx, field)
+	case "alliance":
+		return ec.fieldContext_LeadingIndustry_alliance(ctx, field)
+	case "aboveScale":
+		return ec.fieldContext_LeadingIndustry_aboveScale(ctx, field)
+	case "inCommitteeOrAlliance":
+		return ec.fieldContext_LeadingIndustry_inCommitteeOrAlliance(ctx, field)
+	case "inNeither":
+		return ec.fieldContext_LeadingIndustry_inNeither(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadingIndustry", field.Name)
 }
 
 func (ec *executionContext) childFields_MassBranch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7333,6 +8071,24 @@ func (ec *executionContext) childFields_MassBranchConnection(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type MassBranchConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_MassBranchFollowUp(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "formed":
+		return ec.fieldContext_MassBranchFollowUp_formed(ctx, field)
+	case "recommended":
+		return ec.fieldContext_MassBranchFollowUp_recommended(ctx, field)
+	case "helpedForm":
+		return ec.fieldContext_MassBranchFollowUp_helpedForm(ctx, field)
+	case "followed":
+		return ec.fieldContext_MassBranchFollowUp_followed(ctx, field)
+	case "meanDelayDays":
+		return ec.fieldContext_MassBranchFollowUp_meanDelayDays(ctx, field)
+	case "medianDelayDays":
+		return ec.fieldContext_MassBranchFollowUp_medianDelayDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MassBranchFollowUp", field.Name)
+}
+
 func (ec *executionContext) childFields_Membership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "organization":
@@ -7349,6 +8105,18 @@ func (ec *executionContext) childFields_Membership(ctx context.Context, field gr
 		return ec.fieldContext_Membership_until(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Membership", field.Name)
+}
+
+func (ec *executionContext) childFields_MentorLoad(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mentor":
+		return ec.fieldContext_MentorLoad_mentor(ctx, field)
+	case "mentees":
+		return ec.fieldContext_MentorLoad_mentees(ctx, field)
+	case "menteeTiers":
+		return ec.fieldContext_MentorLoad_menteeTiers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MentorLoad", field.Name)
 }
 
 func (ec *executionContext) childFields_Mentorship(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7623,6 +8391,32 @@ func (ec *executionContext) childFields_PersonTie(ctx context.Context, field gra
 		return ec.fieldContext_PersonTie_until(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PersonTie", field.Name)
+}
+
+func (ec *executionContext) childFields_Programs(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_Programs_asOf(ctx, field)
+	case "mentors":
+		return ec.fieldContext_Programs_mentors(ctx, field)
+	case "mentorCount":
+		return ec.fieldContext_Programs_mentorCount(ctx, field)
+	case "instructorMentors":
+		return ec.fieldContext_Programs_instructorMentors(ctx, field)
+	case "certification":
+		return ec.fieldContext_Programs_certification(ctx, field)
+	case "recruits":
+		return ec.fieldContext_Programs_recruits(ctx, field)
+	case "apprentices":
+		return ec.fieldContext_Programs_apprentices(ctx, field)
+	case "seconded":
+		return ec.fieldContext_Programs_seconded(ctx, field)
+	case "deltaTrainingPersonTimes":
+		return ec.fieldContext_Programs_deltaTrainingPersonTimes(ctx, field)
+	case "massBranches":
+		return ec.fieldContext_Programs_massBranches(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Programs", field.Name)
 }
 
 func (ec *executionContext) childFields_Provenance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8168,6 +8962,20 @@ func (ec *executionContext) field_Community_people_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["asOf"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Demonstration_hubs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOHubKind2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
 	return args, nil
 }
 
@@ -8925,6 +9733,20 @@ func (ec *executionContext) field_Person_ties_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Programs_mentors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9112,14 +9934,22 @@ func (ec *executionContext) field_Query_coverageStats_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) (*gqlmodel.CoverageGroupSort, error) {
+			return ec.unmarshalOCoverageGroupSort2ᚖcobuildᚋgqlmodelᚐCoverageGroupSort(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
 		func(ctx context.Context, v any) (*time.Time, error) {
 			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["asOf"] = arg2
+	args["asOf"] = arg3
 	return args, nil
 }
 
@@ -9134,6 +9964,28 @@ func (ec *executionContext) field_Query_demoSites_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["kind"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_demonstration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "round",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["round"] = arg1
 	return args, nil
 }
 
@@ -9610,6 +10462,20 @@ func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_programs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
 	return args, nil
 }
 
@@ -10752,6 +11618,93 @@ func (ec *executionContext) fieldContext_BetweennessRanking_computedMs(_ context
 	return graphql.NewScalarFieldContext("BetweennessRanking", field, false, false, "Int")
 }
 
+func (ec *executionContext) _BranchFollowed_branch(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BranchFollowed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchFollowed_branch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Branch(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.MassBranch) graphql.Marshaler {
+			return ec.marshalNMassBranch2ᚖcobuildᚐMassBranch(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BranchFollowed_branch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BranchFollowed",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MassBranch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BranchFollowed_partyOrganization(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BranchFollowed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchFollowed_partyOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartyOrganization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.PartyOrg) graphql.Marshaler {
+			return ec.marshalNPartyOrganization2ᚖcobuildᚐPartyOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BranchFollowed_partyOrganization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BranchFollowed",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartyOrganization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BranchFollowed_delayDays(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BranchFollowed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchFollowed_delayDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DelayDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BranchFollowed_delayDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BranchFollowed", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Brand_id(ctx context.Context, field graphql.CollectedField, obj *cobuild.Brand) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11328,6 +12281,139 @@ func (ec *executionContext) _CertificationConnection_totalCount(ctx context.Cont
 }
 func (ec *executionContext) fieldContext_CertificationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _CertificationFunnel_reviewed(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CertificationFunnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationFunnel_reviewed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reviewed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationFunnel_reviewed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificationFunnel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CertificationFunnel_certified(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CertificationFunnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationFunnel_certified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationFunnel_certified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificationFunnel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CertificationFunnel_rate(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CertificationFunnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationFunnel_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationFunnel_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificationFunnel", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CertificationFunnel_byIndustry(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CertificationFunnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationFunnel_byIndustry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByIndustry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.FunnelGroup) graphql.Marshaler {
+			return ec.marshalNFunnelGroup2ᚕᚖcobuildᚋgqlmodelᚐFunnelGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationFunnel_byIndustry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CertificationFunnel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FunnelGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CertificationFunnel_byPark(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CertificationFunnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationFunnel_byPark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByPark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.FunnelGroup) graphql.Marshaler {
+			return ec.marshalNFunnelGroup2ᚕᚖcobuildᚋgqlmodelᚐFunnelGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationFunnel_byPark(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CertificationFunnel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FunnelGroup(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CoBuild_organization(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoBuild) (ret graphql.Marshaler) {
@@ -13852,6 +14938,192 @@ func (ec *executionContext) fieldContext_DemoSite_belt(_ context.Context, field 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DemoBelt(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Demonstration_asOf(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Demonstration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demonstration_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demonstration_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Demonstration", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Demonstration_round(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Demonstration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demonstration_round(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Round, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Demonstration_round(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Demonstration", field, false, false, "String")
+}
+
+func (ec *executionContext) _Demonstration_hubs(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Demonstration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demonstration_hubs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Hubs(fc.Args["kind"].([]string)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.HubStats) graphql.Marshaler {
+			return ec.marshalNHubStats2ᚕᚖcobuildᚋgqlmodelᚐHubStatsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demonstration_hubs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Demonstration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HubStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Demonstration_hubs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Demonstration_sites(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Demonstration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demonstration_sites(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sites, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕᚖcobuildᚋgqlmodelᚐKindCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demonstration_sites(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Demonstration",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KindCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Demonstration_brands(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Demonstration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demonstration_brands(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Brands, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕᚖcobuildᚋgqlmodelᚐKindCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demonstration_brands(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Demonstration",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KindCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Demonstration_leadingIndustries(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Demonstration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demonstration_leadingIndustries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeadingIndustries(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.LeadingIndustry) graphql.Marshaler {
+			return ec.marshalNLeadingIndustry2ᚕᚖcobuildᚋgqlmodelᚐLeadingIndustryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demonstration_leadingIndustries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Demonstration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadingIndustry(ctx, field)
 		},
 	}
 	return fc, nil
@@ -17015,6 +18287,107 @@ func (ec *executionContext) fieldContext_FarFromCoverage_organizations(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _FunnelGroup_key(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.FunnelGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelGroup_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GroupKey) graphql.Marshaler {
+			return ec.marshalNGroupKey2ᚖcobuildᚋgqlmodelᚐGroupKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelGroup_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FunnelGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FunnelGroup_reviewed(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.FunnelGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelGroup_reviewed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reviewed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelGroup_reviewed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FunnelGroup_certified(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.FunnelGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelGroup_certified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelGroup_certified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FunnelGroup_rate(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.FunnelGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelGroup_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelGroup_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelGroup", field, false, false, "Float")
+}
+
 func (ec *executionContext) _GeoPoint_lat(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GeoPoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18496,6 +19869,240 @@ func (ec *executionContext) fieldContext_Hospital_latestEvaluation(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _HubStats_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HubStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HubStats_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HubStats_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HubStats", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HubStats_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HubStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HubStats_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HubStats_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HubStats", field, false, false, "String")
+}
+
+func (ec *executionContext) _HubStats_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HubStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HubStats_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNHubKind2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HubStats_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HubStats", field, false, false, "HubKind")
+}
+
+func (ec *executionContext) _HubStats_kindLabel(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HubStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HubStats_kindLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KindLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HubStats_kindLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HubStats", field, false, false, "String")
+}
+
+func (ec *executionContext) _HubStats_members(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HubStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HubStats_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HubStats_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HubStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HubStats_aboveScaleMembers(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HubStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HubStats_aboveScaleMembers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AboveScaleMembers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HubStats_aboveScaleMembers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HubStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HubStats_memberKinds(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HubStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HubStats_memberKinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberKinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕᚖcobuildᚋgqlmodelᚐKindCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HubStats_memberKinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HubStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KindCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HubStats_events(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HubStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HubStats_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Events, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕᚖcobuildᚋgqlmodelᚐKindCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HubStats_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HubStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KindCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HubStats_memberTiers(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HubStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HubStats_memberTiers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberTiers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.TierCount) graphql.Marshaler {
+			return ec.marshalNTierCount2ᚕᚖcobuildᚋgqlmodelᚐTierCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HubStats_memberTiers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HubStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TierCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Industry_id(ctx context.Context, field graphql.CollectedField, obj *cobuild.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18741,6 +20348,272 @@ func (ec *executionContext) fieldContext_Island_members(ctx context.Context, fie
 	if fc.Args, err = ec.field_Island_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _KindCount_label(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KindCount_personTimes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_personTimes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonTimes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_personTimes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadingIndustry_industry(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.LeadingIndustry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadingIndustry_industry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Industry(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.Industry) graphql.Marshaler {
+			return ec.marshalNIndustry2ᚖcobuildᚐIndustry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadingIndustry_industry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadingIndustry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Industry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadingIndustry_committee(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.LeadingIndustry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadingIndustry_committee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Committee(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.Alliance) graphql.Marshaler {
+			return ec.marshalOAlliance2ᚖcobuildᚐAlliance(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadingIndustry_committee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadingIndustry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Alliance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadingIndustry_alliance(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.LeadingIndustry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadingIndustry_alliance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alliance(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.Alliance) graphql.Marshaler {
+			return ec.marshalOAlliance2ᚖcobuildᚐAlliance(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadingIndustry_alliance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadingIndustry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Alliance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadingIndustry_aboveScale(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.LeadingIndustry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadingIndustry_aboveScale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AboveScale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadingIndustry_aboveScale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadingIndustry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadingIndustry_inCommitteeOrAlliance(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.LeadingIndustry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadingIndustry_inCommitteeOrAlliance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InCommitteeOrAlliance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadingIndustry_inCommitteeOrAlliance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadingIndustry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadingIndustry_inNeither(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.LeadingIndustry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadingIndustry_inNeither(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InNeither(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []gqlmodel.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚕcobuildᚋgqlmodelᚐOrganizationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadingIndustry_inNeither(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadingIndustry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
 	}
 	return fc, nil
 }
@@ -19073,6 +20946,153 @@ func (ec *executionContext) _MassBranchConnection_totalCount(ctx context.Context
 }
 func (ec *executionContext) fieldContext_MassBranchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MassBranchConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _MassBranchFollowUp_formed(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassBranchFollowUp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MassBranchFollowUp_formed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Formed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MassBranchFollowUp_formed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MassBranchFollowUp", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MassBranchFollowUp_recommended(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassBranchFollowUp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MassBranchFollowUp_recommended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recommended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MassBranchFollowUp_recommended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MassBranchFollowUp", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MassBranchFollowUp_helpedForm(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassBranchFollowUp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MassBranchFollowUp_helpedForm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HelpedForm, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MassBranchFollowUp_helpedForm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MassBranchFollowUp", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MassBranchFollowUp_followed(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassBranchFollowUp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MassBranchFollowUp_followed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Followed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.BranchFollowed) graphql.Marshaler {
+			return ec.marshalNBranchFollowed2ᚕᚖcobuildᚋgqlmodelᚐBranchFollowedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MassBranchFollowUp_followed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MassBranchFollowUp",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BranchFollowed(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MassBranchFollowUp_meanDelayDays(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassBranchFollowUp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MassBranchFollowUp_meanDelayDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeanDelayDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MassBranchFollowUp_meanDelayDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MassBranchFollowUp", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MassBranchFollowUp_medianDelayDays(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassBranchFollowUp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MassBranchFollowUp_medianDelayDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MedianDelayDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MassBranchFollowUp_medianDelayDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MassBranchFollowUp", field, false, false, "Float")
 }
 
 func (ec *executionContext) _MassOrganization_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassOrganization) (ret graphql.Marshaler) {
@@ -20156,6 +22176,93 @@ func (ec *executionContext) _Membership_until(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Membership_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MentorLoad_mentor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MentorLoad) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorLoad_mentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mentor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖcobuildᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorLoad_mentor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorLoad",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentorLoad_mentees(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MentorLoad) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorLoad_mentees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mentees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorLoad_mentees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorLoad", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MentorLoad_menteeTiers(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MentorLoad) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorLoad_menteeTiers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MenteeTiers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.TierCount) graphql.Marshaler {
+			return ec.marshalNTierCount2ᚕᚖcobuildᚋgqlmodelᚐTierCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorLoad_menteeTiers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorLoad",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TierCount(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Mentorship_mentor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Mentorship) (ret graphql.Marshaler) {
@@ -22712,6 +24819,275 @@ func (ec *executionContext) fieldContext_PersonTie_until(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("PersonTie", field, false, false, "Date")
 }
 
+func (ec *executionContext) _Programs_asOf(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Programs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programs_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programs_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Programs", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Programs_mentors(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Programs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programs_mentors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Mentors(ctx, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.MentorLoad) graphql.Marshaler {
+			return ec.marshalNMentorLoad2ᚕᚖcobuildᚋgqlmodelᚐMentorLoadᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programs_mentors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Programs",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorLoad(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Programs_mentors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Programs_mentorCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Programs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programs_mentorCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MentorCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programs_mentorCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Programs", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Programs_instructorMentors(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Programs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programs_instructorMentors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InstructorMentors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programs_instructorMentors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Programs", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Programs_certification(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Programs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programs_certification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.CertificationFunnel) graphql.Marshaler {
+			return ec.marshalNCertificationFunnel2ᚖcobuildᚋgqlmodelᚐCertificationFunnel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programs_certification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Programs",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CertificationFunnel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Programs_recruits(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Programs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programs_recruits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recruits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programs_recruits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Programs", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Programs_apprentices(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Programs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programs_apprentices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Apprentices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programs_apprentices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Programs", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Programs_seconded(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Programs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programs_seconded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seconded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programs_seconded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Programs", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Programs_deltaTrainingPersonTimes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Programs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programs_deltaTrainingPersonTimes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeltaTrainingPersonTimes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programs_deltaTrainingPersonTimes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Programs", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Programs_massBranches(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Programs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programs_massBranches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MassBranches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.MassBranchFollowUp) graphql.Marshaler {
+			return ec.marshalNMassBranchFollowUp2ᚖcobuildᚋgqlmodelᚐMassBranchFollowUp(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programs_massBranches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Programs",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MassBranchFollowUp(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Provenance_computedAt(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24079,7 +26455,7 @@ func (ec *executionContext) _Query_coverageStats(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().CoverageStats(ctx, fc.Args["by"].([]string), fc.Args["where"].(*gqlmodel.CoverageStatsWhere), fc.Args["asOf"].(*time.Time))
+			return ec.Resolvers.Query().CoverageStats(ctx, fc.Args["by"].([]string), fc.Args["where"].(*gqlmodel.CoverageStatsWhere), fc.Args["sort"].(*gqlmodel.CoverageGroupSort), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.CoverageStats) graphql.Marshaler {
@@ -24195,6 +26571,94 @@ func (ec *executionContext) fieldContext_Query_gradeMovement(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_gradeMovement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_programs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_programs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Programs(ctx, fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Programs) graphql.Marshaler {
+			return ec.marshalNPrograms2ᚖcobuildᚋgqlmodelᚐPrograms(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_programs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Programs(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_programs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_demonstration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demonstration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Demonstration(ctx, fc.Args["asOf"].(*time.Time), fc.Args["round"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Demonstration) graphql.Marshaler {
+			return ec.marshalNDemonstration2ᚖcobuildᚋgqlmodelᚐDemonstration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demonstration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Demonstration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_demonstration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28602,6 +31066,59 @@ func UnmarshalCertificationWhere(ctx context.Context, raw any) (model.Certificat
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCoverageGroupSort(ctx context.Context, obj any) (gqlmodel.CoverageGroupSort, error) {
+	var it gqlmodel.CoverageGroupSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "DESC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCoverageGroupSortField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCoverageGroupSort unmarshals raw into the CoverageGroupSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCoverageGroupSort(ctx context.Context, raw any) (gqlmodel.CoverageGroupSort, error) {
+	var out gqlmodel.CoverageGroupSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CoverageGroupSort", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCoverageStatsWhere(ctx context.Context, obj any) (gqlmodel.CoverageStatsWhere, error) {
 	var it gqlmodel.CoverageStatsWhere
 	if obj == nil {
@@ -29893,6 +32410,51 @@ func (ec *executionContext) _BetweennessRanking(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var branchFollowedImplementors = []string{"BranchFollowed"}
+
+func (ec *executionContext) _BranchFollowed(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.BranchFollowed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, branchFollowedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BranchFollowed")
+		case "branch":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BranchFollowed_branch(ctx, field, obj)
+				})
+		case "partyOrganization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BranchFollowed_partyOrganization(ctx, field, obj)
+				})
+		case "delayDays":
+			out.Values[i] = ec._BranchFollowed_delayDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var brandImplementors = []string{"Brand", "Node"}
 
 func (ec *executionContext) _Brand(ctx context.Context, sel ast.SelectionSet, obj *cobuild.Brand) graphql.Marshaler {
@@ -30131,6 +32693,59 @@ func (ec *executionContext) _CertificationConnection(ctx context.Context, sel as
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CertificationConnection_totalCount(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var certificationFunnelImplementors = []string{"CertificationFunnel"}
+
+func (ec *executionContext) _CertificationFunnel(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.CertificationFunnel) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, certificationFunnelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CertificationFunnel")
+		case "reviewed":
+			out.Values[i] = ec._CertificationFunnel_reviewed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "certified":
+			out.Values[i] = ec._CertificationFunnel_certified(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._CertificationFunnel_rate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "byIndustry":
+			out.Values[i] = ec._CertificationFunnel_byIndustry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byPark":
+			out.Values[i] = ec._CertificationFunnel_byPark(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30921,6 +33536,64 @@ func (ec *executionContext) _DemoSite(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._DemoSite_belt(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var demonstrationImplementors = []string{"Demonstration"}
+
+func (ec *executionContext) _Demonstration(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Demonstration) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demonstrationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Demonstration")
+		case "asOf":
+			out.Values[i] = ec._Demonstration_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "round":
+			out.Values[i] = ec._Demonstration_round(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hubs":
+			out.Values[i] = ec._Demonstration_hubs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sites":
+			out.Values[i] = ec._Demonstration_sites(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "brands":
+			out.Values[i] = ec._Demonstration_brands(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leadingIndustries":
+			out.Values[i] = ec._Demonstration_leadingIndustries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31875,6 +34548,54 @@ func (ec *executionContext) _FarFromCoverage(ctx context.Context, sel ast.Select
 	return out
 }
 
+var funnelGroupImplementors = []string{"FunnelGroup"}
+
+func (ec *executionContext) _FunnelGroup(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.FunnelGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, funnelGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FunnelGroup")
+		case "key":
+			out.Values[i] = ec._FunnelGroup_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reviewed":
+			out.Values[i] = ec._FunnelGroup_reviewed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "certified":
+			out.Values[i] = ec._FunnelGroup_certified(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._FunnelGroup_rate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var geoPointImplementors = []string{"GeoPoint"}
 
 func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.GeoPoint) graphql.Marshaler {
@@ -32277,6 +34998,79 @@ func (ec *executionContext) _Hospital(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var hubStatsImplementors = []string{"HubStats"}
+
+func (ec *executionContext) _HubStats(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.HubStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hubStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HubStats")
+		case "id":
+			out.Values[i] = ec._HubStats_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._HubStats_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._HubStats_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kindLabel":
+			out.Values[i] = ec._HubStats_kindLabel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "members":
+			out.Values[i] = ec._HubStats_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aboveScaleMembers":
+			out.Values[i] = ec._HubStats_aboveScaleMembers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "memberKinds":
+			out.Values[i] = ec._HubStats_memberKinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "events":
+			out.Values[i] = ec._HubStats_events(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "memberTiers":
+			out.Values[i] = ec._HubStats_memberTiers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var industryImplementors = []string{"Industry", "Node"}
 
 func (ec *executionContext) _Industry(ctx context.Context, sel ast.SelectionSet, obj *cobuild.Industry) graphql.Marshaler {
@@ -32362,6 +35156,116 @@ func (ec *executionContext) _Island(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kindCountImplementors = []string{"KindCount"}
+
+func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.KindCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KindCount")
+		case "kind":
+			out.Values[i] = ec._KindCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._KindCount_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._KindCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "personTimes":
+			out.Values[i] = ec._KindCount_personTimes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadingIndustryImplementors = []string{"LeadingIndustry"}
+
+func (ec *executionContext) _LeadingIndustry(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.LeadingIndustry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadingIndustryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadingIndustry")
+		case "industry":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeadingIndustry_industry(ctx, field, obj)
+				})
+		case "committee":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeadingIndustry_committee(ctx, field, obj)
+				})
+		case "alliance":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeadingIndustry_alliance(ctx, field, obj)
+				})
+		case "aboveScale":
+			out.Values[i] = ec._LeadingIndustry_aboveScale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inCommitteeOrAlliance":
+			out.Values[i] = ec._LeadingIndustry_inCommitteeOrAlliance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inNeither":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeadingIndustry_inNeither(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32484,6 +35388,64 @@ func (ec *executionContext) _MassBranchConnection(ctx context.Context, sel ast.S
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._MassBranchConnection_totalCount(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var massBranchFollowUpImplementors = []string{"MassBranchFollowUp"}
+
+func (ec *executionContext) _MassBranchFollowUp(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.MassBranchFollowUp) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, massBranchFollowUpImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MassBranchFollowUp")
+		case "formed":
+			out.Values[i] = ec._MassBranchFollowUp_formed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recommended":
+			out.Values[i] = ec._MassBranchFollowUp_recommended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "helpedForm":
+			out.Values[i] = ec._MassBranchFollowUp_helpedForm(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "followed":
+			out.Values[i] = ec._MassBranchFollowUp_followed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meanDelayDays":
+			out.Values[i] = ec._MassBranchFollowUp_meanDelayDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "medianDelayDays":
+			out.Values[i] = ec._MassBranchFollowUp_medianDelayDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32735,6 +35697,49 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 		case "until":
 			out.Values[i] = ec._Membership_until(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mentorLoadImplementors = []string{"MentorLoad"}
+
+func (ec *executionContext) _MentorLoad(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.MentorLoad) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentorLoadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentorLoad")
+		case "mentor":
+			out.Values[i] = ec._MentorLoad_mentor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mentees":
+			out.Values[i] = ec._MentorLoad_mentees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "menteeTiers":
+			out.Values[i] = ec._MentorLoad_menteeTiers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -33667,6 +36672,85 @@ func (ec *executionContext) _PersonTie(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var programsImplementors = []string{"Programs"}
+
+func (ec *executionContext) _Programs(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Programs) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, programsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Programs")
+		case "asOf":
+			out.Values[i] = ec._Programs_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mentors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Programs_mentors(ctx, field, obj)
+				})
+		case "mentorCount":
+			out.Values[i] = ec._Programs_mentorCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "instructorMentors":
+			out.Values[i] = ec._Programs_instructorMentors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "certification":
+			out.Values[i] = ec._Programs_certification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recruits":
+			out.Values[i] = ec._Programs_recruits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "apprentices":
+			out.Values[i] = ec._Programs_apprentices(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seconded":
+			out.Values[i] = ec._Programs_seconded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deltaTrainingPersonTimes":
+			out.Values[i] = ec._Programs_deltaTrainingPersonTimes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "massBranches":
+			out.Values[i] = ec._Programs_massBranches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var provenanceImplementors = []string{"Provenance"}
 
 func (ec *executionContext) _Provenance(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Provenance) graphql.Marshaler {
@@ -33934,6 +37018,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_gradeMovement(ctx, field)
+				})
+		case "programs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_programs(ctx, field)
+				})
+		case "demonstration":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demonstration(ctx, field)
 				})
 		case "enumLabels":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -35392,6 +38488,30 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNBranchFollowed2ᚕᚖcobuildᚋgqlmodelᚐBranchFollowedᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.BranchFollowed) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBranchFollowed2ᚖcobuildᚋgqlmodelᚐBranchFollowed(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBranchFollowed2ᚖcobuildᚋgqlmodelᚐBranchFollowed(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.BranchFollowed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BranchFollowed!")
+		return graphql.Null
+	}
+	return ec._BranchFollowed(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNBrand2ᚕᚖcobuildᚐBrandᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.Brand) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -35508,6 +38628,14 @@ func (ec *executionContext) marshalNCertificationConnection2ᚖcobuildᚋgqlmode
 		return graphql.Null
 	}
 	return ec._CertificationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCertificationFunnel2ᚖcobuildᚋgqlmodelᚐCertificationFunnel(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.CertificationFunnel) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CertificationFunnel!")
+		return graphql.Null
+	}
+	return ec._CertificationFunnel(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCertificationStatus2string(ctx context.Context, v any) (string, error) {
@@ -35688,6 +38816,20 @@ func (ec *executionContext) marshalNCoverageGroup2ᚖcobuildᚋgqlmodelᚐCovera
 	return ec._CoverageGroup(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCoverageGroupSortField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCoverageGroupSortField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CoverageGroupSortField!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNCoverageStats2ᚖcobuildᚋgqlmodelᚐCoverageStats(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.CoverageStats) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CoverageStats!")
@@ -35785,6 +38927,14 @@ func (ec *executionContext) marshalNDemoSiteKind2string(ctx context.Context, sel
 		graphql.AddInvalidNullFromMarshaler(ctx, "DemoSiteKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNDemonstration2ᚖcobuildᚋgqlmodelᚐDemonstration(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Demonstration) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Demonstration!")
+		return graphql.Null
+	}
+	return ec._Demonstration(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDimensionPull2ᚕᚖcobuildᚋgqlmodelᚐDimensionPullᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.DimensionPull) graphql.Marshaler {
@@ -36058,6 +39208,30 @@ func (ec *executionContext) marshalNFloat2ᚕfloat64ᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) marshalNFunnelGroup2ᚕᚖcobuildᚋgqlmodelᚐFunnelGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.FunnelGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFunnelGroup2ᚖcobuildᚋgqlmodelᚐFunnelGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFunnelGroup2ᚖcobuildᚋgqlmodelᚐFunnelGroup(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.FunnelGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FunnelGroup!")
+		return graphql.Null
+	}
+	return ec._FunnelGroup(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNGradeMovement2ᚖcobuildᚋgqlmodelᚐGradeMovement(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.GradeMovement) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "GradeMovement!")
@@ -36148,6 +39322,44 @@ func (ec *executionContext) marshalNHub2cobuildᚋgqlmodelᚐHub(ctx context.Con
 		return graphql.Null
 	}
 	return ec._Hub(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNHubKind2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHubKind2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "HubKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNHubStats2ᚕᚖcobuildᚋgqlmodelᚐHubStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.HubStats) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHubStats2ᚖcobuildᚋgqlmodelᚐHubStats(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHubStats2ᚖcobuildᚋgqlmodelᚐHubStats(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.HubStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HubStats!")
+		return graphql.Null
+	}
+	return ec._HubStats(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -36255,6 +39467,54 @@ func (ec *executionContext) marshalNIsland2ᚖcobuildᚋgqlmodelᚐIsland(ctx co
 	return ec._Island(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNKindCount2ᚕᚖcobuildᚋgqlmodelᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.KindCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKindCount2ᚖcobuildᚋgqlmodelᚐKindCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKindCount2ᚖcobuildᚋgqlmodelᚐKindCount(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.KindCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KindCount!")
+		return graphql.Null
+	}
+	return ec._KindCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLeadingIndustry2ᚕᚖcobuildᚋgqlmodelᚐLeadingIndustryᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.LeadingIndustry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadingIndustry2ᚖcobuildᚋgqlmodelᚐLeadingIndustry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLeadingIndustry2ᚖcobuildᚋgqlmodelᚐLeadingIndustry(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.LeadingIndustry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeadingIndustry!")
+		return graphql.Null
+	}
+	return ec._LeadingIndustry(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMassBranch2ᚕᚖcobuildᚐMassBranchᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.MassBranch) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -36285,6 +39545,14 @@ func (ec *executionContext) marshalNMassBranchConnection2ᚖcobuildᚋgqlmodel�
 		return graphql.Null
 	}
 	return ec._MassBranchConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMassBranchFollowUp2ᚖcobuildᚋgqlmodelᚐMassBranchFollowUp(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.MassBranchFollowUp) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MassBranchFollowUp!")
+		return graphql.Null
+	}
+	return ec._MassBranchFollowUp(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMassBranchKind2string(ctx context.Context, v any) (string, error) {
@@ -36337,6 +39605,30 @@ func (ec *executionContext) marshalNMembership2ᚖcobuildᚋgqlmodelᚐMembershi
 		return graphql.Null
 	}
 	return ec._Membership(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMentorLoad2ᚕᚖcobuildᚋgqlmodelᚐMentorLoadᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.MentorLoad) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMentorLoad2ᚖcobuildᚋgqlmodelᚐMentorLoad(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMentorLoad2ᚖcobuildᚋgqlmodelᚐMentorLoad(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.MentorLoad) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MentorLoad!")
+		return graphql.Null
+	}
+	return ec._MentorLoad(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMentorship2ᚕᚖcobuildᚋgqlmodelᚐMentorshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Mentorship) graphql.Marshaler {
@@ -36734,6 +40026,14 @@ func (ec *executionContext) marshalNPersonTieType2string(ctx context.Context, se
 		graphql.AddInvalidNullFromMarshaler(ctx, "PersonTieType!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNPrograms2ᚖcobuildᚋgqlmodelᚐPrograms(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Programs) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Programs!")
+		return graphql.Null
+	}
+	return ec._Programs(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProvenance2ᚖcobuildᚋgqlmodelᚐProvenance(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Provenance) graphql.Marshaler {
@@ -37352,6 +40652,14 @@ func (ec *executionContext) marshalOCommunity2ᚖcobuildᚋgqlmodelᚐCommunity(
 	return ec._Community(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOCoverageGroupSort2ᚖcobuildᚋgqlmodelᚐCoverageGroupSort(ctx context.Context, v any) (*gqlmodel.CoverageGroupSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCoverageGroupSort(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOCoverageStatsWhere2ᚖcobuildᚋgqlmodelᚐCoverageStatsWhere(ctx context.Context, v any) (*gqlmodel.CoverageStatsWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -37555,6 +40863,42 @@ func (ec *executionContext) marshalOGroupDimension2ᚕstringᚄ(ctx context.Cont
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGroupDimension2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOHubKind2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNHubKind2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOHubKind2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHubKind2string(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

@@ -215,6 +215,27 @@ func Node[T any](ctx context.Context, id string) (T, error) {
 	return t, nil
 }
 
+// Nodes loads nodes by id, in one batch, as the domain type T; every one must exist and be
+// a T (a missing one is NOT_FOUND).
+func Nodes[T any](ctx context.Context, ids []string) ([]T, error) {
+	vs, err := For(ctx).nodes.LoadAll(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, len(vs))
+	for i, v := range vs {
+		if v == nil {
+			return nil, cobuild.Errorf(cobuild.ENOTFOUND, "%s not found", ids[i])
+		}
+		t, ok := v.(T)
+		if !ok {
+			return nil, cobuild.Errorf(cobuild.EINVALID, "id %q names another kind of node", ids[i])
+		}
+		out[i] = t
+	}
+	return out, nil
+}
+
 // Prime puts a node already read by a list into the request's cache.
 func Prime(ctx context.Context, id string, v any) {
 	For(ctx).nodes.Prime(id, v)

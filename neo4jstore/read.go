@@ -262,6 +262,10 @@ var orgSorts = map[string]sortKey{
 	"HEADCOUNT":     {"coalesce(n.headcount, 0)", kindInt},
 	"PARTY_MEMBERS": {"coalesce(n.partyMembers, 0)", kindInt},
 	"REGISTERED_ON": {"coalesce(n.registeredOn, date('1900-01-01'))", kindDate},
+	// Joint-building ties in force on the filter's day, mentor links included.
+	"TIES": {"(COUNT { MATCH (n)-[r:MEMBER_OF|CO_BUILDS_WITH|PLACED_AT|APPRENTICED_AT]-() WHERE " + inForce("r") + " }" +
+		" + COUNT { MATCH (n)-[:ATTENDED|HELD]->(e:Event) WHERE e.date IS NULL OR e.date <= $asOf }" +
+		" + COUNT { MATCH (n)<-[w:WORKS_AT]-(:Person)-[m:MENTORS]-(:Person) WHERE " + inForce("w") + " AND " + inForce("m") + " })", kindInt},
 }
 
 // orgQuery turns a filter into the match and predicates of a list of organisations.

@@ -727,8 +727,8 @@ func (r *queryResolver) CoverageCandidates(ctx context.Context, organization str
 }
 
 // CoverageStats is the resolver for the coverageStats field.
-func (r *queryResolver) CoverageStats(ctx context.Context, by []string, where *gqlmodel.CoverageStatsWhere, asOf *time.Time) (*gqlmodel.CoverageStats, error) {
-	return gqlmodel.NewCoverageStats(ctx, by, where, asOf)
+func (r *queryResolver) CoverageStats(ctx context.Context, by []string, where *gqlmodel.CoverageStatsWhere, sort *gqlmodel.CoverageGroupSort, asOf *time.Time) (*gqlmodel.CoverageStats, error) {
+	return gqlmodel.NewCoverageStats(ctx, by, where, sort, asOf)
 }
 
 // Grading is the resolver for the grading field.
@@ -739,6 +739,16 @@ func (r *queryResolver) Grading(ctx context.Context, round *string) (*gqlmodel.G
 // GradeMovement is the resolver for the gradeMovement field.
 func (r *queryResolver) GradeMovement(ctx context.Context, from string, to string) (*gqlmodel.GradeMovement, error) {
 	return gqlmodel.NewGradeMovement(ctx, from, to)
+}
+
+// Programs is the resolver for the programs field.
+func (r *queryResolver) Programs(ctx context.Context, asOf *time.Time) (*gqlmodel.Programs, error) {
+	return gqlmodel.NewPrograms(ctx, asOf)
+}
+
+// Demonstration is the resolver for the demonstration field.
+func (r *queryResolver) Demonstration(ctx context.Context, asOf *time.Time, round *string) (*gqlmodel.Demonstration, error) {
+	return gqlmodel.NewDemonstration(ctx, asOf, round)
 }
 
 // EnumLabels is the resolver for the enumLabels field.

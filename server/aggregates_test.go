@@ -27,7 +27,7 @@ const groupFields = `keys { dimension value label } organizations operating own 
 
 // Cypher written here, apart from the server, for coverage by town on a day: operating
 // organisations only, each status counted by its own definition in DOMAIN.md.
-const coverageByArea = `MATCH (o:Organization) WHERE o.operating
+const coverageByArea = `MATCH (o:Organization) WHERE o.operating AND o.sector IN ['ENTERPRISE', 'SOCIAL']
 	OPTIONAL MATCH (o)-[:LOCATED_IN]->(a:Area)
 	WITH o, a.id AS area,
 	  EXISTS { MATCH (o)-[r:HAS_PARTY_ORG]->() WHERE ` + inForceR + ` } AS own,
@@ -343,6 +343,197 @@ func TestGradeMovementBetweenRounds(t *testing.T) {
 	for _, f := range m.Fell {
 		if rank[f.After.Tier] <= rank[f.Before.Tier] {
 			t.Errorf("%s is listed as fallen from %s to %s", f.PartyOrganization.ID, f.Before.Tier, f.After.Tier)
+		}
+	}
+}
+
+type kindCount struct {
+	Kind               string
+	Count, PersonTimes int
+}
+
+// TestEveryFigureOfTheSourceThroughTheAggregates reads every figure of DOMAIN.md from the
+// dashboard aggregates: one request per panel (coverage, grading, programmes, demonstration).
+func TestEveryFigureOfTheSourceThroughTheAggregates(t *testing.T) {
+	h := api(t)
+	vars := map[string]any{"day": sourceDay}
+	var cov struct {
+		CoverageStats struct {
+			Groups []struct {
+				Keys          []struct{ Value string }
+				Organizations int
+			}
+		}
+	}
+	data(t, h, `query($day: Date!) { coverageStats(by: [SECTOR], asOf: $day) { groups { keys { value } organizations } } }`, vars, &cov)
+	sectors := map[string]int{}
+	for _, g := range cov.CoverageStats.Groups {
+		sectors[g.Keys[0].Value] = g.Organizations
+	}
+	var gr struct {
+		Grading struct {
+			Tiers []struct {
+				Tier  string
+				Count int
+			}
+		}
+	}
+	data(t, h, `{ grading(round: "2023-05") { tiers { tier count } } }`, nil, &gr)
+	tiers := map[string]int{}
+	for _, c := range gr.Grading.Tiers {
+		tiers[c.Tier] = c.Count
+	}
+	var pr struct {
+		Programs struct {
+			InstructorMentors, Recruits, Apprentices, Seconded, DeltaTrainingPersonTimes int
+			Certification                                                                struct{ Reviewed, Certified int }
+			MassBranches                                                                 struct{ Formed, Recommended, HelpedForm int }
+		}
+	}
+	data(t, h, `query($day: Date!) { programs(asOf: $day) { instructorMentors recruits apprentices seconded deltaTrainingPersonTimes
+		certification { reviewed certified } massBranches { formed recommended helpedForm } } }`, vars, &pr)
+	var dm struct {
+		Demonstration struct {
+			Hubs []struct {
+				Kind, Name                 string
+				Members, AboveScaleMembers int
+				MemberKinds, Events        []kindCount
+			}
+			Sites, Brands     []kindCount
+			LeadingIndustries []struct {
+				Committee, Alliance   *struct{ ID string }
+				InCommitteeOrAlliance int
+			}
+		}
+	}
+	data(t, h, `query($day: Date!) { demonstration(asOf: $day) {
+		hubs { kind name members aboveScaleMembers memberKinds { kind count } events { kind count personTimes } }
+		sites { kind count } brands { kind count }
+		leadingIndustries { committee { id } alliance { id } inCommitteeOrAlliance } } }`, vars, &dm)
+	d := dm.Demonstration
+	hubs := map[string]int{}
+	events := map[string]int{}         // joint meetings and activities of committees and clusters
+	hospital := map[string]kindCount{} // events of the hospital alliance
+	massBodies, exchanges, beltPoints := 0, 0, 0
+	for _, hub := range d.Hubs {
+		hubs[hub.Kind]++
+		for _, e := range hub.Events {
+			switch hub.Kind {
+			case "INDUSTRY_COMMITTEE", "CLUSTER_ALLIANCE":
+				events[e.Kind] += e.Count
+			case "HOSPITAL_ALLIANCE":
+				hospital[e.Kind] = e
+			case "AGREEMENT":
+				if e.Kind == "PARK_EXCHANGE" {
+					exchanges += e.Count
+				}
+			}
+		}
+		if hub.Kind == "WORKING_COMMITTEE" {
+			for _, k := range hub.MemberKinds {
+				if k.Kind == "MASS_ORG" {
+					massBodies += k.Count
+				}
+			}
+		}
+		if hub.Kind == "BELT" {
+			beltPoints += hub.Members
+		}
+	}
+	kinds := func(list []kindCount) map[string]int {
+		m := map[string]int{}
+		for _, k := range list {
+			m[k.Kind] = k.Count
+		}
+		return m
+	}
+	sites, brands := kinds(d.Sites), kinds(d.Brands)
+	aboveScale, committees, clusters := 0, 0, 0
+	for _, li := range d.LeadingIndustries {
+		aboveScale += li.InCommitteeOrAlliance
+		if li.Committee != nil {
+			committees++
+		}
+		if li.Alliance != nil {
+			clusters++
+		}
+	}
+	p := pr.Programs
+	for _, f := range []struct {
+		what      string
+		got, want int
+	}{
+		{"registered non-public enterprises", sectors["ENTERPRISE"], 14673},
+		{"social organisations", sectors["SOCIAL"], 313},
+		{"mass-organisation bodies in the working committee", massBodies, 3},
+		{"new mass-organisation branches", p.MassBranches.Formed, 102},
+		{"people recommended by mass organisations", p.MassBranches.Recommended, 52},
+		{"party organisations mass organisations helped form", p.MassBranches.HelpedForm, 16},
+		{"party–mass demonstration points", sites["PARTY_MASS"], 8},
+		{"park co-building agreements", hubs["AGREEMENT"], 2},
+		{"park exchange activities", exchanges, 4},
+		{"red business circles", hubs["BUSINESS_CIRCLE"], 2},
+		{"red blocks", hubs["BLOCK"], 3},
+		{"community joint meetings of the hospital alliance", hospital["COMMUNITY_JOINT_MEETING"].Count, 5},
+		{"epidemic-control person-times", hospital["EPIDEMIC_SERVICE"].PersonTimes, 112},
+		{"weak party organisations", tiers["WEAK"], 4},
+		{"gold party organisations", tiers["GOLD"], 24},
+		{"red-leader candidates reviewed", p.Certification.Reviewed, 307},
+		{"red leaders certified", p.Certification.Certified, 32},
+		{"政聘企培 recruits", p.Recruits, 27},
+		{"apprentices trained", p.Apprentices, 186},
+		{"instructors serving as mentors", p.InstructorMentors, 135},
+		{"workers seconded", p.Seconded, 4},
+		{"Yangtze-delta training person-times", p.DeltaTrainingPersonTimes, 157},
+		{"provincial demonstration points", sites["PROVINCIAL"], 2},
+		{"brands", brands["BRAND"], 2},
+		{"study routes", brands["STUDY_ROUTE"], 1},
+		{"leading industries", len(d.LeadingIndustries), 3},
+		{"industry party committees", committees, 3},
+		{"cluster alliances", clusters, 3},
+		{"industry committees among the hubs", hubs["INDUSTRY_COMMITTEE"], 3},
+		{"cluster alliances among the hubs", hubs["CLUSTER_ALLIANCE"], 3},
+		{"above-scale enterprises in those committees and alliances", aboveScale, 96},
+		{"joint meetings", events["JOINT_MEETING"], 11},
+		{"joint activities", events["JOINT_ACTIVITY"], 31},
+		{"demonstration belts", hubs["BELT"], 2},
+		{"demonstration points on the belts", beltPoints, 33},
+		{"belt points among the sites", sites["BELT_POINT"], 33},
+	} {
+		if f.got != f.want {
+			t.Errorf("%s: %d through the aggregates, the source says %d", f.what, f.got, f.want)
+		}
+	}
+}
+
+// TestOrganizationsRankedByTies sorts organisations by their joint-building ties on a day
+// and checks the order and the leader against counts made by Cypher written here.
+func TestOrganizationsRankedByTies(t *testing.T) {
+	h := api(t)
+	var d struct {
+		Organizations struct{ Nodes []struct{ ID string } }
+	}
+	data(t, h, `{ organizations(where: {asOf: "2023-10-21"}, sort: {field: TIES, direction: DESC}, first: 20) { nodes { id } } }`, nil, &d)
+	res, err := neo4j.ExecuteQuery(context.Background(), neo4jtest.Driver(t), `
+		MATCH (o:Organization)
+		WITH o, COUNT { MATCH (o)-[r:MEMBER_OF|CO_BUILDS_WITH|PLACED_AT|APPRENTICED_AT]-() WHERE `+inForceR+` }
+		  + COUNT { MATCH (o)-[:ATTENDED|HELD]->(e:Event) WHERE e.date IS NULL OR e.date <= $d }
+		  + COUNT { MATCH (o)<-[w:WORKS_AT]-(:Person)-[m:MENTORS]-(:Person)
+		            WHERE (w.since IS NULL OR w.since <= $d) AND (w.until IS NULL OR w.until > $d)
+		              AND (m.since IS NULL OR m.since <= $d) AND (m.until IS NULL OR m.until > $d) } AS ties
+		RETURN o.id AS id, ties ORDER BY ties DESC, id LIMIT 20`,
+		map[string]any{"d": neo4j.DateOf(mustDay(sourceDay))}, neo4j.EagerResultTransformer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Organizations.Nodes) != 20 || len(res.Records) != 20 {
+		t.Fatalf("%d rows, Cypher %d", len(d.Organizations.Nodes), len(res.Records))
+	}
+	for i, r := range res.Records {
+		id, _ := r.Get("id")
+		if d.Organizations.Nodes[i].ID != id {
+			ties, _ := r.Get("ties")
+			t.Errorf("rank %d: %s, Cypher %s (%v ties)", i+1, d.Organizations.Nodes[i].ID, id, ties)
 		}
 	}
 }
