@@ -8,8 +8,9 @@ serve:
 
 # Run every test against a local Neo4j started for the run (its own data folder, so it
 # never collides with a running `serve`). Packages run one at a time: they share the
-# database.
+# database. The dashboard's browser test needs web/node_modules (puppeteer-core).
 test:
+	[ -d web/node_modules ] || npm ci --prefix web
 	go build -o .cobuild/bin/cobuild ./cmd/cobuild
 	.cobuild/bin/cobuild neo4j exec -data-dir .cobuild/test/data -- go test -p 1 -count=1 ./...
 

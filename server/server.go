@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"cobuild"
@@ -23,6 +24,7 @@ import (
 	"cobuild/loaders"
 	"cobuild/neo4jstore"
 	"cobuild/resolvers"
+	"cobuild/web"
 )
 
 // Config is what the server needs.
@@ -33,10 +35,13 @@ type Config struct {
 	Logger   *slog.Logger
 	// RequestTimeout bounds one GraphQL request.
 	RequestTimeout time.Duration
+	// CORSOrigins are the origins (such as https://dash.example.org) whose pages may call
+	// /graphql from a browser; "*" allows any. Empty: same origin only, as the dashboard.
+	CORSOrigins []string
 }
 
-// Handler returns the whole HTTP API: /graphql (GET and POST), GraphiQL at /, /healthz
-// (the process is up) and /readyz (Neo4j answers).
+// Handler returns the whole HTTP API: /graphql (GET and POST), GraphiQL at /, the web
+// dashboard at /dashboard/, /healthz (the process is up) and /readyz (Neo4j answers).
 func Handler(cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -46,8 +51,22 @@ func Handler(cfg Config) http.Handler {
 	}
 	mux := http.NewServeMux()
 	gql := loaders.Middleware(cfg.Reader, cfg.Settings, GraphQL(cfg.Logger))
-	mux.Handle("/graphql", http.TimeoutHandler(gql, cfg.RequestTimeout, `{"errors":[{"message":"request timed out","extensions":{"code":"TIMEOUT"}}]}`))
+	var api http.Handler = http.TimeoutHandler(gql, cfg.RequestTimeout, `{"errors":[{"message":"request timed out","extensions":{"code":"TIMEOUT"}}]}`)
+	if len(cfg.CORSOrigins) > 0 {
+		// Answers preflight requests itself, and names the origin in the response only when
+		// it is one of those listed, so browsers refuse the others.
+		api = cors.New(cors.Options{
+			AllowedOrigins: cfg.CORSOrigins,
+			AllowedMethods: []string{http.MethodGet, http.MethodPost},
+			AllowedHeaders: []string{"Content-Type", "Accept"},
+			MaxAge:         600,
+		}).Handler(api)
+	}
+	mux.Handle("/graphql", api)
 	mux.Handle("GET /{$}", playground.Handler("cobuild", "/graphql"))
+	dashboard := web.Handler()
+	mux.Handle("GET /dashboard", dashboard)
+	mux.Handle("GET /dashboard/", dashboard)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, `{"status":"ok"}`)

@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -91,6 +92,7 @@ type Config struct {
 	PageDefault int
 	PageMax     int
 	Timeout     time.Duration
+	CORSOrigins string
 }
 
 func env(name, def string) string {
@@ -237,6 +239,7 @@ func serve(ctx context.Context, args []string) error {
 	fs.StringVar(&c.Addr, "addr", env("COBUILD_ADDR", "127.0.0.1:8080"), "listen address (env COBUILD_ADDR)")
 	fs.IntVar(&c.PageDefault, "page-default", envInt("COBUILD_PAGE_DEFAULT", 50), "rows per page when first is not given (env COBUILD_PAGE_DEFAULT)")
 	fs.IntVar(&c.PageMax, "page-max", envInt("COBUILD_PAGE_MAX", 500), "largest first allowed (env COBUILD_PAGE_MAX)")
+	fs.StringVar(&c.CORSOrigins, "cors-origins", env("COBUILD_CORS_ORIGINS", ""), "comma-separated origins whose browser pages may call /graphql, such as https://dash.example.org, or * for any; empty for the same origin only (env COBUILD_CORS_ORIGINS)")
 	seedFlag := fs.Bool("seed-demo", false, "seed the demo data even when NEO4J_URI is set (refused on a database holding other data)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -271,14 +274,26 @@ func serve(ctx context.Context, args []string) error {
 		m.Log.Info("census built", "organisations", len(c.Rows), "ms", c.BuildTime.Milliseconds())
 	}()
 	h := server.Handler(server.Config{
-		Reader: m.Store, Ping: m.Store.Ping, Logger: m.Log,
+		Reader: m.Store, Ping: m.Store.Ping, Logger: m.Log, CORSOrigins: splitList(c.CORSOrigins),
 		Settings: loaders.Settings{Rules: m.Rules, DefaultPageSize: c.PageDefault, MaxPageSize: c.PageMax,
 			Network: network},
 	})
 	return server.Serve(ctx, c.Addr, h, func(a net.Addr) {
-		m.Log.Info("cobuild is ready", "graphiql", "http://"+a.String()+"/", "graphql", "http://"+a.String()+"/graphql")
-		fmt.Fprintf(os.Stderr, "\n  cobuild is ready: open http://%s/ in a browser (GraphiQL); the API is at http://%s/graphql\n\n", a, a)
+		m.Log.Info("cobuild is ready", "dashboard", "http://"+a.String()+"/dashboard/", "graphiql", "http://"+a.String()+"/",
+			"graphql", "http://"+a.String()+"/graphql")
+		fmt.Fprintf(os.Stderr, "\n  cobuild is ready: the dashboard is at http://%s/dashboard/, GraphiQL at http://%s/, the API at http://%s/graphql\n\n", a, a, a)
 	})
+}
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func seed(ctx context.Context, args []string) error {

@@ -1,0 +1,53 @@
+package server_test
+
+import (
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"cobuild/server"
+)
+
+// bare is the whole HTTP handler with no store: enough for CORS preflight requests, which
+// never reach GraphQL.
+func bare(origins ...string) http.Handler {
+	return server.Handler(server.Config{Logger: slog.New(slog.DiscardHandler), CORSOrigins: origins})
+}
+
+func preflight(h http.Handler, origin string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodOptions, "/graphql", nil)
+	req.Header.Set("Origin", origin)
+	req.Header.Set("Access-Control-Request-Method", http.MethodPost)
+	req.Header.Set("Access-Control-Request-Headers", "content-type")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestCORSAllowsOnlyTheConfiguredOrigins(t *testing.T) {
+	const listed, other = "https://dash.example.org", "https://elsewhere.example.com"
+	h := bare(listed, "http://127.0.0.1:5173")
+	rec := preflight(h, listed)
+	if rec.Code >= 300 || rec.Header().Get("Access-Control-Allow-Origin") != listed {
+		t.Errorf("preflight from %s: status %d, Allow-Origin %q; want 2xx naming the origin", listed, rec.Code, rec.Header().Get("Access-Control-Allow-Origin"))
+	}
+	if m := rec.Header().Get("Access-Control-Allow-Methods"); !strings.Contains(m, http.MethodPost) {
+		t.Errorf("preflight from %s: Allow-Methods %q lacks POST", listed, m)
+	}
+	if got := preflight(h, other).Header().Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("preflight from an unlisted origin: Allow-Origin %q, want none", got)
+	}
+	if got := preflight(bare(), listed).Header().Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("preflight with no origins configured: Allow-Origin %q, want none", got)
+	}
+	// A plain request from a listed origin is answered with the origin named.
+	req := httptest.NewRequest(http.MethodGet, "/graphql?query=%7B__typename%7D", nil)
+	req.Header.Set("Origin", listed)
+	simple := httptest.NewRecorder()
+	h.ServeHTTP(simple, req)
+	if simple.Header().Get("Access-Control-Allow-Origin") != listed || !strings.Contains(simple.Body.String(), "Query") {
+		t.Errorf("GET /graphql from %s: Allow-Origin %q, body %s", listed, simple.Header().Get("Access-Control-Allow-Origin"), simple.Body.String())
+	}
+}

@@ -1,0 +1,373 @@
+// Section 4: the isolated-and-uncovered organisations, filtered, paged by cursor, each row
+// with the reason and the best candidate coverers, and the whole filtered list as CSV.
+
+import { ApiError, gql, isAbort, Latest } from '../api';
+import type { Context } from '../context';
+import { download, toCSV } from '../csv';
+import { h, Panel, replace, select } from '../dom';
+import * as fmt from '../format';
+import { label, options, order } from '../labels';
+import { nodeLabel } from './network';
+
+/** The list's filters as the controls hold them; '' means any. */
+export interface ListFilter {
+  sector: string[];
+  kind: string;
+  areaId: string;
+  parkId: string;
+  industryId: string;
+  sizeBand: string;
+  aboveScale: '' | 'true' | 'false';
+  operating: '' | 'true' | 'false';
+  nameContains: string;
+  sort: string;
+}
+
+const any: ListFilter = {
+  sector: [],
+  kind: '',
+  areaId: '',
+  parkId: '',
+  industryId: '',
+  sizeBand: '',
+  aboveScale: '',
+  operating: '',
+  nameContains: '',
+  sort: 'HEADCOUNT:DESC',
+};
+
+/** What the list shows when the page opens: operating organisations of the managed sectors. */
+export const defaultFilter: ListFilter = { ...any, sector: ['ENTERPRISE', 'SOCIAL'], operating: 'true' };
+
+const pageSize = 20;
+/** Rows per request of the CSV export; the server's default page size when it allows less. */
+const exportPageSize = 500;
+
+const fields = `
+  id name kind kindLabel creditCode headcount partyMembers sizeBand aboveScale operating
+  area { name } park { name } community { name } industry { name }
+  coverage(asOf: $asOf) { statusLabel shouldHaveOwn reason }
+  coverageCandidates(first: 3, asOf: $asOf) { node { id label kind name } score }`;
+
+const listQuery = `query IsolatedUncovered($where: OrganizationWhere!, $sort: OrganizationSort, $first: Int, $after: String, $asOf: Date) {
+  organizations(where: $where, sort: $sort, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes { ${fields} }
+  }
+}`;
+
+interface Row {
+  id: string;
+  name: string;
+  kind: string;
+  kindLabel: string;
+  creditCode: string | null;
+  headcount: number;
+  partyMembers: number;
+  sizeBand: string;
+  aboveScale: boolean;
+  operating: boolean;
+  area: { name: string } | null;
+  park: { name: string } | null;
+  community: { name: string } | null;
+  industry: { name: string } | null;
+  coverage: { statusLabel: string; shouldHaveOwn: boolean; reason: string };
+  coverageCandidates: { node: { id: string; label: string; kind: string | null; name: string }; score: number }[];
+}
+
+interface Page {
+  organizations: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Row[] };
+}
+
+/** The OrganizationWhere of a filter: always uncovered and isolated, on the chosen day. */
+export function whereOf(f: ListFilter, asOf: string | null): Record<string, unknown> {
+  const w: Record<string, unknown> = { coverage: ['UNCOVERED'], isolated: true };
+  if (f.sector.length > 0) w.sector = f.sector;
+  if (f.kind) w.kind = [f.kind];
+  if (f.areaId) w.areaId = f.areaId;
+  if (f.parkId) w.parkId = f.parkId;
+  if (f.industryId) w.industryId = f.industryId;
+  if (f.sizeBand) w.sizeBand = [f.sizeBand];
+  if (f.aboveScale) w.aboveScale = f.aboveScale === 'true';
+  if (f.operating) w.operating = f.operating === 'true';
+  if (f.nameContains.trim()) w.nameContains = f.nameContains.trim();
+  if (asOf) w.asOf = asOf;
+  return w;
+}
+
+function sortOf(f: ListFilter): { field: string; direction: string } {
+  const [field, direction] = f.sort.split(':');
+  return { field, direction };
+}
+
+/** What a candidate coverer is: people among the candidates are serving instructors. */
+function candidateKind(c: Row['coverageCandidates'][number]): string {
+  return c.node.label === 'Person' ? label('PersonRole', 'INSTRUCTOR') : nodeLabel(c.node.label, c.node.kind);
+}
+
+function candidateText(c: Row['coverageCandidates'][number]): string {
+  return `${c.node.name}（${candidateKind(c)}，${fmt.score(c.score)}）`;
+}
+
+export function isolated(ctx: Context): HTMLElement {
+  let filter: ListFilter = { ...defaultFilter };
+  // cursors[i] is the `after` of page i; page 0 starts at the beginning.
+  let cursors: (string | null)[] = [null];
+  let total = 0;
+
+  const yesNo: [string, string][] = [['', '不限'], ['true', '是'], ['false', '否']];
+  const controls = {
+    sector: select({ 'data-filter': 'sector' }, [
+      ['', '不限'],
+      ['ENTERPRISE,SOCIAL', `${label('Sector', 'ENTERPRISE')}和${label('Sector', 'SOCIAL')}`],
+      ...options('Sector', ['ENTERPRISE', 'SOCIAL', 'PUBLIC']),
+    ]),
+    kind: select({ 'data-filter': 'kind' }, [['', '不限'], ...options('OrgKind', order.OrgKind)]),
+    areaId: select({ 'data-filter': 'areaId' }, [['', '不限'], ...ctx.towns.map((a): [string, string] => [a.id, a.name])]),
+    parkId: select({ 'data-filter': 'parkId' }, [['', '不限'], ...ctx.parks.map((a): [string, string] => [a.id, a.name])]),
+    industryId: select({ 'data-filter': 'industryId' }, [['', '不限'], ...ctx.ref.industries.map((i): [string, string] => [i.id, i.name])]),
+    sizeBand: select({ 'data-filter': 'sizeBand' }, [['', '不限'], ...options('SizeBand', order.SizeBand)]),
+    aboveScale: select({ 'data-filter': 'aboveScale' }, yesNo),
+    operating: select({ 'data-filter': 'operating' }, [['', '不限'], ['true', '运营中'], ['false', '已停业']]),
+    sort: select({ 'data-filter': 'sort' }, [
+      ['HEADCOUNT:DESC', `${label('OrganizationSortField', 'HEADCOUNT')}（多到少）`],
+      ['PARTY_MEMBERS:DESC', `${label('OrganizationSortField', 'PARTY_MEMBERS')}（多到少）`],
+      ['NAME:ASC', label('OrganizationSortField', 'NAME')],
+      ['REGISTERED_ON:DESC', `${label('OrganizationSortField', 'REGISTERED_ON')}（新到旧）`],
+    ]),
+  };
+  const nameInput = h('input', { type: 'search', placeholder: '名称包含…', 'data-filter': 'nameContains', 'aria-label': '名称包含' });
+
+  const show = () => {
+    controls.sector.value = filter.sector.join(',');
+    controls.kind.value = filter.kind;
+    controls.areaId.value = filter.areaId;
+    controls.parkId.value = filter.parkId;
+    controls.industryId.value = filter.industryId;
+    controls.sizeBand.value = filter.sizeBand;
+    controls.aboveScale.value = filter.aboveScale;
+    controls.operating.value = filter.operating;
+    controls.sort.value = filter.sort;
+    nameInput.value = filter.nameContains;
+  };
+  const read = () => {
+    filter = {
+      sector: controls.sector.value ? controls.sector.value.split(',') : [],
+      kind: controls.kind.value,
+      areaId: controls.areaId.value,
+      parkId: controls.parkId.value,
+      industryId: controls.industryId.value,
+      sizeBand: controls.sizeBand.value,
+      aboveScale: controls.aboveScale.value as ListFilter['aboveScale'],
+      operating: controls.operating.value as ListFilter['operating'],
+      nameContains: nameInput.value,
+      sort: controls.sort.value,
+    };
+  };
+
+  const labelled = (text: string, control: HTMLElement) => h('label', { class: 'filter' }, h('span', null, text), control);
+  const reset = h('button', { type: 'button', class: 'secondary', 'data-action': 'reset' }, '重置筛选');
+  const exportButton = h('button', { type: 'button', 'data-action': 'csv' }, '下载 CSV');
+  const exportStatus = h('span', { class: 'meta', 'data-export-status': '' });
+  const filters = h(
+    'div',
+    { class: 'filters' },
+    labelled('领域', controls.sector),
+    labelled('类型', controls.kind),
+    labelled('乡镇/街道', controls.areaId),
+    labelled('园区', controls.parkId),
+    labelled('行业', controls.industryId),
+    labelled('规模', controls.sizeBand),
+    labelled('规上企业', controls.aboveScale),
+    labelled('经营状态', controls.operating),
+    labelled('名称', nameInput),
+    labelled('排序', controls.sort),
+    h('div', { class: 'filter-actions' }, reset, exportButton, exportStatus),
+  );
+
+  const panel = new Panel({
+    id: 'isolated',
+    title: '孤立且未覆盖组织',
+    className: 'wide',
+    note: '没有任何共建关系、也没有党组织或工作覆盖的组织，附原因与最合适的候选覆盖方（得分越高越合适）。',
+  });
+  const count = h('span', { class: 'count', 'data-total': '' });
+  const status = panel.el.querySelector('.status');
+  panel.el.insertBefore(filters, status);
+  panel.el.insertBefore(h('p', { class: 'summary' }, count), status);
+  const tbody = h('tbody');
+  const table = h(
+    'table',
+    { class: 'table' },
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        ['名称', '类型', '乡镇/街道', '园区', '行业', '规模', '从业人数', '正式党员', '原因', '候选覆盖方'].map((t) => h('th', null, t)),
+      ),
+    ),
+    tbody,
+  );
+  const prev = h('button', { type: 'button', class: 'secondary', 'data-action': 'prev' }, '上一页');
+  const next = h('button', { type: 'button', class: 'secondary', 'data-action': 'next' }, '下一页');
+  const pageInfo = h('span', { class: 'meta', 'data-page': '' });
+  panel.body.append(h('div', { class: 'table-wrap' }, table), h('div', { class: 'pager' }, prev, pageInfo, next));
+
+  const latest = new Latest();
+  const load = async (page: number) => {
+    panel.loading();
+    prev.disabled = next.disabled = true;
+    const signal = latest.next();
+    try {
+      const d = await gql<Page>(
+        listQuery,
+        { where: whereOf(filter, ctx.asOf), sort: sortOf(filter), first: pageSize, after: cursors[page], asOf: ctx.asOf },
+        signal,
+      );
+      const c = d.organizations;
+      total = c.totalCount;
+      count.dataset.total = String(total);
+      replace(count, `共 ${fmt.int(total)} 家`);
+      if (c.nodes.length === 0) {
+        panel.empty(page === 0 ? '没有符合筛选条件的孤立且未覆盖组织。' : '本页没有数据。');
+        return;
+      }
+      cursors = cursors.slice(0, page + 1);
+      if (c.pageInfo.hasNextPage) cursors.push(c.pageInfo.endCursor);
+      replace(
+        tbody,
+        c.nodes.map((o) =>
+          h(
+            'tr',
+            { 'data-id': o.id },
+            h(
+              'td',
+              null,
+              h('button', { type: 'button', class: 'link', title: '查看共建关系网络', onclick: () => ctx.openNetwork(o.id, o.name) }, o.name),
+              o.creditCode ? h('div', { class: 'sub' }, o.creditCode) : null,
+            ),
+            h('td', null, o.kindLabel),
+            h('td', null, o.area?.name ?? '—'),
+            h('td', null, o.park?.name ?? '—'),
+            h('td', null, o.industry?.name ?? '—'),
+            h('td', null, label('SizeBand', o.sizeBand), o.aboveScale ? h('div', { class: 'sub' }, '规上') : null),
+            h('td', { class: 'num' }, fmt.int(o.headcount)),
+            h('td', { class: 'num' }, fmt.int(o.partyMembers), o.coverage.shouldHaveOwn ? h('div', { class: 'tag' }, '应建未建') : null),
+            h('td', { class: 'reason' }, o.coverage.reason),
+            h(
+              'td',
+              null,
+              o.coverageCandidates.length === 0
+                ? '—'
+                : h('ol', { class: 'candidates' }, o.coverageCandidates.map((cand) => h('li', null, candidateText(cand)))),
+            ),
+          ),
+        ),
+      );
+      const pages = Math.max(1, Math.ceil(total / pageSize));
+      replace(pageInfo, `第 ${page + 1} / ${fmt.int(pages)} 页`);
+      pageInfo.dataset.page = String(page);
+      prev.disabled = page === 0;
+      next.disabled = !c.pageInfo.hasNextPage;
+      prev.onclick = () => void load(page - 1);
+      next.onclick = () => void load(page + 1);
+      panel.ready();
+    } catch (err) {
+      if (isAbort(err)) return;
+      replace(count);
+      delete count.dataset.total;
+      panel.error(err, () => void load(page));
+    }
+  };
+
+  const restart = () => {
+    cursors = [null];
+    void load(0);
+  };
+
+  for (const c of Object.values(controls)) {
+    c.addEventListener('change', () => {
+      read();
+      restart();
+    });
+  }
+  let typing: ReturnType<typeof setTimeout> | undefined;
+  nameInput.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      read();
+      restart();
+    }, 400);
+  });
+  reset.addEventListener('click', () => {
+    filter = { ...defaultFilter };
+    show();
+    restart();
+  });
+
+  exportButton.addEventListener('click', async () => {
+    exportButton.disabled = true;
+    const where = whereOf(filter, ctx.asOf);
+    const sort = sortOf(filter);
+    const rows: Row[] = [];
+    let after: string | null = null;
+    let first: number | null = exportPageSize;
+    try {
+      for (;;) {
+        replace(exportStatus, `正在导出 ${fmt.int(rows.length)} / ${fmt.int(total)}…`);
+        let d: Page;
+        try {
+          d = await gql<Page>(listQuery, { where, sort, first, after, asOf: ctx.asOf });
+        } catch (err) {
+          // A server configured with smaller pages refuses 500 rows: use its default.
+          if (err instanceof ApiError && err.code === 'BAD_USER_INPUT' && first !== null) {
+            first = null;
+            continue;
+          }
+          throw err;
+        }
+        rows.push(...d.organizations.nodes);
+        if (!d.organizations.pageInfo.hasNextPage) break;
+        after = d.organizations.pageInfo.endCursor;
+      }
+      const header = [
+        '名称', '统一社会信用代码', '类型', '乡镇/街道', '园区', '社区', '行业', '规模', '规上企业', '经营状态',
+        '从业人数', '正式党员数', '应建未建', '覆盖状态', '原因', '候选覆盖方1', '得分1', '候选覆盖方2', '得分2', '候选覆盖方3', '得分3',
+      ];
+      const body = rows.map((o) => {
+        const cands = [0, 1, 2].flatMap((i) => {
+          const c = o.coverageCandidates[i];
+          return c ? [`${c.node.name}（${candidateKind(c)}）`, fmt.score(c.score)] : ['', ''];
+        });
+        return [
+          o.name, o.creditCode, o.kindLabel, o.area?.name, o.park?.name, o.community?.name, o.industry?.name,
+          label('SizeBand', o.sizeBand), o.aboveScale ? '是' : '否', o.operating ? '运营中' : '已停业',
+          o.headcount, o.partyMembers, o.coverage.shouldHaveOwn ? '是' : '否', o.coverage.statusLabel, o.coverage.reason, ...cands,
+        ];
+      });
+      download(`孤立且未覆盖组织_${ctx.asOf ?? fmt.today()}.csv`, toCSV(header, body));
+      replace(exportStatus, `已导出 ${fmt.int(rows.length)} 家`);
+      exportStatus.dataset.exported = String(rows.length);
+    } catch (err) {
+      const code = err instanceof ApiError ? err.code : 'CLIENT';
+      replace(exportStatus, h('span', { class: 'error' }, `导出失败：${err instanceof Error ? err.message : String(err)}（${code}）`));
+    } finally {
+      exportButton.disabled = false;
+    }
+  });
+
+  ctx.showList = (f) => {
+    filter = { ...any, ...f };
+    show();
+    restart();
+    panel.el.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  };
+  ctx.onAsOf(restart);
+
+  show();
+  restart();
+  return panel.el;
+}

@@ -1,0 +1,464 @@
+// Drives the dashboard in headless Chromium against a running cobuild server, and checks
+// what it shows against answers this script reads from /graphql itself. The only figures
+// written here are those of the source (DOMAIN.md): 14,673 enterprises and 313 social
+// organisations.
+//
+//   node web/test/dashboard.mjs <baseURL> <screenshotDir>
+//
+// Chromium is /usr/bin/chromium, or the path in CHROMIUM. Exits non-zero on the first
+// check that fails, after saving a screenshot of the page as it was.
+
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import puppeteer from 'puppeteer-core';
+
+const [baseURL, shotDir] = process.argv.slice(2);
+if (!baseURL || !shotDir) {
+  console.error('usage: node dashboard.mjs <baseURL> <screenshotDir>');
+  process.exit(2);
+}
+const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
+const timeout = 120_000;
+const sourceFigures = { enterprises: 14673, social: 313 };
+
+let checks = 0;
+function ok(what) {
+  checks++;
+  console.log(`ok ${checks} - ${what}`);
+}
+class CheckFailed extends Error {}
+function fail(what) {
+  throw new CheckFailed(what);
+}
+function expectEqual(what, got, want) {
+  if (JSON.stringify(got) !== JSON.stringify(want)) fail(`${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+  ok(`${what} = ${JSON.stringify(want)}`);
+}
+
+/** Asks the API directly. */
+async function gql(query, variables = {}) {
+  const res = await fetch(new URL('/graphql', baseURL), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  if (body.errors?.length) fail(`API: ${body.errors[0].message} (${body.errors[0].extensions?.code})`);
+  return body.data;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+await mkdir(shotDir, { recursive: true });
+for (const f of await readdir(shotDir)) if (f.endsWith('.png')) await rm(path.join(shotDir, f));
+const downloads = path.join(shotDir, 'downloads');
+await rm(downloads, { recursive: true, force: true });
+await mkdir(downloads, { recursive: true });
+
+const browser = await puppeteer.launch({
+  executablePath: chromium,
+  headless: true,
+  args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--lang=zh-CN', '--window-size=1440,900'],
+});
+const problems = [];
+let page;
+
+async function newPage() {
+  const p = await browser.newPage();
+  await p.setViewport({ width: 1440, height: 900 });
+  p.setDefaultTimeout(timeout);
+  p.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  p.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  p.on('requestfailed', (r) => {
+    if (!r.failure()?.errorText.includes('ERR_ABORTED')) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  return p;
+}
+
+/** Waits until a panel leaves the loading state, and fails with its message if it shows an error. */
+async function settled(p, panel, want = 'ready') {
+  const sel = `[data-panel="${panel}"]`;
+  await p.waitForFunction((s) => ['ready', 'empty', 'error'].includes(document.querySelector(s)?.dataset.state), { timeout }, sel);
+  const state = await p.$eval(sel, (e) => e.dataset.state);
+  if (state !== want) {
+    const status = await p.$eval(`${sel} .status`, (e) => e.textContent);
+    fail(`panel ${panel} is ${state}, want ${want}: ${status}`);
+  }
+  ok(`panel ${panel} is ${want}`);
+}
+
+/** The raw values of the figures shown in a panel, by data-figure. */
+async function figures(p, panel) {
+  return p.$$eval(`[data-panel="${panel}"] [data-figure]`, (els) =>
+    Object.fromEntries(els.map((e) => [e.dataset.figure, { value: e.dataset.value, text: e.querySelector('.figure-value').textContent }])),
+  );
+}
+
+/** Waits until the figures of a panel hold the wanted values; returns them. */
+async function figuresEqual(p, panel, want) {
+  try {
+    await p.waitForFunction(
+      (panel, want) => {
+        const el = document.querySelector(`[data-panel="${panel}"]`);
+        if (el?.dataset.state !== 'ready') return false;
+        return Object.entries(want).every(([k, v]) => el.querySelector(`[data-figure="${k}"]`)?.dataset.value === String(v));
+      },
+      { timeout },
+      panel,
+      want,
+    );
+  } catch {
+    const got = await figures(p, panel);
+    fail(`panel ${panel}: figures ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+  }
+  for (const [k, v] of Object.entries(want)) ok(`${panel}: ${k} shows ${v}`);
+  return figures(p, panel);
+}
+
+async function shot(p, name, selector) {
+  const file = path.join(shotDir, `${name}.png`);
+  if (selector) await (await p.$(selector)).screenshot({ path: file });
+  else await p.screenshot({ path: file, fullPage: true });
+}
+
+const int = (n) => new Intl.NumberFormat('zh-CN').format(n);
+const pct = (r) => (r == null ? '—' : (r * 100).toFixed(1) + '%');
+
+async function headline(p) {
+  await settled(p, 'counts');
+  const want = await gql(`{
+    e: organizations(where: {kind: [ENTERPRISE]}) { totalCount }
+    s: organizations(where: {sector: [SOCIAL]}) { totalCount }
+  }`);
+  expectEqual('API: enterprises (kind ENTERPRISE)', want.e.totalCount, sourceFigures.enterprises);
+  expectEqual('API: social organisations (sector SOCIAL)', want.s.totalCount, sourceFigures.social);
+  const got = await figuresEqual(p, 'counts', { enterprises: sourceFigures.enterprises, social: sourceFigures.social });
+  expectEqual('displayed enterprise count', got.enterprises.text, int(sourceFigures.enterprises));
+  expectEqual('displayed social-organisation count', got.social.text, int(sourceFigures.social));
+
+  await settled(p, 'coverage');
+  const scope = await p.$eval('[data-control="scope"]', (e) => e.value);
+  const where = scope ? { sector: scope.split(',') } : null;
+  const { coverageStats: s } = await gql(
+    `query($where: CoverageStatsWhere) { coverageStats(where: $where) { total {
+      organizations operating own joint work uncovered isolated isolatedUncovered shouldHaveOwn coverageRate ownRate } } }`,
+    { where },
+  );
+  const t = s.total;
+  const shown = await figuresEqual(p, 'coverage', {
+    organizations: t.organizations,
+    operating: t.operating,
+    own: t.own,
+    joint: t.joint,
+    work: t.work,
+    uncovered: t.uncovered,
+    isolated: t.isolated,
+    isolatedUncovered: t.isolatedUncovered,
+    shouldHaveOwn: t.shouldHaveOwn,
+  });
+  expectEqual('displayed coverage rate', shown.coverageRate.text, pct(t.coverageRate));
+  expectEqual('displayed own-organisation rate', shown.ownRate.text, pct(t.ownRate));
+  return { scope, total: t };
+}
+
+async function breakdown(p, scope) {
+  const where = scope ? { sector: scope.split(',') } : null;
+  for (const [panel, by] of [['by-area', 'AREA'], ['by-industry', 'INDUSTRY']]) {
+    await settled(p, panel);
+    const { coverageStats } = await gql(
+      `query($by: [GroupDimension!], $where: CoverageStatsWhere) { coverageStats(by: $by, where: $where) { groups { organizations } } }`,
+      { by: [by], where },
+    );
+    const groups = coverageStats.groups.filter((g) => g.organizations > 0).length;
+    expectEqual(`${panel}: groups charted`, await p.$eval(`[data-panel="${panel}"]`, (e) => Number(e.dataset.groups)), groups);
+    const drawn = await p.$eval(`[data-panel="${panel}"] canvas`, (c) => c.width > 0 && c.height > 0);
+    if (!drawn) fail(`${panel}: the chart has no canvas`);
+    ok(`${panel}: chart drawn`);
+  }
+}
+
+async function grading(p) {
+  const { rounds } = await gql('{ rounds { round } }');
+  if (rounds.length === 0) fail('API: no evaluation rounds');
+  await settled(p, 'grading');
+  for (const { round } of rounds.slice(0, 2)) {
+    await p.select('[data-control="round"]', round);
+    const { grading: g } = await gql('query($r: String) { grading(round: $r) { evaluated tiers { tier count } weakTwoRounds { id } } }', { r: round });
+    const want = { evaluated: g.evaluated, weakTwoRounds: g.weakTwoRounds.length };
+    for (const t of g.tiers) want['tier-' + t.tier] = t.count;
+    await figuresEqual(p, 'grading', want);
+  }
+  if (rounds.length >= 2) {
+    await settled(p, 'movement');
+    const from = await p.$eval('[data-control="from"]', (e) => e.value);
+    const to = await p.$eval('[data-control="to"]', (e) => e.value);
+    const { gradeMovement: m } = await gql('query($f: String!, $t: String!) { gradeMovement(from: $f, to: $t) { compared fell { after { id } } rose { after { id } } } }', {
+      f: from,
+      t: to,
+    });
+    await figuresEqual(p, 'movement', { compared: m.compared, fell: m.fell.length, rose: m.rose.length });
+    const cells = await p.$eval('[data-panel="movement"] canvas', (c) => c.width > 0);
+    if (!cells) fail('movement: no heatmap canvas');
+    ok(`movement ${from} → ${to}: heatmap drawn`);
+  }
+}
+
+/** The where the list's controls stand for, built here from what the controls show. */
+async function listWhere(p) {
+  const f = await p.$$eval('[data-panel="isolated"] [data-filter]', (els) => Object.fromEntries(els.map((e) => [e.dataset.filter, e.value])));
+  const w = { coverage: ['UNCOVERED'], isolated: true };
+  if (f.sector) w.sector = f.sector.split(',');
+  if (f.kind) w.kind = [f.kind];
+  for (const k of ['areaId', 'parkId', 'industryId']) if (f[k]) w[k] = f[k];
+  if (f.sizeBand) w.sizeBand = [f.sizeBand];
+  if (f.aboveScale) w.aboveScale = f.aboveScale === 'true';
+  if (f.operating) w.operating = f.operating === 'true';
+  if (f.nameContains?.trim()) w.nameContains = f.nameContains.trim();
+  const [field, direction] = f.sort.split(':');
+  return { where: w, sort: { field, direction } };
+}
+
+const pageQuery = `query($where: OrganizationWhere!, $sort: OrganizationSort, $first: Int, $after: String) {
+  organizations(where: $where, sort: $sort, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } nodes { id name }
+  }
+}`;
+
+async function shownTotal(p) {
+  return p.$eval('[data-panel="isolated"] [data-total]', (e) => (e.dataset.total === '' ? null : Number(e.dataset.total)));
+}
+
+async function waitTotal(p, want, what) {
+  try {
+    await p.waitForFunction(
+      (want) => {
+        const panel = document.querySelector('[data-panel="isolated"]');
+        return panel.dataset.state !== 'loading' && panel.querySelector('[data-total]').dataset.total === String(want);
+      },
+      { timeout },
+      want,
+    );
+  } catch {
+    fail(`${what}: list shows total ${await shownTotal(p)}, want ${want}`);
+  }
+  ok(`${what}: list total ${want} matches the API's totalCount`);
+}
+
+async function rowIds(p) {
+  return p.$$eval('[data-panel="isolated"] tbody tr', (rows) => rows.map((r) => r.dataset.id));
+}
+
+async function list(p, headline) {
+  await settled(p, 'isolated');
+  let q = await listWhere(p);
+  let api = (await gql(pageQuery, { ...q, first: 20 })).organizations;
+  await waitTotal(p, api.totalCount, 'default filter');
+  expectEqual('first page rows', await rowIds(p), api.nodes.map((n) => n.id));
+  if (q.where.operating === true && JSON.stringify(q.where.sector) === JSON.stringify(headline.sector)) {
+    expectEqual('list total equals the headline isolated-and-uncovered figure', api.totalCount, headline.isolatedUncovered);
+  }
+  const before = api.totalCount;
+
+  // A town with some, but not all, of them.
+  const towns = await p.$$eval('[data-filter="areaId"] option', (os) => os.map((o) => o.value).filter(Boolean));
+  let chosen = null;
+  for (const id of towns) {
+    const n = (await gql(pageQuery, { ...q, where: { ...q.where, areaId: id }, first: 1 })).organizations.totalCount;
+    if (n > 20 && n < before) {
+      chosen = { id, n };
+      break;
+    }
+  }
+  if (!chosen) fail('no town holds part of the list');
+  await p.select('[data-filter="areaId"]', chosen.id);
+  q = await listWhere(p);
+  expectEqual('filter applied to the query', q.where.areaId, chosen.id);
+  api = (await gql(pageQuery, { ...q, first: 20 })).organizations;
+  await waitTotal(p, api.totalCount, `town ${chosen.id}`);
+  if (api.totalCount === before) fail('the count did not change with the filter');
+  ok(`count changed with the filter: ${before} → ${api.totalCount}`);
+  expectEqual('filtered first page rows', await rowIds(p), api.nodes.map((n) => n.id));
+
+  // The next page, by cursor.
+  const next = (await gql(pageQuery, { ...q, first: 20, after: api.pageInfo.endCursor })).organizations;
+  await p.click('[data-panel="isolated"] [data-action="next"]');
+  await p.waitForFunction(() => document.querySelector('[data-panel="isolated"] [data-page]')?.dataset.page === '1' && document.querySelector('[data-panel="isolated"]').dataset.state === 'ready');
+  expectEqual('second page rows', await rowIds(p), next.nodes.map((n) => n.id));
+  await shot(p, '2-isolated-filtered', '[data-panel="isolated"]');
+
+  // The whole filtered list as CSV.
+  const cdp = await p.createCDPSession();
+  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+  await p.click('[data-panel="isolated"] [data-action="csv"]');
+  await p.waitForFunction(() => document.querySelector('[data-export-status]')?.dataset.exported, { timeout });
+  let csvFile;
+  for (let i = 0; i < 100 && !csvFile; i++) {
+    csvFile = (await readdir(downloads)).find((f) => f.endsWith('.csv'));
+    if (!csvFile) await sleep(200);
+  }
+  if (!csvFile) fail('no CSV was downloaded');
+  const bytes = await readFile(path.join(downloads, csvFile));
+  expectEqual('CSV starts with the UTF-8 byte-order mark', [...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+  const rows = parseCSV(bytes.subarray(3).toString('utf8'));
+  expectEqual('CSV rows (all pages)', rows.length - 1, api.totalCount);
+  expectEqual('CSV header starts with', rows[0].slice(0, 2), ['名称', '统一社会信用代码']);
+  expectEqual('CSV first row', rows[1][0], api.nodes[0].name);
+
+  // Nothing matches: the empty state.
+  await p.type('[data-filter="nameContains"]', '不存在的组织名称');
+  await p.waitForFunction(() => document.querySelector('[data-panel="isolated"]').dataset.state === 'empty', { timeout }).catch(() => fail('no empty state for a name nothing has'));
+  ok('panel isolated is empty for a name nothing has');
+  expectEqual('empty list total', await shownTotal(p), 0);
+  await p.click('[data-panel="isolated"] [data-action="reset"]');
+  await settled(p, 'isolated');
+}
+
+function parseCSV(text) {
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') cell += text[++i];
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(cell), (cell = '');
+    else if (c === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
+    else if (c !== '\r') cell += c;
+  }
+  if (cell || row.length) row.push(cell), rows.push(row);
+  return rows;
+}
+
+const egoQuery = `query($id: ID!) { egoNetwork(id: $id, hops: 1, maxNodes: 150) { nodes { node { id label } } } }`;
+
+async function egoIds(id) {
+  return (await gql(egoQuery, { id })).egoNetwork.nodes.map((n) => n.node);
+}
+
+async function drawnNodes(p) {
+  return p.$eval('[data-cy]', (el) => {
+    el.scrollIntoView({ block: 'center', behavior: 'instant' });
+    const cy = el._cyreg?.cy;
+    const box = el.getBoundingClientRect();
+    return cy.nodes().map((n) => {
+      const r = n.renderedPosition();
+      return { id: n.id(), x: box.left + r.x, y: box.top + r.y, inside: r.x >= 0 && r.y >= 0 && r.x <= box.width && r.y <= box.height };
+    });
+  });
+}
+
+async function networkView(p) {
+  // 宣城仁杰医院 is named in the source; search it by part of its name.
+  const name = '宣城仁杰医院';
+  await p.type('[data-control="search"]', '仁杰');
+  await p.click('#network-search button[type="submit"]');
+  await settled(p, 'network-search');
+  const { organizations } = await gql('query($n: String!) { organizations(where: {nameContains: $n}, first: 1) { nodes { id } } }', { n: name });
+  const id = organizations.nodes[0].id;
+  await p.click(`#network-search .result[data-id="${id}"]`);
+  const first = await egoIds(id);
+  await p.waitForFunction((n) => document.querySelector('[data-panel="network"]')?.dataset.nodes === String(n), { timeout }, first.length).catch(async () => {
+    fail(`network: ${await p.$eval('[data-panel="network"]', (e) => `${e.dataset.state} ${e.dataset.nodes}`)} nodes drawn, want ${first.length}`);
+  });
+  await settled(p, 'network');
+  let nodes = await drawnNodes(p);
+  expectEqual('network nodes drawn for ' + name, nodes.map((n) => n.id).sort(), first.map((n) => n.id).sort());
+  if (!nodes.every((n) => n.inside)) fail('network: some nodes are outside the view');
+  ok('every node is inside the view');
+  const painted = await p.$$eval('[data-cy] canvas', (cs) =>
+    cs.some((c) => {
+      const d = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+      if (!d) return false;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n > 500;
+    }),
+  );
+  if (!painted) fail('network: the canvas is blank');
+  ok('network canvas painted');
+  await shot(p, '3-network', '[data-panel="network"]');
+
+  // Click the neighbour whose own ties add most to the view, and expect the union.
+  const have = new Set(first.map((n) => n.id));
+  let target = null;
+  for (const n of first.filter((n) => n.id !== id)) {
+    const more = await egoIds(n.id);
+    const union = new Set([...have, ...more.map((m) => m.id)]);
+    if (union.size > have.size && (!target || union.size > target.union.size)) target = { id: n.id, union };
+  }
+  if (!target) fail('network: no neighbour adds ties');
+  const at = nodes.find((n) => n.id === target.id);
+  await p.mouse.click(at.x, at.y);
+  await p
+    .waitForFunction(
+      (n) => {
+        const el = document.querySelector('[data-panel="network"]');
+        return el.dataset.state === 'ready' && el.dataset.nodes === String(n) && el.dataset.expanded === '2';
+      },
+      { timeout },
+      target.union.size,
+    )
+    .catch(async () => {
+      fail(`network after click: ${await p.$eval('[data-panel="network"]', (e) => JSON.stringify(e.dataset))}, want ${target.union.size} nodes`);
+    });
+  nodes = await drawnNodes(p);
+  expectEqual(`nodes after clicking ${target.id}`, nodes.map((n) => n.id).sort(), [...target.union].sort());
+  await shot(p, '4-network-expanded', '[data-panel="network"]');
+}
+
+/** A panel whose query fails shows the API's message and code, and the others carry on. */
+async function errorState() {
+  const p = await newPage();
+  await p.setRequestInterception(true);
+  p.on('request', (r) => {
+    if (r.url().endsWith('/graphql') && (r.postData() ?? '').includes('query Grading(')) {
+      r.respond({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({ data: null, errors: [{ message: 'Neo4j 暂不可用', extensions: { code: 'UNAVAILABLE' } }] }),
+      });
+    } else r.continue();
+  });
+  await p.goto(new URL('/dashboard/', baseURL).href, { waitUntil: 'domcontentloaded' });
+  await settled(p, 'grading', 'error');
+  const text = await p.$eval('[data-panel="grading"] .status', (e) => e.textContent);
+  if (!text.includes('Neo4j 暂不可用') || !text.includes('UNAVAILABLE')) fail(`error state shows "${text}"`);
+  ok(`error state shows the message and code: ${text}`);
+  await settled(p, 'counts');
+  await shot(p, '6-error-state', '#grading-section');
+  await p.close();
+}
+
+let failed = false;
+try {
+  page = await newPage();
+  const res = await page.goto(new URL('/dashboard/', baseURL).href, { waitUntil: 'domcontentloaded' });
+  if (!res.ok() && res.status() !== 304) fail(`GET /dashboard/: status ${res.status()}`);
+  ok('GET /dashboard/ answers');
+  const { scope, total } = await headline(page);
+  await breakdown(page, scope);
+  await grading(page);
+  await shot(page, '1-overview');
+  await list(page, { sector: scope ? scope.split(',') : undefined, isolatedUncovered: total.isolatedUncovered });
+  await networkView(page);
+  await shot(page, '5-dashboard');
+  await errorState();
+  // The error state above is made on purpose; problems before it are real.
+  const real = problems.filter((m) => !m.includes('Neo4j 暂不可用'));
+  if (real.length > 0) fail('the browser reported:\n  ' + real.join('\n  '));
+  ok('no page errors, console errors or failed requests');
+} catch (err) {
+  failed = true;
+  console.error(`not ok - ${err instanceof CheckFailed ? err.message : err.stack}`);
+  if (page) await shot(page, 'failure').catch(() => {});
+} finally {
+  await browser.close();
+}
+console.log(failed ? `FAIL after ${checks} checks` : `PASS: ${checks} checks`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,20 @@
+import { defineConfig } from 'vite';
+
+// The dashboard is served by the cobuild binary under /dashboard/ (see web.go), and talks
+// to /graphql on the same origin. `npm run dev` proxies /graphql to a running
+// `cobuild serve` (COBUILD_API, default http://127.0.0.1:8080).
+export default defineConfig({
+  base: '/dashboard/',
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    target: 'es2022',
+    chunkSizeWarningLimit: 1200,
+  },
+  server: {
+    proxy: {
+      '/graphql': process.env.COBUILD_API ?? 'http://127.0.0.1:8080',
+    },
+  },
+});
