@@ -2,6 +2,9 @@ package server_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -161,4 +164,21 @@ func BenchmarkCensusBuild(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(hits), "dbhits/op")
+}
+
+// BenchmarkDashboardPanels runs each dashboard panel's request (testdata/dashboard_*.graphql,
+// the golden operations) once the day's census and projection are built.
+func BenchmarkDashboardPanels(b *testing.B) {
+	files, err := filepath.Glob("testdata/dashboard_*.graphql")
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no dashboard operations: %v", err)
+	}
+	for _, f := range files {
+		q, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "dashboard_"), ".graphql")
+		b.Run(name, func(b *testing.B) { benchOperation(b, string(q), nil) })
+	}
 }
