@@ -14,4 +14,13 @@ type CensusRow struct {
 	// Ids of the town or subdistrict, park, community and industry; empty when none.
 	AreaID, ParkID, CommunityID, IndustryID string
 	Facts                                   CoverageFacts
+	// Coverers are the joint, regional and industry party organisations that cover it and
+	// the instructors assigned to it on the day.
+	Coverers []string
+}
+
+// DayFacts are what an organisation has on a day: its coverage facts and its coverers.
+type DayFacts struct {
+	Facts    CoverageFacts
+	Coverers []string
 }

@@ -38,7 +38,7 @@ var enumLabels = map[string]map[string]string{
 	"PersonRole": {"INSTRUCTOR": "党建工作指导员", "LIAISON": "联络员", "MENTOR": "红领导师", "RECRUIT": "政聘企培人才",
 		"APPRENTICE": "新型学徒", "PARTY_WORKER": "党务工作者", "SECONDED": "跟岗锻炼"},
 	"SortDirection":         {"ASC": "升序", "DESC": "降序"},
-	"OrganizationSortField": {"NAME": "名称", "HEADCOUNT": "从业人数", "PARTY_MEMBERS": "正式党员数", "REGISTERED_ON": "登记日期", "TIES": "共建联系数"},
+	"OrganizationSortField": {"NAME": "名称", "HEADCOUNT": "从业人数", "PARTY_MEMBERS": "正式党员数", "REGISTERED_ON": "登记日期", "TIES": "共建联系数", "SCORE": "最新测评得分"},
 	"EvaluationSortField":   {"SCORE": "得分", "ROUND": "测评轮次"},
 	"CertificationStatus":   {"CERTIFIED": "已认证", "NOT_CERTIFIED": "未认证"},
 	"MassBranchKind":        {"UNION": "工会", "YOUTH_LEAGUE": "共青团", "WOMENS_FEDERATION": "妇联"},

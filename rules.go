@@ -328,7 +328,8 @@ type Coverage struct {
 	// ShouldHaveOwn is true when the organisation has enough full members for its own
 	// party organisation but has none.
 	ShouldHaveOwn bool
-	Reason        string
+	// Reason says why, in English; ReasonZh says the same in Chinese.
+	Reason, ReasonZh string
 }
 
 // CoverageOf applies the coverage rules of DOMAIN.md to the facts of one organisation.
@@ -337,32 +338,48 @@ func (r Rules) CoverageOf(f CoverageFacts) Coverage {
 	switch {
 	case f.OwnPartyOrgs > 0:
 		c.Status = CoverageOwn
-		c.Reason = "has its own party organisation"
+		c.Reason, c.ReasonZh = "has its own party organisation", "已单独建立党组织"
 	case len(f.CoveredModes) > 0:
 		c.Status = CoverageJoint
 		c.Reason = fmt.Sprintf("covered by a %s party organisation", modeWords(f.CoveredModes[0]))
+		c.ReasonZh = fmt.Sprintf("由%s党组织覆盖", modeWordsZh(f.CoveredModes[0]))
 	case f.Instructors > 0 || f.Liaisons > 0 || f.MassBranches > 0:
 		c.Status = CoverageWork
 		switch {
 		case f.Instructors > 0:
-			c.Reason = "no party organisation; a party-building instructor is assigned"
+			c.Reason, c.ReasonZh = "no party organisation; a party-building instructor is assigned", "未建党组织；已选派党建指导员"
 		case f.Liaisons > 0:
-			c.Reason = "no party organisation; a liaison is assigned"
+			c.Reason, c.ReasonZh = "no party organisation; a liaison is assigned", "未建党组织；已选派联络员"
 		default:
-			c.Reason = "no party organisation; a mass-organisation branch was formed in it"
+			c.Reason, c.ReasonZh = "no party organisation; a mass-organisation branch was formed in it", "未建党组织；已建立群团组织"
 		}
 	default:
 		c.Status = CoverageUncovered
 		c.Reason = "no party organisation, instructor, liaison or mass-organisation branch"
+		c.ReasonZh = "无党组织、党建指导员、联络员或群团组织"
 	}
 	c.ShouldHaveOwn = f.OwnPartyOrgs == 0 && f.PartyMembers >= r.OwnOrgMinMembers
 	if c.ShouldHaveOwn {
 		c.Reason += fmt.Sprintf("; has %d full party members, so should have its own", f.PartyMembers)
+		c.ReasonZh += fmt.Sprintf("；有正式党员%d名，应单独建立党组织", f.PartyMembers)
 	}
 	if c.Isolated {
 		c.Reason += "; no joint-building tie"
+		c.ReasonZh += "；无任何共建关系"
 	}
 	return c
+}
+
+func modeWordsZh(mode string) string {
+	switch mode {
+	case "JOINT":
+		return "联合"
+	case "REGIONAL":
+		return "区域"
+	case "INDUSTRY":
+		return "行业"
+	}
+	return "覆盖"
 }
 
 func modeWords(mode string) string {
@@ -381,10 +398,11 @@ func modeWords(mode string) string {
 // the shares of the organisations it serves that are on the same community's patch, in
 // the same park and in the same industry (each times its weight; the organisation's own
 // community counts fully), closeness in the network (the weight divided by the hops, none
-// when no chain joins them), less a penalty per organisation it serves already.
-func (r Rules) ScoreCandidate(c Candidate, hops int) (float64, []string) {
+// when no chain joins them), less a penalty per organisation it serves already. The
+// reasons come in English and in Chinese, term for term.
+func (r Rules) ScoreCandidate(c Candidate, hops int) (float64, []string, []string) {
 	var score float64
-	var why []string
+	var why, whyZh []string
 	share := func(n int) float64 {
 		if c.Load == 0 {
 			return 0
@@ -394,20 +412,22 @@ func (r Rules) ScoreCandidate(c Candidate, hops int) (float64, []string) {
 	if c.Label == "Organization" {
 		score += r.CandidateCommunity
 		why = append(why, fmt.Sprintf("the organisation is on the patch of %s (+%.2f)", c.Name, r.CandidateCommunity))
+		whyZh = append(whyZh, fmt.Sprintf("该组织在%s辖区内（+%.2f）", c.Name, r.CandidateCommunity))
 	} else {
 		for _, t := range []struct {
-			n      int
-			w      float64
-			phrase string
+			n          int
+			w          float64
+			phrase, zh string
 		}{
-			{c.SharedCommunity, r.CandidateCommunity, "on the same community's patch"},
-			{c.SharedPark, r.CandidatePark, "in the same park"},
-			{c.SharedIndustry, r.CandidateIndustry, "in the same industry"},
+			{c.SharedCommunity, r.CandidateCommunity, "on the same community's patch", "在同一社区"},
+			{c.SharedPark, r.CandidatePark, "in the same park", "在同一园区"},
+			{c.SharedIndustry, r.CandidateIndustry, "in the same industry", "属同一行业"},
 		} {
 			if t.n > 0 {
 				v := t.w * share(t.n)
 				score += v
 				why = append(why, fmt.Sprintf("%d of the %d organisations it serves are %s (+%.2f)", t.n, c.Load, t.phrase, v))
+				whyZh = append(whyZh, fmt.Sprintf("所服务的%d个组织中有%d个%s（+%.2f）", c.Load, t.n, t.zh, v))
 			}
 		}
 	}
@@ -415,11 +435,13 @@ func (r Rules) ScoreCandidate(c Candidate, hops int) (float64, []string) {
 		v := r.CandidateProximity / float64(hops)
 		score += v
 		why = append(why, fmt.Sprintf("%d ties away in the network (+%.2f)", hops, v))
+		whyZh = append(whyZh, fmt.Sprintf("在共建网络中相距%d步（+%.2f）", hops, v))
 	}
 	if c.Load > 0 {
 		v := r.CandidateLoad * float64(c.Load)
 		score -= v
 		why = append(why, fmt.Sprintf("already serves %d (-%.2f)", c.Load, v))
+		whyZh = append(whyZh, fmt.Sprintf("已服务%d个组织（-%.2f）", c.Load, v))
 	}
-	return math.Round(score*100) / 100, why
+	return math.Round(score*100) / 100, why, whyZh
 }

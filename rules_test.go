@@ -1,6 +1,10 @@
 package cobuild_test
 
 import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"cobuild"
@@ -198,23 +202,62 @@ func TestStarRangesMatchStarsOf(t *testing.T) {
 func TestCandidateScoresAddUpTheirReasons(t *testing.T) {
 	r := cobuild.DefaultRules()
 	branch := cobuild.Candidate{Label: "PartyOrg", Name: "联合党支部", Load: 8, SharedCommunity: 4, SharedIndustry: 2}
-	score, why := r.ScoreCandidate(branch, 2)
+	score, why, whyZh := r.ScoreCandidate(branch, 2)
 	// 3*4/8 + 2*2/8 + 2/2 - 0.02*8 = 1.5 + 0.5 + 1 - 0.16
-	if score != 2.84 || len(why) != 4 {
-		t.Errorf("got %v %q", score, why)
+	if score != 2.84 || len(why) != 4 || len(whyZh) != 4 {
+		t.Errorf("got %v %q %q", score, why, whyZh)
 	}
-	far, _ := r.ScoreCandidate(branch, -1)
-	near, _ := r.ScoreCandidate(branch, 1)
+	// The Chinese reasons say the same, term for term: the same numbers in the same order.
+	digits := regexp.MustCompile(`[0-9.]+`)
+	for i := range why {
+		en, zh := digits.FindAllString(why[i], -1), digits.FindAllString(whyZh[i], -1)
+		slices.Sort(en)
+		slices.Sort(zh)
+		if fmt.Sprint(en) != fmt.Sprint(zh) {
+			t.Errorf("reason %d: %q and %q give different numbers", i, why[i], whyZh[i])
+		}
+	}
+	far, _, _ := r.ScoreCandidate(branch, -1)
+	near, _, _ := r.ScoreCandidate(branch, 1)
 	if !(near > score && score > far) {
 		t.Errorf("closeness should count: 1 hop %v, 2 hops %v, none %v", near, score, far)
 	}
 	busy := branch
 	busy.Load, busy.SharedCommunity, busy.SharedIndustry = 80, 40, 20
-	if s, _ := r.ScoreCandidate(busy, 2); s >= score {
+	if s, _, _ := r.ScoreCandidate(busy, 2); s >= score {
 		t.Errorf("the same shares with ten times the load should score lower: %v vs %v", s, score)
 	}
 	community := cobuild.Candidate{Label: "Organization", Name: "城东社区", Load: 2, SharedCommunity: 1}
-	if s, why := r.ScoreCandidate(community, -1); s != 2.96 || len(why) != 2 {
+	if s, why, _ := r.ScoreCandidate(community, -1); s != 2.96 || len(why) != 2 {
 		t.Errorf("own community: %v %q", s, why)
+	}
+}
+
+func TestCoverageReasonsInBothLanguagesSayTheSame(t *testing.T) {
+	r := cobuild.DefaultRules()
+	for _, f := range []cobuild.CoverageFacts{
+		{OwnPartyOrgs: 1, JointTies: 1, PartyMembers: 5},
+		{CoveredModes: []string{"REGIONAL"}, PartyMembers: 4},
+		{Instructors: 1, JointTies: 1},
+		{Liaisons: 1},
+		{MassBranches: 1, PartyMembers: 7},
+		{},
+	} {
+		c := r.CoverageOf(f)
+		if c.Reason == "" || c.ReasonZh == "" {
+			t.Fatalf("%+v: reasons %q / %q", f, c.Reason, c.ReasonZh)
+		}
+		for _, p := range []struct {
+			on     bool
+			en, zh string
+		}{
+			{c.ShouldHaveOwn, "should have its own", fmt.Sprintf("有正式党员%d名，应单独建立党组织", f.PartyMembers)},
+			{c.Isolated, "no joint-building tie", "无任何共建关系"},
+			{c.Status == cobuild.CoverageJoint, "regional", "区域"},
+		} {
+			if strings.Contains(c.Reason, p.en) != p.on || strings.Contains(c.ReasonZh, p.zh) != p.on {
+				t.Errorf("%+v: %q / %q, expected %v for %q", f, c.Reason, c.ReasonZh, p.on, p.en)
+			}
+		}
 	}
 }

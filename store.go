@@ -154,9 +154,6 @@ type Reader interface {
 	// node (a party organisation, a person, an organisation or alliance owning a covering
 	// party organisation, a mass branch), its coverage facts with and without the node.
 	CoverageWithout(ctx context.Context, id string, asOf time.Time) (map[string][2]CoverageFacts, error)
-	// CoverageCandidates returns, for each organisation, the joint, regional and industry
-	// party organisations, instructors and the community that could take it on on the day.
-	CoverageCandidates(ctx context.Context, ids []string, asOf time.Time) (map[string][]Candidate, error)
 	// LatestEvaluations returns the newest evaluation of each party organisation.
 	LatestEvaluations(ctx context.Context, partyOrgIDs []string) (map[string]*Evaluation, error)
 	// Attendance counts the ATTENDED ties of each event.

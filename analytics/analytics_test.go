@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"cobuild"
 )
 
 // randomGraph builds a small multigraph with loops, parallel ties and several islands.
@@ -569,5 +571,33 @@ func TestDistancesAgreeWithBruteForce(t *testing.T) {
 				t.Fatalf("trial %d: distance %d→%d within %d is %d, brute force %d", trial, src, v, maxHops, got[i], want)
 			}
 		}
+	}
+}
+
+func TestCandidatesLeaveTheOrganisationItselfOut(t *testing.T) {
+	rows := []cobuild.CensusRow{
+		{ID: "og-1", CommunityID: "og-9", ParkID: "ar-1", IndustryID: "in-1", Coverers: []string{"po-1"}},
+		{ID: "og-2", CommunityID: "og-9", ParkID: "ar-1", Coverers: []string{"po-1"}},
+		{ID: "og-3", IndustryID: "in-1", Coverers: []string{"pe-2", "pe-2"}},
+		{ID: "og-4", CommunityID: "og-8", IndustryID: "in-2", Coverers: []string{"po-3"}},
+		{ID: "og-9", Name: "城东社区", Kind: cobuild.OrgCommunity},
+	}
+	c := NewCensus(cobuild.DefaultRules(), rows)
+	g, nodes, ties := Build([]NodeInfo{{ID: "og-1", Label: "Organization"}, {ID: "og-9", Label: "Organization", Name: "城东社区"},
+		{ID: "po-1", Label: "PartyOrg", Kind: "JOINT_BRANCH", Name: "联合党支部"}, {ID: "pe-2", Label: "Person", Name: "张三"}},
+		[]TieInfo{{Type: "CO_BUILDS_WITH", From: "og-2", To: "og-9"}, {Type: "CO_BUILDS_WITH", From: "og-4", To: "og-9"},
+			{Type: "MEMBER_OF", From: "og-9", To: "al-1"}})
+	p := NewProjection(g, nodes, ties)
+	got := fmt.Sprintf("%+v", c.Candidates(p, "og-1"))
+	want := fmt.Sprintf("%+v", []cobuild.Candidate{
+		{ID: "pe-2", Label: "Person", Name: "张三", Load: 1, SharedIndustry: 1},
+		{ID: "po-1", Label: "PartyOrg", Kind: "JOINT_BRANCH", Name: "联合党支部", Load: 1, SharedCommunity: 1, SharedPark: 1},
+		{ID: "og-9", Label: "Organization", Kind: "COMMUNITY", Name: "城东社区", Load: 2, SharedCommunity: 1},
+	})
+	if got != want {
+		t.Errorf("candidates of og-1:\n got %s\nwant %s", got, want)
+	}
+	if c.Candidates(p, "og-404") != nil {
+		t.Error("an organisation the census does not hold has candidates")
 	}
 }

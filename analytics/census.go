@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"cobuild"
@@ -20,7 +21,8 @@ type Census struct {
 	BuiltAt   time.Time
 	BuildTime time.Duration
 
-	index map[string]int
+	index  map[string]int
+	covers func() *coverIndex
 }
 
 // Row returns the number of the organisation's row.
@@ -36,6 +38,7 @@ func NewCensus(rules cobuild.Rules, rows []cobuild.CensusRow) *Census {
 		c.Coverage[i] = rules.CoverageOf(r.Facts)
 		c.index[r.ID] = i
 	}
+	c.covers = sync.OnceValue(func() *coverIndex { return newCoverIndex(rows) })
 	return c
 }
 
@@ -59,7 +62,7 @@ func (s *Service) Census(ctx context.Context, asOf time.Time) (*Census, error) {
 		rows := slices.Clone(s.places)
 		for i := range rows {
 			if f, ok := facts[rows[i].ID]; ok {
-				rows[i].Facts = *f
+				rows[i].Facts, rows[i].Coverers = f.Facts, f.Coverers
 			}
 			rows[i].Facts.PartyMembers = rows[i].PartyMembers
 		}

@@ -47,8 +47,9 @@ type Source interface {
 	NetworkTies(ctx context.Context, asOf time.Time, types []string) ([]NodeInfo, []TieInfo, error)
 	// CensusPlaces returns every organisation with what it is grouped by (not its facts).
 	CensusPlaces(ctx context.Context) ([]cobuild.CensusRow, error)
-	// CensusFacts returns the coverage facts on the day of the organisations that have any.
-	CensusFacts(ctx context.Context, asOf time.Time) (map[string]*cobuild.CoverageFacts, error)
+	// CensusFacts returns the coverage facts and coverers on the day of the organisations
+	// that have any.
+	CensusFacts(ctx context.Context, asOf time.Time) (map[string]*cobuild.DayFacts, error)
 }
 
 // Projection is the network on one day, with its provenance.

@@ -353,6 +353,8 @@ type CoverageChange struct {
 	OrgID         string
 	Before, After cobuild.CoverageStatus
 	ReasonAfter   string
+	// ReasonAfterLabel is ReasonAfter in Chinese.
+	ReasonAfterLabel string
 }
 
 // Organization loads the organisation.
@@ -390,7 +392,7 @@ func NewWhatIf(p *analytics.Projection, id string, node int, inNetwork bool, rul
 	for _, org := range orgs {
 		before, after := rules.CoverageOf(coverage[org][0]), rules.CoverageOf(coverage[org][1])
 		if rank[after.Status] > rank[before.Status] {
-			w.LostCoverage = append(w.LostCoverage, &CoverageChange{OrgID: org, Before: before.Status, After: after.Status, ReasonAfter: after.Reason})
+			w.LostCoverage = append(w.LostCoverage, &CoverageChange{OrgID: org, Before: before.Status, After: after.Status, ReasonAfter: after.Reason, ReasonAfterLabel: after.ReasonZh})
 		}
 	}
 	return w
@@ -523,7 +525,7 @@ type CoverageCandidate struct {
 	Load                                        int
 	SharedCommunity, SharedPark, SharedIndustry int
 	Hops                                        *int
-	Reasons                                     []string
+	Reasons, ReasonLabels                       []string
 }
 
 // CandidateMaxHops is how far the ranking looks for a path between an organisation and a
@@ -550,9 +552,9 @@ func RankCandidates(rules cobuild.Rules, p *analytics.Projection, org int, cs []
 		if targets[i] >= 0 && dist[i] >= 0 {
 			hops = dist[i]
 		}
-		score, why := rules.ScoreCandidate(c, hops)
+		score, why, whyZh := rules.ScoreCandidate(c, hops)
 		cc := &CoverageCandidate{Node: &NetworkNode{ID: c.ID, Label: c.Label, Kind: optional(c.Kind), Name: c.Name}, Score: score,
-			Load: c.Load, SharedCommunity: c.SharedCommunity, SharedPark: c.SharedPark, SharedIndustry: c.SharedIndustry, Reasons: why}
+			Load: c.Load, SharedCommunity: c.SharedCommunity, SharedPark: c.SharedPark, SharedIndustry: c.SharedIndustry, Reasons: why, ReasonLabels: whyZh}
 		if hops >= 0 {
 			cc.Hops = &hops
 		}
@@ -577,15 +579,14 @@ func RankCandidates(rules cobuild.Rules, p *analytics.Projection, org int, cs []
 // CandidateTypes are the ties over which a candidate's hops are counted.
 var CandidateTypes = append(slices.Clone(analytics.JointTieTypes), analytics.CoverageTieTypes...)
 
-// CandidatesOf ranks the candidate coverers of an organisation on a day; the candidates of
-// every organisation of a request are read in one batch, and the hops counted on the
-// cached projection of the day.
+// CandidatesOf ranks the candidate coverers of an organisation on a day, from the census
+// and the projection of the day (both cached): no statement per organisation.
 func CandidatesOf(ctx context.Context, id string, first int, day time.Time) ([]*CoverageCandidate, *analytics.Projection, error) {
 	p, err := loaders.Projection(ctx, day, CandidateTypes)
 	if err != nil {
 		return nil, nil, err
 	}
-	cs, err := loaders.CoverageCandidates(ctx, id, p.AsOf)
+	c, err := loaders.Census(ctx, p.AsOf)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -593,7 +594,7 @@ func CandidatesOf(ctx context.Context, id string, first int, day time.Time) ([]*
 	if !ok {
 		v = -1
 	}
-	return RankCandidates(loaders.For(ctx).Settings().Rules, p, v, cs, first), p, nil
+	return RankCandidates(loaders.For(ctx).Settings().Rules, p, v, c.Candidates(p, id), first), p, nil
 }
 
 // CoverageCandidates ranks who could cover the organisation (see Query.coverageCandidates).

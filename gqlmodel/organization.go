@@ -128,7 +128,7 @@ func (o OrgFields) Coverage(ctx context.Context, asOf *time.Time) (*Coverage, er
 	}
 	c := loaders.For(ctx).Settings().Rules.CoverageOf(f)
 	return &Coverage{AsOf: day, Status: c.Status, StatusLabel: cobuild.Label("CoverageStatus", string(c.Status)),
-		Isolated: c.Isolated, ShouldHaveOwn: c.ShouldHaveOwn, Reason: c.Reason}, nil
+		Isolated: c.Isolated, ShouldHaveOwn: c.ShouldHaveOwn, Reason: c.Reason, ReasonLabel: c.ReasonZh}, nil
 }
 
 func (o OrgFields) ties(ctx context.Context, typ string, dir cobuild.Direction, asOf *time.Time) ([]cobuild.Neighbour, error) {

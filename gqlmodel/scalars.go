@@ -63,6 +63,8 @@ type Coverage struct {
 	Isolated      bool
 	ShouldHaveOwn bool
 	Reason        string
+	// ReasonLabel is the reason in Chinese.
+	ReasonLabel string
 }
 
 // PageInfo tells whether more rows follow.

@@ -197,6 +197,7 @@ type ComplexityRoot struct {
 		AsOf          func(childComplexity int) int
 		Isolated      func(childComplexity int) int
 		Reason        func(childComplexity int) int
+		ReasonLabel   func(childComplexity int) int
 		ShouldHaveOwn func(childComplexity int) int
 		Status        func(childComplexity int) int
 		StatusLabel   func(childComplexity int) int
@@ -207,6 +208,7 @@ type ComplexityRoot struct {
 		Load            func(childComplexity int) int
 		Node            func(childComplexity int) int
 		Rank            func(childComplexity int) int
+		ReasonLabels    func(childComplexity int) int
 		Reasons         func(childComplexity int) int
 		Score           func(childComplexity int) int
 		SharedCommunity func(childComplexity int) int
@@ -222,10 +224,11 @@ type ComplexityRoot struct {
 	}
 
 	CoverageChange struct {
-		After        func(childComplexity int) int
-		Before       func(childComplexity int) int
-		Organization func(childComplexity int) int
-		ReasonAfter  func(childComplexity int) int
+		After            func(childComplexity int) int
+		Before           func(childComplexity int) int
+		Organization     func(childComplexity int) int
+		ReasonAfter      func(childComplexity int) int
+		ReasonAfterLabel func(childComplexity int) int
 	}
 
 	CoverageGroup struct {
@@ -1786,6 +1789,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Coverage.Reason(childComplexity), true
+	case "Coverage.reasonLabel":
+		if e.ComplexityRoot.Coverage.ReasonLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.ReasonLabel(childComplexity), true
 	case "Coverage.shouldHaveOwn":
 		if e.ComplexityRoot.Coverage.ShouldHaveOwn == nil {
 			break
@@ -1829,6 +1838,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CoverageCandidate.Rank(childComplexity), true
+	case "CoverageCandidate.reasonLabels":
+		if e.ComplexityRoot.CoverageCandidate.ReasonLabels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCandidate.ReasonLabels(childComplexity), true
 	case "CoverageCandidate.reasons":
 		if e.ComplexityRoot.CoverageCandidate.Reasons == nil {
 			break
@@ -1909,6 +1924,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CoverageChange.ReasonAfter(childComplexity), true
+	case "CoverageChange.reasonAfterLabel":
+		if e.ComplexityRoot.CoverageChange.ReasonAfterLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageChange.ReasonAfterLabel(childComplexity), true
 
 	case "CoverageGroup.coverageRate":
 		if e.ComplexityRoot.CoverageGroup.CoverageRate == nil {
@@ -5898,6 +5919,8 @@ type Coverage {
   "Has enough full party members for its own party organisation, but none."
   shouldHaveOwn: Boolean!
   reason: String!
+  "The reason in Chinese."
+  reasonLabel: String!
 }
 
 type GeoPoint {
@@ -6222,6 +6245,8 @@ enum OrganizationSortField {
   REGISTERED_ON
   "Joint-building ties in force on the filter's day (memberships, co-building, events, placements, apprenticeships, mentor links)."
   TIES
+  "The newest evaluation score of its own party organisation; those without one come last in descending order."
+  SCORE
 }
 
 enum SortDirection {
@@ -6946,6 +6971,8 @@ type CoverageChange {
   after: CoverageStatus!
   "The reason of the status it would have."
   reasonAfter: String!
+  "The same in Chinese."
+  reasonAfterLabel: String!
 }
 
 type CoverageCandidates {
@@ -6967,6 +6994,8 @@ type CoverageCandidate {
   "Ties between it and the organisation; null when none joins them within 6."
   hops: Int
   reasons: [String!]!
+  "The same reasons in Chinese, term for term."
+  reasonLabels: [String!]!
 }
 
 # ---------- aggregates ----------
@@ -7551,6 +7580,8 @@ func (ec *executionContext) childFields_Coverage(ctx context.Context, field grap
 		return ec.fieldContext_Coverage_shouldHaveOwn(ctx, field)
 	case "reason":
 		return ec.fieldContext_Coverage_reason(ctx, field)
+	case "reasonLabel":
+		return ec.fieldContext_Coverage_reasonLabel(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Coverage", field.Name)
 }
@@ -7575,6 +7606,8 @@ func (ec *executionContext) childFields_CoverageCandidate(ctx context.Context, f
 		return ec.fieldContext_CoverageCandidate_hops(ctx, field)
 	case "reasons":
 		return ec.fieldContext_CoverageCandidate_reasons(ctx, field)
+	case "reasonLabels":
+		return ec.fieldContext_CoverageCandidate_reasonLabels(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CoverageCandidate", field.Name)
 }
@@ -7603,6 +7636,8 @@ func (ec *executionContext) childFields_CoverageChange(ctx context.Context, fiel
 		return ec.fieldContext_CoverageChange_after(ctx, field)
 	case "reasonAfter":
 		return ec.fieldContext_CoverageChange_reasonAfter(ctx, field)
+	case "reasonAfterLabel":
+		return ec.fieldContext_CoverageChange_reasonAfterLabel(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CoverageChange", field.Name)
 }
@@ -13814,6 +13849,29 @@ func (ec *executionContext) fieldContext_Coverage_reason(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Coverage", field, false, false, "String")
 }
 
+func (ec *executionContext) _Coverage_reasonLabel(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_reasonLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReasonLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_reasonLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "String")
+}
+
 func (ec *executionContext) _CoverageCandidate_rank(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageCandidate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14027,6 +14085,29 @@ func (ec *executionContext) _CoverageCandidate_reasons(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_CoverageCandidate_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCandidate", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoverageCandidate_reasonLabels(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCandidate_reasonLabels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReasonLabels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCandidate_reasonLabels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CoverageCandidate", field, false, false, "String")
 }
 
@@ -14256,6 +14337,29 @@ func (ec *executionContext) _CoverageChange_reasonAfter(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_CoverageChange_reasonAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoverageChange_reasonAfterLabel(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageChange_reasonAfterLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReasonAfterLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageChange_reasonAfterLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CoverageChange", field, false, false, "String")
 }
 
@@ -33115,6 +33219,11 @@ func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "reasonLabel":
+			out.Values[i] = ec._Coverage_reasonLabel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33185,6 +33294,11 @@ func (ec *executionContext) _CoverageCandidate(ctx context.Context, sel ast.Sele
 			}
 		case "reasons":
 			out.Values[i] = ec._CoverageCandidate_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasonLabels":
+			out.Values[i] = ec._CoverageCandidate_reasonLabels(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -33282,6 +33396,11 @@ func (ec *executionContext) _CoverageChange(ctx context.Context, sel ast.Selecti
 			}
 		case "reasonAfter":
 			out.Values[i] = ec._CoverageChange_reasonAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reasonAfterLabel":
+			out.Values[i] = ec._CoverageChange_reasonAfterLabel(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -81,7 +81,6 @@ type Loaders struct {
 	settings   Settings
 	nodes      *dataloadgen.Loader[string, any]
 	coverage   *dataloadgen.Loader[coverageKey, cobuild.CoverageFacts]
-	candidates *dataloadgen.Loader[coverageKey, []cobuild.Candidate]
 	latest     *dataloadgen.Loader[string, *cobuild.Evaluation]
 	attendance *dataloadgen.Loader[string, int]
 
@@ -106,9 +105,6 @@ func New(r cobuild.Reader, s Settings) *Loaders {
 	}, dataloadgen.WithWait(Wait))
 	l.coverage = dataloadgen.NewLoader(func(ctx context.Context, keys []coverageKey) ([]cobuild.CoverageFacts, []error) {
 		return byDay(ctx, keys, r.CoverageFacts)
-	}, dataloadgen.WithWait(Wait))
-	l.candidates = dataloadgen.NewLoader(func(ctx context.Context, keys []coverageKey) ([][]cobuild.Candidate, []error) {
-		return byDay(ctx, keys, r.CoverageCandidates)
 	}, dataloadgen.WithWait(Wait))
 	l.latest = dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*cobuild.Evaluation, []error) {
 		found, err := r.LatestEvaluations(ctx, ids)
@@ -319,11 +315,6 @@ func once(ctx context.Context, key string, get func(*analytics.Service) (any, er
 	}
 	l.mu.Unlock()
 	return f()
-}
-
-// CoverageCandidates loads the candidate coverers of an organisation on a day, unranked.
-func CoverageCandidates(ctx context.Context, id string, asOf time.Time) ([]cobuild.Candidate, error) {
-	return For(ctx).candidates.Load(ctx, coverageKey{id, asOf.Format(time.DateOnly)})
 }
 
 // LatestEvaluation loads the newest evaluation of a party organisation (nil if none).

@@ -205,104 +205,6 @@ func indexOf(xs []string, x string) int {
 	return -1
 }
 
-// CoverageCandidates implements cobuild.Reader in two statements whatever the number of
-// organisations: one reads every covering party organisation and instructor with the
-// community, park and industry of each organisation it serves now; the other reads the
-// organisations' own community, park and industry. The sharing is counted here.
-func (s *Store) CoverageCandidates(ctx context.Context, ids []string, asOf time.Time) (map[string][]cobuild.Candidate, error) {
-	for _, id := range ids {
-		if err := cobuild.CheckID(id, "Organization"); err != nil {
-			return nil, err
-		}
-	}
-	params := map[string]any{"ids": ids, "asOf": dateParam(asOf)}
-	orgs, err := s.readRecords(ctx, `
-		UNWIND $ids AS id
-		MATCH (o:Organization {id: id})
-		OPTIONAL MATCH (o)-[:IN_COMMUNITY]->(c:Organization)
-		RETURN o.id AS id, c.id AS community, c.kind AS kind, c.name AS name,
-		  CASE WHEN c IS NULL THEN 0 ELSE COUNT { MATCH (c)-[r:CO_BUILDS_WITH]-() WHERE `+inForce("r")+` } END AS load,
-		  head(COLLECT { MATCH (o)-[:IN_PARK]->(p:Area) RETURN p.id }) AS park,
-		  head(COLLECT { MATCH (o)-[:IN_INDUSTRY]->(i:Industry) RETURN i.id }) AS industry`, params)
-	if err != nil {
-		return nil, fmt.Errorf("coverage candidates: %w", err)
-	}
-	out := make(map[string][]cobuild.Candidate, len(ids))
-	if len(orgs) == 0 {
-		return out, nil
-	}
-	coverers, err := s.readRecords(ctx, `
-		CALL () {
-		  MATCH (x:Organization)-[r:COVERED_BY]->(h:PartyOrg)
-		  WHERE h.kind IN ['JOINT_BRANCH', 'REGIONAL', 'INDUSTRY'] AND `+inForce("r")+`
-		  RETURN h, 'PartyOrg' AS label, x
-		  UNION
-		  MATCH (h:Person)-[r:ASSIGNED_TO {role: 'INSTRUCTOR'}]->(x:Organization)
-		  WHERE `+inForce("r")+`
-		  RETURN h, 'Person' AS label, x
-		}
-		WITH DISTINCT h, label, x
-		WITH h, label, collect([x.id,
-		  head(COLLECT { MATCH (x)-[:IN_COMMUNITY]->(c:Organization) RETURN c.id }),
-		  head(COLLECT { MATCH (x)-[:IN_PARK]->(p:Area) RETURN p.id }),
-		  head(COLLECT { MATCH (x)-[:IN_INDUSTRY]->(i:Industry) RETURN i.id })]) AS served
-		RETURN h.id AS id, label, h.kind AS kind, h.name AS name, served ORDER BY id`, params)
-	if err != nil {
-		return nil, fmt.Errorf("coverage candidates: %w", err)
-	}
-	type served struct{ id, community, park, industry string }
-	type coverer struct {
-		cobuild.Candidate
-		served []served
-	}
-	all := make([]coverer, 0, len(coverers))
-	for _, r := range coverers {
-		m := r.AsMap()
-		c := coverer{Candidate: cobuild.Candidate{ID: str(m, "id"), Label: str(m, "label"), Kind: str(m, "kind"), Name: str(m, "name")}}
-		for _, v := range m["served"].([]any) {
-			row := v.([]any)
-			text := func(i int) string { s, _ := row[i].(string); return s }
-			c.served = append(c.served, served{text(0), text(1), text(2), text(3)})
-		}
-		all = append(all, c)
-	}
-	for _, r := range orgs {
-		m := r.AsMap()
-		id, community, park, industry := str(m, "id"), str(m, "community"), str(m, "park"), str(m, "industry")
-		if _, seen := out[id]; seen {
-			continue // an organisation on two patches counts the first
-		}
-		list := []cobuild.Candidate{}
-		for _, c := range all {
-			k := c.Candidate
-			for _, x := range c.served {
-				if x.id == id {
-					continue
-				}
-				k.Load++
-				if community != "" && x.community == community {
-					k.SharedCommunity++
-				}
-				if park != "" && x.park == park {
-					k.SharedPark++
-				}
-				if industry != "" && x.industry == industry {
-					k.SharedIndustry++
-				}
-			}
-			if k.SharedCommunity+k.SharedPark+k.SharedIndustry > 0 {
-				list = append(list, k)
-			}
-		}
-		if community != "" {
-			list = append(list, cobuild.Candidate{ID: community, Label: "Organization", Kind: str(m, "kind"), Name: str(m, "name"),
-				Load: integer(m, "load"), SharedCommunity: 1})
-		}
-		out[id] = list
-	}
-	return out, nil
-}
-
 // CensusPlaces implements analytics.Source: every organisation with what it is grouped by,
 // which does not depend on the day.
 func (s *Store) CensusPlaces(ctx context.Context) ([]cobuild.CensusRow, error) {
@@ -340,38 +242,41 @@ func (s *Store) CensusPlaces(ctx context.Context) ([]cobuild.CensusRow, error) {
 // organisation), and adds what it found to the organisation's facts.
 var censusFacts = []struct {
 	query string
-	add   func(f *cobuild.CoverageFacts, m map[string]any)
+	add   func(f *cobuild.DayFacts, m map[string]any)
 }{
 	{`MATCH (o:Organization)-[r:HAS_PARTY_ORG]->() WHERE ` + inForce("r") + ` RETURN o.id AS id, count(*) AS n`,
-		func(f *cobuild.CoverageFacts, m map[string]any) { f.OwnPartyOrgs = integer(m, "n") }},
-	{`MATCH (o:Organization)-[r:COVERED_BY]->() WHERE ` + inForce("r") + ` RETURN o.id AS id, collect(r.mode) AS modes`,
-		func(f *cobuild.CoverageFacts, m map[string]any) {
-			for _, v := range m["modes"].([]any) {
-				mode, _ := v.(string)
-				f.CoveredModes = append(f.CoveredModes, mode)
-			}
-			slices.Sort(f.CoveredModes)
+		func(f *cobuild.DayFacts, m map[string]any) { f.Facts.OwnPartyOrgs = integer(m, "n") }},
+	{`MATCH (o:Organization)-[r:COVERED_BY]->(h:PartyOrg) WHERE ` + inForce("r") + `
+	  RETURN o.id AS id, collect(r.mode) AS modes,
+	    collect(CASE WHEN h.kind IN ['JOINT_BRANCH', 'REGIONAL', 'INDUSTRY'] THEN h.id END) AS coverers`,
+		func(f *cobuild.DayFacts, m map[string]any) {
+			f.Facts.CoveredModes = append(f.Facts.CoveredModes, stringList(m["modes"])...)
+			slices.Sort(f.Facts.CoveredModes)
+			f.Coverers = append(f.Coverers, stringList(m["coverers"])...)
 		}},
-	{`MATCH (o:Organization)<-[r:ASSIGNED_TO]-() WHERE r.role IN ['INSTRUCTOR', 'LIAISON'] AND ` + inForce("r") + `
+	{`MATCH (o:Organization)<-[r:ASSIGNED_TO]-(x) WHERE r.role IN ['INSTRUCTOR', 'LIAISON'] AND ` + inForce("r") + `
 	  RETURN o.id AS id, sum(CASE r.role WHEN 'INSTRUCTOR' THEN 1 ELSE 0 END) AS instructors,
-	    sum(CASE r.role WHEN 'LIAISON' THEN 1 ELSE 0 END) AS liaisons`,
-		func(f *cobuild.CoverageFacts, m map[string]any) {
-			f.Instructors, f.Liaisons = integer(m, "instructors"), integer(m, "liaisons")
+	    sum(CASE r.role WHEN 'LIAISON' THEN 1 ELSE 0 END) AS liaisons,
+	    collect(CASE WHEN r.role = 'INSTRUCTOR' AND x:Person THEN x.id END) AS coverers`,
+		func(f *cobuild.DayFacts, m map[string]any) {
+			f.Facts.Instructors, f.Facts.Liaisons = integer(m, "instructors"), integer(m, "liaisons")
+			f.Coverers = append(f.Coverers, stringList(m["coverers"])...)
 		}},
 	{`MATCH (o:Organization)<-[r:FORMED_IN]-() WHERE r.since IS NULL OR r.since <= $asOf RETURN o.id AS id, count(*) AS n`,
-		func(f *cobuild.CoverageFacts, m map[string]any) { f.MassBranches = integer(m, "n") }},
+		func(f *cobuild.DayFacts, m map[string]any) { f.Facts.MassBranches = integer(m, "n") }},
 	{`MATCH (o:Organization)-[r:MEMBER_OF|CO_BUILDS_WITH|PLACED_AT|APPRENTICED_AT]-() WHERE ` + inForce("r") + ` RETURN DISTINCT o.id AS id
 	  UNION MATCH (o:Organization)-[:ATTENDED|HELD]->(e:Event) WHERE e.date IS NULL OR e.date <= $asOf RETURN DISTINCT o.id AS id
 	  UNION MATCH (o:Organization)<-[w:WORKS_AT]-(:Person)-[m:MENTORS]-(:Person) WHERE ` + inForce("w") + ` AND ` + inForce("m") + ` RETURN DISTINCT o.id AS id`,
-		func(f *cobuild.CoverageFacts, _ map[string]any) { f.JointTies = 1 }},
+		func(f *cobuild.DayFacts, _ map[string]any) { f.Facts.JointTies = 1 }},
 }
 
-// CensusFacts implements analytics.Source: the coverage facts on the day of every
-// organisation that has any, in one read transaction; PartyMembers is left to the places.
-func (s *Store) CensusFacts(ctx context.Context, asOf time.Time) (map[string]*cobuild.CoverageFacts, error) {
+// CensusFacts implements analytics.Source: the coverage facts and coverers on the day of
+// every organisation that has any, in one read transaction; PartyMembers is left to the
+// places.
+func (s *Store) CensusFacts(ctx context.Context, asOf time.Time) (map[string]*cobuild.DayFacts, error) {
 	params := map[string]any{"asOf": dateParam(asOf)}
 	v, err := s.readWithin(ctx, s.projectionTimeout, func(tx neo4j.ManagedTransaction) (any, error) {
-		out := map[string]*cobuild.CoverageFacts{}
+		out := map[string]*cobuild.DayFacts{}
 		for _, q := range censusFacts {
 			recs, err := s.collect(ctx, tx, q.query, params)
 			if err != nil {
@@ -382,7 +287,7 @@ func (s *Store) CensusFacts(ctx context.Context, asOf time.Time) (map[string]*co
 				id := str(m, "id")
 				f, ok := out[id]
 				if !ok {
-					f = &cobuild.CoverageFacts{}
+					f = &cobuild.DayFacts{}
 					out[id] = f
 				}
 				q.add(f, m)
@@ -393,5 +298,5 @@ func (s *Store) CensusFacts(ctx context.Context, asOf time.Time) (map[string]*co
 	if err != nil {
 		return nil, fmt.Errorf("read the coverage facts of %s: %w", asOf.Format(time.DateOnly), err)
 	}
-	return v.(map[string]*cobuild.CoverageFacts), nil
+	return v.(map[string]*cobuild.DayFacts), nil
 }

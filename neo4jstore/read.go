@@ -262,6 +262,9 @@ var orgSorts = map[string]sortKey{
 	"HEADCOUNT":     {"coalesce(n.headcount, 0)", kindInt},
 	"PARTY_MEMBERS": {"coalesce(n.partyMembers, 0)", kindInt},
 	"REGISTERED_ON": {"coalesce(n.registeredOn, date('1900-01-01'))", kindDate},
+	// The newest evaluation score of its own party organisations; -1 without one.
+	"SCORE": {"coalesce(head(COLLECT { MATCH (n)-[:HAS_PARTY_ORG]->(:PartyOrg)-[:EVALUATED]->(e:Evaluation)" +
+		" RETURN e.score ORDER BY e.round DESC, e.score DESC }), -1.0)", kindFloat},
 	// Joint-building ties in force on the filter's day, mentor links included.
 	"TIES": {"(COUNT { MATCH (n)-[r:MEMBER_OF|CO_BUILDS_WITH|PLACED_AT|APPRENTICED_AT]-() WHERE " + inForce("r") + " }" +
 		" + COUNT { MATCH (n)-[:ATTENDED|HELD]->(e:Event) WHERE e.date IS NULL OR e.date <= $asOf }" +

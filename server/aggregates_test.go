@@ -537,3 +537,42 @@ func TestOrganizationsRankedByTies(t *testing.T) {
 		}
 	}
 }
+
+// TestOrganizationsRankedByScore sorts organisations by their newest evaluation score: the
+// scores shown by latestEvaluation never rise down the list, across pages.
+func TestOrganizationsRankedByScore(t *testing.T) {
+	h := api(t)
+	var scores []float64
+	after := ""
+	for page := 0; page < 3; page++ {
+		var d struct {
+			Organizations struct {
+				Nodes []struct {
+					LatestEvaluation *struct{ Score float64 }
+				}
+				PageInfo struct{ EndCursor string }
+			}
+		}
+		vars := map[string]any{}
+		if after != "" {
+			vars["after"] = after
+		}
+		data(t, h, `query($after: String) { organizations(sort: {field: SCORE, direction: DESC}, first: 40, after: $after) {
+			nodes { latestEvaluation { score } } pageInfo { endCursor } } }`, vars, &d)
+		for _, n := range d.Organizations.Nodes {
+			if n.LatestEvaluation == nil {
+				t.Fatalf("an organisation without an evaluation ranks among the first %d", len(scores)+1)
+			}
+			scores = append(scores, n.LatestEvaluation.Score)
+		}
+		after = d.Organizations.PageInfo.EndCursor
+	}
+	for i := 1; i < len(scores); i++ {
+		if scores[i] > scores[i-1] {
+			t.Fatalf("score %v at rank %d after %v", scores[i], i+1, scores[i-1])
+		}
+	}
+	if len(scores) != 120 || scores[0] < 90 {
+		t.Errorf("%d scores, the best %v; the demo data has 24 gold", len(scores), scores[0])
+	}
+}

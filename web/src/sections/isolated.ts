@@ -46,8 +46,8 @@ const exportPageSize = 500;
 const fields = `
   id name kind kindLabel creditCode headcount partyMembers sizeBand aboveScale operating
   area { name } park { name } community { name } industry { name }
-  coverage(asOf: $asOf) { statusLabel shouldHaveOwn reason }
-  coverageCandidates(first: 3, asOf: $asOf) { node { id label kind name } score }`;
+  coverage(asOf: $asOf) { statusLabel shouldHaveOwn reasonLabel }
+  coverageCandidates(first: 3, asOf: $asOf) { node { id label kind name } score reasonLabels }`;
 
 const listQuery = `query IsolatedUncovered($where: OrganizationWhere!, $sort: OrganizationSort, $first: Int, $after: String, $asOf: Date) {
   organizations(where: $where, sort: $sort, first: $first, after: $after) {
@@ -72,8 +72,8 @@ interface Row {
   park: { name: string } | null;
   community: { name: string } | null;
   industry: { name: string } | null;
-  coverage: { statusLabel: string; shouldHaveOwn: boolean; reason: string };
-  coverageCandidates: { node: { id: string; label: string; kind: string | null; name: string }; score: number }[];
+  coverage: { statusLabel: string; shouldHaveOwn: boolean; reasonLabel: string };
+  coverageCandidates: { node: { id: string; label: string; kind: string | null; name: string }; score: number; reasonLabels: string[] }[];
 }
 
 interface Page {
@@ -256,13 +256,13 @@ export function isolated(ctx: Context): HTMLElement {
             h('td', null, label('SizeBand', o.sizeBand), o.aboveScale ? h('div', { class: 'sub' }, '规上') : null),
             h('td', { class: 'num' }, fmt.int(o.headcount)),
             h('td', { class: 'num' }, fmt.int(o.partyMembers), o.coverage.shouldHaveOwn ? h('div', { class: 'tag' }, '应建未建') : null),
-            h('td', { class: 'reason' }, o.coverage.reason),
+            h('td', { class: 'reason' }, o.coverage.reasonLabel),
             h(
               'td',
               null,
               o.coverageCandidates.length === 0
                 ? '—'
-                : h('ol', { class: 'candidates' }, o.coverageCandidates.map((cand) => h('li', null, candidateText(cand)))),
+                : h('ol', { class: 'candidates' }, o.coverageCandidates.map((cand) => h('li', { title: cand.reasonLabels.join('；') }, candidateText(cand)))),
             ),
           ),
         ),
@@ -345,7 +345,7 @@ export function isolated(ctx: Context): HTMLElement {
         return [
           o.name, o.creditCode, o.kindLabel, o.area?.name, o.park?.name, o.community?.name, o.industry?.name,
           label('SizeBand', o.sizeBand), o.aboveScale ? '是' : '否', o.operating ? '运营中' : '已停业',
-          o.headcount, o.partyMembers, o.coverage.shouldHaveOwn ? '是' : '否', o.coverage.statusLabel, o.coverage.reason, ...cands,
+          o.headcount, o.partyMembers, o.coverage.shouldHaveOwn ? '是' : '否', o.coverage.statusLabel, o.coverage.reasonLabel, ...cands,
         ];
       });
       download(`孤立且未覆盖组织_${ctx.asOf ?? fmt.today()}.csv`, toCSV(header, body));
