@@ -154,7 +154,8 @@ func Organizations(ctx context.Context, base cobuild.OrgFilter, where *Organizat
 	if err != nil {
 		return nil, err
 	}
-	if f, err = resolveCoverage(ctx, f); err != nil {
+	f, counted, err := resolveCoverage(ctx, f)
+	if err != nil {
 		return nil, err
 	}
 	var s cobuild.Sort
@@ -169,35 +170,61 @@ func Organizations(ctx context.Context, base cobuild.OrgFilter, where *Organizat
 		loaders.Prime(ctx, o.ID, o)
 	}
 	return &OrganizationConnection{newPage(pg, WrapOrg, func(ctx context.Context) (int, error) {
+		if counted {
+			return len(f.IDs), nil
+		}
 		return l.Reader().CountOrganizations(ctx, f)
 	})}, nil
 }
 
 // resolveCoverage turns the coverage, isolation and should-have-own conditions of a
 // filter into the ids of the census of the day that meet them: one pass over a cached
-// census instead of subqueries for every organisation in Neo4j. Without a census service
-// the store's own predicates decide.
-func resolveCoverage(ctx context.Context, f cobuild.OrgFilter) (cobuild.OrgFilter, error) {
+// census instead of subqueries for every organisation in Neo4j. The conditions a census
+// row answers too (kind, sector, park, community, industry, above-scale, operating, size,
+// party members) narrow the ids as well, and stay in the filter for Neo4j; when no other
+// condition remains, the number of ids is the list's total, and counted says so. Without
+// a census service the store's own predicates decide.
+func resolveCoverage(ctx context.Context, f cobuild.OrgFilter) (out cobuild.OrgFilter, counted bool, err error) {
 	if (len(f.Coverage) == 0 && f.Isolated == nil && f.ShouldHaveOwn == nil) || loaders.For(ctx).Settings().Network == nil {
-		return f, nil
+		return f, false, nil
 	}
 	c, err := loaders.Census(ctx, f.AsOf)
 	if err != nil {
-		return f, err
+		return f, false, err
+	}
+	var within map[string]bool
+	if f.IDs != nil {
+		within = make(map[string]bool, len(f.IDs))
+		for _, id := range f.IDs {
+			within[id] = true
+		}
 	}
 	ids := []string{}
 	for i, cov := range c.Coverage {
+		r := c.Rows[i]
 		if (len(f.Coverage) == 0 || slices.Contains(f.Coverage, cov.Status)) &&
 			(f.Isolated == nil || *f.Isolated == cov.Isolated) &&
-			(f.ShouldHaveOwn == nil || *f.ShouldHaveOwn == cov.ShouldHaveOwn) {
-			ids = append(ids, c.Rows[i].ID)
+			(f.ShouldHaveOwn == nil || *f.ShouldHaveOwn == cov.ShouldHaveOwn) &&
+			(within == nil || within[r.ID]) && censusKeeps(f, r) {
+			ids = append(ids, r.ID)
 		}
 	}
-	if f.IDs != nil {
-		ids = slices.DeleteFunc(ids, func(id string) bool { return !slices.Contains(f.IDs, id) })
-	}
+	counted = f.AreaID == "" && f.MemberOfID == "" && f.CoveredByID == "" && len(f.Tiers) == 0 && f.NameContains == ""
 	f.IDs, f.Coverage, f.Isolated, f.ShouldHaveOwn = ids, nil, nil, nil
-	return f, nil
+	return f, counted, nil
+}
+
+// censusKeeps applies the conditions of a filter that a census row answers.
+func censusKeeps(f cobuild.OrgFilter, r cobuild.CensusRow) bool {
+	same := func(want, got string) bool { return want == "" || want == got }
+	return (len(f.Kinds) == 0 || slices.Contains(f.Kinds, r.Kind)) &&
+		(len(f.Sectors) == 0 || slices.Contains(f.Sectors, r.Sector)) &&
+		same(f.ParkID, r.ParkID) && same(f.CommunityID, r.CommunityID) && same(f.IndustryID, r.IndustryID) &&
+		(f.AboveScale == nil || *f.AboveScale == r.AboveScale) &&
+		(f.Operating == nil || *f.Operating == r.Operating) &&
+		(len(f.SizeBands) == 0 || slices.Contains(f.SizeBands, cobuild.SizeBandOf(r.Headcount))) &&
+		(f.PartyMembersMin == nil || r.PartyMembers >= *f.PartyMembersMin) &&
+		(f.PartyMembersMax == nil || r.PartyMembers <= *f.PartyMembersMax)
 }
 
 // NewPartyOrganizationConnection wraps a page of party organisations.
