@@ -50,6 +50,8 @@ type Source interface {
 	// CensusFacts returns the coverage facts and coverers on the day of the organisations
 	// that have any.
 	CensusFacts(ctx context.Context, asOf time.Time) (map[string]*cobuild.DayFacts, error)
+	// RoundEvaluations returns every evaluation of the rounds, with its party organisation.
+	RoundEvaluations(ctx context.Context, rounds []string) ([]*cobuild.Evaluation, error)
 }
 
 // Projection is the network on one day, with its provenance.
@@ -187,7 +189,7 @@ type Service struct {
 	src Source
 	// Rules decide the coverage of a census.
 	Rules cobuild.Rules
-	// Keep is how many projections and censuses (days and tie sets) stay cached.
+	// Keep is how many projections, censuses and rounds stay cached.
 	Keep int
 	// BuildTimeout bounds one build, which runs on even when the request that started it
 	// gives up.
@@ -214,7 +216,7 @@ type cached struct {
 
 // NewService returns a service over a source, deciding coverage by the rules.
 func NewService(src Source, rules cobuild.Rules) *Service {
-	return &Service{src: src, Rules: rules, Keep: 6, BuildTimeout: 10 * time.Minute, MaxQueued: 8}
+	return &Service{src: src, Rules: rules, Keep: 10, BuildTimeout: 10 * time.Minute, MaxQueued: 8}
 }
 
 // Projection returns the network on a day over the given tie types (JointTieTypes when

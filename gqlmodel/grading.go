@@ -76,20 +76,26 @@ func roundsAround(ctx context.Context, round string) (string, string, error) {
 	return "", "", cobuild.Errorf(cobuild.ENOTFOUND, "no evaluations in round %q", round)
 }
 
-// gradeRounds reads and grades the evaluations of some rounds, by round.
+// gradeRounds grades the evaluations of some rounds (each read once per graph version),
+// by round; an empty round name is skipped.
 func gradeRounds(ctx context.Context, rounds ...string) (map[string][]*Evaluation, error) {
-	l := loaders.For(ctx)
-	es, err := l.Reader().RoundEvaluations(ctx, rounds)
-	if err != nil {
-		return nil, err
-	}
+	rules := loaders.For(ctx).Settings().Rules
 	out := map[string][]*Evaluation{}
-	for _, e := range es {
-		g, err := NewEvaluation(l.Settings().Rules, e)
+	for _, r := range rounds {
+		if r == "" {
+			continue
+		}
+		es, err := loaders.Round(ctx, r)
 		if err != nil {
 			return nil, err
 		}
-		out[e.Round] = append(out[e.Round], g)
+		for _, e := range es {
+			g, err := NewEvaluation(rules, e)
+			if err != nil {
+				return nil, err
+			}
+			out[r] = append(out[r], g)
+		}
 	}
 	return out, nil
 }

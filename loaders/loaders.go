@@ -302,6 +302,19 @@ func Census(ctx context.Context, day time.Time) (*analytics.Census, error) {
 	return v.(*analytics.Census), nil
 }
 
+// Round returns every evaluation of a round, asked of the service once per request; the
+// store reads it directly when the server has no network service.
+func Round(ctx context.Context, round string) ([]*cobuild.Evaluation, error) {
+	if For(ctx).settings.Network == nil {
+		return For(ctx).reader.RoundEvaluations(ctx, []string{round})
+	}
+	v, err := once(ctx, "round "+round, func(svc *analytics.Service) (any, error) { return svc.Round(ctx, round) })
+	if err != nil {
+		return nil, err
+	}
+	return v.([]*cobuild.Evaluation), nil
+}
+
 func once(ctx context.Context, key string, get func(*analytics.Service) (any, error)) (any, error) {
 	l := For(ctx)
 	if l.settings.Network == nil {
