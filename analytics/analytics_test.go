@@ -570,6 +570,17 @@ func TestDistancesAgreeWithBruteForce(t *testing.T) {
 			if got[i] != want {
 				t.Fatalf("trial %d: distance %d→%d within %d is %d, brute force %d", trial, src, v, maxHops, got[i], want)
 			}
+			// A node budget may leave a target unreached, never give it another distance.
+			budget := r.IntN(g.Nodes()) + 1
+			if b := g.DistancesWithin(src, targets, maxHops, budget)[i]; b != -1 && b != want {
+				t.Fatalf("trial %d: distance %d→%d within %d nodes is %d, brute force %d", trial, src, v, budget, b, want)
+			}
+			if b := g.DistancesWithin(src, targets, maxHops, 1)[i]; (v == src && b != 0) || (v != src && b != -1) {
+				t.Fatalf("trial %d: a budget of one node (the source) reaches %d at %d", trial, v, b)
+			}
+			if b := g.DistancesWithin(src, targets, maxHops, g.Nodes())[i]; b != want {
+				t.Fatalf("trial %d: a budget of every node gives %d, brute force %d", trial, b, want)
+			}
 		}
 	}
 }

@@ -163,6 +163,13 @@ func (g *Graph) EgoNetwork(centre, hops, maxNodes int, m *Mask, keep func(n int)
 // than maxHops or out of reach (a negative target is never reached). The search is breadth first and stops as soon as every
 // target is found, so near targets cost little on a large graph.
 func (g *Graph) Distances(src int, targets []int, maxHops int) []int {
+	return g.DistancesWithin(src, targets, maxHops, 0)
+}
+
+// DistancesWithin is Distances that also stops once it has reached maxNodes nodes (0 for
+// no limit): a target not reached by then counts as out of reach. It bounds the cost of a
+// search on a large graph whose targets are far or unreachable.
+func (g *Graph) DistancesWithin(src int, targets []int, maxHops, maxNodes int) []int {
 	out := make([]int, len(targets))
 	want := make(map[int][]int, len(targets))
 	for i, t := range targets {
@@ -188,6 +195,9 @@ func (g *Graph) Distances(src int, targets []int, maxHops int) []int {
 			for _, h := range g.adj[u] {
 				if _, seen := dist[h.to]; seen {
 					continue
+				}
+				if maxNodes > 0 && len(dist) >= maxNodes {
+					return out
 				}
 				dist[h.to] = d + 1
 				mark(h.to, d+1)

@@ -528,9 +528,12 @@ type CoverageCandidate struct {
 	Reasons, ReasonLabels                       []string
 }
 
-// CandidateMaxHops is how far the ranking looks for a path between an organisation and a
-// candidate coverer.
-const CandidateMaxHops = 6
+// How far the ranking looks for a path between an organisation and a candidate coverer:
+// at most CandidateMaxHops ties, among the CandidateSearchNodes nearest nodes.
+const (
+	CandidateMaxHops     = 6
+	CandidateSearchNodes = 20000
+)
 
 // RankCandidates scores candidates with the rules and the hops from the organisation in
 // the projection, best first (ties by id), and keeps the first few.
@@ -544,7 +547,7 @@ func RankCandidates(rules cobuild.Rules, p *analytics.Projection, org int, cs []
 	}
 	dist := slices.Repeat([]int{-1}, len(cs))
 	if org >= 0 {
-		dist = p.Graph.Distances(org, targets, CandidateMaxHops)
+		dist = p.Graph.DistancesWithin(org, targets, CandidateMaxHops, CandidateSearchNodes)
 	}
 	out := []*CoverageCandidate{}
 	for i, c := range cs {

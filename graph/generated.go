@@ -6991,7 +6991,7 @@ type CoverageCandidate {
   sharedCommunity: Int!
   sharedPark: Int!
   sharedIndustry: Int!
-  "Ties between it and the organisation; null when none joins them within 6."
+  "Ties between it and the organisation; null when none joins them within 6 (searched among the 20,000 nodes nearest the organisation)."
   hops: Int
   reasons: [String!]!
   "The same reasons in Chinese, term for term."
