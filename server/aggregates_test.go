@@ -29,16 +29,7 @@ const groupFields = `keys { dimension value label } organizations operating own 
 // organisations only, each status counted by its own definition in DOMAIN.md.
 const coverageByArea = `MATCH (o:Organization) WHERE o.operating AND o.sector IN ['ENTERPRISE', 'SOCIAL']
 	OPTIONAL MATCH (o)-[:LOCATED_IN]->(a:Area)
-	WITH o, a.id AS area,
-	  EXISTS { MATCH (o)-[r:HAS_PARTY_ORG]->() WHERE ` + inForceR + ` } AS own,
-	  EXISTS { MATCH (o)-[r:COVERED_BY]->() WHERE ` + inForceR + ` } AS joint,
-	  (EXISTS { MATCH (o)<-[r:ASSIGNED_TO]-() WHERE r.role IN ['INSTRUCTOR', 'LIAISON'] AND ` + inForceR + ` }
-	   OR EXISTS { MATCH (o)<-[r:FORMED_IN]-() WHERE r.since IS NULL OR r.since <= $d }) AS work,
-	  NOT EXISTS { MATCH (o)-[r:MEMBER_OF|CO_BUILDS_WITH|PLACED_AT|APPRENTICED_AT]-() WHERE ` + inForceR + ` }
-	  AND NOT EXISTS { MATCH (o)-[:ATTENDED|HELD]->(e:Event) WHERE e.date IS NULL OR e.date <= $d }
-	  AND NOT EXISTS { MATCH (o)<-[w:WORKS_AT]-(:Person)-[m:MENTORS]-(:Person)
-	        WHERE (w.since IS NULL OR w.since <= $d) AND (w.until IS NULL OR w.until > $d)
-	          AND (m.since IS NULL OR m.since <= $d) AND (m.until IS NULL OR m.until > $d) } AS isolated,
+	WITH o, a.id AS area,` + statusesOf + `,
 	  o.partyMembers >= 3 AND NOT EXISTS { MATCH (o)-[r:HAS_PARTY_ORG]->() WHERE ` + inForceR + ` } AS should
 	RETURN area, count(*) AS operating,
 	  sum(CASE WHEN own THEN 1 ELSE 0 END) AS own,

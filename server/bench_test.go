@@ -104,6 +104,13 @@ func BenchmarkNetworkFarFromCoverage(b *testing.B) {
 
 var newDays int
 
+// nextDay is a day no benchmark has asked about yet, so that its projection or census is
+// built anew.
+func nextDay() time.Time {
+	newDays++
+	return mustDay("2022-01-01").AddDate(0, 0, newDays)
+}
+
 // BenchmarkNetworkProjectionBuild reads and builds the projection of a day not asked
 // before, on the service directly: a build at 50 times the district can outlast a
 // request's timeout when Neo4j's page cache is cold (it then finishes in the background).
@@ -111,19 +118,15 @@ func BenchmarkNetworkProjectionBuild(b *testing.B) {
 	s := neo4jtest.Store(b)
 	svc := network(s)
 	ctx := context.Background()
-	next := func() time.Time {
-		newDays++
-		return mustDay("2022-01-01").AddDate(0, 0, newDays)
-	}
 	// The database hits of one read, profiled apart from the timed builds.
 	s.Profile(true)
-	if _, _, err := s.NetworkTies(ctx, next(), analytics.JointTieTypes); err != nil {
+	if _, _, err := s.NetworkTies(ctx, nextDay(), analytics.JointTieTypes); err != nil {
 		b.Fatal(err)
 	}
 	hits := s.Profile(false)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := svc.Projection(ctx, next(), nil); err != nil {
+		if _, err := svc.Projection(ctx, nextDay(), nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -143,23 +146,19 @@ func BenchmarkCensusBuild(b *testing.B) {
 	s := neo4jtest.Store(b)
 	svc := network(s)
 	ctx := context.Background()
-	next := func() time.Time {
-		newDays++
-		return mustDay("2022-01-01").AddDate(0, 0, newDays)
-	}
 	start := time.Now()
-	if _, err := svc.Census(ctx, next()); err != nil { // reads the places too, once
+	if _, err := svc.Census(ctx, nextDay()); err != nil { // reads the places too, once
 		b.Fatal(err)
 	}
 	b.Logf("first census, places included: %v", time.Since(start))
 	s.Profile(true)
-	if _, err := s.CensusFacts(ctx, next()); err != nil {
+	if _, err := s.CensusFacts(ctx, nextDay()); err != nil {
 		b.Fatal(err)
 	}
 	hits := s.Profile(false)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := svc.Census(ctx, next()); err != nil {
+		if _, err := svc.Census(ctx, nextDay()); err != nil {
 			b.Fatal(err)
 		}
 	}

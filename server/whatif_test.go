@@ -13,8 +13,9 @@ import (
 // Cypher written here, apart from the store, for what the network looks like on a day.
 const (
 	inForceR = "(r.since IS NULL OR r.since <= $d) AND (r.until IS NULL OR r.until > $d)"
-	countsOf = `MATCH (o:Organization)
-		WITH o,
+	// statusesOf are the coverage conditions of organisation o on day $d, each by its own
+	// definition in DOMAIN.md: own, joint, work and isolated, as columns of a WITH.
+	statusesOf = `
 		  EXISTS { MATCH (o)-[r:HAS_PARTY_ORG]->() WHERE ` + inForceR + ` } AS own,
 		  EXISTS { MATCH (o)-[r:COVERED_BY]->() WHERE ` + inForceR + ` } AS joint,
 		  (EXISTS { MATCH (o)<-[r:ASSIGNED_TO]-() WHERE r.role IN ['INSTRUCTOR', 'LIAISON'] AND ` + inForceR + ` }
@@ -23,7 +24,9 @@ const (
 		  AND NOT EXISTS { MATCH (o)-[:ATTENDED|HELD]->(e:Event) WHERE e.date IS NULL OR e.date <= $d }
 		  AND NOT EXISTS { MATCH (o)<-[w:WORKS_AT]-(:Person)-[m:MENTORS]-(:Person)
 		        WHERE (w.since IS NULL OR w.since <= $d) AND (w.until IS NULL OR w.until > $d)
-		          AND (m.since IS NULL OR m.since <= $d) AND (m.until IS NULL OR m.until > $d) } AS isolated
+		          AND (m.since IS NULL OR m.since <= $d) AND (m.until IS NULL OR m.until > $d) } AS isolated`
+	countsOf = `MATCH (o:Organization)
+		WITH o,` + statusesOf + `
 		RETURN sum(CASE WHEN own THEN 1 ELSE 0 END) AS OWN,
 		       sum(CASE WHEN NOT own AND joint THEN 1 ELSE 0 END) AS JOINT,
 		       sum(CASE WHEN NOT own AND NOT joint AND work THEN 1 ELSE 0 END) AS WORK,
