@@ -247,33 +247,41 @@ func keyOf(d, v string, names map[string]string) *GroupKey {
 
 // placeNames names the areas, parks, industries and communities of the dimensions asked.
 func placeNames(ctx context.Context, c *analytics.Census, by []string) (map[string]string, error) {
+	var labels []string
+	if slices.Contains(by, ByArea) || slices.Contains(by, ByPark) {
+		labels = append(labels, "Area")
+	}
+	if slices.Contains(by, ByIndustry) {
+		labels = append(labels, "Industry")
+	}
+	names, err := hubNames(ctx, labels...)
+	if err != nil {
+		return nil, err
+	}
+	if slices.Contains(by, ByCommunity) {
+		for _, row := range c.Rows {
+			if row.Kind == cobuild.OrgCommunity {
+				names[row.ID] = row.Name
+			}
+		}
+	}
+	return names, nil
+}
+
+// hubNames names every area or industry (the labels asked), by id: one read per label.
+func hubNames(ctx context.Context, labels ...string) (map[string]string, error) {
 	names := map[string]string{}
-	r := loaders.For(ctx).Reader()
-	for _, d := range by {
-		switch d {
-		case ByArea, ByPark:
-			areas, err := r.Hubs(ctx, "Area", nil)
-			if err != nil {
-				return nil, err
-			}
-			for _, a := range areas {
-				a := a.(*cobuild.Area)
-				names[a.ID] = a.Name
-			}
-		case ByIndustry:
-			industries, err := r.Hubs(ctx, "Industry", nil)
-			if err != nil {
-				return nil, err
-			}
-			for _, i := range industries {
-				i := i.(*cobuild.Industry)
-				names[i.ID] = i.Name
-			}
-		case ByCommunity:
-			for _, row := range c.Rows {
-				if row.Kind == cobuild.OrgCommunity {
-					names[row.ID] = row.Name
-				}
+	for _, label := range labels {
+		hubs, err := loaders.For(ctx).Reader().Hubs(ctx, label, nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range hubs {
+			switch h := h.(type) {
+			case *cobuild.Area:
+				names[h.ID] = h.Name
+			case *cobuild.Industry:
+				names[h.ID] = h.Name
 			}
 		}
 	}

@@ -42,7 +42,7 @@ type LeadingIndustry struct {
 
 // NewDemonstration reads the hubs and leading industries on a day and the tiers of a
 // round (the newest when empty).
-func NewDemonstration(ctx context.Context, asOf *time.Time, round *string) (*Demonstration, error) {
+func NewDemonstration(ctx context.Context, asOf *time.Time, round string) (*Demonstration, error) {
 	day := DayOr(asOf)
 	l := loaders.For(ctx)
 	r := l.Reader()
@@ -52,7 +52,7 @@ func NewDemonstration(ctx context.Context, asOf *time.Time, round *string) (*Dem
 		return nil, err
 	}
 	d.rows = rows
-	if rd, _, err := roundsAround(ctx, str(round)); err == nil {
+	if rd, _, err := roundsAround(ctx, round); err == nil {
 		d.Round = &rd
 		graded, err := gradeRounds(ctx, rd)
 		if err != nil {
@@ -61,7 +61,7 @@ func NewDemonstration(ctx context.Context, asOf *time.Time, round *string) (*Dem
 		for _, e := range graded[rd] {
 			d.tierOf[e.PartyOrgID] = e.Tier
 		}
-	} else if round != nil {
+	} else if round != "" {
 		return nil, err
 	}
 	if d.industries, err = r.LeadingIndustries(ctx, day); err != nil {
@@ -114,13 +114,6 @@ func countKinds(kinds []string, enum string) []*KindCount {
 	}
 	slices.SortFunc(out, func(a, b *KindCount) int { return cmp.Compare(a.Kind, b.Kind) })
 	return out
-}
-
-func str(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 // Hubs lists the hubs of the kinds asked (all when none).

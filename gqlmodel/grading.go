@@ -134,12 +134,14 @@ func NewGrading(ctx context.Context, round string) (*Grading, error) {
 	return g, nil
 }
 
-func bound(name string, v *int, def, hi int) (int, error) {
+// Bounded reads an optional integer argument with a default and bounds; out of bounds is
+// BAD_USER_INPUT.
+func Bounded(name string, v *int, def, lo, hi int) (int, error) {
 	if v == nil {
 		return def, nil
 	}
-	if *v < 0 || *v > hi {
-		return 0, cobuild.Errorf(cobuild.EINVALID, "%s must be between 0 and %d, got %d", name, hi, *v)
+	if *v < lo || *v > hi {
+		return 0, cobuild.Errorf(cobuild.EINVALID, "%s must be between %d and %d, got %d", name, lo, hi, *v)
 	}
 	return *v, nil
 }
@@ -160,7 +162,7 @@ func (g *Grading) NearNext(points *float64, first *int) ([]*Evaluation, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := bound("first", first, 50, 1000)
+	n, err := Bounded("first", first, 50, 0, 1000)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +222,7 @@ func (g *Grading) SelfOverCommittee(points *float64, first *int) ([]*ScoreGap, e
 	if err != nil {
 		return nil, err
 	}
-	n, err := bound("first", first, 50, 1000)
+	n, err := Bounded("first", first, 50, 0, 1000)
 	if err != nil {
 		return nil, err
 	}

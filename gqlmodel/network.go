@@ -602,12 +602,9 @@ func CandidatesOf(ctx context.Context, id string, first int, day time.Time) ([]*
 
 // CoverageCandidates ranks who could cover the organisation (see Query.coverageCandidates).
 func (o OrgFields) CoverageCandidates(ctx context.Context, first *int, asOf *time.Time) ([]*CoverageCandidate, error) {
-	n := 3
-	if first != nil {
-		n = *first
-	}
-	if n < 0 || n > MaxCandidates {
-		return nil, cobuild.Errorf(cobuild.EINVALID, "first must be between 0 and %d, got %d", MaxCandidates, n)
+	n, err := Bounded("first", first, 3, 0, MaxCandidates)
+	if err != nil {
+		return nil, err
 	}
 	cs, _, err := CandidatesOf(ctx, o.ID, n, DayOr(asOf))
 	return cs, err

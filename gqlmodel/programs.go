@@ -123,7 +123,7 @@ func NewPrograms(ctx context.Context, asOf *time.Time) (*Programs, error) {
 // Mentors ranks the mentors by their mentees, with the tiers of the mentees' party
 // organisations' newest evaluations.
 func (p *Programs) Mentors(ctx context.Context, first *int) ([]*MentorLoad, error) {
-	n, err := bound("first", first, 20, 500)
+	n, err := Bounded("first", first, 20, 0, 500)
 	if err != nil {
 		return nil, err
 	}
@@ -175,20 +175,9 @@ func certificationFunnel(ctx context.Context) (*CertificationFunnel, error) {
 	if err != nil {
 		return nil, err
 	}
-	names := map[string]string{}
-	for _, label := range []string{"Area", "Industry"} {
-		hubs, err := r.Hubs(ctx, label, nil)
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range hubs {
-			switch h := h.(type) {
-			case *cobuild.Area:
-				names[h.ID] = h.Name
-			case *cobuild.Industry:
-				names[h.ID] = h.Name
-			}
-		}
+	names, err := hubNames(ctx, "Area", "Industry")
+	if err != nil {
+		return nil, err
 	}
 	f := &CertificationFunnel{}
 	byIndustry, byPark := map[string]*FunnelGroup{}, map[string]*FunnelGroup{}

@@ -39,18 +39,6 @@ func (s *Store) Mentors(ctx context.Context, asOf time.Time) ([]cobuild.MentorRo
 	return out, nil
 }
 
-// stringList keeps the strings of a Cypher list, dropping nulls.
-func stringList(v any) []string {
-	list, _ := v.([]any)
-	out := make([]string, 0, len(list))
-	for _, x := range list {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // CertificationRows implements cobuild.Aggregator.
 func (s *Store) CertificationRows(ctx context.Context) ([]cobuild.CertificationRow, error) {
 	recs, err := s.readRecords(ctx, `

@@ -140,3 +140,15 @@ func decodeTie(r dbtype.Relationship, from, to string) cobuild.Tie {
 func dateParam(t time.Time) dbtype.Date {
 	return dbtype.Date(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC))
 }
+
+// stringList keeps the strings of a Cypher list, dropping nulls.
+func stringList(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}

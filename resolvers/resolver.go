@@ -122,14 +122,3 @@ func networkNode(p *analytics.Projection, id string) (int, error) {
 	}
 	return n, nil
 }
-
-// bounded reads an optional integer argument with a default and bounds.
-func bounded(name string, v *int, def, lo, hi int) (int, error) {
-	if v == nil {
-		return def, nil
-	}
-	if *v < lo || *v > hi {
-		return 0, cobuild.Errorf(cobuild.EINVALID, "%s must be between %d and %d, got %d", name, lo, hi, *v)
-	}
-	return *v, nil
-}

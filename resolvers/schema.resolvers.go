@@ -624,11 +624,11 @@ func (r *queryResolver) Network(ctx context.Context, asOf *time.Time, ties []str
 // Path is the resolver for the path field.
 func (r *queryResolver) Path(ctx context.Context, from string, to string, maxHops *int, limit *int, asOf *time.Time, ties []string) (*gqlmodel.PathResult, error) {
 	lim := settings(ctx).Limits()
-	hops, err := bounded("maxHops", maxHops, 6, 1, lim.MaxHops)
+	hops, err := gqlmodel.Bounded("maxHops", maxHops, 6, 1, lim.MaxHops)
 	if err != nil {
 		return nil, err
 	}
-	n, err := bounded("limit", limit, 3, 0, lim.MaxPaths)
+	n, err := gqlmodel.Bounded("limit", limit, 3, 0, lim.MaxPaths)
 	if err != nil {
 		return nil, err
 	}
@@ -651,11 +651,11 @@ func (r *queryResolver) Path(ctx context.Context, from string, to string, maxHop
 // EgoNetwork is the resolver for the egoNetwork field.
 func (r *queryResolver) EgoNetwork(ctx context.Context, id string, hops *int, maxNodes *int, asOf *time.Time, ties []string) (*gqlmodel.EgoNetwork, error) {
 	lim := settings(ctx).Limits()
-	h, err := bounded("hops", hops, 2, 0, lim.MaxEgoHops)
+	h, err := gqlmodel.Bounded("hops", hops, 2, 0, lim.MaxEgoHops)
 	if err != nil {
 		return nil, err
 	}
-	n, err := bounded("maxNodes", maxNodes, 500, 1, lim.MaxEgoNodes)
+	n, err := gqlmodel.Bounded("maxNodes", maxNodes, 500, 1, lim.MaxEgoNodes)
 	if err != nil {
 		return nil, err
 	}
@@ -698,7 +698,7 @@ func (r *queryResolver) WhatIf(ctx context.Context, remove string, asOf *time.Ti
 
 // CoverageCandidates is the resolver for the coverageCandidates field.
 func (r *queryResolver) CoverageCandidates(ctx context.Context, organization string, first *int, asOf *time.Time) (*gqlmodel.CoverageCandidates, error) {
-	n, err := bounded("first", first, 5, 0, gqlmodel.MaxCandidates)
+	n, err := gqlmodel.Bounded("first", first, 5, 0, gqlmodel.MaxCandidates)
 	if err != nil {
 		return nil, err
 	}
@@ -748,7 +748,7 @@ func (r *queryResolver) Programs(ctx context.Context, asOf *time.Time) (*gqlmode
 
 // Demonstration is the resolver for the demonstration field.
 func (r *queryResolver) Demonstration(ctx context.Context, asOf *time.Time, round *string) (*gqlmodel.Demonstration, error) {
-	return gqlmodel.NewDemonstration(ctx, asOf, round)
+	return gqlmodel.NewDemonstration(ctx, asOf, str(round))
 }
 
 // EnumLabels is the resolver for the enumLabels field.

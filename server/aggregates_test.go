@@ -130,6 +130,27 @@ func TestCoverageByTwoDimensionsAndFilters(t *testing.T) {
 	if sum != s.Total.Organizations || checked == 0 {
 		t.Errorf("groups sum to %d of %d; %d checked", sum, s.Total.Organizations, checked)
 	}
+	// Groups sorted by coverage rate, lowest first; a group nothing operates in has no rate
+	// and comes first.
+	var sorted struct {
+		CoverageStats struct{ Groups []coverageGroup }
+	}
+	data(t, h, `{ coverageStats(by: [INDUSTRY, SIZE_BAND], sort: {field: COVERAGE_RATE, direction: ASC}, asOf: "2023-10-21") {
+		groups { `+groupFields+` } } }`, nil, &sorted)
+	rateOf := func(g coverageGroup) float64 {
+		if g.CoverageRate == nil {
+			return -1
+		}
+		return *g.CoverageRate
+	}
+	for i, g := range sorted.CoverageStats.Groups {
+		if i > 0 && rateOf(g) < rateOf(sorted.CoverageStats.Groups[i-1]) {
+			t.Errorf("group %d (%v) has a lower coverage rate than the one before", i, g.Keys)
+		}
+	}
+	if len(sorted.CoverageStats.Groups) < 10 {
+		t.Errorf("%d groups of industry and size", len(sorted.CoverageStats.Groups))
+	}
 	for _, q := range []string{
 		`{ coverageStats(by: [AREA, PARK, INDUSTRY]) { total { organizations } } }`,
 		`{ coverageStats(by: [AREA, AREA]) { total { organizations } } }`,

@@ -26,6 +26,11 @@ func TestBadInputIsAnsweredWithAStableCode(t *testing.T) {
 		{"an unknown enum", `{ organizations(where: {kind: [BANK]}) { nodes { id } } }`, "GRAPHQL_VALIDATION_FAILED", "BANK"},
 		{"an unknown field", `{ organizations { nodes { salary } } }`, "GRAPHQL_VALIDATION_FAILED", "salary"},
 		{"an unknown enum for labels", `{ enumLabels(enum: "Nope") { value } }`, "BAD_USER_INPUT", "no enum"},
+		{"a movement from an unknown round", `{ gradeMovement(from: "1999-05", to: "2023-05") { compared } }`, "NOT_FOUND", "1999-05"},
+		{"a demonstration of an unknown round", `{ demonstration(round: "1999-05") { round } }`, "NOT_FOUND", "1999-05"},
+		{"too many mentors", `{ programs { mentors(first: 501) { mentees } } }`, "BAD_USER_INPUT", "first must be between"},
+		{"a negative distance to the next star", `{ grading { nearNext(points: -1) { id } } }`, "BAD_USER_INPUT", "points must be between"},
+		{"too many candidates on a list", `{ organizations(first: 1) { nodes { coverageCandidates(first: 51) { rank } } } }`, "BAD_USER_INPUT", "first must be between"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
