@@ -11,9 +11,10 @@ type CensusRow struct {
 	PartyMembers int
 	AboveScale   bool
 	Operating    bool
-	// Ids of the town or subdistrict, park, community and industry; empty when none.
-	AreaID, ParkID, CommunityID, IndustryID string
-	Facts                                   CoverageFacts
+	// Ids of the town or subdistrict, the area that holds it (the district), the park,
+	// the community and the industry; empty when none.
+	AreaID, AreaParentID, ParkID, CommunityID, IndustryID string
+	Facts                                                 CoverageFacts
 	// Coverers are the joint, regional and industry party organisations that cover it and
 	// the instructors assigned to it on the day.
 	Coverers []string

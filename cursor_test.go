@@ -1,32 +1,37 @@
-package neo4jstore
+package cobuild_test
 
 import (
 	"testing"
+	"time"
 
 	"cobuild"
 )
 
 func TestCursorsRoundTripAndRefuseForgeries(t *testing.T) {
-	c := encodeCursor(cursor{Field: "HEADCOUNT", Desc: true, Value: int64(42), ID: "og-000007"})
-	v, id, err := decodeCursor(c, "HEADCOUNT", true, kindInt)
-	if err != nil || v != int64(42) || id != "og-000007" {
-		t.Fatalf("round trip: got %v %q %v", v, id, err)
+	c := cobuild.Cursor{Field: "HEADCOUNT", Desc: true, Value: int64(42), ID: "og-000007"}.Encode()
+	got, err := cobuild.DecodeCursor(c, "HEADCOUNT", true, cobuild.SortInt)
+	if err != nil || got.Value != int64(42) || got.ID != "og-000007" {
+		t.Fatalf("round trip: got %+v %v", got, err)
+	}
+	day, err := cobuild.DecodeCursor(cobuild.Cursor{Field: "REGISTERED_ON", Value: "2023-05-15", ID: "og-1"}.Encode(), "REGISTERED_ON", false, cobuild.SortDate)
+	if err != nil || day.Value != time.Date(2023, 5, 15, 0, 0, 0, 0, time.UTC) {
+		t.Fatalf("a date cursor: got %+v %v", day, err)
 	}
 	bad := []struct {
 		name, cursor, field string
 		desc                bool
-		kind                valueKind
+		kind                cobuild.SortKind
 	}{
-		{"another field", c, "NAME", true, kindString},
-		{"another direction", c, "HEADCOUNT", false, kindInt},
-		{"not base64", "%%%", "HEADCOUNT", true, kindInt},
-		{"not json", "bm90IGpzb24", "HEADCOUNT", true, kindInt},
-		{"a string where a number belongs", encodeCursor(cursor{Field: "HEADCOUNT", Value: "x", ID: "og-1"}), "HEADCOUNT", false, kindInt},
-		{"a bad date", encodeCursor(cursor{Field: "REGISTERED_ON", Value: "2023-13-40", ID: "og-1"}), "REGISTERED_ON", false, kindDate},
-		{"no id", encodeCursor(cursor{Field: "NAME", Value: "a"}), "NAME", false, kindString},
+		{"another field", c, "NAME", true, cobuild.SortString},
+		{"another direction", c, "HEADCOUNT", false, cobuild.SortInt},
+		{"not base64", "%%%", "HEADCOUNT", true, cobuild.SortInt},
+		{"not json", "bm90IGpzb24", "HEADCOUNT", true, cobuild.SortInt},
+		{"a string where a number belongs", cobuild.Cursor{Field: "HEADCOUNT", Value: "x", ID: "og-1"}.Encode(), "HEADCOUNT", false, cobuild.SortInt},
+		{"a bad date", cobuild.Cursor{Field: "REGISTERED_ON", Value: "2023-13-40", ID: "og-1"}.Encode(), "REGISTERED_ON", false, cobuild.SortDate},
+		{"no id", cobuild.Cursor{Field: "NAME", Value: "a"}.Encode(), "NAME", false, cobuild.SortString},
 	}
 	for _, b := range bad {
-		if _, _, err := decodeCursor(b.cursor, b.field, b.desc, b.kind); cobuild.ErrorCode(err) != cobuild.EINVALID {
+		if _, err := cobuild.DecodeCursor(b.cursor, b.field, b.desc, b.kind); cobuild.ErrorCode(err) != cobuild.EINVALID {
 			t.Errorf("%s: got %v, want %s", b.name, err, cobuild.EINVALID)
 		}
 	}

@@ -1,6 +1,7 @@
 package cobuild
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -29,30 +30,42 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for any other
-// error and "" for nil.
-func ErrorCode(err error) string {
+// timedOut is how a request that ran out of time, or whose client went away, is reported.
+var timedOut = &Error{Code: ETIMEOUT, Message: "the query took too long and was stopped"}
+
+// asError returns the *Error of err's chain; a context deadline or cancellation is
+// ETIMEOUT; nil for any other error.
+func asError(err error) *Error {
 	var e *Error
 	switch {
-	case err == nil:
-		return ""
 	case errors.As(err, &e):
-		return e.Code
-	default:
-		return EINTERNAL
+		return e
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return timedOut
 	}
+	return nil
+}
+
+// ErrorCode returns the code of the first *Error in err's chain (ETIMEOUT for a context
+// deadline), EINTERNAL for any other error and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	if e := asError(err); e != nil {
+		return e.Code
+	}
+	return EINTERNAL
 }
 
 // ErrorMessage returns the user-facing message of err: the message of its *Error, or a
 // generic text that leaks nothing for any other error.
 func ErrorMessage(err error) string {
-	var e *Error
-	switch {
-	case err == nil:
+	if err == nil {
 		return ""
-	case errors.As(err, &e):
-		return e.Message
-	default:
-		return "internal error"
 	}
+	if e := asError(err); e != nil {
+		return e.Message
+	}
+	return "internal error"
 }

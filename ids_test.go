@@ -3,7 +3,7 @@ package cobuild
 import "testing"
 
 func TestIdsNameTheirLabel(t *testing.T) {
-	good := map[string]string{"og-000001": "Organization", "po-12": "PartyOrg", "es-000031": "Evaluation", "ar-1": "Area"}
+	good := map[string]NodeLabel{"og-000001": "Organization", "po-12": "PartyOrg", "es-000031": "Evaluation", "ar-1": "Area"}
 	for id, label := range good {
 		if got, err := LabelOf(id); err != nil || got != label {
 			t.Errorf("%s: got %q, %v; want %s", id, got, err, label)

@@ -11,10 +11,10 @@ var enumLabels = map[string]map[string]string{
 		"SECTOR": "领域", "SIZE_BAND": "规模", "ABOVE_SCALE": "规上与否"},
 	"Sector":         {"ENTERPRISE": "非公企业", "SOCIAL": "社会组织", "PUBLIC": "公共机构"},
 	"SizeBand":       {"MICRO": "微型（10人以下）", "SMALL": "小型（10–99人）", "MEDIUM": "中型（100–299人）", "LARGE": "大型（300人以上）"},
-	"CoverageStatus": {"OWN": "单独建立党组织", "JOINT": "联合/区域/行业党组织覆盖", "WORK": "工作覆盖", "UNCOVERED": "未覆盖"},
+	"CoverageStatus": {"OWN": "单独建立党组织", "JOINT": "联合/区域/行业党组织覆盖", "WORK": "工作覆盖", "UNCOVERED": "未覆盖", "NOT_MANAGED": "不属于管理范围"},
 	"Tier":           {"GOLD": "金色示范型", "SILVER": "银色扶优型", "BRONZE": "铜色基础型", "WEAK": "软弱涣散"},
 	"CoverMode":      {"JOINT": "联合党支部", "REGIONAL": "区域党组织", "INDUSTRY": "行业党组织"},
-	"PersonTieType":  {"ASSIGNED_TO": "选派", "WORKS_AT": "任职", "PLACED_AT": "政聘企培", "APPRENTICED_AT": "企业新型学徒制"},
+	"PersonTieType":  {"ASSIGNED_TO": "选派", "WORKS_AT": "任职", "PLACED_AT": "政聘企培", "APPRENTICED_AT": "企业新型学徒制", "TRAINED_AT": "学徒培养学校"},
 	"PersonTieRole": {"INSTRUCTOR": "党建工作指导员", "LIAISON": "联络员", "PARTY_WORKER": "党务工作者", "SECRETARY": "党组织书记",
 		"STAFF": "职工"},
 	"MemberRole":  {"MEMBER": "成员单位", "COUNCIL": "理事单位", "CHAIR": "牵头单位"},
@@ -45,7 +45,7 @@ var enumLabels = map[string]map[string]string{
 	"AreaKind":              {"DISTRICT": "区", "TOWN": "乡镇", "SUBDISTRICT": "街道", "PARK": "园区"},
 	"NetworkTieType": {"MEMBER_OF": "联盟/委员会成员", "CO_BUILDS_WITH": "社区共建", "ATTENDED": "参加活动", "HELD": "举办活动",
 		"MENTORS": "红领导师结对", "WORKS_AT": "任职", "PLACED_AT": "政聘企培", "APPRENTICED_AT": "企业新型学徒制",
-		"PARTY_TO": "共建协议", "COVERED_BY": "党组织覆盖", "ASSIGNED_TO": "选派指导员/联络员"},
+		"TRAINED_AT": "学徒培养学校", "PARTY_TO": "共建协议", "COVERED_BY": "党组织覆盖", "ASSIGNED_TO": "选派指导员/联络员"},
 }
 
 // Label returns the Chinese label of an enum value, or the value itself when it has none.

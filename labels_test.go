@@ -2,6 +2,7 @@ package cobuild_test
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/vektah/gqlparser/v2"
@@ -13,11 +14,19 @@ import (
 // TestEveryEnumValueOfTheSchemaHasALabel keeps the promise of the schema's header: each
 // enum value has a Chinese label.
 func TestEveryEnumValueOfTheSchemaHasALabel(t *testing.T) {
-	src, err := os.ReadFile("schema.graphqls")
+	files, err := filepath.Glob("schema/*.graphqls")
 	if err != nil {
 		t.Fatal(err)
 	}
-	schema, gerr := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphqls", Input: string(src)})
+	var sources []*ast.Source
+	for _, f := range append([]string{"schema.graphqls"}, files...) {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources = append(sources, &ast.Source{Name: f, Input: string(src)})
+	}
+	schema, gerr := gqlparser.LoadSchema(sources...)
 	if gerr != nil {
 		t.Fatal(gerr)
 	}

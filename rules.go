@@ -6,7 +6,7 @@ import (
 )
 
 // Rules holds every threshold and weight of the domain. DefaultRules gives the values of
-// DOMAIN.md; a deployment may override any of them through configuration, and every rule of
+// docs/domain.md; a deployment may override any of them through configuration, and every rule of
 // the product reads them from here rather than from a constant of its own.
 type Rules struct {
 	// Tier floors, lower bounds inclusive: gold >= GoldFloor, silver >= SilverFloor,
@@ -44,7 +44,7 @@ type Rules struct {
 	CandidateLoad      float64 `json:"candidateLoad"`
 }
 
-// DefaultRules returns the rules stated in DOMAIN.md.
+// DefaultRules returns the rules stated in docs/domain.md.
 func DefaultRules() Rules {
 	return Rules{
 		GoldFloor: 90, SilverFloor: 75, BronzeFloor: 60,
@@ -304,10 +304,17 @@ const (
 	CoverageJoint     CoverageStatus = "JOINT"
 	CoverageWork      CoverageStatus = "WORK"
 	CoverageUncovered CoverageStatus = "UNCOVERED"
+	// CoverageNotManaged is the status of a public body (a school, community, department
+	// or district mass organisation): coverage concerns the managed sectors only.
+	CoverageNotManaged CoverageStatus = "NOT_MANAGED"
 )
 
-// CoverageStatuses lists every status, strongest first.
-var CoverageStatuses = []CoverageStatus{CoverageOwn, CoverageJoint, CoverageWork, CoverageUncovered}
+// CoverageStatuses lists every status, strongest first, NOT_MANAGED last.
+var CoverageStatuses = []CoverageStatus{CoverageOwn, CoverageJoint, CoverageWork, CoverageUncovered, CoverageNotManaged}
+
+// Managed reports whether the sector's organisations are managed: their coverage,
+// should-have-own and the official rates are counted.
+func (s Sector) Managed() bool { return s == SectorEnterprise || s == SectorSocial }
 
 // CoverageFacts are the ties in force on a date that decide an organisation's coverage.
 type CoverageFacts struct {
@@ -318,6 +325,8 @@ type CoverageFacts struct {
 	MassBranches int // FORMED_IN
 	JointTies    int // joint-building ties of any kind
 	PartyMembers int
+	// Sector is the organisation's sector; coverage concerns the managed sectors only.
+	Sector Sector
 }
 
 // Coverage is the derived coverage of an organisation with the reason in words.
@@ -332,10 +341,16 @@ type Coverage struct {
 	Reason, ReasonZh string
 }
 
-// CoverageOf applies the coverage rules of DOMAIN.md to the facts of one organisation.
+// CoverageOf applies the coverage rules of docs/domain.md to the facts of one
+// organisation. A public body is NOT_MANAGED and never should have its own party
+// organisation; its isolation is decided like anyone's.
 func (r Rules) CoverageOf(f CoverageFacts) Coverage {
 	c := Coverage{Isolated: f.JointTies == 0}
 	switch {
+	case !f.Sector.Managed():
+		c.Status = CoverageNotManaged
+		c.Reason, c.ReasonZh = "a public body, not a managed organisation: coverage concerns non-public enterprises and social organisations",
+			"公共机构，不属于非公企业和社会组织覆盖范围"
 	case f.OwnPartyOrgs > 0:
 		c.Status = CoverageOwn
 		c.Reason, c.ReasonZh = "has its own party organisation", "已单独建立党组织"
@@ -358,7 +373,7 @@ func (r Rules) CoverageOf(f CoverageFacts) Coverage {
 		c.Reason = "no party organisation, instructor, liaison or mass-organisation branch"
 		c.ReasonZh = "无党组织、党建指导员、联络员或群团组织"
 	}
-	c.ShouldHaveOwn = f.OwnPartyOrgs == 0 && f.PartyMembers >= r.OwnOrgMinMembers
+	c.ShouldHaveOwn = f.Sector.Managed() && f.OwnPartyOrgs == 0 && f.PartyMembers >= r.OwnOrgMinMembers
 	if c.ShouldHaveOwn {
 		c.Reason += fmt.Sprintf("; has %d full party members, so should have its own", f.PartyMembers)
 		c.ReasonZh += fmt.Sprintf("；有正式党员%d名，应单独建立党组织", f.PartyMembers)

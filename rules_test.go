@@ -125,6 +125,7 @@ func TestDefaultRulesAreValidAndContradictionsAreRefused(t *testing.T) {
 
 func TestCoverageFollowsTheRules(t *testing.T) {
 	r := cobuild.DefaultRules()
+	firm := func(f cobuild.CoverageFacts) cobuild.CoverageFacts { f.Sector = cobuild.SectorEnterprise; return f }
 	tests := []struct {
 		name     string
 		facts    cobuild.CoverageFacts
@@ -132,23 +133,28 @@ func TestCoverageFollowsTheRules(t *testing.T) {
 		isolated bool
 		should   bool
 	}{
-		{"own party organisation wins", cobuild.CoverageFacts{OwnPartyOrgs: 1, CoveredModes: []string{"JOINT"}, JointTies: 2, PartyMembers: 5}, cobuild.CoverageOwn, false, false},
-		{"joint branch covers", cobuild.CoverageFacts{CoveredModes: []string{"JOINT"}, JointTies: 1}, cobuild.CoverageJoint, false, false},
-		{"industry committee covers", cobuild.CoverageFacts{CoveredModes: []string{"INDUSTRY"}, JointTies: 1}, cobuild.CoverageJoint, false, false},
-		{"instructor gives work coverage", cobuild.CoverageFacts{Instructors: 1}, cobuild.CoverageWork, true, false},
-		{"mass branch gives work coverage", cobuild.CoverageFacts{MassBranches: 1, JointTies: 3}, cobuild.CoverageWork, false, false},
-		{"nothing is uncovered and isolated", cobuild.CoverageFacts{}, cobuild.CoverageUncovered, true, false},
-		{"three members without own organisation should have one", cobuild.CoverageFacts{PartyMembers: 3, CoveredModes: []string{"JOINT"}, JointTies: 1}, cobuild.CoverageJoint, false, true},
-		{"two members need not", cobuild.CoverageFacts{PartyMembers: 2}, cobuild.CoverageUncovered, true, false},
+		{"own party organisation wins", firm(cobuild.CoverageFacts{OwnPartyOrgs: 1, CoveredModes: []string{"JOINT"}, Instructors: 1, JointTies: 2, PartyMembers: 5}), cobuild.CoverageOwn, false, false},
+		{"joint branch covers", firm(cobuild.CoverageFacts{CoveredModes: []string{"JOINT"}, JointTies: 1}), cobuild.CoverageJoint, false, false},
+		{"joint cover beats an instructor, a liaison and a mass branch", firm(cobuild.CoverageFacts{CoveredModes: []string{"REGIONAL"}, Instructors: 1, Liaisons: 1, MassBranches: 1}), cobuild.CoverageJoint, true, false},
+		{"industry committee covers", firm(cobuild.CoverageFacts{CoveredModes: []string{"INDUSTRY"}, JointTies: 1}), cobuild.CoverageJoint, false, false},
+		{"instructor gives work coverage", firm(cobuild.CoverageFacts{Instructors: 1}), cobuild.CoverageWork, true, false},
+		{"liaison gives work coverage", firm(cobuild.CoverageFacts{Liaisons: 1, JointTies: 1}), cobuild.CoverageWork, false, false},
+		{"mass branch gives work coverage", firm(cobuild.CoverageFacts{MassBranches: 1, JointTies: 3}), cobuild.CoverageWork, false, false},
+		{"nothing is uncovered and isolated", firm(cobuild.CoverageFacts{}), cobuild.CoverageUncovered, true, false},
+		{"three members without own organisation should have one", firm(cobuild.CoverageFacts{PartyMembers: 3, CoveredModes: []string{"JOINT"}, JointTies: 1}), cobuild.CoverageJoint, false, true},
+		{"two members need not", firm(cobuild.CoverageFacts{PartyMembers: 2}), cobuild.CoverageUncovered, true, false},
+		{"a social organisation is managed", cobuild.CoverageFacts{Sector: cobuild.SectorSocial, PartyMembers: 4}, cobuild.CoverageUncovered, true, true},
+		{"a public body is not managed, whatever it has", cobuild.CoverageFacts{Sector: cobuild.SectorPublic, OwnPartyOrgs: 1, PartyMembers: 9, JointTies: 1}, cobuild.CoverageNotManaged, false, false},
+		{"a public body's isolation still counts", cobuild.CoverageFacts{Sector: cobuild.SectorPublic, PartyMembers: 9}, cobuild.CoverageNotManaged, true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := r.CoverageOf(tt.facts)
 			if c.Status != tt.status || c.Isolated != tt.isolated || c.ShouldHaveOwn != tt.should {
-				t.Errorf("got %+v", c)
+				t.Errorf("got status %s, isolated %v, should-have-own %v; want %s, %v, %v", c.Status, c.Isolated, c.ShouldHaveOwn, tt.status, tt.isolated, tt.should)
 			}
-			if c.Reason == "" {
-				t.Error("no reason given")
+			if c.Reason == "" || c.ReasonZh == "" {
+				t.Errorf("no reason given: %q / %q", c.Reason, c.ReasonZh)
 			}
 		})
 	}

@@ -5,19 +5,9 @@ import (
 	"time"
 )
 
-// Direction says which way a tie is followed from the node asked about.
-type Direction int
-
-// The directions of a tie.
-const (
-	Out Direction = iota
-	In
-	Both
-)
-
 // TieQuery names one kind of tie to follow from a set of nodes.
 type TieQuery struct {
-	Type string
+	Type TieType
 	Dir  Direction
 	// AsOf, when set, keeps only ties in force on that day.
 	AsOf *time.Time
@@ -31,17 +21,20 @@ type Neighbour struct {
 }
 
 // PageArgs asks for at most First rows after the row named by the cursor After ("" for the
-// first page).
+// first page), and for what With says along with each row.
 type PageArgs struct {
 	First int
 	After string
+	With  *Fetch
 }
 
-// Page is one page of a keyset-paginated list; Cursors[i] names Items[i].
+// Page is one page of a keyset-paginated list; Cursors[i] names Items[i]. Fetched holds
+// what the page's With asked for.
 type Page[T any] struct {
 	Items   []T
 	Cursors []string
 	HasNext bool
+	Fetched *Fetched
 }
 
 // Sort orders a list by one field, then by id.
@@ -140,59 +133,102 @@ type EventTotals struct {
 	Attendance  int
 }
 
-// Reader reads the network. Batch methods take many ids and answer in one round trip, so
-// that loaders can gather a request's keys into a single query.
-type Reader interface {
-	Aggregator
-	// NodesByID returns the nodes with the given ids, keyed by id; missing ids are absent.
-	NodesByID(ctx context.Context, ids []string) (map[string]any, error)
-	// Neighbours follows one kind of tie from each of the given nodes.
-	Neighbours(ctx context.Context, q TieQuery, ids []string) (map[string][]Neighbour, error)
-	// CoverageFacts returns the facts that decide each organisation's coverage on a day.
-	CoverageFacts(ctx context.Context, ids []string, asOf time.Time) (map[string]CoverageFacts, error)
+// The store is read through the interfaces below, one per concern; neo4jstore.Store
+// implements them all. Every method returns cobuild errors for what a user should know
+// (EINVALID for a bad filter or cursor, EUNAVAILABLE and ETIMEOUT for the database) and an
+// internal error otherwise. Methods that read nodes take a *Fetch of what to return along
+// with them in the same statement (nil for nothing) and give it back in a *Fetched.
+
+// NodeReader reads nodes by id.
+type NodeReader interface {
+	// Expand reads the nodes with the given ids, and what f asks for along with them, in
+	// one statement; a missing id is absent from Fetched.Nodes, a malformed one EINVALID.
+	Expand(ctx context.Context, ids []string, f *Fetch) (*Fetched, error)
+}
+
+// OrganizationReader reads organisations.
+type OrganizationReader interface {
+	// OrganizationByCreditCode returns the organisation with a credit code (nil if none); a
+	// malformed code is EINVALID.
+	OrganizationByCreditCode(ctx context.Context, code string, with *Fetch) (*Organization, *Fetched, error)
+	// OrganizationByName returns the organisation with exactly this name (the first by id
+	// if several share it; nil if none).
+	OrganizationByName(ctx context.Context, name string, with *Fetch) (*Organization, *Fetched, error)
+	// Organizations returns a page of the organisations a filter selects, in the sort's
+	// order (by name unless asked otherwise).
+	Organizations(ctx context.Context, f OrgFilter, s Sort, p PageArgs) (Page[*Organization], error)
+	// CountOrganizations counts the organisations a filter selects.
+	CountOrganizations(ctx context.Context, f OrgFilter) (int, error)
 	// CoverageWithout returns, for every organisation whose coverage rests in part on a
 	// node (a party organisation, a person, an organisation or alliance owning a covering
 	// party organisation, a mass branch), its coverage facts with and without the node.
 	CoverageWithout(ctx context.Context, id string, asOf time.Time) (map[string][2]CoverageFacts, error)
-	// LatestEvaluations returns the newest evaluation of each party organisation.
-	LatestEvaluations(ctx context.Context, partyOrgIDs []string) (map[string]*Evaluation, error)
-	// Attendance counts the ATTENDED ties of each event.
-	Attendance(ctx context.Context, eventIDs []string) (map[string]int, error)
+}
 
-	OrganizationByCreditCode(ctx context.Context, code string) (*Organization, error)
-	OrganizationByName(ctx context.Context, name string) (*Organization, error)
-	Organizations(ctx context.Context, f OrgFilter, s Sort, p PageArgs) (Page[*Organization], error)
-	CountOrganizations(ctx context.Context, f OrgFilter) (int, error)
-
+// PartyReader reads party organisations and their evaluations.
+type PartyReader interface {
 	PartyOrgs(ctx context.Context, f PartyOrgFilter, p PageArgs) (Page[*PartyOrg], error)
 	CountPartyOrgs(ctx context.Context, f PartyOrgFilter) (int, error)
 	Evaluations(ctx context.Context, f EvaluationFilter, s Sort, p PageArgs) (Page[*Evaluation], error)
 	CountEvaluations(ctx context.Context, f EvaluationFilter) (int, error)
+	// Rounds lists the evaluation rounds, newest first.
 	Rounds(ctx context.Context) ([]Round, error)
 	// RoundEvaluations returns every evaluation of the rounds, with its party organisation.
 	RoundEvaluations(ctx context.Context, rounds []string) ([]*Evaluation, error)
+}
 
-	Events(ctx context.Context, f EventFilter, p PageArgs) (Page[*Event], error)
-	CountEvents(ctx context.Context, f EventFilter) (int, error)
-	EventTotals(ctx context.Context, f EventFilter) (EventTotals, error)
+// PeopleReader reads people and the programmes' records.
+type PeopleReader interface {
 	People(ctx context.Context, f PersonFilter, p PageArgs) (Page[*Person], error)
 	CountPeople(ctx context.Context, f PersonFilter) (int, error)
 	Certifications(ctx context.Context, f CertificationFilter, p PageArgs) (Page[*Certification], error)
 	CountCertifications(ctx context.Context, f CertificationFilter) (int, error)
 	MassBranches(ctx context.Context, f MassBranchFilter, p PageArgs) (Page[*MassBranch], error)
 	CountMassBranches(ctx context.Context, f MassBranchFilter) (int, error)
+}
 
-	// Hubs lists every node of a small label (Alliance, Agreement, RedZone, DemoBelt,
-	// DemoSite, Brand, Area, Industry) whose properties match, ordered by name.
-	Hubs(ctx context.Context, label string, match map[string]any) ([]any, error)
-	// HubByName returns the node of a small label with this exact name.
-	HubByName(ctx context.Context, label, name string) (any, error)
+// EventReader reads events.
+type EventReader interface {
+	Events(ctx context.Context, f EventFilter, p PageArgs) (Page[*Event], error)
+	CountEvents(ctx context.Context, f EventFilter) (int, error)
+	EventTotals(ctx context.Context, f EventFilter) (EventTotals, error)
+}
+
+// HubFilter selects the nodes of a small label; zero fields select all.
+type HubFilter struct {
+	Kind       string
+	InDistrict *bool // areas
+	Leading    *bool // industries
+}
+
+// HubReader reads the nodes of the small labels: alliances, agreements, red zones,
+// demonstration belts and sites, brands, areas and industries.
+type HubReader interface {
+	// Hubs lists the nodes of a small label that the filter selects, ordered by name;
+	// another label is EINVALID.
+	Hubs(ctx context.Context, label NodeLabel, f HubFilter, with *Fetch) ([]any, *Fetched, error)
+	// HubByName returns the node of a small label with this exact name (nil if none).
+	HubByName(ctx context.Context, label NodeLabel, name string, with *Fetch) (any, *Fetched, error)
+}
+
+// Reader reads the network.
+type Reader interface {
+	NodeReader
+	OrganizationReader
+	PartyReader
+	PeopleReader
+	EventReader
+	HubReader
+	Aggregator
 }
 
 // Candidate is a party organisation, instructor or community that could take on an
 // organisation, with what it shares with it and how much it carries already.
 type Candidate struct {
-	ID, Label, Kind, Name string
+	ID    string
+	Label NodeLabel
+	Kind  string
+	Name  string
 	// Load is how many organisations it covers, is assigned to, or co-builds with now.
 	Load int
 	// Shared* count the organisations it already serves that share the organisation's

@@ -59,15 +59,33 @@ const (
 	SizeLarge  SizeBand = "LARGE"  // 300 and more
 )
 
+// sizeBands are the bands' headcounts [lo, hi); hi 0 has no upper bound. SizeBandOf and
+// the store's size filter both read this table.
+var sizeBands = []struct {
+	band   SizeBand
+	lo, hi int
+}{{SizeMicro, 0, 10}, {SizeSmall, 10, 100}, {SizeMedium, 100, 300}, {SizeLarge, 300, 0}}
+
+// SizeBands lists the bands, smallest first.
+var SizeBands = []SizeBand{SizeMicro, SizeSmall, SizeMedium, SizeLarge}
+
+// Range returns the headcounts [lo, hi) of the band; hi is 0 for the largest, which has no
+// upper bound.
+func (b SizeBand) Range() (lo, hi int) {
+	for _, s := range sizeBands {
+		if s.band == b {
+			return s.lo, s.hi
+		}
+	}
+	return 0, 0
+}
+
 // SizeBandOf returns the band of a headcount.
 func SizeBandOf(headcount int) SizeBand {
-	switch {
-	case headcount < 10:
-		return SizeMicro
-	case headcount < 100:
-		return SizeSmall
-	case headcount < 300:
-		return SizeMedium
+	for _, s := range sizeBands {
+		if headcount < s.hi {
+			return s.band
+		}
 	}
 	return SizeLarge
 }
@@ -196,18 +214,11 @@ type Evaluation struct {
 // Tie is a relationship between two nodes with its dates and, where it applies, a role or
 // mode.
 type Tie struct {
-	Type   string
+	Type   TieType
 	FromID string
 	ToID   string
 	Since  *time.Time
 	Until  *time.Time
 	Role   string
 	Mode   string
-	// School is the id of the school of an apprenticeship.
-	School string
-}
-
-// InForce reports whether the tie holds on the given day.
-func (t Tie) InForce(day time.Time) bool {
-	return (t.Since == nil || !t.Since.After(day)) && (t.Until == nil || t.Until.After(day))
 }

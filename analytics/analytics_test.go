@@ -434,9 +434,9 @@ func TestRemovalAgreesWithRebuildingWithoutTheNode(t *testing.T) {
 		g := randomGraph(r)
 		var nodes []NodeInfo
 		for i := 0; i < g.Nodes(); i++ {
-			label := "Organization"
+			label := cobuild.LabelOrganization
 			if r.IntN(3) == 0 {
-				label = "Alliance"
+				label = cobuild.LabelAlliance
 			}
 			nodes = append(nodes, NodeInfo{ID: g.ID(i), Label: label})
 		}
@@ -593,7 +593,7 @@ func TestCandidatesLeaveTheOrganisationItselfOut(t *testing.T) {
 		{ID: "og-4", CommunityID: "og-8", IndustryID: "in-2", Coverers: []string{"po-3"}},
 		{ID: "og-9", Name: "城东社区", Kind: cobuild.OrgCommunity},
 	}
-	c := NewCensus(cobuild.DefaultRules(), rows)
+	c := NewCensus(cobuild.DefaultRules(), NewPlaces(rows), rows)
 	g, nodes, ties := Build([]NodeInfo{{ID: "og-1", Label: "Organization"}, {ID: "og-9", Label: "Organization", Name: "城东社区"},
 		{ID: "po-1", Label: "PartyOrg", Kind: "JOINT_BRANCH", Name: "联合党支部"}, {ID: "pe-2", Label: "Person", Name: "张三"}},
 		[]TieInfo{{Type: "CO_BUILDS_WITH", From: "og-2", To: "og-9"}, {Type: "CO_BUILDS_WITH", From: "og-4", To: "og-9"},

@@ -1,7 +1,9 @@
 package analytics
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 
 	"cobuild"
 )
@@ -100,18 +102,75 @@ func (c *Census) Candidates(p *Projection, id string) []cobuild.Candidate {
 		out = append(out, cand)
 	}
 	if r.CommunityID != "" {
-		cand := cobuild.Candidate{ID: r.CommunityID, Label: "Organization", Kind: string(cobuild.OrgCommunity), SharedCommunity: 1}
+		cand := cobuild.Candidate{ID: r.CommunityID, Label: cobuild.LabelOrganization, Kind: string(cobuild.OrgCommunity), SharedCommunity: 1}
 		if j, ok := c.Row(r.CommunityID); ok {
 			cand.Name = c.Rows[j].Name
 		}
 		if v, ok := p.Graph.Lookup(r.CommunityID); ok {
 			p.Graph.Neighbours(v, func(_, tie int) {
-				if p.Ties[tie].Type == "CO_BUILDS_WITH" {
+				if p.Ties[tie].Type == cobuild.CoBuildsWith {
 					cand.Load++
 				}
 			})
 		}
 		out = append(out, cand)
+	}
+	return out
+}
+
+// How far the ranking looks for a path between an organisation and a candidate coverer:
+// at most CandidateMaxHops ties, among the CandidateSearchNodes nearest nodes.
+const (
+	CandidateMaxHops     = 6
+	CandidateSearchNodes = 20000
+	// MaxCandidates caps the candidates listed for one organisation.
+	MaxCandidates = 50
+)
+
+// CandidateTies are the ties over which a candidate's hops are counted: the joint-building
+// and the coverage ties.
+var CandidateTies = cobuild.NetworkTies
+
+// RankedCandidate is a candidate with its score, the hops between it and the organisation
+// (-1 when no chain joins them within reach), and the reasons for the score.
+type RankedCandidate struct {
+	cobuild.Candidate
+	Rank                  int
+	Score                 float64
+	Hops                  int
+	Reasons, ReasonLabels []string
+}
+
+// RankCandidates scores candidates with the rules and the hops from the organisation (node
+// org of the projection, -1 when it is not in it), best first (ties by id), and keeps the
+// first few.
+func RankCandidates(rules cobuild.Rules, p *Projection, org int, cs []cobuild.Candidate, first int) []RankedCandidate {
+	targets := make([]int, len(cs))
+	for i, c := range cs {
+		targets[i] = -1
+		if v, ok := p.Graph.Lookup(c.ID); ok {
+			targets[i] = v
+		}
+	}
+	dist := slices.Repeat([]int{-1}, len(cs))
+	if org >= 0 {
+		dist = p.Graph.DistancesWithin(org, targets, CandidateMaxHops, CandidateSearchNodes)
+	}
+	out := make([]RankedCandidate, 0, len(cs))
+	for i, c := range cs {
+		hops := -1
+		if targets[i] >= 0 && dist[i] >= 0 {
+			hops = dist[i]
+		}
+		score, why, whyZh := rules.ScoreCandidate(c, hops)
+		out = append(out, RankedCandidate{Candidate: c, Score: score, Hops: hops, Reasons: why, ReasonLabels: whyZh})
+	}
+	slices.SortStableFunc(out, func(a, b RankedCandidate) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ID, b.ID))
+	})
+	out = out[:min(first, len(out))]
+	for i := range out {
+		out[i].Rank = i + 1
 	}
 	return out
 }

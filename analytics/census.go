@@ -1,77 +1,97 @@
 package analytics
 
 import (
-	"context"
 	"slices"
+	"strings"
 	"sync"
-	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"cobuild"
 )
 
-// Census is every organisation on one day with its coverage under the service's rules,
-// read once per day and version of the graph and cached like a projection. The coverage
-// lists, the coverage aggregates and multi-hop coverage answer from it.
-type Census struct {
+// Places is every organisation of one version of the graph with what it is grouped by and
+// filtered on, ordered by name once, so that a list of organisations sorted by name can
+// be read in order rather than sorted.
+type Places struct {
 	Rows []cobuild.CensusRow
-	// Coverage is the coverage of Rows[i] under the rules.
-	Coverage  []cobuild.Coverage
-	AsOf      time.Time
-	Version   string
-	BuiltAt   time.Time
-	BuildTime time.Duration
-
+	// ByName are the row numbers in the order of the list sorted by name, then id.
+	ByName []int
 	index  map[string]int
-	covers func() *coverIndex
+}
+
+// NewPlaces indexes the rows.
+func NewPlaces(rows []cobuild.CensusRow) *Places {
+	p := &Places{Rows: rows, ByName: make([]int, len(rows)), index: make(map[string]int, len(rows))}
+	for i, r := range rows {
+		p.ByName[i] = i
+		p.index[r.ID] = i
+	}
+	slices.SortFunc(p.ByName, func(a, b int) int {
+		if c := CompareNames(rows[a].Name, rows[b].Name); c != 0 {
+			return c
+		}
+		return strings.Compare(rows[a].ID, rows[b].ID)
+	})
+	return p
 }
 
 // Row returns the number of the organisation's row.
-func (c *Census) Row(id string) (int, bool) {
-	i, ok := c.index[id]
+func (p *Places) Row(id string) (int, bool) {
+	i, ok := p.index[id]
 	return i, ok
 }
 
-// NewCensus computes the coverage of every row.
-func NewCensus(rules cobuild.Rules, rows []cobuild.CensusRow) *Census {
-	c := &Census{Rows: rows, Coverage: make([]cobuild.Coverage, len(rows)), index: make(map[string]int, len(rows))}
+// CompareNames orders names as Neo4j orders strings: by their UTF-16 code units, which
+// differs from Go's byte order only for characters outside the Basic Multilingual Plane.
+// Lists sorted by name in Go and in Cypher must agree, so that a cursor of one is good for
+// the other.
+func CompareNames(a, b string) int {
+	for i, j := 0, 0; ; {
+		if i == len(a) || j == len(b) {
+			return (len(a) - i) - (len(b) - j) // the shorter remainder first; equal when both end
+		}
+		ra, na := utf8.DecodeRuneInString(a[i:])
+		rb, nb := utf8.DecodeRuneInString(b[j:])
+		if ra == rb {
+			i, j = i+na, j+nb
+			continue
+		}
+		ua, ub := utf16Units(ra), utf16Units(rb)
+		if ua[0] != ub[0] {
+			return int(ua[0]) - int(ub[0])
+		}
+		return int(ua[1]) - int(ub[1])
+	}
+}
+
+func utf16Units(r rune) [2]uint16 {
+	if r >= 0x10000 {
+		hi, lo := utf16.EncodeRune(r)
+		return [2]uint16{uint16(hi), uint16(lo)}
+	}
+	return [2]uint16{uint16(r), 0}
+}
+
+// Census is every organisation on one day with its coverage under the rules, over the
+// places of its version. The coverage lists, the coverage aggregates and multi-hop
+// coverage answer from it.
+type Census struct {
+	*Places
+	// Coverage is the coverage of Rows[i] under the rules.
+	Coverage []cobuild.Coverage
+
+	covers func() *coverIndex
+}
+
+// NewCensus computes the coverage of every row: the places' rows with the facts of the
+// day (rows holds them, in the places' order).
+func NewCensus(rules cobuild.Rules, places *Places, rows []cobuild.CensusRow) *Census {
+	p := &Places{Rows: rows, ByName: places.ByName, index: places.index}
+	c := &Census{Places: p, Coverage: make([]cobuild.Coverage, len(rows))}
 	for i, r := range rows {
 		c.Coverage[i] = rules.CoverageOf(r.Facts)
-		c.index[r.ID] = i
 	}
 	c.covers = sync.OnceValue(func() *coverIndex { return newCoverIndex(rows) })
 	return c
-}
-
-// Census returns every organisation on a day with its coverage, built on the current
-// version of the graph. The organisations' places are read once per version and the
-// facts once per day.
-func (s *Service) Census(ctx context.Context, asOf time.Time) (*Census, error) {
-	v, err := s.get(ctx, "census "+asOf.Format(time.DateOnly), func(ctx context.Context, version string) (any, error) {
-		start := time.Now()
-		if s.placesVersion != version || s.places == nil {
-			places, err := s.src.CensusPlaces(ctx)
-			if err != nil {
-				return nil, err
-			}
-			s.places, s.placesVersion = places, version
-		}
-		facts, err := s.src.CensusFacts(ctx, asOf)
-		if err != nil {
-			return nil, err
-		}
-		rows := slices.Clone(s.places)
-		for i := range rows {
-			if f, ok := facts[rows[i].ID]; ok {
-				rows[i].Facts, rows[i].Coverers = f.Facts, f.Coverers
-			}
-			rows[i].Facts.PartyMembers = rows[i].PartyMembers
-		}
-		c := NewCensus(s.Rules, rows)
-		c.AsOf, c.Version, c.BuiltAt, c.BuildTime = asOf, version, time.Now().UTC(), time.Since(start)
-		return c, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return v.(*Census), nil
 }

@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"cobuild"
 	"fmt"
 	"strings"
 	"time"
@@ -66,27 +67,29 @@ func (s Step) Sentence() string {
 		a, b = b, a
 	}
 	switch t.Type {
-	case "MEMBER_OF":
+	case cobuild.MemberOf:
 		return fmt.Sprintf("%s is %s of %s%s", a, article(roleWord(t.Role)), b, since)
-	case "CO_BUILDS_WITH":
+	case cobuild.CoBuildsWith:
 		return fmt.Sprintf("%s co-builds with the community %s%s", a, b, since)
-	case "ATTENDED":
+	case cobuild.Attended:
 		return fmt.Sprintf("%s attended %s", a, b)
-	case "HELD":
+	case cobuild.Held:
 		return fmt.Sprintf("%s held %s", a, b)
-	case "MENTORS":
+	case cobuild.Mentors:
 		return fmt.Sprintf("%s mentors %s%s", a, b, since)
-	case "WORKS_AT":
+	case cobuild.WorksAt:
 		return fmt.Sprintf("%s works at %s as %s%s", a, b, article(roleWord(t.Role)), since)
-	case "PLACED_AT":
+	case cobuild.PlacedAt:
 		return fmt.Sprintf("%s was placed at %s (government-hired, enterprise-trained)%s", a, b, since)
-	case "APPRENTICED_AT":
+	case cobuild.ApprenticedAt:
 		return fmt.Sprintf("%s is an apprentice at %s%s", a, b, since)
-	case "PARTY_TO":
+	case cobuild.TrainedAt:
+		return fmt.Sprintf("%s is trained by %s as an apprentice%s", a, b, since)
+	case cobuild.PartyTo:
 		return fmt.Sprintf("%s is party to %s%s", a, b, since)
-	case "COVERED_BY":
+	case cobuild.CoveredBy:
 		return fmt.Sprintf("%s is covered by %s%s", a, b, since)
-	case "ASSIGNED_TO":
+	case cobuild.AssignedTo:
 		return fmt.Sprintf("%s is %s of %s%s", a, article(roleWord(t.Role)), b, since)
 	}
 	return fmt.Sprintf("%s is tied to %s (%s)", a, b, t.Type)
@@ -100,7 +103,7 @@ func (p *Projection) Explain(path Path) string {
 	var parts []string
 	for i := 0; i < len(steps); i++ {
 		s := steps[i]
-		if i+1 < len(steps) && s.Tie.Type == "MEMBER_OF" && s.Forward && steps[i+1].Tie.Type == "MEMBER_OF" && !steps[i+1].Forward {
+		if i+1 < len(steps) && s.Tie.Type == cobuild.MemberOf && s.Forward && steps[i+1].Tie.Type == cobuild.MemberOf && !steps[i+1].Forward {
 			n := steps[i+1]
 			parts = append(parts, fmt.Sprintf("%s, of which %s is %s%s", s.Sentence(), name(n.To), article(roleWord(n.Tie.Role)), month(n.Tie.Since)))
 			i++

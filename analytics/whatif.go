@@ -1,5 +1,11 @@
 package analytics
 
+import (
+	"slices"
+
+	"cobuild"
+)
+
 // Removal is what the network would look like without one node: nothing is written.
 type Removal struct {
 	// Node is the node removed.
@@ -13,86 +19,71 @@ type Removal struct {
 	Split []int
 }
 
-// Remove answers "what if this node went away" on the projection.
+// Remove answers "what if this node went away" on the projection. Its ties go with it,
+// and so does the work of everyone whose every mentorship ran through it: work ties an
+// organisation into the network only through a mentorship in force (cobuild.JointTies),
+// so a mentee whose only mentor goes no longer ties in the organisation it works at.
 func (p *Projection) Remove(node int) Removal {
 	g := p.Graph
-	before := p.Islands().Count
-	mask := &Mask{Nodes: map[int]bool{node: true}}
+	before := p.Islands()
+	mask := p.removalMask(node)
 	comp, after := g.Components(mask)
-	r := Removal{Node: node, IslandsBefore: before, IslandsAfter: after}
+	r := Removal{Node: node, IslandsBefore: before.Count, IslandsAfter: after, Split: []int{}}
+	island := before.Of[node]
 	parts := map[int]int{}
-	var candidates []int
-	for _, h := range g.adj[node] {
-		if h.to == node {
+	for v, c := range before.Of {
+		if c != island || v == node {
 			continue
 		}
-		parts[comp[h.to]] = 0
-		candidates = append(candidates, h.to)
-		if p.Ties[h.tie].Type == "MENTORS" {
-			// A mentee's organisation is tied in through the mentee's work.
-			for _, k := range g.adj[h.to] {
-				if p.Ties[k.tie].Type == "WORKS_AT" {
-					candidates = append(candidates, k.to)
-				}
-			}
-		}
-	}
-	for _, v := range candidates {
-		if p.Nodes[v].Label == "Organization" && v != node && !contains(r.NewlyIsolated, v) && p.tiedBefore(v) && !p.tiedWithout(v, node) {
+		parts[comp[v]]++
+		if p.Nodes[v].Label == cobuild.LabelOrganization && p.tied(v, nil) && !p.tied(v, mask) {
 			r.NewlyIsolated = append(r.NewlyIsolated, v)
-		}
-	}
-	for i, c := range comp {
-		if _, ok := parts[c]; ok && i != node {
-			parts[c]++
 		}
 	}
 	for _, size := range parts {
 		r.Split = append(r.Split, size)
 	}
-	sortDesc(r.Split)
+	slices.SortFunc(r.Split, func(a, b int) int { return b - a })
 	return r
 }
 
-func contains(xs []int, x int) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
-}
-
-func sortDesc(xs []int) {
-	for i := 1; i < len(xs); i++ {
-		for j := i; j > 0 && xs[j] > xs[j-1]; j-- {
-			xs[j], xs[j-1] = xs[j-1], xs[j]
-		}
-	}
-}
-
-// tiedWithout reports whether organisation v keeps a tie when node x is gone. Work counts
-// only as a mentor link: a tie to a person who still has a mentorship without x.
-func (p *Projection) tiedWithout(v, x int) bool {
+// removalMask hides a node and the work ties of the people whose every mentorship ties
+// them to it.
+func (p *Projection) removalMask(node int) *Mask {
 	g := p.Graph
-	for _, h := range g.adj[v] {
-		if h.to == x {
+	mask := &Mask{Nodes: map[int]bool{node: true}, Ties: map[int]bool{}}
+	for _, h := range g.adj[node] {
+		if p.Ties[h.tie].Type != cobuild.Mentors || h.to == node {
 			continue
 		}
-		if p.Ties[h.tie].Type != "WORKS_AT" {
-			return true
+		other := false // another mentorship of the person at the far end
+		for _, k := range g.adj[h.to] {
+			if p.Ties[k.tie].Type == cobuild.Mentors && k.to != node {
+				other = true
+				break
+			}
+		}
+		if other {
+			continue
 		}
 		for _, k := range g.adj[h.to] {
-			if p.Ties[k.tie].Type == "MENTORS" && k.to != x {
-				return true
+			if p.Ties[k.tie].Type == cobuild.WorksAt {
+				mask.Ties[k.tie] = true
 			}
 		}
 	}
-	return false
+	return mask
 }
 
-// tiedBefore reports whether organisation v has a tie now.
-func (p *Projection) tiedBefore(v int) bool { return p.tiedWithout(v, -1) }
+// tied reports whether node v has a tie that the mask leaves, to a node it leaves.
+func (p *Projection) tied(v int, m *Mask) bool {
+	for _, h := range p.Graph.adj[v] {
+		if h.to != v && !m.tie(h.tie) && !m.node(h.to) {
+			return true
+		}
+	}
+	return false
+}
 
 // FarFrom returns the nodes that no node of the set reaches within hops ties (a
 // breadth-first search from all of the set at once), in node order.

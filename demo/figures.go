@@ -8,7 +8,7 @@ import (
 	"cobuild"
 )
 
-// buildFigures adds every figure-bearing structure of DOMAIN.md, attached to the named
+// buildFigures adds every figure-bearing structure of docs/domain.md, attached to the named
 // organisations and to organisations of the first copy.
 func (g *gen) buildFigures() {
 	g.workingCommitteeMembers()
@@ -446,7 +446,8 @@ func (g *gen) talent(members []int) {
 			since := cohorts[g.rng.IntN(len(cohorts))]
 			p := g.person(0.6, 0.05, 1998, 2005)
 			g.rel("WORKS_AT", p, g.orgs[i].id, g.tie(later(since.AddDate(0, 0, -g.intIn(0, 365)), g.orgs[i].registered), time.Time{}, "role", "STAFF"))
-			g.rel("APPRENTICED_AT", p, g.orgs[i].id, g.tie(since, time.Time{}, "school", g.orgs[school].id))
+			g.rel(cobuild.ApprenticedAt, p, g.orgs[i].id, g.tie(since, time.Time{}))
+			g.rel(cobuild.TrainedAt, p, g.orgs[school].id, g.tie(since, time.Time{}))
 		}
 	}
 	// 135 instructors who mentor

@@ -1,5 +1,5 @@
 // Package demo generates the deterministic demo dataset of 宣州区's joint-building network:
-// every figure of the source article (DOMAIN.md) exactly, every named entity by name, and a
+// every figure of the source article (docs/domain.md) exactly, every named entity by name, and a
 // plausible generic population around them, laid out as docs/graph-model.md says.
 //
 // The same Options always give the same Dataset, byte for byte: one math/rand/v2 PCG source
@@ -14,7 +14,7 @@
 // recruits, apprentices, mentors, secondments, training, demonstration sites, brands, the 96
 // committee and alliance members, and the 24 gold / 4 weak evaluations of round 2023-05) are
 // built once, whatever the scale, and attached to organisations of the first copy of the
-// population. So every figure of DOMAIN.md holds at every scale except the two population
+// population. So every figure of docs/domain.md holds at every scale except the two population
 // counts, which are 3 + 14,670×Scale enterprises and 1 + 312×Scale social organisations.
 //
 // # Distributions
@@ -133,16 +133,14 @@ import (
 	"time"
 
 	"cobuild"
-
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 )
 
-// DefaultSeed is the seed used when Options.Seed is zero: the article's date.
 // Version names the generator's output. Bump it whenever a change alters the data set;
 // TestOutputIsPinned fails until you do, and a database seeded by another version is
 // seeded again at the next start.
-const Version = 2
+const Version = 3
 
+// DefaultSeed is the seed used when Options.Seed is zero: the article's date.
 const DefaultSeed int64 = 20231021
 
 // MaxScale is the largest accepted Options.Scale; ids keep six digits up to scale 60 and
@@ -155,25 +153,13 @@ type Options struct {
 	Scale int   // 1 = the district; N multiplies the generic population (organisations, people, ties); named entities and the figure-bearing structures stay as at scale 1
 }
 
-// Node is a node: its labels, sorted as written in graph-model.md, and its properties, which
-// always hold "id". Label slices may be shared between nodes; do not modify them.
-type Node struct {
-	Labels []string
-	Props  map[string]any
-}
-
-// Rel is a relationship between two node ids; Props may be nil.
-type Rel struct {
-	Type     string
-	From, To string
-	Props    map[string]any
-}
-
-// Dataset is the generated graph, nodes and relationships in creation order.
-type Dataset struct {
-	Nodes []Node
-	Rels  []Rel
-}
+// The generated graph is a cobuild.Dataset, nodes and relationships in creation order;
+// dates are time.Time days.
+type (
+	Dataset = cobuild.Dataset
+	Node    = cobuild.DataNode
+	Rel     = cobuild.DataRel
+)
 
 // WithDefaults fills a zero Seed and Scale with DefaultSeed and 1.
 func (o Options) WithDefaults() Options {
@@ -240,7 +226,7 @@ func (g *gen) dv(t time.Time) any {
 	if v, ok := g.dates[k]; ok {
 		return v
 	}
-	v := any(dbtype.Date(t))
+	v := any(t)
 	g.dates[k] = v
 	return v
 }
@@ -430,7 +416,7 @@ func (g *gen) node(prefix string, labels []string, props map[string]any) string 
 	return id
 }
 
-func (g *gen) rel(typ, from, to string, props map[string]any) {
+func (g *gen) rel(typ cobuild.TieType, from, to string, props map[string]any) {
 	g.ds.Rels = append(g.ds.Rels, Rel{Type: typ, From: from, To: to, Props: props})
 }
 

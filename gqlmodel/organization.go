@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"cobuild"
-	"cobuild/loaders"
+	"cobuild/analytics"
 )
 
 // Organization is any of the seven organisation types.
@@ -14,9 +14,38 @@ type Organization interface {
 	Org() *cobuild.Organization
 }
 
-// OrgFields resolves the fields that every organisation type shares; each type embeds it.
+// OrgResolver resolves the fields of the seven organisation types that need the store;
+// resolvers/ implements it. The seven types share these fields, and GraphQL resolves
+// fields per concrete type, so each type forwards them here rather than gqlgen asking for
+// seven resolvers of each field.
+type OrgResolver interface {
+	Area(ctx context.Context, o *cobuild.Organization) (*cobuild.Area, error)
+	Park(ctx context.Context, o *cobuild.Organization) (*cobuild.Area, error)
+	Community(ctx context.Context, o *cobuild.Organization) (*Community, error)
+	Industry(ctx context.Context, o *cobuild.Organization) (*cobuild.Industry, error)
+	Coverage(ctx context.Context, o *cobuild.Organization, asOf *time.Time) (*Coverage, error)
+	CoverageCandidates(ctx context.Context, o *cobuild.Organization, first *int, asOf *time.Time) ([]*CoverageCandidate, error)
+	PartyOrganizations(ctx context.Context, o *cobuild.Organization, asOf *time.Time) ([]*PartyOrganizationTie, error)
+	CoveredBy(ctx context.Context, o *cobuild.Organization, asOf *time.Time) ([]*CoverTie, error)
+	People(ctx context.Context, o *cobuild.Organization, types []cobuild.TieType, asOf *time.Time) ([]*PersonTie, error)
+	Memberships(ctx context.Context, o *cobuild.Organization, asOf *time.Time) ([]*Membership, error)
+	CoBuilds(ctx context.Context, o *cobuild.Organization, asOf *time.Time) ([]*CoBuild, error)
+	Events(ctx context.Context, o *cobuild.Organization) ([]*cobuild.Event, error)
+	MassBranches(ctx context.Context, o *cobuild.Organization) ([]*cobuild.MassBranch, error)
+	DemoSites(ctx context.Context, o *cobuild.Organization) ([]*cobuild.DemoSite, error)
+	Brands(ctx context.Context, o *cobuild.Organization) ([]*cobuild.Brand, error)
+	LatestEvaluation(ctx context.Context, o *cobuild.Organization) (*analytics.Evaluation, error)
+	// CommunityOrganizations lists the organisations on a community's patch.
+	CommunityOrganizations(ctx context.Context, community *cobuild.Organization, where *OrganizationWhere, sort *OrganizationSort, first *int, after *string) (*OrganizationConnection, error)
+	// MassBranches lists the branches formed under a district mass organisation.
+	Branches(ctx context.Context, body *cobuild.Organization) ([]*cobuild.MassBranch, error)
+}
+
+// OrgFields holds what the seven organisation types share: the organisation and the
+// resolver of its fields.
 type OrgFields struct {
 	*cobuild.Organization
+	R OrgResolver
 }
 
 // Org implements Organization.
@@ -33,12 +62,12 @@ type (
 	MassOrganization   struct{ OrgFields }
 )
 
-// WrapOrg returns the GraphQL type of an organisation by its kind; nil stays nil.
-func WrapOrg(o *cobuild.Organization) Organization {
+// Wrap returns the GraphQL type of an organisation by its kind; nil stays nil.
+func Wrap(o *cobuild.Organization, r OrgResolver) Organization {
 	if o == nil {
 		return nil
 	}
-	f := OrgFields{o}
+	f := OrgFields{o, r}
 	switch o.Kind {
 	case cobuild.OrgEnterprise:
 		return &Enterprise{f}
@@ -56,15 +85,6 @@ func WrapOrg(o *cobuild.Organization) Organization {
 	return &MassOrganization{f}
 }
 
-// Wrap returns the GraphQL value of any domain value: organisations get their type,
-// everything else is already its own GraphQL type.
-func Wrap(v any) any {
-	if o, ok := v.(*cobuild.Organization); ok {
-		return WrapOrg(o)
-	}
-	return v
-}
-
 // KindLabel is the Chinese name of the kind.
 func (o OrgFields) KindLabel() string { return cobuild.Label("OrgKind", string(o.Kind)) }
 
@@ -79,209 +99,63 @@ func (o OrgFields) Location() *GeoPoint {
 	return &GeoPoint{Lat: *o.Lat, Lng: *o.Lng}
 }
 
-// firstNeighbour follows a tie that has at most one end of interest.
-func firstNeighbour(ctx context.Context, id string, q cobuild.TieQuery) (any, error) {
-	ns, err := loaders.Ties(ctx, q, id)
-	if err != nil || len(ns) == 0 {
-		return nil, err
-	}
-	return ns[0].Node, nil
-}
+// The fields below forward to the OrgResolver.
 
-// Area is the town or subdistrict.
 func (o OrgFields) Area(ctx context.Context) (*cobuild.Area, error) {
-	v, err := firstNeighbour(ctx, o.ID, cobuild.TieQuery{Type: "LOCATED_IN", Dir: cobuild.Out})
-	a, _ := v.(*cobuild.Area)
-	return a, err
+	return o.R.Area(ctx, o.Organization)
 }
-
-// Park is the park it sits in.
 func (o OrgFields) Park(ctx context.Context) (*cobuild.Area, error) {
-	v, err := firstNeighbour(ctx, o.ID, cobuild.TieQuery{Type: "IN_PARK", Dir: cobuild.Out})
-	a, _ := v.(*cobuild.Area)
-	return a, err
+	return o.R.Park(ctx, o.Organization)
 }
-
-// Community is the community whose patch it is on.
 func (o OrgFields) Community(ctx context.Context) (*Community, error) {
-	v, err := firstNeighbour(ctx, o.ID, cobuild.TieQuery{Type: "IN_COMMUNITY", Dir: cobuild.Out})
-	c, _ := v.(*cobuild.Organization)
-	if c == nil {
-		return nil, err
-	}
-	return &Community{OrgFields{c}}, err
+	return o.R.Community(ctx, o.Organization)
 }
-
-// Industry is its industry.
 func (o OrgFields) Industry(ctx context.Context) (*cobuild.Industry, error) {
-	v, err := firstNeighbour(ctx, o.ID, cobuild.TieQuery{Type: "IN_INDUSTRY", Dir: cobuild.Out})
-	i, _ := v.(*cobuild.Industry)
-	return i, err
+	return o.R.Industry(ctx, o.Organization)
 }
-
-// Coverage applies the coverage rules to the organisation's ties on the day.
 func (o OrgFields) Coverage(ctx context.Context, asOf *time.Time) (*Coverage, error) {
-	day := DayOr(asOf)
-	f, err := loaders.CoverageFacts(ctx, o.ID, day)
-	if err != nil {
-		return nil, err
-	}
-	c := loaders.For(ctx).Settings().Rules.CoverageOf(f)
-	return &Coverage{AsOf: day, Status: c.Status, StatusLabel: cobuild.Label("CoverageStatus", string(c.Status)),
-		Isolated: c.Isolated, ShouldHaveOwn: c.ShouldHaveOwn, Reason: c.Reason, ReasonLabel: c.ReasonZh}, nil
+	return o.R.Coverage(ctx, o.Organization, asOf)
 }
-
-func (o OrgFields) ties(ctx context.Context, typ string, dir cobuild.Direction, asOf *time.Time) ([]cobuild.Neighbour, error) {
-	day := DayOr(asOf)
-	return loaders.Ties(ctx, cobuild.TieQuery{Type: typ, Dir: dir, AsOf: &day}, o.ID)
+func (o OrgFields) CoverageCandidates(ctx context.Context, first *int, asOf *time.Time) ([]*CoverageCandidate, error) {
+	return o.R.CoverageCandidates(ctx, o.Organization, first, asOf)
 }
-
-// PartyOrganizations are its own party organisations in force on the day.
 func (o OrgFields) PartyOrganizations(ctx context.Context, asOf *time.Time) ([]*PartyOrganizationTie, error) {
-	ns, err := o.ties(ctx, "HAS_PARTY_ORG", cobuild.Out, asOf)
-	out := make([]*PartyOrganizationTie, 0, len(ns))
-	for _, n := range ns {
-		out = append(out, &PartyOrganizationTie{Organization: WrapOrg(o.Organization), PartyOrganization: n.Node.(*cobuild.PartyOrg), Since: n.Tie.Since, Until: n.Tie.Until})
-	}
-	return out, err
+	return o.R.PartyOrganizations(ctx, o.Organization, asOf)
 }
-
-// CoveredBy are the party organisations that cover it on the day.
 func (o OrgFields) CoveredBy(ctx context.Context, asOf *time.Time) ([]*CoverTie, error) {
-	ns, err := o.ties(ctx, "COVERED_BY", cobuild.Out, asOf)
-	out := make([]*CoverTie, 0, len(ns))
-	for _, n := range ns {
-		out = append(out, NewCoverTie(o.Organization, n.Node.(*cobuild.PartyOrg), n.Tie))
-	}
-	return out, err
+	return o.R.CoveredBy(ctx, o.Organization, asOf)
 }
-
-// PersonTieTypes lists the person–organisation ties in the order people lists them.
-var PersonTieTypes = []string{"ASSIGNED_TO", "WORKS_AT", "PLACED_AT", "APPRENTICED_AT"}
-
-// People are the person ties of the given types (all by default) in force on the day.
-func (o OrgFields) People(ctx context.Context, types []string, asOf *time.Time) ([]*PersonTie, error) {
-	if len(types) == 0 {
-		types = PersonTieTypes
-	}
-	var out []*PersonTie
-	for _, t := range types {
-		ns, err := o.ties(ctx, t, cobuild.In, asOf)
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range ns {
-			out = append(out, NewPersonTie(n.Tie, n.Node.(*cobuild.Person), o.Organization))
-		}
-	}
-	return out, nil
+func (o OrgFields) People(ctx context.Context, types []cobuild.TieType, asOf *time.Time) ([]*PersonTie, error) {
+	return o.R.People(ctx, o.Organization, types, asOf)
 }
-
-// Memberships are the alliances, committees and red zones it belongs to on the day.
 func (o OrgFields) Memberships(ctx context.Context, asOf *time.Time) ([]*Membership, error) {
-	ns, err := o.ties(ctx, "MEMBER_OF", cobuild.Out, asOf)
-	out := make([]*Membership, 0, len(ns))
-	for _, n := range ns {
-		out = append(out, NewMembership(o.Organization, n.Node, n.Tie))
-	}
-	return out, err
+	return o.R.Memberships(ctx, o.Organization, asOf)
 }
-
-// CoBuilds are its community co-building links on the day, from either end.
 func (o OrgFields) CoBuilds(ctx context.Context, asOf *time.Time) ([]*CoBuild, error) {
-	ns, err := o.ties(ctx, "CO_BUILDS_WITH", cobuild.Both, asOf)
-	out := make([]*CoBuild, 0, len(ns))
-	for _, n := range ns {
-		other := n.Node.(*cobuild.Organization)
-		org, community := o.Organization, other
-		if n.Tie.FromID != o.ID {
-			org, community = other, o.Organization
-		}
-		out = append(out, &CoBuild{Organization: WrapOrg(org), Community: WrapOrg(community), Mode: n.Tie.Mode,
-			ModeLabel: cobuild.Label("CoBuildMode", n.Tie.Mode), Since: n.Tie.Since, Until: n.Tie.Until})
-	}
-	return out, err
+	return o.R.CoBuilds(ctx, o.Organization, asOf)
 }
-
-// Events are the events it attended or held, by id.
 func (o OrgFields) Events(ctx context.Context) ([]*cobuild.Event, error) {
-	return EventsOf(ctx, o.ID)
+	return o.R.Events(ctx, o.Organization)
 }
-
-// EventsOf returns the events a node attended or held.
-func EventsOf(ctx context.Context, id string) ([]*cobuild.Event, error) {
-	var out []*cobuild.Event
-	for _, t := range []string{"HELD", "ATTENDED"} {
-		ns, err := loaders.Ties(ctx, cobuild.TieQuery{Type: t, Dir: cobuild.Out}, id)
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range ns {
-			out = append(out, n.Node.(*cobuild.Event))
-		}
-	}
-	return out, nil
-}
-
-// MassBranches are the mass-organisation branches formed in it.
 func (o OrgFields) MassBranches(ctx context.Context) ([]*cobuild.MassBranch, error) {
-	return Ends[*cobuild.MassBranch](ctx, o.ID, cobuild.TieQuery{Type: "FORMED_IN", Dir: cobuild.In})
+	return o.R.MassBranches(ctx, o.Organization)
 }
-
-// DemoSites are the demonstration points it was designated as.
 func (o OrgFields) DemoSites(ctx context.Context) ([]*cobuild.DemoSite, error) {
-	return Ends[*cobuild.DemoSite](ctx, o.ID, cobuild.TieQuery{Type: "DESIGNATED", Dir: cobuild.Out})
+	return o.R.DemoSites(ctx, o.Organization)
 }
-
-// Brands are the brands and study routes it owns.
 func (o OrgFields) Brands(ctx context.Context) ([]*cobuild.Brand, error) {
-	return Ends[*cobuild.Brand](ctx, o.ID, cobuild.TieQuery{Type: "OWNS_BRAND", Dir: cobuild.Out})
+	return o.R.Brands(ctx, o.Organization)
 }
-
-// LatestEvaluation is the newest evaluation of the party organisations it has today.
-func (o OrgFields) LatestEvaluation(ctx context.Context) (*Evaluation, error) {
-	today := Today()
-	pos, err := loaders.Ties(ctx, cobuild.TieQuery{Type: "HAS_PARTY_ORG", Dir: cobuild.Out, AsOf: &today}, o.ID)
-	if err != nil {
-		return nil, err
-	}
-	var latest *cobuild.Evaluation
-	for _, n := range pos {
-		e, err := loaders.LatestEvaluation(ctx, n.Tie.ToID)
-		if err != nil {
-			return nil, err
-		}
-		if e != nil && (latest == nil || e.Round > latest.Round) {
-			latest = e
-		}
-	}
-	if latest == nil {
-		return nil, nil
-	}
-	return NewEvaluation(loaders.For(ctx).Settings().Rules, latest)
+func (o OrgFields) LatestEvaluation(ctx context.Context) (*analytics.Evaluation, error) {
+	return o.R.LatestEvaluation(ctx, o.Organization)
 }
 
 // Organizations lists the organisations on a community's patch.
 func (c *Community) Organizations(ctx context.Context, where *OrganizationWhere, sort *OrganizationSort, first *int, after *string) (*OrganizationConnection, error) {
-	return Organizations(ctx, cobuild.OrgFilter{CommunityID: c.ID}, where, sort, first, after)
+	return c.R.CommunityOrganizations(ctx, c.Organization, where, sort, first, after)
 }
 
 // Branches lists the branches formed under a district mass organisation.
 func (m *MassOrganization) Branches(ctx context.Context) ([]*cobuild.MassBranch, error) {
-	return Ends[*cobuild.MassBranch](ctx, m.ID, cobuild.TieQuery{Type: "BRANCH_OF", Dir: cobuild.In})
-}
-
-// Ends follows a tie and returns the nodes at its other ends as T.
-func Ends[T any](ctx context.Context, id string, q cobuild.TieQuery) ([]T, error) {
-	ns, err := loaders.Ties(ctx, q, id)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]T, 0, len(ns))
-	for _, n := range ns {
-		if v, ok := n.Node.(T); ok {
-			out = append(out, v)
-		}
-	}
-	return out, nil
+	return m.R.Branches(ctx, m.Organization)
 }

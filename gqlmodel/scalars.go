@@ -1,7 +1,10 @@
-// Package gqlmodel holds the hand-written Go types behind the GraphQL schema that are not
-// domain values: the Date scalar, the seven organisation types (which share their fields,
-// resolved here once through the request's loaders), ties, connections and filter inputs.
-// Generated code in graph/ binds to these types; resolvers/ builds them.
+// Package gqlmodel holds the Go types behind the GraphQL schema that are neither domain
+// values (cobuild) nor computed results (analytics, snapshot): the Date scalar, the seven
+// organisation types, ties, connections, filter inputs and the network's answers. gqlgen
+// binds the schema to these types (gqlgen.yml), and the generated code in graph/ imports
+// them, which is why they live apart from the resolvers that build them: resolvers/ imports
+// graph/, so graph/ cannot import resolvers/. The types hold data; every field that needs
+// the store is resolved in resolvers/.
 package gqlmodel
 
 import (
@@ -12,7 +15,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"cobuild"
-	"cobuild/loaders"
 )
 
 // MarshalDate writes a day as "2006-01-02".
@@ -35,20 +37,6 @@ func UnmarshalDate(v any) (time.Time, error) {
 	return t, nil
 }
 
-// Today is the day used when a query gives no asOf.
-func Today() time.Time {
-	y, m, d := time.Now().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
-// DayOr returns the day asked for, or today.
-func DayOr(asOf *time.Time) time.Time {
-	if asOf == nil {
-		return Today()
-	}
-	return *asOf
-}
-
 // GeoPoint is a coordinate.
 type GeoPoint struct {
 	Lat float64
@@ -67,33 +55,22 @@ type Coverage struct {
 	ReasonLabel string
 }
 
-// PageInfo tells whether more rows follow.
-type PageInfo struct {
-	HasNextPage bool
-	EndCursor   *string
+// NewCoverage describes a coverage on a day.
+func NewCoverage(day time.Time, c cobuild.Coverage) *Coverage {
+	return &Coverage{AsOf: day, Status: c.Status, StatusLabel: cobuild.Label("CoverageStatus", string(c.Status)),
+		Isolated: c.Isolated, ShouldHaveOwn: c.ShouldHaveOwn, Reason: c.Reason, ReasonLabel: c.ReasonZh}
 }
 
-// PageArgs checks a page size against the request's limits: nil means the default, and a
-// size outside 1..max is BAD_USER_INPUT.
-func PageArgs(s loaders.Settings, first *int, after *string) (cobuild.PageArgs, error) {
-	p := cobuild.PageArgs{First: s.DefaultPageSize}
-	if first != nil {
-		if *first < 1 || *first > s.MaxPageSize {
-			return p, cobuild.Errorf(cobuild.EINVALID, "first must be between 1 and %d, got %d", s.MaxPageSize, *first)
-		}
-		p.First = *first
-	}
-	if after != nil {
-		p.After = *after
-	}
-	return p, nil
-}
+// The union and interface types below are bound to empty interfaces, not to marker
+// interfaces, because their members are domain values (cobuild.Alliance, cobuild.Person...)
+// that must not carry GraphQL methods; the resolvers return only members of the union.
 
-func pageInfo(cursors []string, hasNext bool) *PageInfo {
-	pi := &PageInfo{HasNextPage: hasNext}
-	if len(cursors) > 0 {
-		c := cursors[len(cursors)-1]
-		pi.EndCursor = &c
-	}
-	return pi
-}
+// Hub is an alliance or a red zone (*cobuild.Alliance or *cobuild.RedZone).
+type Hub interface{}
+
+// EventParty is whatever holds or attends an event: an Organization, *cobuild.Alliance,
+// *cobuild.Agreement or *cobuild.Person.
+type EventParty interface{}
+
+// Node is anything with an id: an Organization or a domain value (*cobuild.PartyOrg...).
+type Node interface{}

@@ -5,6 +5,7 @@ package graph
 import (
 	"bytes"
 	"cobuild"
+	"cobuild/analytics"
 	"cobuild/gqlmodel"
 	"cobuild/graph/model"
 	"context"
@@ -34,17 +35,30 @@ type ResolverRoot interface {
 	Agreement() AgreementResolver
 	Alliance() AllianceResolver
 	Area() AreaResolver
+	BranchFollowed() BranchFollowedResolver
 	Brand() BrandResolver
 	Certification() CertificationResolver
+	CoverageChange() CoverageChangeResolver
 	DemoBelt() DemoBeltResolver
 	DemoSite() DemoSiteResolver
+	Demonstration() DemonstrationResolver
+	Evaluation() EvaluationResolver
 	Event() EventResolver
+	Grading() GradingResolver
 	Industry() IndustryResolver
+	Island() IslandResolver
+	LeadingIndustry() LeadingIndustryResolver
 	MassBranch() MassBranchResolver
+	Move() MoveResolver
+	Network() NetworkResolver
+	NetworkNode() NetworkNodeResolver
 	PartyOrganization() PartyOrganizationResolver
 	Person() PersonResolver
+	PersonTie() PersonTieResolver
+	Programs() ProgramsResolver
 	Query() QueryResolver
 	RedZone() RedZoneResolver
+	Rules() RulesResolver
 }
 
 type DirectiveRoot struct {
@@ -129,9 +143,15 @@ type ComplexityRoot struct {
 	}
 
 	CertificationConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	CertificationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	CertificationFunnel struct {
@@ -178,7 +198,7 @@ type ComplexityRoot struct {
 		Park               func(childComplexity int) int
 		PartyMembers       func(childComplexity int) int
 		PartyOrganizations func(childComplexity int, asOf *time.Time) int
-		People             func(childComplexity int, types []string, asOf *time.Time) int
+		People             func(childComplexity int, types []cobuild.TieType, asOf *time.Time) int
 		RegisteredOn       func(childComplexity int) int
 		Sector             func(childComplexity int) int
 		SizeBand           func(childComplexity int) int
@@ -305,7 +325,7 @@ type ComplexityRoot struct {
 		Park               func(childComplexity int) int
 		PartyMembers       func(childComplexity int) int
 		PartyOrganizations func(childComplexity int, asOf *time.Time) int
-		People             func(childComplexity int, types []string, asOf *time.Time) int
+		People             func(childComplexity int, types []cobuild.TieType, asOf *time.Time) int
 		RegisteredOn       func(childComplexity int) int
 		Sector             func(childComplexity int) int
 		SizeBand           func(childComplexity int) int
@@ -366,7 +386,7 @@ type ComplexityRoot struct {
 		Park               func(childComplexity int) int
 		PartyMembers       func(childComplexity int) int
 		PartyOrganizations func(childComplexity int, asOf *time.Time) int
-		People             func(childComplexity int, types []string, asOf *time.Time) int
+		People             func(childComplexity int, types []cobuild.TieType, asOf *time.Time) int
 		RegisteredOn       func(childComplexity int) int
 		Sector             func(childComplexity int) int
 		SizeBand           func(childComplexity int) int
@@ -396,9 +416,15 @@ type ComplexityRoot struct {
 	}
 
 	EvaluationConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	EvaluationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Event struct {
@@ -415,10 +441,16 @@ type ComplexityRoot struct {
 
 	EventConnection struct {
 		Attendance  func(childComplexity int) int
+		Edges       func(childComplexity int) int
 		Nodes       func(childComplexity int) int
 		PageInfo    func(childComplexity int) int
 		PersonTimes func(childComplexity int) int
 		TotalCount  func(childComplexity int) int
+	}
+
+	EventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	FarFromCoverage struct {
@@ -492,7 +524,7 @@ type ComplexityRoot struct {
 		Park               func(childComplexity int) int
 		PartyMembers       func(childComplexity int) int
 		PartyOrganizations func(childComplexity int, asOf *time.Time) int
-		People             func(childComplexity int, types []string, asOf *time.Time) int
+		People             func(childComplexity int, types []cobuild.TieType, asOf *time.Time) int
 		RegisteredOn       func(childComplexity int) int
 		Sector             func(childComplexity int) int
 		SizeBand           func(childComplexity int) int
@@ -519,7 +551,7 @@ type ComplexityRoot struct {
 	}
 
 	Island struct {
-		Members       func(childComplexity int, first int) int
+		Members       func(childComplexity int, first *int) int
 		Organizations func(childComplexity int) int
 		Rank          func(childComplexity int) int
 		Size          func(childComplexity int) int
@@ -554,9 +586,15 @@ type ComplexityRoot struct {
 	}
 
 	MassBranchConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	MassBranchEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	MassBranchFollowUp struct {
@@ -595,7 +633,7 @@ type ComplexityRoot struct {
 		Park               func(childComplexity int) int
 		PartyMembers       func(childComplexity int) int
 		PartyOrganizations func(childComplexity int, asOf *time.Time) int
-		People             func(childComplexity int, types []string, asOf *time.Time) int
+		People             func(childComplexity int, types []cobuild.TieType, asOf *time.Time) int
 		RegisteredOn       func(childComplexity int) int
 		Sector             func(childComplexity int) int
 		SizeBand           func(childComplexity int) int
@@ -630,13 +668,13 @@ type ComplexityRoot struct {
 	}
 
 	Network struct {
-		BetweennessRanking    func(childComplexity int, first int, label *string) int
-		Bridges               func(childComplexity int, first int) int
-		Brokers               func(childComplexity int, first int) int
-		DegreeRanking         func(childComplexity int, first int, label *string) int
-		FarFromCoverage       func(childComplexity int, hops int, sector []cobuild.Sector, first int) int
+		BetweennessRanking    func(childComplexity int, first *int, label *string) int
+		Bridges               func(childComplexity int, first *int) int
+		Brokers               func(childComplexity int, first *int) int
+		DegreeRanking         func(childComplexity int, first *int, label *string) int
+		FarFromCoverage       func(childComplexity int, hops *int, sector []cobuild.Sector, first *int) int
 		IslandCount           func(childComplexity int) int
-		Islands               func(childComplexity int, first int, minSize int) int
+		Islands               func(childComplexity int, first *int, minSize *int) int
 		IsolatedOrganizations func(childComplexity int) int
 		Provenance            func(childComplexity int) int
 	}
@@ -667,14 +705,22 @@ type ComplexityRoot struct {
 	}
 
 	OrganizationConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
 
+	OrganizationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	PageInfo struct {
-		EndCursor   func(childComplexity int) int
-		HasNextPage func(childComplexity int) int
+		EndCursor       func(childComplexity int) int
+		HasNextPage     func(childComplexity int) int
+		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
 	}
 
 	PartyOrganization struct {
@@ -693,9 +739,15 @@ type ComplexityRoot struct {
 	}
 
 	PartyOrganizationConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	PartyOrganizationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	PartyOrganizationTie struct {
@@ -732,13 +784,19 @@ type ComplexityRoot struct {
 		Name          func(childComplexity int) int
 		PartyMember   func(childComplexity int) int
 		Secondments   func(childComplexity int) int
-		Ties          func(childComplexity int, types []string, asOf *time.Time) int
+		Ties          func(childComplexity int, types []cobuild.TieType, asOf *time.Time) int
 	}
 
 	PersonConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	PersonEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	PersonTie struct {
@@ -785,11 +843,11 @@ type ComplexityRoot struct {
 		Brands             func(childComplexity int, kind *string) int
 		Certifications     func(childComplexity int, where *model.CertificationWhere, first *int, after *string) int
 		CoverageCandidates func(childComplexity int, organization string, first *int, asOf *time.Time) int
-		CoverageStats      func(childComplexity int, by []string, where *gqlmodel.CoverageStatsWhere, sort *gqlmodel.CoverageGroupSort, asOf *time.Time) int
+		CoverageStats      func(childComplexity int, by []analytics.GroupDimension, where *gqlmodel.CoverageStatsWhere, sort *gqlmodel.CoverageGroupSort, asOf *time.Time) int
 		DemoBelts          func(childComplexity int) int
 		DemoSites          func(childComplexity int, kind *string) int
 		Demonstration      func(childComplexity int, asOf *time.Time, round *string) int
-		EgoNetwork         func(childComplexity int, id string, hops *int, maxNodes *int, asOf *time.Time, ties []string) int
+		EgoNetwork         func(childComplexity int, id string, hops *int, maxNodes *int, asOf *time.Time, ties []cobuild.TieType) int
 		EnumLabels         func(childComplexity int, enum *string) int
 		Evaluations        func(childComplexity int, where *model.EvaluationWhere, sort *model.EvaluationSort, first *int, after *string) int
 		Events             func(childComplexity int, where *model.EventWhere, first *int, after *string) int
@@ -798,20 +856,20 @@ type ComplexityRoot struct {
 		Industries         func(childComplexity int, leading *bool) int
 		Industry           func(childComplexity int, id *string, name *string) int
 		MassBranches       func(childComplexity int, where *model.MassBranchWhere, first *int, after *string) int
-		Network            func(childComplexity int, asOf *time.Time, ties []string) int
+		Network            func(childComplexity int, asOf *time.Time, ties []cobuild.TieType) int
 		Node               func(childComplexity int, id string) int
 		Organization       func(childComplexity int, id *string, creditCode *string, name *string) int
 		Organizations      func(childComplexity int, where *gqlmodel.OrganizationWhere, sort *gqlmodel.OrganizationSort, first *int, after *string) int
 		PartyOrganization  func(childComplexity int, id string) int
 		PartyOrganizations func(childComplexity int, where *model.PartyOrganizationWhere, first *int, after *string) int
-		Path               func(childComplexity int, from string, to string, maxHops *int, limit *int, asOf *time.Time, ties []string) int
+		Path               func(childComplexity int, from string, to string, maxHops *int, limit *int, asOf *time.Time, ties []cobuild.TieType) int
 		People             func(childComplexity int, where *model.PersonWhere, first *int, after *string) int
 		Person             func(childComplexity int, id string) int
 		Programs           func(childComplexity int, asOf *time.Time) int
 		RedZones           func(childComplexity int, kind *string) int
 		Rounds             func(childComplexity int) int
 		Rules              func(childComplexity int) int
-		WhatIf             func(childComplexity int, remove string, asOf *time.Time, ties []string) int
+		WhatIf             func(childComplexity int, remove string, asOf *time.Time, ties []cobuild.TieType) int
 	}
 
 	RankedNode struct {
@@ -849,6 +907,7 @@ type ComplexityRoot struct {
 		GeneralBranchMinMembers func(childComplexity int) int
 		GoldFloor               func(childComplexity int) int
 		GoldStep                func(childComplexity int) int
+		MaxScore                func(childComplexity int) int
 		MaxStars                func(childComplexity int) int
 		OwnOrgMinMembers        func(childComplexity int) int
 		PublicWeight            func(childComplexity int) int
@@ -883,7 +942,7 @@ type ComplexityRoot struct {
 		Park               func(childComplexity int) int
 		PartyMembers       func(childComplexity int) int
 		PartyOrganizations func(childComplexity int, asOf *time.Time) int
-		People             func(childComplexity int, types []string, asOf *time.Time) int
+		People             func(childComplexity int, types []cobuild.TieType, asOf *time.Time) int
 		RegisteredOn       func(childComplexity int) int
 		Sector             func(childComplexity int) int
 		SizeBand           func(childComplexity int) int
@@ -927,7 +986,7 @@ type ComplexityRoot struct {
 		Park               func(childComplexity int) int
 		PartyMembers       func(childComplexity int) int
 		PartyOrganizations func(childComplexity int, asOf *time.Time) int
-		People             func(childComplexity int, types []string, asOf *time.Time) int
+		People             func(childComplexity int, types []cobuild.TieType, asOf *time.Time) int
 		RegisteredOn       func(childComplexity int) int
 		Sector             func(childComplexity int) int
 		SizeBand           func(childComplexity int) int
@@ -987,6 +1046,10 @@ type AreaResolver interface {
 	Organizations(ctx context.Context, obj *cobuild.Area, where *gqlmodel.OrganizationWhere, sort *gqlmodel.OrganizationSort, first *int, after *string) (*gqlmodel.OrganizationConnection, error)
 	Agreements(ctx context.Context, obj *cobuild.Area) ([]*cobuild.Agreement, error)
 }
+type BranchFollowedResolver interface {
+	Branch(ctx context.Context, obj *analytics.BranchFollowed) (*cobuild.MassBranch, error)
+	PartyOrganization(ctx context.Context, obj *analytics.BranchFollowed) (*cobuild.PartyOrg, error)
+}
 type BrandResolver interface {
 	KindLabel(ctx context.Context, obj *cobuild.Brand) (string, error)
 	Owners(ctx context.Context, obj *cobuild.Brand) ([]gqlmodel.Organization, error)
@@ -995,6 +1058,9 @@ type CertificationResolver interface {
 	StatusLabel(ctx context.Context, obj *cobuild.Certification) (string, error)
 
 	Holder(ctx context.Context, obj *cobuild.Certification) (*cobuild.Person, error)
+}
+type CoverageChangeResolver interface {
+	Organization(ctx context.Context, obj *analytics.CoverageChange) (gqlmodel.Organization, error)
 }
 type DemoBeltResolver interface {
 	Sites(ctx context.Context, obj *cobuild.DemoBelt) ([]*cobuild.DemoSite, error)
@@ -1005,6 +1071,14 @@ type DemoSiteResolver interface {
 	Organizations(ctx context.Context, obj *cobuild.DemoSite) ([]gqlmodel.Organization, error)
 	Belt(ctx context.Context, obj *cobuild.DemoSite) (*cobuild.DemoBelt, error)
 }
+type DemonstrationResolver interface {
+	Hubs(ctx context.Context, obj *gqlmodel.Demonstration, kind []string) ([]*analytics.HubStats, error)
+
+	LeadingIndustries(ctx context.Context, obj *gqlmodel.Demonstration) ([]*gqlmodel.LeadingIndustry, error)
+}
+type EvaluationResolver interface {
+	PartyOrganization(ctx context.Context, obj *analytics.Evaluation) (*cobuild.PartyOrg, error)
+}
 type EventResolver interface {
 	KindLabel(ctx context.Context, obj *cobuild.Event) (string, error)
 
@@ -1012,8 +1086,21 @@ type EventResolver interface {
 	AttendedBy(ctx context.Context, obj *cobuild.Event) ([]gqlmodel.EventParty, error)
 	Attendance(ctx context.Context, obj *cobuild.Event) (int, error)
 }
+type GradingResolver interface {
+	WeakTwoRounds(ctx context.Context, obj *analytics.Grading) ([]*cobuild.PartyOrg, error)
+}
 type IndustryResolver interface {
 	Organizations(ctx context.Context, obj *cobuild.Industry, where *gqlmodel.OrganizationWhere, sort *gqlmodel.OrganizationSort, first *int, after *string) (*gqlmodel.OrganizationConnection, error)
+}
+type IslandResolver interface {
+	Members(ctx context.Context, obj *gqlmodel.Island, first *int) ([]*gqlmodel.NetworkNode, error)
+}
+type LeadingIndustryResolver interface {
+	Industry(ctx context.Context, obj *gqlmodel.LeadingIndustry) (*cobuild.Industry, error)
+	Committee(ctx context.Context, obj *gqlmodel.LeadingIndustry) (*cobuild.Alliance, error)
+	Alliance(ctx context.Context, obj *gqlmodel.LeadingIndustry) (*cobuild.Alliance, error)
+
+	InNeither(ctx context.Context, obj *gqlmodel.LeadingIndustry) ([]gqlmodel.Organization, error)
 }
 type MassBranchResolver interface {
 	KindLabel(ctx context.Context, obj *cobuild.MassBranch) (string, error)
@@ -1023,30 +1110,56 @@ type MassBranchResolver interface {
 	Recommended(ctx context.Context, obj *cobuild.MassBranch) ([]*cobuild.Person, error)
 	HelpedForm(ctx context.Context, obj *cobuild.MassBranch) ([]*cobuild.PartyOrg, error)
 }
+type MoveResolver interface {
+	PartyOrganization(ctx context.Context, obj *analytics.Move) (*cobuild.PartyOrg, error)
+}
+type NetworkResolver interface {
+	Provenance(ctx context.Context, obj *gqlmodel.Network) (*gqlmodel.Provenance, error)
+	IslandCount(ctx context.Context, obj *gqlmodel.Network) (int, error)
+	Islands(ctx context.Context, obj *gqlmodel.Network, first *int, minSize *int) ([]*gqlmodel.Island, error)
+	IsolatedOrganizations(ctx context.Context, obj *gqlmodel.Network) (int, error)
+	Brokers(ctx context.Context, obj *gqlmodel.Network, first *int) ([]*gqlmodel.Broker, error)
+	Bridges(ctx context.Context, obj *gqlmodel.Network, first *int) ([]*gqlmodel.Bridge, error)
+	DegreeRanking(ctx context.Context, obj *gqlmodel.Network, first *int, label *string) ([]*gqlmodel.RankedNode, error)
+	BetweennessRanking(ctx context.Context, obj *gqlmodel.Network, first *int, label *string) (*gqlmodel.BetweennessRanking, error)
+	FarFromCoverage(ctx context.Context, obj *gqlmodel.Network, hops *int, sector []cobuild.Sector, first *int) (*gqlmodel.FarFromCoverage, error)
+}
+type NetworkNodeResolver interface {
+	Node(ctx context.Context, obj *gqlmodel.NetworkNode) (gqlmodel.Node, error)
+}
 type PartyOrganizationResolver interface {
 	KindLabel(ctx context.Context, obj *cobuild.PartyOrg) (string, error)
 
 	Organization(ctx context.Context, obj *cobuild.PartyOrg) (gqlmodel.Organization, error)
 	Alliance(ctx context.Context, obj *cobuild.PartyOrg) (*cobuild.Alliance, error)
 	Covers(ctx context.Context, obj *cobuild.PartyOrg, asOf *time.Time) ([]*gqlmodel.CoverTie, error)
-	Evaluations(ctx context.Context, obj *cobuild.PartyOrg) ([]*gqlmodel.Evaluation, error)
-	LatestEvaluation(ctx context.Context, obj *cobuild.PartyOrg) (*gqlmodel.Evaluation, error)
+	Evaluations(ctx context.Context, obj *cobuild.PartyOrg) ([]*analytics.Evaluation, error)
+	LatestEvaluation(ctx context.Context, obj *cobuild.PartyOrg) (*analytics.Evaluation, error)
 	HelpedBy(ctx context.Context, obj *cobuild.PartyOrg) (*cobuild.MassBranch, error)
 }
 type PersonResolver interface {
-	Ties(ctx context.Context, obj *cobuild.Person, types []string, asOf *time.Time) ([]*gqlmodel.PersonTie, error)
+	Ties(ctx context.Context, obj *cobuild.Person, types []cobuild.TieType, asOf *time.Time) ([]*gqlmodel.PersonTie, error)
 	Mentees(ctx context.Context, obj *cobuild.Person, asOf *time.Time) ([]*gqlmodel.Mentorship, error)
 	Mentors(ctx context.Context, obj *cobuild.Person, asOf *time.Time) ([]*gqlmodel.Mentorship, error)
 	Certification(ctx context.Context, obj *cobuild.Person) (*cobuild.Certification, error)
 	Secondments(ctx context.Context, obj *cobuild.Person) ([]*gqlmodel.Secondment, error)
 	Events(ctx context.Context, obj *cobuild.Person) ([]*cobuild.Event, error)
 }
+type PersonTieResolver interface {
+	School(ctx context.Context, obj *gqlmodel.PersonTie) (gqlmodel.Organization, error)
+}
+type ProgramsResolver interface {
+	Mentors(ctx context.Context, obj *gqlmodel.Programs, first *int) ([]*gqlmodel.MentorLoad, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (gqlmodel.Node, error)
-	Organization(ctx context.Context, id *string, creditCode *string, name *string) (gqlmodel.Organization, error)
-	Organizations(ctx context.Context, where *gqlmodel.OrganizationWhere, sort *gqlmodel.OrganizationSort, first *int, after *string) (*gqlmodel.OrganizationConnection, error)
-	PartyOrganization(ctx context.Context, id string) (*cobuild.PartyOrg, error)
-	PartyOrganizations(ctx context.Context, where *model.PartyOrganizationWhere, first *int, after *string) (*gqlmodel.PartyOrganizationConnection, error)
+	EnumLabels(ctx context.Context, enum *string) ([]*model.EnumLabel, error)
+	Rules(ctx context.Context) (*cobuild.Rules, error)
+	CoverageStats(ctx context.Context, by []analytics.GroupDimension, where *gqlmodel.CoverageStatsWhere, sort *gqlmodel.CoverageGroupSort, asOf *time.Time) (*gqlmodel.CoverageStats, error)
+	Grading(ctx context.Context, round *string) (*analytics.Grading, error)
+	GradeMovement(ctx context.Context, from string, to string) (*analytics.GradeMovement, error)
+	Programs(ctx context.Context, asOf *time.Time) (*gqlmodel.Programs, error)
+	Demonstration(ctx context.Context, asOf *time.Time, round *string) (*gqlmodel.Demonstration, error)
 	Alliances(ctx context.Context, kind *string) ([]*cobuild.Alliance, error)
 	Alliance(ctx context.Context, id *string, name *string) (*cobuild.Alliance, error)
 	Agreements(ctx context.Context) ([]*cobuild.Agreement, error)
@@ -1055,33 +1168,33 @@ type QueryResolver interface {
 	DemoSites(ctx context.Context, kind *string) ([]*cobuild.DemoSite, error)
 	Brands(ctx context.Context, kind *string) ([]*cobuild.Brand, error)
 	Events(ctx context.Context, where *model.EventWhere, first *int, after *string) (*gqlmodel.EventConnection, error)
+	Network(ctx context.Context, asOf *time.Time, ties []cobuild.TieType) (*gqlmodel.Network, error)
+	Path(ctx context.Context, from string, to string, maxHops *int, limit *int, asOf *time.Time, ties []cobuild.TieType) (*gqlmodel.PathResult, error)
+	EgoNetwork(ctx context.Context, id string, hops *int, maxNodes *int, asOf *time.Time, ties []cobuild.TieType) (*gqlmodel.EgoNetwork, error)
+	WhatIf(ctx context.Context, remove string, asOf *time.Time, ties []cobuild.TieType) (*gqlmodel.WhatIf, error)
+	CoverageCandidates(ctx context.Context, organization string, first *int, asOf *time.Time) (*gqlmodel.CoverageCandidates, error)
+	Organization(ctx context.Context, id *string, creditCode *string, name *string) (gqlmodel.Organization, error)
+	Organizations(ctx context.Context, where *gqlmodel.OrganizationWhere, sort *gqlmodel.OrganizationSort, first *int, after *string) (*gqlmodel.OrganizationConnection, error)
+	PartyOrganization(ctx context.Context, id string) (*cobuild.PartyOrg, error)
+	PartyOrganizations(ctx context.Context, where *model.PartyOrganizationWhere, first *int, after *string) (*gqlmodel.PartyOrganizationConnection, error)
+	Rounds(ctx context.Context) ([]*cobuild.Round, error)
+	Evaluations(ctx context.Context, where *model.EvaluationWhere, sort *model.EvaluationSort, first *int, after *string) (*gqlmodel.EvaluationConnection, error)
 	Person(ctx context.Context, id string) (*cobuild.Person, error)
 	People(ctx context.Context, where *model.PersonWhere, first *int, after *string) (*gqlmodel.PersonConnection, error)
 	Certifications(ctx context.Context, where *model.CertificationWhere, first *int, after *string) (*gqlmodel.CertificationConnection, error)
 	MassBranches(ctx context.Context, where *model.MassBranchWhere, first *int, after *string) (*gqlmodel.MassBranchConnection, error)
-	Rounds(ctx context.Context) ([]*cobuild.Round, error)
-	Evaluations(ctx context.Context, where *model.EvaluationWhere, sort *model.EvaluationSort, first *int, after *string) (*gqlmodel.EvaluationConnection, error)
 	Area(ctx context.Context, id *string, name *string) (*cobuild.Area, error)
 	Areas(ctx context.Context, kind *string, inDistrict *bool) ([]*cobuild.Area, error)
 	Industry(ctx context.Context, id *string, name *string) (*cobuild.Industry, error)
 	Industries(ctx context.Context, leading *bool) ([]*cobuild.Industry, error)
-	Network(ctx context.Context, asOf *time.Time, ties []string) (*gqlmodel.Network, error)
-	Path(ctx context.Context, from string, to string, maxHops *int, limit *int, asOf *time.Time, ties []string) (*gqlmodel.PathResult, error)
-	EgoNetwork(ctx context.Context, id string, hops *int, maxNodes *int, asOf *time.Time, ties []string) (*gqlmodel.EgoNetwork, error)
-	WhatIf(ctx context.Context, remove string, asOf *time.Time, ties []string) (*gqlmodel.WhatIf, error)
-	CoverageCandidates(ctx context.Context, organization string, first *int, asOf *time.Time) (*gqlmodel.CoverageCandidates, error)
-	CoverageStats(ctx context.Context, by []string, where *gqlmodel.CoverageStatsWhere, sort *gqlmodel.CoverageGroupSort, asOf *time.Time) (*gqlmodel.CoverageStats, error)
-	Grading(ctx context.Context, round *string) (*gqlmodel.Grading, error)
-	GradeMovement(ctx context.Context, from string, to string) (*gqlmodel.GradeMovement, error)
-	Programs(ctx context.Context, asOf *time.Time) (*gqlmodel.Programs, error)
-	Demonstration(ctx context.Context, asOf *time.Time, round *string) (*gqlmodel.Demonstration, error)
-	EnumLabels(ctx context.Context, enum *string) ([]*model.EnumLabel, error)
-	Rules(ctx context.Context) (*model.Rules, error)
 }
 type RedZoneResolver interface {
 	KindLabel(ctx context.Context, obj *cobuild.RedZone) (string, error)
 
 	Memberships(ctx context.Context, obj *cobuild.RedZone, asOf *time.Time) ([]*gqlmodel.Membership, error)
+}
+type RulesResolver interface {
+	DimensionMax(ctx context.Context, obj *cobuild.Rules) ([]float64, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1426,6 +1539,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Certification.StatusLabel(childComplexity), true
 
+	case "CertificationConnection.edges":
+		if e.ComplexityRoot.CertificationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationConnection.Edges(childComplexity), true
 	case "CertificationConnection.nodes":
 		if e.ComplexityRoot.CertificationConnection.Nodes == nil {
 			break
@@ -1444,6 +1563,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CertificationConnection.TotalCount(childComplexity), true
+
+	case "CertificationEdge.cursor":
+		if e.ComplexityRoot.CertificationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationEdge.Cursor(childComplexity), true
+	case "CertificationEdge.node":
+		if e.ComplexityRoot.CertificationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationEdge.Node(childComplexity), true
 
 	case "CertificationFunnel.byIndustry":
 		if e.ComplexityRoot.CertificationFunnel.ByIndustry == nil {
@@ -1714,7 +1846,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Community.People(childComplexity, args["types"].([]string), args["asOf"].(*time.Time)), true
+		return e.ComplexityRoot.Community.People(childComplexity, args["types"].([]cobuild.TieType), args["asOf"].(*time.Time)), true
 	case "Community.registeredOn":
 		if e.ComplexityRoot.Community.RegisteredOn == nil {
 			break
@@ -2329,7 +2461,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Department.People(childComplexity, args["types"].([]string), args["asOf"].(*time.Time)), true
+		return e.ComplexityRoot.Department.People(childComplexity, args["types"].([]cobuild.TieType), args["asOf"].(*time.Time)), true
 	case "Department.registeredOn":
 		if e.ComplexityRoot.Department.RegisteredOn == nil {
 			break
@@ -2645,7 +2777,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.People(childComplexity, args["types"].([]string), args["asOf"].(*time.Time)), true
+		return e.ComplexityRoot.Enterprise.People(childComplexity, args["types"].([]cobuild.TieType), args["asOf"].(*time.Time)), true
 	case "Enterprise.registeredOn":
 		if e.ComplexityRoot.Enterprise.RegisteredOn == nil {
 			break
@@ -2769,6 +2901,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Evaluation.ToNextTier(childComplexity), true
 
+	case "EvaluationConnection.edges":
+		if e.ComplexityRoot.EvaluationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvaluationConnection.Edges(childComplexity), true
 	case "EvaluationConnection.nodes":
 		if e.ComplexityRoot.EvaluationConnection.Nodes == nil {
 			break
@@ -2787,6 +2925,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EvaluationConnection.TotalCount(childComplexity), true
+
+	case "EvaluationEdge.cursor":
+		if e.ComplexityRoot.EvaluationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvaluationEdge.Cursor(childComplexity), true
+	case "EvaluationEdge.node":
+		if e.ComplexityRoot.EvaluationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvaluationEdge.Node(childComplexity), true
 
 	case "Event.attendance":
 		if e.ComplexityRoot.Event.Attendance == nil {
@@ -2849,6 +3000,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EventConnection.Attendance(childComplexity), true
+	case "EventConnection.edges":
+		if e.ComplexityRoot.EventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventConnection.Edges(childComplexity), true
 	case "EventConnection.nodes":
 		if e.ComplexityRoot.EventConnection.Nodes == nil {
 			break
@@ -2873,6 +3030,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EventConnection.TotalCount(childComplexity), true
+
+	case "EventEdge.cursor":
+		if e.ComplexityRoot.EventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventEdge.Cursor(childComplexity), true
+	case "EventEdge.node":
+		if e.ComplexityRoot.EventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventEdge.Node(childComplexity), true
 
 	case "FarFromCoverage.hops":
 		if e.ComplexityRoot.FarFromCoverage.Hops == nil {
@@ -3247,7 +3417,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Hospital.People(childComplexity, args["types"].([]string), args["asOf"].(*time.Time)), true
+		return e.ComplexityRoot.Hospital.People(childComplexity, args["types"].([]cobuild.TieType), args["asOf"].(*time.Time)), true
 	case "Hospital.registeredOn":
 		if e.ComplexityRoot.Hospital.RegisteredOn == nil {
 			break
@@ -3368,7 +3538,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Island.Members(childComplexity, args["first"].(int)), true
+		return e.ComplexityRoot.Island.Members(childComplexity, args["first"].(*int)), true
 	case "Island.organizations":
 		if e.ComplexityRoot.Island.Organizations == nil {
 			break
@@ -3505,6 +3675,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MassBranch.Recommended(childComplexity), true
 
+	case "MassBranchConnection.edges":
+		if e.ComplexityRoot.MassBranchConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MassBranchConnection.Edges(childComplexity), true
 	case "MassBranchConnection.nodes":
 		if e.ComplexityRoot.MassBranchConnection.Nodes == nil {
 			break
@@ -3523,6 +3699,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MassBranchConnection.TotalCount(childComplexity), true
+
+	case "MassBranchEdge.cursor":
+		if e.ComplexityRoot.MassBranchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MassBranchEdge.Cursor(childComplexity), true
+	case "MassBranchEdge.node":
+		if e.ComplexityRoot.MassBranchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MassBranchEdge.Node(childComplexity), true
 
 	case "MassBranchFollowUp.followed":
 		if e.ComplexityRoot.MassBranchFollowUp.Followed == nil {
@@ -3757,7 +3946,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.MassOrganization.People(childComplexity, args["types"].([]string), args["asOf"].(*time.Time)), true
+		return e.ComplexityRoot.MassOrganization.People(childComplexity, args["types"].([]cobuild.TieType), args["asOf"].(*time.Time)), true
 	case "MassOrganization.registeredOn":
 		if e.ComplexityRoot.MassOrganization.RegisteredOn == nil {
 			break
@@ -3887,7 +4076,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Network.BetweennessRanking(childComplexity, args["first"].(int), args["label"].(*string)), true
+		return e.ComplexityRoot.Network.BetweennessRanking(childComplexity, args["first"].(*int), args["label"].(*string)), true
 	case "Network.bridges":
 		if e.ComplexityRoot.Network.Bridges == nil {
 			break
@@ -3898,7 +4087,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Network.Bridges(childComplexity, args["first"].(int)), true
+		return e.ComplexityRoot.Network.Bridges(childComplexity, args["first"].(*int)), true
 	case "Network.brokers":
 		if e.ComplexityRoot.Network.Brokers == nil {
 			break
@@ -3909,7 +4098,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Network.Brokers(childComplexity, args["first"].(int)), true
+		return e.ComplexityRoot.Network.Brokers(childComplexity, args["first"].(*int)), true
 	case "Network.degreeRanking":
 		if e.ComplexityRoot.Network.DegreeRanking == nil {
 			break
@@ -3920,7 +4109,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Network.DegreeRanking(childComplexity, args["first"].(int), args["label"].(*string)), true
+		return e.ComplexityRoot.Network.DegreeRanking(childComplexity, args["first"].(*int), args["label"].(*string)), true
 	case "Network.farFromCoverage":
 		if e.ComplexityRoot.Network.FarFromCoverage == nil {
 			break
@@ -3931,7 +4120,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Network.FarFromCoverage(childComplexity, args["hops"].(int), args["sector"].([]cobuild.Sector), args["first"].(int)), true
+		return e.ComplexityRoot.Network.FarFromCoverage(childComplexity, args["hops"].(*int), args["sector"].([]cobuild.Sector), args["first"].(*int)), true
 	case "Network.islandCount":
 		if e.ComplexityRoot.Network.IslandCount == nil {
 			break
@@ -3948,7 +4137,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Network.Islands(childComplexity, args["first"].(int), args["minSize"].(int)), true
+		return e.ComplexityRoot.Network.Islands(childComplexity, args["first"].(*int), args["minSize"].(*int)), true
 	case "Network.isolatedOrganizations":
 		if e.ComplexityRoot.Network.IsolatedOrganizations == nil {
 			break
@@ -4061,6 +4250,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NetworkTie.Until(childComplexity), true
 
+	case "OrganizationConnection.edges":
+		if e.ComplexityRoot.OrganizationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationConnection.Edges(childComplexity), true
 	case "OrganizationConnection.nodes":
 		if e.ComplexityRoot.OrganizationConnection.Nodes == nil {
 			break
@@ -4080,6 +4275,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OrganizationConnection.TotalCount(childComplexity), true
 
+	case "OrganizationEdge.cursor":
+		if e.ComplexityRoot.OrganizationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationEdge.Cursor(childComplexity), true
+	case "OrganizationEdge.node":
+		if e.ComplexityRoot.OrganizationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationEdge.Node(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -4092,6 +4300,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+	case "PageInfo.hasPreviousPage":
+		if e.ComplexityRoot.PageInfo.HasPreviousPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasPreviousPage(childComplexity), true
+	case "PageInfo.startCursor":
+		if e.ComplexityRoot.PageInfo.StartCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
 	case "PartyOrganization.alliance":
 		if e.ComplexityRoot.PartyOrganization.Alliance == nil {
@@ -4171,6 +4391,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PartyOrganization.Organization(childComplexity), true
 
+	case "PartyOrganizationConnection.edges":
+		if e.ComplexityRoot.PartyOrganizationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyOrganizationConnection.Edges(childComplexity), true
 	case "PartyOrganizationConnection.nodes":
 		if e.ComplexityRoot.PartyOrganizationConnection.Nodes == nil {
 			break
@@ -4189,6 +4415,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartyOrganizationConnection.TotalCount(childComplexity), true
+
+	case "PartyOrganizationEdge.cursor":
+		if e.ComplexityRoot.PartyOrganizationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyOrganizationEdge.Cursor(childComplexity), true
+	case "PartyOrganizationEdge.node":
+		if e.ComplexityRoot.PartyOrganizationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyOrganizationEdge.Node(childComplexity), true
 
 	case "PartyOrganizationTie.organization":
 		if e.ComplexityRoot.PartyOrganizationTie.Organization == nil {
@@ -4357,8 +4596,14 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Ties(childComplexity, args["types"].([]string), args["asOf"].(*time.Time)), true
+		return e.ComplexityRoot.Person.Ties(childComplexity, args["types"].([]cobuild.TieType), args["asOf"].(*time.Time)), true
 
+	case "PersonConnection.edges":
+		if e.ComplexityRoot.PersonConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonConnection.Edges(childComplexity), true
 	case "PersonConnection.nodes":
 		if e.ComplexityRoot.PersonConnection.Nodes == nil {
 			break
@@ -4377,6 +4622,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PersonConnection.TotalCount(childComplexity), true
+
+	case "PersonEdge.cursor":
+		if e.ComplexityRoot.PersonEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonEdge.Cursor(childComplexity), true
+	case "PersonEdge.node":
+		if e.ComplexityRoot.PersonEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonEdge.Node(childComplexity), true
 
 	case "PersonTie.organization":
 		if e.ComplexityRoot.PersonTie.Organization == nil {
@@ -4635,7 +4893,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.CoverageStats(childComplexity, args["by"].([]string), args["where"].(*gqlmodel.CoverageStatsWhere), args["sort"].(*gqlmodel.CoverageGroupSort), args["asOf"].(*time.Time)), true
+		return e.ComplexityRoot.Query.CoverageStats(childComplexity, args["by"].([]analytics.GroupDimension), args["where"].(*gqlmodel.CoverageStatsWhere), args["sort"].(*gqlmodel.CoverageGroupSort), args["asOf"].(*time.Time)), true
 	case "Query.demoBelts":
 		if e.ComplexityRoot.Query.DemoBelts == nil {
 			break
@@ -4674,7 +4932,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.EgoNetwork(childComplexity, args["id"].(string), args["hops"].(*int), args["maxNodes"].(*int), args["asOf"].(*time.Time), args["ties"].([]string)), true
+		return e.ComplexityRoot.Query.EgoNetwork(childComplexity, args["id"].(string), args["hops"].(*int), args["maxNodes"].(*int), args["asOf"].(*time.Time), args["ties"].([]cobuild.TieType)), true
 	case "Query.enumLabels":
 		if e.ComplexityRoot.Query.EnumLabels == nil {
 			break
@@ -4774,7 +5032,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Network(childComplexity, args["asOf"].(*time.Time), args["ties"].([]string)), true
+		return e.ComplexityRoot.Query.Network(childComplexity, args["asOf"].(*time.Time), args["ties"].([]cobuild.TieType)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -4840,7 +5098,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Path(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["limit"].(*int), args["asOf"].(*time.Time), args["ties"].([]string)), true
+		return e.ComplexityRoot.Query.Path(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["limit"].(*int), args["asOf"].(*time.Time), args["ties"].([]cobuild.TieType)), true
 	case "Query.people":
 		if e.ComplexityRoot.Query.People == nil {
 			break
@@ -4907,7 +5165,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.WhatIf(childComplexity, args["remove"].(string), args["asOf"].(*time.Time), args["ties"].([]string)), true
+		return e.ComplexityRoot.Query.WhatIf(childComplexity, args["remove"].(string), args["asOf"].(*time.Time), args["ties"].([]cobuild.TieType)), true
 
 	case "RankedNode.node":
 		if e.ComplexityRoot.RankedNode.Node == nil {
@@ -5067,6 +5325,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Rules.GoldStep(childComplexity), true
+	case "Rules.maxScore":
+		if e.ComplexityRoot.Rules.MaxScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rules.MaxScore(childComplexity), true
 	case "Rules.maxStars":
 		if e.ComplexityRoot.Rules.MaxStars == nil {
 			break
@@ -5294,7 +5558,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.School.People(childComplexity, args["types"].([]string), args["asOf"].(*time.Time)), true
+		return e.ComplexityRoot.School.People(childComplexity, args["types"].([]cobuild.TieType), args["asOf"].(*time.Time)), true
 	case "School.registeredOn":
 		if e.ComplexityRoot.School.RegisteredOn == nil {
 			break
@@ -5542,7 +5806,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SocialOrganization.People(childComplexity, args["types"].([]string), args["asOf"].(*time.Time)), true
+		return e.ComplexityRoot.SocialOrganization.People(childComplexity, args["types"].([]cobuild.TieType), args["asOf"].(*time.Time)), true
 	case "SocialOrganization.registeredOn":
 		if e.ComplexityRoot.SocialOrganization.RegisteredOn == nil {
 			break
@@ -5774,14 +6038,368 @@ interface Node {
 type Query {
   "Any node by id."
   node(id: ID!): Node
-  "One organisation by id, unified social credit code, or exact name; give exactly one."
-  organization(id: ID, creditCode: String, name: String): Organization
-  "Organisations matching a filter."
-  organizations(where: OrganizationWhere, sort: OrganizationSort, first: Int, after: String): OrganizationConnection!
+  "Every enum value with its Chinese label; optionally of one enum."
+  enumLabels(enum: String): [EnumLabel!]!
+  "The rules in force: tier floors, star steps, weights, thresholds."
+  rules: Rules!
+}
 
-  partyOrganization(id: ID!): PartyOrganization
-  partyOrganizations(where: PartyOrganizationWhere, first: Int, after: String): PartyOrganizationConnection!
+"Where a page sits in its list, as the Relay connection specification defines it."
+type PageInfo {
+  "More rows follow this page."
+  hasNextPage: Boolean!
+  "Rows come before this page: it was asked for after a cursor."
+  hasPreviousPage: Boolean!
+  "The cursor of the page's first row; null for an empty page."
+  startCursor: String
+  "The cursor of the page's last row, to pass as ` + "`" + `after` + "`" + ` for the next page; null for an empty page."
+  endCursor: String
+}
 
+enum SortDirection {
+  ASC
+  DESC
+}
+
+type EnumLabel {
+  enum: String!
+  value: String!
+  label: String!
+}
+
+type Rules {
+  goldFloor: Float!
+  silverFloor: Float!
+  bronzeFloor: Float!
+  goldStep: Float!
+  silverStep: Float!
+  bronzeStep: Float!
+  maxStars: Int!
+  maxScore: Float!
+  dimensionMax: [Float!]!
+  selfWeight: Float!
+  publicWeight: Float!
+  committeeWeight: Float!
+  ownOrgMinMembers: Int!
+  generalBranchMinMembers: Int!
+  committeeMinMembers: Int!
+  candidateCommunity: Float!
+  candidatePark: Float!
+  candidateIndustry: Float!
+  candidateProximity: Float!
+  candidateLoad: Float!
+}
+`, BuiltIn: false},
+	{Name: "../schema/aggregates.graphqls", Input: `# Aggregates for dashboards: coverage, grading, programmes, demonstration.
+
+extend type Query {
+  """
+  Coverage counts and rates on a day (default today), for all organisations and grouped by
+  up to two dimensions: a real group-by. Rates use the official denominator, the operating
+  organisations: coverage rate = (own + joint) / operating, own rate = own / operating.
+  Computed in the server over the census of the day (see ` + "`" + `provenance` + "`" + `).
+  """
+  coverageStats(by: [GroupDimension!], where: CoverageStatsWhere, sort: CoverageGroupSort, asOf: Date): CoverageStats!
+  """
+  The grading of a round (default the newest): tier and star distributions, who is near the
+  next star or tier, which dimensions pull scores down, where the self score runs ahead of
+  the committee's, and who was weak in the round before as well.
+  """
+  grading(round: String): Grading!
+  "How tiers moved between two rounds: the transition matrix, who fell and who rose."
+  gradeMovement(from: String!, to: String!): GradeMovement!
+  """
+  The programs on a day (default today): mentors and their mentees, the red-leader
+  certification funnel, 政聘企培 placements, apprentices, secondments and training, and the
+  mass-organisation branches with the party organisations that followed them.
+  """
+  programs(asOf: Date): Programs!
+  """
+  The alliances, committees, agreements, red zones and belts with their members, events and
+  members' tiers in a round (default the newest); demonstration sites and brands; and, per
+  leading industry, the above-scale firms in neither its committee nor its alliance.
+  """
+  demonstration(asOf: Date, round: String): Demonstration!
+}
+
+"What coverage counts can be grouped by."
+enum GroupDimension {
+  "Town or subdistrict."
+  AREA
+  PARK
+  COMMUNITY
+  INDUSTRY
+  KIND
+  SECTOR
+  SIZE_BAND
+  ABOVE_SCALE
+}
+
+input CoverageStatsWhere {
+  kind: [OrgKind!]
+  "Default: the managed sectors (ENTERPRISE, SOCIAL), which the official rates count."
+  sector: [Sector!]
+  aboveScale: Boolean
+  areaId: ID
+  parkId: ID
+  communityId: ID
+  industryId: ID
+}
+
+"How the groups of coverageStats are ordered."
+enum CoverageGroupSortField {
+  ORGANIZATIONS
+  OPERATING
+  UNCOVERED
+  ISOLATED_UNCOVERED
+  SHOULD_HAVE_OWN
+  COVERAGE_RATE
+  OWN_RATE
+  "The first key's label."
+  LABEL
+}
+
+input CoverageGroupSort {
+  field: CoverageGroupSortField!
+  direction: SortDirection = DESC
+}
+
+type CoverageStats {
+  asOf: Date!
+  by: [GroupDimension!]!
+  "Every organisation the filter keeps."
+  total: CoverageGroup!
+  """
+  One per combination of the dimensions' values, largest first unless ` + "`" + `sort` + "`" + ` says
+  otherwise; an organisation with no park (say) is in the group whose key has no value.
+  """
+  groups: [CoverageGroup!]!
+  provenance: Provenance!
+}
+
+type CoverageGroup {
+  "One key per dimension of ` + "`" + `by` + "`" + `, in its order."
+  keys: [GroupKey!]!
+  "All organisations of the group, operating or not."
+  organizations: Int!
+  "The denominator of the rates."
+  operating: Int!
+  "Counts among the operating organisations: by coverage status, isolated, isolated and uncovered, should have their own."
+  own: Int!
+  joint: Int!
+  work: Int!
+  uncovered: Int!
+  isolated: Int!
+  isolatedUncovered: Int!
+  shouldHaveOwn: Int!
+  "(own + joint) / operating; null when nothing operates."
+  coverageRate: Float
+  "own / operating; null when nothing operates."
+  ownRate: Float
+}
+
+type GroupKey {
+  dimension: GroupDimension!
+  "The id of the area, park, community or industry, or the enum value; null for none."
+  value: String
+  "The name or Chinese label; 无 for none."
+  label: String!
+}
+
+type Grading {
+  round: String!
+  "Evaluations in the round."
+  evaluated: Int!
+  tiers: [TierCount!]!
+  "Per tier and star count (weak has 0 stars)."
+  stars: [StarCount!]!
+  "Evaluations within ` + "`" + `points` + "`" + ` (default 1) of their next star or tier, closest first."
+  nearNext(points: Float = 1, first: Int = 50): [Evaluation!]!
+  """
+  For each dimension, among the evaluations scoring under ` + "`" + `below` + "`" + ` (default 75): how many
+  score the dimension (weighted like the final score) under its share of ` + "`" + `below` + "`" + ` (its
+  maximum × below / 100); most often first.
+  """
+  dimensionPulls(below: Float = 75): [DimensionPull!]!
+  "Evaluations whose self total exceeds the committee total by more than ` + "`" + `points` + "`" + ` (default 10), widest gap first."
+  selfOverCommittee(points: Float = 10, first: Int = 50): [ScoreGap!]!
+  "Party organisations weak in this round and in the round before it."
+  weakTwoRounds: [PartyOrganization!]!
+  "The round before this one; null for the first."
+  previousRound: String
+}
+
+type TierCount {
+  tier: Tier!
+  label: String!
+  count: Int!
+}
+
+type StarCount {
+  tier: Tier!
+  stars: Int!
+  count: Int!
+}
+
+type DimensionPull {
+  key: String!
+  label: String!
+  "Evaluations under the line whose weighted score of this dimension is under its share."
+  count: Int!
+  "Mean points under the share among them."
+  meanShortfall: Float!
+}
+
+type ScoreGap {
+  evaluation: Evaluation!
+  "Self total minus committee total."
+  gap: Float!
+}
+
+type GradeMovement {
+  from: String!
+  to: String!
+  "Party organisations evaluated in both rounds."
+  compared: Int!
+  "Every (from, to) pair of tiers with its count, gold first."
+  matrix: [TierTransition!]!
+  "Fell at least one tier, the largest fall first."
+  fell: [Move!]!
+  rose: [Move!]!
+}
+
+type TierTransition {
+  from: Tier!
+  to: Tier!
+  count: Int!
+}
+
+type Move {
+  partyOrganization: PartyOrganization!
+  before: Evaluation!
+  after: Evaluation!
+}
+
+type Programs {
+  asOf: Date!
+  "Mentors by the number of mentees they have on the day, most first."
+  mentors(first: Int = 20): [MentorLoad!]!
+  "People mentoring anyone on the day; those who are also instructors."
+  mentorCount: Int!
+  instructorMentors: Int!
+  certification: CertificationFunnel!
+  "政聘企培 recruits placed, apprentices trained, people seconded (cumulative to the day)."
+  recruits: Int!
+  apprentices: Int!
+  seconded: Int!
+  "Person-times of Yangtze-delta training (attendances) up to the day."
+  deltaTrainingPersonTimes: Int!
+  massBranches: MassBranchFollowUp!
+}
+
+type MentorLoad {
+  mentor: Person!
+  mentees: Int!
+  "Tiers of the newest evaluations of the party organisations (own, else covering) of the mentees' organisations."
+  menteeTiers: [TierCount!]!
+}
+
+type CertificationFunnel {
+  reviewed: Int!
+  certified: Int!
+  "certified / reviewed; null when nobody was reviewed."
+  rate: Float
+  "By the industry and the park of the holder's organisation."
+  byIndustry: [FunnelGroup!]!
+  byPark: [FunnelGroup!]!
+}
+
+type FunnelGroup {
+  key: GroupKey!
+  reviewed: Int!
+  certified: Int!
+  rate: Float
+}
+
+type MassBranchFollowUp {
+  formed: Int!
+  "People recommended for party membership (推优) by the branches."
+  recommended: Int!
+  "Party organisations the branches helped form."
+  helpedForm: Int!
+  "Branches followed by a party organisation they helped form, with the delay."
+  followed: [BranchFollowed!]!
+  "Mean and median days from a branch's formation to the party organisation's founding."
+  meanDelayDays: Float
+  medianDelayDays: Float
+}
+
+type BranchFollowed {
+  branch: MassBranch!
+  partyOrganization: PartyOrganization!
+  delayDays: Int
+}
+
+enum HubKind {
+  WORKING_COMMITTEE
+  INDUSTRY_COMMITTEE
+  CLUSTER_ALLIANCE
+  HOSPITAL_ALLIANCE
+  AGREEMENT
+  BUSINESS_CIRCLE
+  BLOCK
+  BELT
+}
+
+type Demonstration {
+  asOf: Date!
+  "The round of the members' tiers."
+  round: String
+  hubs(kind: [HubKind!]): [HubStats!]!
+  "Demonstration sites and brands by kind."
+  sites: [KindCount!]!
+  brands: [KindCount!]!
+  leadingIndustries: [LeadingIndustry!]!
+}
+
+type HubStats {
+  id: ID!
+  name: String!
+  kind: HubKind!
+  kindLabel: String!
+  "Organisations in it on the day (for an agreement its parties, for a belt its sites)."
+  members: Int!
+  aboveScaleMembers: Int!
+  "Member organisations by kind."
+  memberKinds: [KindCount!]!
+  "Events it held or attended, by kind, with their person-times."
+  events: [KindCount!]!
+  "Tiers in the round of the members' party organisations (own, else covering), one per member."
+  memberTiers: [TierCount!]!
+}
+
+type KindCount {
+  kind: String!
+  label: String!
+  count: Int!
+  "Sum of person-times, for events."
+  personTimes: Int!
+}
+
+type LeadingIndustry {
+  industry: Industry!
+  committee: Alliance
+  alliance: Alliance
+  "Above-scale enterprises of the industry, and those in its committee or alliance."
+  aboveScale: Int!
+  inCommitteeOrAlliance: Int!
+  "Above-scale enterprises of the industry in neither."
+  inNeither: [Organization!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/hubs.graphqls", Input: `# Hubs of the network: alliances and committees, agreements, red zones, demonstration belts and sites, brands, events.
+
+extend type Query {
   "Alliances and committees, optionally of one kind."
   alliances(kind: AllianceKind): [Alliance!]!
   alliance(id: ID, name: String): Alliance
@@ -5791,21 +6409,153 @@ type Query {
   demoSites(kind: DemoSiteKind): [DemoSite!]!
   brands(kind: BrandKind): [Brand!]!
   events(where: EventWhere, first: Int, after: String): EventConnection!
+}
 
-  person(id: ID!): Person
-  people(where: PersonWhere, first: Int, after: String): PersonConnection!
-  certifications(where: CertificationWhere, first: Int, after: String): CertificationConnection!
-  massBranches(where: MassBranchWhere, first: Int, after: String): MassBranchConnection!
+enum AllianceKind {
+  "The district's Non-public Sector Working Committee and its member units."
+  WORKING_COMMITTEE
+  INDUSTRY_COMMITTEE
+  CLUSTER_ALLIANCE
+  HOSPITAL_ALLIANCE
+}
 
-  "Evaluation rounds held, newest first."
-  rounds: [Round!]!
-  evaluations(where: EvaluationWhere, sort: EvaluationSort, first: Int, after: String): EvaluationConnection!
+type Alliance implements Node {
+  id: ID!
+  name: String!
+  kind: AllianceKind!
+  kindLabel: String!
+  foundedOn: Date
+  memberships(asOf: Date): [Membership!]!
+  members(where: OrganizationWhere, sort: OrganizationSort, first: Int, after: String): OrganizationConnection!
+  "The committee's own party organisation, for industry committees."
+  partyOrganization: PartyOrganization
+  "The industry of an industry committee or cluster alliance."
+  industry: Industry
+  "Events it held."
+  held: [Event!]!
+  "Events it attended."
+  attended: [Event!]!
+}
 
-  area(id: ID, name: String): Area
-  areas(kind: AreaKind, inDistrict: Boolean): [Area!]!
-  industry(id: ID, name: String): Industry
-  industries(leading: Boolean): [Industry!]!
+type Agreement implements Node {
+  id: ID!
+  name: String!
+  kind: String!
+  signedOn: Date
+  parties: [Area!]!
+  "Events held under it."
+  held: [Event!]!
+}
 
+enum RedZoneKind {
+  BUSINESS_CIRCLE
+  BLOCK
+}
+
+type RedZone implements Node {
+  id: ID!
+  name: String!
+  kind: RedZoneKind!
+  kindLabel: String!
+  foundedOn: Date
+  memberships(asOf: Date): [Membership!]!
+}
+
+type DemoBelt implements Node {
+  id: ID!
+  name: String!
+  sites: [DemoSite!]!
+}
+
+enum DemoSiteKind {
+  PARTY_MASS
+  PROVINCIAL
+  BELT_POINT
+}
+
+type DemoSite implements Node {
+  id: ID!
+  name: String!
+  kind: DemoSiteKind!
+  kindLabel: String!
+  designatedOn: Date
+  organizations: [Organization!]!
+  belt: DemoBelt
+}
+
+enum BrandKind {
+  BRAND
+  STUDY_ROUTE
+}
+
+type Brand implements Node {
+  id: ID!
+  name: String!
+  kind: BrandKind!
+  kindLabel: String!
+  owners: [Organization!]!
+}
+
+enum EventKind {
+  PARK_EXCHANGE
+  JOINT_MEETING
+  JOINT_ACTIVITY
+  COMMUNITY_JOINT_MEETING
+  EPIDEMIC_SERVICE
+  DELTA_TRAINING
+  PARTY_MASS_MEETING
+}
+
+union EventParty = Enterprise | SocialOrganization | Hospital | School | Community | Department | MassOrganization | Alliance | Agreement | Person
+
+type Event implements Node {
+  id: ID!
+  name: String!
+  kind: EventKind!
+  kindLabel: String!
+  date: Date
+  "Person-times recorded for the event (services)."
+  personTimes: Int!
+  heldBy: [EventParty!]!
+  attendedBy: [EventParty!]!
+  "Number of ATTENDED ties."
+  attendance: Int!
+}
+
+input EventWhere {
+  kind: [EventKind!]
+  "Held or attended by this alliance, agreement, organisation or person."
+  partyId: ID
+  from: Date
+  to: Date
+}
+
+"A page of events, in the list's order (a Relay connection)."
+type EventConnection {
+  "The rows of the page, each with its cursor."
+  edges: [EventEdge!]!
+  "The rows of the page."
+  nodes: [Event!]!
+  "Where the page sits in the list."
+  pageInfo: PageInfo!
+  totalCount: Int!
+  "Sum of personTimes over every matching event; computed only when asked."
+  personTimes: Int!
+  "Sum of attendance over every matching event; computed only when asked."
+  attendance: Int!
+}
+
+"One row of a page of events, with the cursor that names it."
+type EventEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to read the rows that follow this one."
+  cursor: String!
+  "The row."
+  node: Event!
+}
+`, BuiltIn: false},
+	{Name: "../schema/network.graphqls", Input: `# The joint-building network: islands, brokers, bridges, chains, ego networks, what-if, candidate coverers.
+
+extend type Query {
   """
   The joint-building network on a day (default today): its islands, brokers and bridges.
   Computed in the server over a projection of the ties read from Neo4j; the provenance
@@ -5837,42 +6587,230 @@ type Query {
   in ` + "`" + `rules` + "`" + `). Hops are counted over the joint-building and coverage ties.
   """
   coverageCandidates(organization: ID!, first: Int = 5, asOf: Date): CoverageCandidates!
-
-  """
-  Coverage counts and rates on a day (default today), for all organisations and grouped by
-  up to two dimensions: a real group-by. Rates use the official denominator, the operating
-  organisations: coverage rate = (own + joint) / operating, own rate = own / operating.
-  Computed in the server over the census of the day (see ` + "`" + `provenance` + "`" + `).
-  """
-  coverageStats(by: [GroupDimension!], where: CoverageStatsWhere, sort: CoverageGroupSort, asOf: Date): CoverageStats!
-  """
-  The grading of a round (default the newest): tier and star distributions, who is near the
-  next star or tier, which dimensions pull scores down, where the self score runs ahead of
-  the committee's, and who was weak in the round before as well.
-  """
-  grading(round: String): Grading!
-  "How tiers moved between two rounds: the transition matrix, who fell and who rose."
-  gradeMovement(from: String!, to: String!): GradeMovement!
-  """
-  The programs on a day (default today): mentors and their mentees, the red-leader
-  certification funnel, 政聘企培 placements, apprentices, secondments and training, and the
-  mass-organisation branches with the party organisations that followed them.
-  """
-  programs(asOf: Date): Programs!
-  """
-  The alliances, committees, agreements, red zones and belts with their members, events and
-  members' tiers in a round (default the newest); demonstration sites and brands; and, per
-  leading industry, the above-scale firms in neither its committee nor its alliance.
-  """
-  demonstration(asOf: Date, round: String): Demonstration!
-
-  "Every enum value with its Chinese label; optionally of one enum."
-  enumLabels(enum: String): [EnumLabel!]!
-  "The rules in force: tier floors, star steps, weights, thresholds."
-  rules: Rules!
 }
 
-# ---------- organisations ----------
+"The ties the network can follow. By default it follows the joint-building ties (all but COVERED_BY and ASSIGNED_TO)."
+enum NetworkTieType {
+  MEMBER_OF
+  CO_BUILDS_WITH
+  ATTENDED
+  HELD
+  "Mentorships, and the work of mentors and mentees, which ties their organisations in."
+  MENTORS
+  WORKS_AT
+  PLACED_AT
+  APPRENTICED_AT
+  "The school that trains an apprentice (企业新型学徒制), which ties the school in."
+  TRAINED_AT
+  PARTY_TO
+  COVERED_BY
+  ASSIGNED_TO
+}
+
+"When and on what a computed answer was computed."
+type Provenance {
+  "When the projection was built (RFC 3339)."
+  computedAt: String!
+  "The version of the graph it was built on; a changed graph is rebuilt before answering."
+  graphVersion: String!
+  asOf: Date!
+  "The parameters, in words."
+  parameters: String!
+  "Nodes and ties of the projection."
+  nodes: Int!
+  ties: Int!
+  "Milliseconds spent reading and building the projection."
+  buildMs: Int!
+}
+
+"A node of the network: an organisation, alliance, red zone, event, person, area or agreement."
+type NetworkNode {
+  id: ID!
+  "Its label: Organization, Alliance, RedZone, Event, Person, Area, Agreement, PartyOrg."
+  label: String!
+  kind: String
+  name: String!
+  "The node itself, with all its fields."
+  node: Node
+}
+
+type NetworkTie {
+  type: NetworkTieType!
+  typeLabel: String!
+  "The tie's stored start and end."
+  from: ID!
+  to: ID!
+  role: String
+  mode: String
+  since: Date
+  until: Date
+}
+
+type Network {
+  provenance: Provenance!
+  "Connected parts of the network; every organisation belongs to one."
+  islandCount: Int!
+  "Islands, largest first; those smaller than minSize are left out."
+  islands(first: Int = 20, minSize: Int = 2): [Island!]!
+  "Organisations counted in islands of one (no tie of the followed types)."
+  isolatedOrganizations: Int!
+  "Nodes whose removal splits their island, by degree."
+  brokers(first: Int = 50): [Broker!]!
+  "Ties whose removal splits their island."
+  bridges(first: Int = 50): [Bridge!]!
+  "Nodes by their number of ties, highest first; label keeps one kind (Organization, Alliance, Event, Person...)."
+  degreeRanking(first: Int = 20, label: String): [RankedNode!]!
+  """
+  Nodes by betweenness (the shortest chains between others that pass through them),
+  highest first. Exact up to 5,000 connected nodes, else estimated from 1,000 evenly
+  spread sources; computed once per projection.
+  """
+  betweennessRanking(first: Int = 20, label: String): BetweennessRanking!
+  """
+  Organisations that no organisationally covered organisation (own or joint/regional)
+  reaches within ` + "`" + `hops` + "`" + ` ties (0 to 6): multi-hop coverage. Optionally of some sectors.
+  """
+  farFromCoverage(hops: Int = 2, sector: [Sector!], first: Int = 50): FarFromCoverage!
+}
+
+type RankedNode {
+  rank: Int!
+  node: NetworkNode!
+  score: Float!
+}
+
+type BetweennessRanking {
+  nodes: [RankedNode!]!
+  exact: Boolean!
+  "Source nodes the scores were accumulated from."
+  sources: Int!
+  computedMs: Int!
+}
+
+type FarFromCoverage {
+  hops: Int!
+  totalCount: Int!
+  "The first of them by id."
+  organizations: [NetworkNode!]!
+}
+
+type Island {
+  rank: Int!
+  size: Int!
+  organizations: Int!
+  "Members by id."
+  members(first: Int = 50): [NetworkNode!]!
+}
+
+type Broker {
+  node: NetworkNode!
+  degree: Int!
+  "How many islands its island becomes without it."
+  splitsInto: Int!
+}
+
+type Bridge {
+  tie: NetworkTie!
+  from: NetworkNode!
+  to: NetworkNode!
+  "The sizes of the two parts the island becomes without it."
+  sides: [Int!]!
+}
+
+type PathResult {
+  found: Boolean!
+  "Ties in each shortest chain; null when none exists within maxHops."
+  hops: Int
+  "How many distinct shortest chains exist (saturating at 2^63-1)."
+  count: Float!
+  paths: [NetworkPath!]!
+  "The first chain in words, or why there is none."
+  explanation: String!
+  provenance: Provenance!
+}
+
+type NetworkPath {
+  nodes: [NetworkNode!]!
+  steps: [PathStep!]!
+  sentence: String!
+}
+
+type PathStep {
+  from: NetworkNode!
+  to: NetworkNode!
+  tie: NetworkTie!
+  sentence: String!
+}
+
+type EgoNetwork {
+  centre: NetworkNode!
+  nodes: [EgoNode!]!
+  ties: [NetworkTie!]!
+  truncated: Boolean!
+  provenance: Provenance!
+}
+
+type EgoNode {
+  node: NetworkNode!
+  distance: Int!
+}
+
+type WhatIf {
+  removed: ID!
+  "Its name, when the network holds it."
+  name: String
+  islandsBefore: Int!
+  islandsAfter: Int!
+  "Sizes of the parts its island breaks into, largest first; one part when it is no broker."
+  split: [Int!]!
+  "Organisations that have ties now and would have none."
+  newlyIsolated: [NetworkNode!]!
+  "Organisations whose coverage status would get worse."
+  lostCoverage: [CoverageChange!]!
+  provenance: Provenance!
+}
+
+type CoverageChange {
+  organization: Organization!
+  before: CoverageStatus!
+  after: CoverageStatus!
+  "The reason of the status it would have."
+  reasonAfter: String!
+  "The same in Chinese."
+  reasonAfterLabel: String!
+}
+
+type CoverageCandidates {
+  organization: Organization!
+  coverage: Coverage!
+  candidates: [CoverageCandidate!]!
+  provenance: Provenance!
+}
+
+type CoverageCandidate {
+  rank: Int!
+  node: NetworkNode!
+  score: Float!
+  "Organisations it covers, is assigned to, or co-builds with now."
+  load: Int!
+  sharedCommunity: Int!
+  sharedPark: Int!
+  sharedIndustry: Int!
+  "Ties between it and the organisation; null when none joins them within 6 (searched among the 20,000 nodes nearest the organisation)."
+  hops: Int
+  reasons: [String!]!
+  "The same reasons in Chinese, term for term."
+  reasonLabels: [String!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/organizations.graphqls", Input: `# Organisations: the seven kinds, their shared fields, and the lists of them.
+
+extend type Query {
+  "One organisation by id, unified social credit code, or exact name; give exactly one."
+  organization(id: ID, creditCode: String, name: String): Organization
+  "Organisations matching a filter."
+  organizations(where: OrganizationWhere, sort: OrganizationSort, first: Int, after: String): OrganizationConnection!
+}
 
 enum OrgKind {
   ENTERPRISE
@@ -5906,7 +6844,10 @@ enum CoverageStatus {
   JOINT
   "No party organisation, but an instructor, liaison or mass-organisation branch."
   WORK
+  "No party organisation, instructor, liaison or mass-organisation branch."
   UNCOVERED
+  "A public body (school, community, department, district mass organisation): coverage concerns the managed sectors only."
+  NOT_MANAGED
 }
 
 "The coverage of an organisation on a day, with the reason in words."
@@ -6249,110 +7190,40 @@ enum OrganizationSortField {
   SCORE
 }
 
-enum SortDirection {
-  ASC
-  DESC
-}
-
 input OrganizationSort {
   field: OrganizationSortField!
   direction: SortDirection = ASC
 }
 
-type PageInfo {
-  hasNextPage: Boolean!
-  endCursor: String
-}
-
+"A page of organisations, in the list's order (a Relay connection)."
 type OrganizationConnection {
+  "The rows of the page, each with its cursor."
+  edges: [OrganizationEdge!]!
+  "The rows of the page."
   nodes: [Organization!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
   "Rows matching the filter; counted only when asked."
   totalCount: Int!
 }
 
-# ---------- ties ----------
-
-type PartyOrganizationTie {
-  organization: Organization!
-  partyOrganization: PartyOrganization!
-  since: Date
-  until: Date
+"One row of a page of organisations, with the cursor that names it."
+type OrganizationEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to read the rows that follow this one."
+  cursor: String!
+  "The row."
+  node: Organization!
 }
+`, BuiltIn: false},
+	{Name: "../schema/party.graphqls", Input: `# Party organisations, their evaluations, tiers and stars.
 
-enum CoverMode {
-  JOINT
-  REGIONAL
-  INDUSTRY
+extend type Query {
+  partyOrganization(id: ID!): PartyOrganization
+  partyOrganizations(where: PartyOrganizationWhere, first: Int, after: String): PartyOrganizationConnection!
+  "Evaluation rounds held, newest first."
+  rounds: [Round!]!
+  evaluations(where: EvaluationWhere, sort: EvaluationSort, first: Int, after: String): EvaluationConnection!
 }
-
-type CoverTie {
-  organization: Organization!
-  partyOrganization: PartyOrganization!
-  mode: CoverMode!
-  modeLabel: String!
-  since: Date
-  until: Date
-}
-
-enum PersonTieType {
-  "Instructor or liaison assigned to the organisation."
-  ASSIGNED_TO
-  WORKS_AT
-  "Government-hired, enterprise-trained recruit posted to it."
-  PLACED_AT
-  APPRENTICED_AT
-}
-
-"A tie between a person and an organisation."
-type PersonTie {
-  type: PersonTieType!
-  typeLabel: String!
-  person: Person!
-  organization: Organization!
-  "INSTRUCTOR or LIAISON for assignments; PARTY_WORKER, SECRETARY or STAFF for work."
-  role: String
-  roleLabel: String
-  "For apprenticeships, the school."
-  school: Organization
-  since: Date
-  until: Date
-}
-
-enum MemberRole {
-  MEMBER
-  COUNCIL
-  CHAIR
-}
-
-union Hub = Alliance | RedZone
-
-type Membership {
-  organization: Organization!
-  hub: Hub!
-  role: MemberRole!
-  roleLabel: String!
-  since: Date
-  until: Date
-}
-
-enum CoBuildMode {
-  "Community and social organisation (双社联建)."
-  SHUANGSHE
-  "Community and enterprise (社企联建)."
-  SHEQI
-}
-
-type CoBuild {
-  organization: Organization!
-  community: Organization!
-  mode: CoBuildMode!
-  modeLabel: String!
-  since: Date
-  until: Date
-}
-
-# ---------- party organisations and evaluations ----------
 
 enum PartyOrganizationKind {
   BRANCH
@@ -6391,10 +7262,23 @@ input PartyOrganizationWhere {
   round: String
 }
 
+"A page of party organisations, in the list's order (a Relay connection)."
 type PartyOrganizationConnection {
+  "The rows of the page, each with its cursor."
+  edges: [PartyOrganizationEdge!]!
+  "The rows of the page."
   nodes: [PartyOrganization!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
   totalCount: Int!
+}
+
+"One row of a page of party organisations, with the cursor that names it."
+type PartyOrganizationEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to read the rows that follow this one."
+  cursor: String!
+  "The row."
+  node: PartyOrganization!
 }
 
 enum Tier {
@@ -6462,144 +7346,33 @@ input EvaluationSort {
   direction: SortDirection = ASC
 }
 
+"A page of evaluations, in the list's order (a Relay connection)."
 type EvaluationConnection {
+  "The rows of the page, each with its cursor."
+  edges: [EvaluationEdge!]!
+  "The rows of the page."
   nodes: [Evaluation!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
   totalCount: Int!
 }
 
-# ---------- hubs ----------
-
-enum AllianceKind {
-  "The district's Non-public Sector Working Committee and its member units."
-  WORKING_COMMITTEE
-  INDUSTRY_COMMITTEE
-  CLUSTER_ALLIANCE
-  HOSPITAL_ALLIANCE
+"One row of a page of evaluations, with the cursor that names it."
+type EvaluationEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to read the rows that follow this one."
+  cursor: String!
+  "The row."
+  node: Evaluation!
 }
+`, BuiltIn: false},
+	{Name: "../schema/people.graphqls", Input: `# People and the programmes they take part in: instructors, mentors, recruits, apprentices, red-leader certification, mass-organisation branches.
 
-type Alliance implements Node {
-  id: ID!
-  name: String!
-  kind: AllianceKind!
-  kindLabel: String!
-  foundedOn: Date
-  memberships(asOf: Date): [Membership!]!
-  members(where: OrganizationWhere, sort: OrganizationSort, first: Int, after: String): OrganizationConnection!
-  "The committee's own party organisation, for industry committees."
-  partyOrganization: PartyOrganization
-  "The industry of an industry committee or cluster alliance."
-  industry: Industry
-  "Events it held."
-  held: [Event!]!
-  "Events it attended."
-  attended: [Event!]!
+extend type Query {
+  person(id: ID!): Person
+  people(where: PersonWhere, first: Int, after: String): PersonConnection!
+  certifications(where: CertificationWhere, first: Int, after: String): CertificationConnection!
+  massBranches(where: MassBranchWhere, first: Int, after: String): MassBranchConnection!
 }
-
-type Agreement implements Node {
-  id: ID!
-  name: String!
-  kind: String!
-  signedOn: Date
-  parties: [Area!]!
-  "Events held under it."
-  held: [Event!]!
-}
-
-enum RedZoneKind {
-  BUSINESS_CIRCLE
-  BLOCK
-}
-
-type RedZone implements Node {
-  id: ID!
-  name: String!
-  kind: RedZoneKind!
-  kindLabel: String!
-  foundedOn: Date
-  memberships(asOf: Date): [Membership!]!
-}
-
-type DemoBelt implements Node {
-  id: ID!
-  name: String!
-  sites: [DemoSite!]!
-}
-
-enum DemoSiteKind {
-  PARTY_MASS
-  PROVINCIAL
-  BELT_POINT
-}
-
-type DemoSite implements Node {
-  id: ID!
-  name: String!
-  kind: DemoSiteKind!
-  kindLabel: String!
-  designatedOn: Date
-  organizations: [Organization!]!
-  belt: DemoBelt
-}
-
-enum BrandKind {
-  BRAND
-  STUDY_ROUTE
-}
-
-type Brand implements Node {
-  id: ID!
-  name: String!
-  kind: BrandKind!
-  kindLabel: String!
-  owners: [Organization!]!
-}
-
-enum EventKind {
-  PARK_EXCHANGE
-  JOINT_MEETING
-  JOINT_ACTIVITY
-  COMMUNITY_JOINT_MEETING
-  EPIDEMIC_SERVICE
-  DELTA_TRAINING
-  PARTY_MASS_MEETING
-}
-
-union EventParty = Enterprise | SocialOrganization | Hospital | School | Community | Department | MassOrganization | Alliance | Agreement | Person
-
-type Event implements Node {
-  id: ID!
-  name: String!
-  kind: EventKind!
-  kindLabel: String!
-  date: Date
-  "Person-times recorded for the event (services)."
-  personTimes: Int!
-  heldBy: [EventParty!]!
-  attendedBy: [EventParty!]!
-  "Number of ATTENDED ties."
-  attendance: Int!
-}
-
-input EventWhere {
-  kind: [EventKind!]
-  "Held or attended by this alliance, agreement, organisation or person."
-  partyId: ID
-  from: Date
-  to: Date
-}
-
-type EventConnection {
-  nodes: [Event!]!
-  pageInfo: PageInfo!
-  totalCount: Int!
-  "Sum of personTimes over every matching event; computed only when asked."
-  personTimes: Int!
-  "Sum of attendance over every matching event; computed only when asked."
-  attendance: Int!
-}
-
-# ---------- people and programs ----------
 
 type Person implements Node {
   id: ID!
@@ -6657,10 +7430,23 @@ input PersonWhere {
   organizationId: ID
 }
 
+"A page of people, in the list's order (a Relay connection)."
 type PersonConnection {
+  "The rows of the page, each with its cursor."
+  edges: [PersonEdge!]!
+  "The rows of the page."
   nodes: [Person!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
   totalCount: Int!
+}
+
+"One row of a page of people, with the cursor that names it."
+type PersonEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to read the rows that follow this one."
+  cursor: String!
+  "The row."
+  node: Person!
 }
 
 enum CertificationStatus {
@@ -6683,10 +7469,23 @@ input CertificationWhere {
   status: [CertificationStatus!]
 }
 
+"A page of certifications, in the list's order (a Relay connection)."
 type CertificationConnection {
+  "The rows of the page, each with its cursor."
+  edges: [CertificationEdge!]!
+  "The rows of the page."
   nodes: [Certification!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
   totalCount: Int!
+}
+
+"One row of a page of certifications, with the cursor that names it."
+type CertificationEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to read the rows that follow this one."
+  cursor: String!
+  "The row."
+  node: Certification!
 }
 
 enum MassBranchKind {
@@ -6719,13 +7518,33 @@ input MassBranchWhere {
   helpedForm: Boolean
 }
 
+"A page of mass-organisation branches, in the list's order (a Relay connection)."
 type MassBranchConnection {
+  "The rows of the page, each with its cursor."
+  edges: [MassBranchEdge!]!
+  "The rows of the page."
   nodes: [MassBranch!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
   totalCount: Int!
 }
 
-# ---------- places and industries ----------
+"One row of a page of mass-organisation branches, with the cursor that names it."
+type MassBranchEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to read the rows that follow this one."
+  cursor: String!
+  "The row."
+  node: MassBranch!
+}
+`, BuiltIn: false},
+	{Name: "../schema/places.graphqls", Input: `# Places and industries.
+
+extend type Query {
+  area(id: ID, name: String): Area
+  areas(kind: AreaKind, inDistrict: Boolean): [Area!]!
+  industry(id: ID, name: String): Industry
+  industries(leading: Boolean): [Industry!]!
+}
 
 enum AreaKind {
   DISTRICT
@@ -6753,526 +7572,88 @@ type Industry implements Node {
   leading: Boolean!
   organizations(where: OrganizationWhere, sort: OrganizationSort, first: Int, after: String): OrganizationConnection!
 }
+`, BuiltIn: false},
+	{Name: "../schema/ties.graphqls", Input: `# Ties between organisations, party organisations, people and hubs, with their dates.
 
-# ---------- reference ----------
-
-type EnumLabel {
-  enum: String!
-  value: String!
-  label: String!
-}
-
-type Rules {
-  goldFloor: Float!
-  silverFloor: Float!
-  bronzeFloor: Float!
-  goldStep: Float!
-  silverStep: Float!
-  bronzeStep: Float!
-  maxStars: Int!
-  dimensionMax: [Float!]!
-  selfWeight: Float!
-  publicWeight: Float!
-  committeeWeight: Float!
-  ownOrgMinMembers: Int!
-  generalBranchMinMembers: Int!
-  committeeMinMembers: Int!
-  candidateCommunity: Float!
-  candidatePark: Float!
-  candidateIndustry: Float!
-  candidateProximity: Float!
-  candidateLoad: Float!
-}
-
-# ---------- the network ----------
-
-"The ties the network can follow. By default it follows the joint-building ties (all but COVERED_BY and ASSIGNED_TO)."
-enum NetworkTieType {
-  MEMBER_OF
-  CO_BUILDS_WITH
-  ATTENDED
-  HELD
-  "Mentorships, and the work of mentors and mentees, which ties their organisations in."
-  MENTORS
-  WORKS_AT
-  PLACED_AT
-  APPRENTICED_AT
-  PARTY_TO
-  COVERED_BY
-  ASSIGNED_TO
-}
-
-"When and on what a computed answer was computed."
-type Provenance {
-  "When the projection was built (RFC 3339)."
-  computedAt: String!
-  "The version of the graph it was built on; a changed graph is rebuilt before answering."
-  graphVersion: String!
-  asOf: Date!
-  "The parameters, in words."
-  parameters: String!
-  "Nodes and ties of the projection."
-  nodes: Int!
-  ties: Int!
-  "Milliseconds spent reading and building the projection."
-  buildMs: Int!
-}
-
-"A node of the network: an organisation, alliance, red zone, event, person, area or agreement."
-type NetworkNode {
-  id: ID!
-  "Its label: Organization, Alliance, RedZone, Event, Person, Area, Agreement, PartyOrg."
-  label: String!
-  kind: String
-  name: String!
-  "The node itself, with all its fields."
-  node: Node
-}
-
-type NetworkTie {
-  type: NetworkTieType!
-  typeLabel: String!
-  "The tie's stored start and end."
-  from: ID!
-  to: ID!
-  role: String
-  mode: String
+type PartyOrganizationTie {
+  organization: Organization!
+  partyOrganization: PartyOrganization!
   since: Date
   until: Date
 }
 
-type Network {
-  provenance: Provenance!
-  "Connected parts of the network; every organisation belongs to one."
-  islandCount: Int!
-  "Islands, largest first; those smaller than minSize are left out."
-  islands(first: Int = 20, minSize: Int = 2): [Island!]!
-  "Organisations counted in islands of one (no tie of the followed types)."
-  isolatedOrganizations: Int!
-  "Nodes whose removal splits their island, by degree."
-  brokers(first: Int = 50): [Broker!]!
-  "Ties whose removal splits their island."
-  bridges(first: Int = 50): [Bridge!]!
-  "Nodes by their number of ties, highest first; label keeps one kind (Organization, Alliance, Event, Person...)."
-  degreeRanking(first: Int = 20, label: String): [RankedNode!]!
-  """
-  Nodes by betweenness (the shortest chains between others that pass through them),
-  highest first. Exact up to 5,000 connected nodes, else estimated from 1,000 evenly
-  spread sources; computed once per projection.
-  """
-  betweennessRanking(first: Int = 20, label: String): BetweennessRanking!
-  """
-  Organisations that no organisationally covered organisation (own or joint/regional)
-  reaches within ` + "`" + `hops` + "`" + ` ties (0 to 6): multi-hop coverage. Optionally of some sectors.
-  """
-  farFromCoverage(hops: Int = 2, sector: [Sector!], first: Int = 50): FarFromCoverage!
-}
-
-type RankedNode {
-  rank: Int!
-  node: NetworkNode!
-  score: Float!
-}
-
-type BetweennessRanking {
-  nodes: [RankedNode!]!
-  exact: Boolean!
-  "Source nodes the scores were accumulated from."
-  sources: Int!
-  computedMs: Int!
-}
-
-type FarFromCoverage {
-  hops: Int!
-  totalCount: Int!
-  "The first of them by id."
-  organizations: [NetworkNode!]!
-}
-
-type Island {
-  rank: Int!
-  size: Int!
-  organizations: Int!
-  "Members by id."
-  members(first: Int = 50): [NetworkNode!]!
-}
-
-type Broker {
-  node: NetworkNode!
-  degree: Int!
-  "How many islands its island becomes without it."
-  splitsInto: Int!
-}
-
-type Bridge {
-  tie: NetworkTie!
-  from: NetworkNode!
-  to: NetworkNode!
-  "The sizes of the two parts the island becomes without it."
-  sides: [Int!]!
-}
-
-type PathResult {
-  found: Boolean!
-  "Ties in each shortest chain; null when none exists within maxHops."
-  hops: Int
-  "How many distinct shortest chains exist (saturating at 2^63-1)."
-  count: Float!
-  paths: [NetworkPath!]!
-  "The first chain in words, or why there is none."
-  explanation: String!
-  provenance: Provenance!
-}
-
-type NetworkPath {
-  nodes: [NetworkNode!]!
-  steps: [PathStep!]!
-  sentence: String!
-}
-
-type PathStep {
-  from: NetworkNode!
-  to: NetworkNode!
-  tie: NetworkTie!
-  sentence: String!
-}
-
-type EgoNetwork {
-  centre: NetworkNode!
-  nodes: [EgoNode!]!
-  ties: [NetworkTie!]!
-  truncated: Boolean!
-  provenance: Provenance!
-}
-
-type EgoNode {
-  node: NetworkNode!
-  distance: Int!
-}
-
-type WhatIf {
-  removed: ID!
-  "Its name, when the network holds it."
-  name: String
-  islandsBefore: Int!
-  islandsAfter: Int!
-  "Sizes of the parts its island breaks into, largest first; one part when it is no broker."
-  split: [Int!]!
-  "Organisations that have ties now and would have none."
-  newlyIsolated: [NetworkNode!]!
-  "Organisations whose coverage status would get worse."
-  lostCoverage: [CoverageChange!]!
-  provenance: Provenance!
-}
-
-type CoverageChange {
-  organization: Organization!
-  before: CoverageStatus!
-  after: CoverageStatus!
-  "The reason of the status it would have."
-  reasonAfter: String!
-  "The same in Chinese."
-  reasonAfterLabel: String!
-}
-
-type CoverageCandidates {
-  organization: Organization!
-  coverage: Coverage!
-  candidates: [CoverageCandidate!]!
-  provenance: Provenance!
-}
-
-type CoverageCandidate {
-  rank: Int!
-  node: NetworkNode!
-  score: Float!
-  "Organisations it covers, is assigned to, or co-builds with now."
-  load: Int!
-  sharedCommunity: Int!
-  sharedPark: Int!
-  sharedIndustry: Int!
-  "Ties between it and the organisation; null when none joins them within 6 (searched among the 20,000 nodes nearest the organisation)."
-  hops: Int
-  reasons: [String!]!
-  "The same reasons in Chinese, term for term."
-  reasonLabels: [String!]!
-}
-
-# ---------- aggregates ----------
-
-"What coverage counts can be grouped by."
-enum GroupDimension {
-  "Town or subdistrict."
-  AREA
-  PARK
-  COMMUNITY
+enum CoverMode {
+  JOINT
+  REGIONAL
   INDUSTRY
-  KIND
-  SECTOR
-  SIZE_BAND
-  ABOVE_SCALE
 }
 
-input CoverageStatsWhere {
-  kind: [OrgKind!]
-  "Default: the managed sectors (ENTERPRISE, SOCIAL), which the official rates count."
-  sector: [Sector!]
-  aboveScale: Boolean
-  areaId: ID
-  parkId: ID
-  communityId: ID
-  industryId: ID
-}
-
-"How the groups of coverageStats are ordered."
-enum CoverageGroupSortField {
-  ORGANIZATIONS
-  OPERATING
-  UNCOVERED
-  ISOLATED_UNCOVERED
-  SHOULD_HAVE_OWN
-  COVERAGE_RATE
-  OWN_RATE
-  "The first key's label."
-  LABEL
-}
-
-input CoverageGroupSort {
-  field: CoverageGroupSortField!
-  direction: SortDirection = DESC
-}
-
-type CoverageStats {
-  asOf: Date!
-  by: [GroupDimension!]!
-  "Every organisation the filter keeps."
-  total: CoverageGroup!
-  """
-  One per combination of the dimensions' values, largest first unless ` + "`" + `sort` + "`" + ` says
-  otherwise; an organisation with no park (say) is in the group whose key has no value.
-  """
-  groups: [CoverageGroup!]!
-  provenance: Provenance!
-}
-
-type CoverageGroup {
-  "One key per dimension of ` + "`" + `by` + "`" + `, in its order."
-  keys: [GroupKey!]!
-  "All organisations of the group, operating or not."
-  organizations: Int!
-  "The denominator of the rates."
-  operating: Int!
-  "Counts among the operating organisations: by coverage status, isolated, isolated and uncovered, should have their own."
-  own: Int!
-  joint: Int!
-  work: Int!
-  uncovered: Int!
-  isolated: Int!
-  isolatedUncovered: Int!
-  shouldHaveOwn: Int!
-  "(own + joint) / operating; null when nothing operates."
-  coverageRate: Float
-  "own / operating; null when nothing operates."
-  ownRate: Float
-}
-
-type GroupKey {
-  dimension: GroupDimension!
-  "The id of the area, park, community or industry, or the enum value; null for none."
-  value: String
-  "The name or Chinese label; 无 for none."
-  label: String!
-}
-
-type Grading {
-  round: String!
-  "Evaluations in the round."
-  evaluated: Int!
-  tiers: [TierCount!]!
-  "Per tier and star count (weak has 0 stars)."
-  stars: [StarCount!]!
-  "Evaluations within ` + "`" + `points` + "`" + ` (default 1) of their next star or tier, closest first."
-  nearNext(points: Float = 1, first: Int = 50): [Evaluation!]!
-  """
-  For each dimension, among the evaluations scoring under ` + "`" + `below` + "`" + ` (default 75): how many
-  score the dimension (weighted like the final score) under its share of ` + "`" + `below` + "`" + ` (its
-  maximum × below / 100); most often first.
-  """
-  dimensionPulls(below: Float = 75): [DimensionPull!]!
-  "Evaluations whose self total exceeds the committee total by more than ` + "`" + `points` + "`" + ` (default 10), widest gap first."
-  selfOverCommittee(points: Float = 10, first: Int = 50): [ScoreGap!]!
-  "Party organisations weak in this round and in the round before it."
-  weakTwoRounds: [PartyOrganization!]!
-  "The round before this one; null for the first."
-  previousRound: String
-}
-
-type TierCount {
-  tier: Tier!
-  label: String!
-  count: Int!
-}
-
-type StarCount {
-  tier: Tier!
-  stars: Int!
-  count: Int!
-}
-
-type DimensionPull {
-  key: String!
-  label: String!
-  "Evaluations under the line whose weighted score of this dimension is under its share."
-  count: Int!
-  "Mean points under the share among them."
-  meanShortfall: Float!
-}
-
-type ScoreGap {
-  evaluation: Evaluation!
-  "Self total minus committee total."
-  gap: Float!
-}
-
-type GradeMovement {
-  from: String!
-  to: String!
-  "Party organisations evaluated in both rounds."
-  compared: Int!
-  "Every (from, to) pair of tiers with its count, gold first."
-  matrix: [TierTransition!]!
-  "Fell at least one tier, the largest fall first."
-  fell: [Move!]!
-  rose: [Move!]!
-}
-
-type TierTransition {
-  from: Tier!
-  to: Tier!
-  count: Int!
-}
-
-type Move {
+type CoverTie {
+  organization: Organization!
   partyOrganization: PartyOrganization!
-  before: Evaluation!
-  after: Evaluation!
+  mode: CoverMode!
+  modeLabel: String!
+  since: Date
+  until: Date
 }
 
-type Programs {
-  asOf: Date!
-  "Mentors by the number of mentees they have on the day, most first."
-  mentors(first: Int = 20): [MentorLoad!]!
-  "People mentoring anyone on the day; those who are also instructors."
-  mentorCount: Int!
-  instructorMentors: Int!
-  certification: CertificationFunnel!
-  "政聘企培 recruits placed, apprentices trained, people seconded (cumulative to the day)."
-  recruits: Int!
-  apprentices: Int!
-  seconded: Int!
-  "Person-times of Yangtze-delta training (attendances) up to the day."
-  deltaTrainingPersonTimes: Int!
-  massBranches: MassBranchFollowUp!
+enum PersonTieType {
+  "Instructor or liaison assigned to the organisation."
+  ASSIGNED_TO
+  WORKS_AT
+  "Government-hired, enterprise-trained recruit posted to it."
+  PLACED_AT
+  APPRENTICED_AT
+  "A school training an apprentice (the person's tie to the school)."
+  TRAINED_AT
 }
 
-type MentorLoad {
-  mentor: Person!
-  mentees: Int!
-  "Tiers of the newest evaluations of the party organisations (own, else covering) of the mentees' organisations."
-  menteeTiers: [TierCount!]!
+"A tie between a person and an organisation."
+type PersonTie {
+  type: PersonTieType!
+  typeLabel: String!
+  person: Person!
+  organization: Organization!
+  "INSTRUCTOR or LIAISON for assignments; PARTY_WORKER, SECRETARY or STAFF for work."
+  role: String
+  roleLabel: String
+  "For an apprenticeship, the school that trains the apprentice."
+  school: Organization
+  since: Date
+  until: Date
 }
 
-type CertificationFunnel {
-  reviewed: Int!
-  certified: Int!
-  "certified / reviewed; null when nobody was reviewed."
-  rate: Float
-  "By the industry and the park of the holder's organisation."
-  byIndustry: [FunnelGroup!]!
-  byPark: [FunnelGroup!]!
+enum MemberRole {
+  MEMBER
+  COUNCIL
+  CHAIR
 }
 
-type FunnelGroup {
-  key: GroupKey!
-  reviewed: Int!
-  certified: Int!
-  rate: Float
+union Hub = Alliance | RedZone
+
+type Membership {
+  organization: Organization!
+  hub: Hub!
+  role: MemberRole!
+  roleLabel: String!
+  since: Date
+  until: Date
 }
 
-type MassBranchFollowUp {
-  formed: Int!
-  "People recommended for party membership (推优) by the branches."
-  recommended: Int!
-  "Party organisations the branches helped form."
-  helpedForm: Int!
-  "Branches followed by a party organisation they helped form, with the delay."
-  followed: [BranchFollowed!]!
-  "Mean and median days from a branch's formation to the party organisation's founding."
-  meanDelayDays: Float
-  medianDelayDays: Float
+enum CoBuildMode {
+  "Community and social organisation (双社联建)."
+  SHUANGSHE
+  "Community and enterprise (社企联建)."
+  SHEQI
 }
 
-type BranchFollowed {
-  branch: MassBranch!
-  partyOrganization: PartyOrganization!
-  delayDays: Int
-}
-
-enum HubKind {
-  WORKING_COMMITTEE
-  INDUSTRY_COMMITTEE
-  CLUSTER_ALLIANCE
-  HOSPITAL_ALLIANCE
-  AGREEMENT
-  BUSINESS_CIRCLE
-  BLOCK
-  BELT
-}
-
-type Demonstration {
-  asOf: Date!
-  "The round of the members' tiers."
-  round: String
-  hubs(kind: [HubKind!]): [HubStats!]!
-  "Demonstration sites and brands by kind."
-  sites: [KindCount!]!
-  brands: [KindCount!]!
-  leadingIndustries: [LeadingIndustry!]!
-}
-
-type HubStats {
-  id: ID!
-  name: String!
-  kind: HubKind!
-  kindLabel: String!
-  "Organisations in it on the day (for an agreement its parties, for a belt its sites)."
-  members: Int!
-  aboveScaleMembers: Int!
-  "Member organisations by kind."
-  memberKinds: [KindCount!]!
-  "Events it held or attended, by kind, with their person-times."
-  events: [KindCount!]!
-  "Tiers in the round of the members' party organisations (own, else covering), one per member."
-  memberTiers: [TierCount!]!
-}
-
-type KindCount {
-  kind: String!
-  label: String!
-  count: Int!
-  "Sum of person-times, for events."
-  personTimes: Int!
-}
-
-type LeadingIndustry {
-  industry: Industry!
-  committee: Alliance
-  alliance: Alliance
-  "Above-scale enterprises of the industry, and those in its committee or alliance."
-  aboveScale: Int!
-  inCommitteeOrAlliance: Int!
-  "Above-scale enterprises of the industry in neither."
-  inNeither: [Organization!]!
+type CoBuild {
+  organization: Organization!
+  community: Organization!
+  mode: CoBuildMode!
+  modeLabel: String!
+  since: Date
+  until: Date
 }
 `, BuiltIn: false},
 }
@@ -7438,6 +7819,8 @@ func (ec *executionContext) childFields_Certification(ctx context.Context, field
 
 func (ec *executionContext) childFields_CertificationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CertificationConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_CertificationConnection_nodes(ctx, field)
 	case "pageInfo":
@@ -7446,6 +7829,16 @@ func (ec *executionContext) childFields_CertificationConnection(ctx context.Cont
 		return ec.fieldContext_CertificationConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CertificationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CertificationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CertificationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CertificationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CertificationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_CertificationFunnel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7844,6 +8237,8 @@ func (ec *executionContext) childFields_Evaluation(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_EvaluationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "edges":
+		return ec.fieldContext_EvaluationConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_EvaluationConnection_nodes(ctx, field)
 	case "pageInfo":
@@ -7852,6 +8247,16 @@ func (ec *executionContext) childFields_EvaluationConnection(ctx context.Context
 		return ec.fieldContext_EvaluationConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EvaluationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_EvaluationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_EvaluationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_EvaluationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EvaluationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7880,6 +8285,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 
 func (ec *executionContext) childFields_EventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "edges":
+		return ec.fieldContext_EventConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_EventConnection_nodes(ctx, field)
 	case "pageInfo":
@@ -7892,6 +8299,16 @@ func (ec *executionContext) childFields_EventConnection(ctx context.Context, fie
 		return ec.fieldContext_EventConnection_attendance(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_EventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_EventEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_EventEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_FarFromCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8096,6 +8513,8 @@ func (ec *executionContext) childFields_MassBranch(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_MassBranchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MassBranchConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_MassBranchConnection_nodes(ctx, field)
 	case "pageInfo":
@@ -8104,6 +8523,16 @@ func (ec *executionContext) childFields_MassBranchConnection(ctx context.Context
 		return ec.fieldContext_MassBranchConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MassBranchConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MassBranchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MassBranchEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MassBranchEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MassBranchEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_MassBranchFollowUp(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8256,6 +8685,8 @@ func (ec *executionContext) childFields_NetworkTie(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_OrganizationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "edges":
+		return ec.fieldContext_OrganizationConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_OrganizationConnection_nodes(ctx, field)
 	case "pageInfo":
@@ -8266,10 +8697,24 @@ func (ec *executionContext) childFields_OrganizationConnection(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type OrganizationConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_OrganizationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_OrganizationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_OrganizationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrganizationEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
 		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_PageInfo_startCursor(ctx, field)
 	case "endCursor":
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
@@ -8308,6 +8753,8 @@ func (ec *executionContext) childFields_PartyOrganization(ctx context.Context, f
 
 func (ec *executionContext) childFields_PartyOrganizationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PartyOrganizationConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_PartyOrganizationConnection_nodes(ctx, field)
 	case "pageInfo":
@@ -8316,6 +8763,16 @@ func (ec *executionContext) childFields_PartyOrganizationConnection(ctx context.
 		return ec.fieldContext_PartyOrganizationConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartyOrganizationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PartyOrganizationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PartyOrganizationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PartyOrganizationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartyOrganizationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_PartyOrganizationTie(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8394,6 +8851,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 
 func (ec *executionContext) childFields_PersonConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PersonConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_PersonConnection_nodes(ctx, field)
 	case "pageInfo":
@@ -8402,6 +8861,16 @@ func (ec *executionContext) childFields_PersonConnection(ctx context.Context, fi
 		return ec.fieldContext_PersonConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PersonConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PersonEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PersonEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_PersonTie(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8532,6 +9001,8 @@ func (ec *executionContext) childFields_Rules(ctx context.Context, field graphql
 		return ec.fieldContext_Rules_bronzeStep(ctx, field)
 	case "maxStars":
 		return ec.fieldContext_Rules_maxStars(ctx, field)
+	case "maxScore":
+		return ec.fieldContext_Rules_maxScore(ctx, field)
 	case "dimensionMax":
 		return ec.fieldContext_Rules_dimensionMax(ctx, field)
 	case "selfWeight":
@@ -8982,8 +9453,8 @@ func (ec *executionContext) field_Community_people_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOPersonTieType2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]cobuild.TieType, error) {
+			return ec.unmarshalOPersonTieType2ᚕcobuildᚐTieTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9110,8 +9581,8 @@ func (ec *executionContext) field_Department_people_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOPersonTieType2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]cobuild.TieType, error) {
+			return ec.unmarshalOPersonTieType2ᚕcobuildᚐTieTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9224,8 +9695,8 @@ func (ec *executionContext) field_Enterprise_people_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOPersonTieType2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]cobuild.TieType, error) {
+			return ec.unmarshalOPersonTieType2ᚕcobuildᚐTieTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9396,8 +9867,8 @@ func (ec *executionContext) field_Hospital_people_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOPersonTieType2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]cobuild.TieType, error) {
+			return ec.unmarshalOPersonTieType2ᚕcobuildᚐTieTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9456,8 +9927,8 @@ func (ec *executionContext) field_Island_members_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalOInt2int(ctx, v)
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9562,8 +10033,8 @@ func (ec *executionContext) field_MassOrganization_people_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOPersonTieType2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]cobuild.TieType, error) {
+			return ec.unmarshalOPersonTieType2ᚕcobuildᚐTieTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9584,8 +10055,8 @@ func (ec *executionContext) field_Network_betweennessRanking_args(ctx context.Co
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalOInt2int(ctx, v)
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9606,8 +10077,8 @@ func (ec *executionContext) field_Network_bridges_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalOInt2int(ctx, v)
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9620,8 +10091,8 @@ func (ec *executionContext) field_Network_brokers_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalOInt2int(ctx, v)
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9634,8 +10105,8 @@ func (ec *executionContext) field_Network_degreeRanking_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalOInt2int(ctx, v)
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9656,8 +10127,8 @@ func (ec *executionContext) field_Network_farFromCoverage_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "hops",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalOInt2int(ctx, v)
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9672,8 +10143,8 @@ func (ec *executionContext) field_Network_farFromCoverage_args(ctx context.Conte
 	}
 	args["sector"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalOInt2int(ctx, v)
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9686,16 +10157,16 @@ func (ec *executionContext) field_Network_islands_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalOInt2int(ctx, v)
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["first"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "minSize",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalOInt2int(ctx, v)
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9750,8 +10221,8 @@ func (ec *executionContext) field_Person_ties_args(ctx context.Context, rawArgs 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOPersonTieType2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]cobuild.TieType, error) {
+			return ec.unmarshalOPersonTieType2ᚕcobuildᚐTieTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9954,8 +10425,8 @@ func (ec *executionContext) field_Query_coverageStats_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "by",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOGroupDimension2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]analytics.GroupDimension, error) {
+			return ec.unmarshalOGroupDimension2ᚕcobuildᚋanalyticsᚐGroupDimensionᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10060,8 +10531,8 @@ func (ec *executionContext) field_Query_egoNetwork_args(ctx context.Context, raw
 	}
 	args["asOf"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "ties",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalONetworkTieType2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]cobuild.TieType, error) {
+			return ec.unmarshalONetworkTieType2ᚕcobuildᚐTieTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10266,8 +10737,8 @@ func (ec *executionContext) field_Query_network_args(ctx context.Context, rawArg
 	}
 	args["asOf"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "ties",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalONetworkTieType2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]cobuild.TieType, error) {
+			return ec.unmarshalONetworkTieType2ᚕcobuildᚐTieTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10446,8 +10917,8 @@ func (ec *executionContext) field_Query_path_args(ctx context.Context, rawArgs m
 	}
 	args["asOf"] = arg4
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "ties",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalONetworkTieType2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]cobuild.TieType, error) {
+			return ec.unmarshalONetworkTieType2ᚕcobuildᚐTieTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10548,8 +11019,8 @@ func (ec *executionContext) field_Query_whatIf_args(ctx context.Context, rawArgs
 	}
 	args["asOf"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "ties",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalONetworkTieType2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]cobuild.TieType, error) {
+			return ec.unmarshalONetworkTieType2ᚕcobuildᚐTieTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10668,8 +11139,8 @@ func (ec *executionContext) field_School_people_args(ctx context.Context, rawArg
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOPersonTieType2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]cobuild.TieType, error) {
+			return ec.unmarshalOPersonTieType2ᚕcobuildᚐTieTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10782,8 +11253,8 @@ func (ec *executionContext) field_SocialOrganization_people_args(ctx context.Con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOPersonTieType2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]cobuild.TieType, error) {
+			return ec.unmarshalOPersonTieType2ᚕcobuildᚐTieTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11653,7 +12124,7 @@ func (ec *executionContext) fieldContext_BetweennessRanking_computedMs(_ context
 	return graphql.NewScalarFieldContext("BetweennessRanking", field, false, false, "Int")
 }
 
-func (ec *executionContext) _BranchFollowed_branch(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BranchFollowed) (ret graphql.Marshaler) {
+func (ec *executionContext) _BranchFollowed_branch(ctx context.Context, field graphql.CollectedField, obj *analytics.BranchFollowed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11662,7 +12133,7 @@ func (ec *executionContext) _BranchFollowed_branch(ctx context.Context, field gr
 			return ec.fieldContext_BranchFollowed_branch(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Branch(ctx)
+			return ec.Resolvers.BranchFollowed().Branch(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.MassBranch) graphql.Marshaler {
@@ -11677,7 +12148,7 @@ func (ec *executionContext) fieldContext_BranchFollowed_branch(_ context.Context
 		Object:     "BranchFollowed",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MassBranch(ctx, field)
 		},
@@ -11685,7 +12156,7 @@ func (ec *executionContext) fieldContext_BranchFollowed_branch(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _BranchFollowed_partyOrganization(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BranchFollowed) (ret graphql.Marshaler) {
+func (ec *executionContext) _BranchFollowed_partyOrganization(ctx context.Context, field graphql.CollectedField, obj *analytics.BranchFollowed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11694,7 +12165,7 @@ func (ec *executionContext) _BranchFollowed_partyOrganization(ctx context.Contex
 			return ec.fieldContext_BranchFollowed_partyOrganization(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PartyOrganization(ctx)
+			return ec.Resolvers.BranchFollowed().PartyOrganization(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.PartyOrg) graphql.Marshaler {
@@ -11709,7 +12180,7 @@ func (ec *executionContext) fieldContext_BranchFollowed_partyOrganization(_ cont
 		Object:     "BranchFollowed",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PartyOrganization(ctx, field)
 		},
@@ -11717,7 +12188,7 @@ func (ec *executionContext) fieldContext_BranchFollowed_partyOrganization(_ cont
 	return fc, nil
 }
 
-func (ec *executionContext) _BranchFollowed_delayDays(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BranchFollowed) (ret graphql.Marshaler) {
+func (ec *executionContext) _BranchFollowed_delayDays(ctx context.Context, field graphql.CollectedField, obj *analytics.BranchFollowed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12231,6 +12702,38 @@ func (ec *executionContext) fieldContext_Certification_holder(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _CertificationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CertificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.CertificationEdge) graphql.Marshaler {
+			return ec.marshalNCertificationEdge2ᚕᚖcobuildᚋgqlmodelᚐCertificationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CertificationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CertificationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CertificationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CertificationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12318,7 +12821,62 @@ func (ec *executionContext) fieldContext_CertificationConnection_totalCount(_ co
 	return graphql.NewScalarFieldContext("CertificationConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _CertificationFunnel_reviewed(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CertificationFunnel) (ret graphql.Marshaler) {
+func (ec *executionContext) _CertificationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CertificationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificationEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CertificationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.Certification) graphql.Marshaler {
+			return ec.marshalNCertification2ᚖcobuildᚐCertification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CertificationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Certification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CertificationFunnel_reviewed(ctx context.Context, field graphql.CollectedField, obj *analytics.CertificationFunnel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12341,7 +12899,7 @@ func (ec *executionContext) fieldContext_CertificationFunnel_reviewed(_ context.
 	return graphql.NewScalarFieldContext("CertificationFunnel", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CertificationFunnel_certified(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CertificationFunnel) (ret graphql.Marshaler) {
+func (ec *executionContext) _CertificationFunnel_certified(ctx context.Context, field graphql.CollectedField, obj *analytics.CertificationFunnel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12364,7 +12922,7 @@ func (ec *executionContext) fieldContext_CertificationFunnel_certified(_ context
 	return graphql.NewScalarFieldContext("CertificationFunnel", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CertificationFunnel_rate(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CertificationFunnel) (ret graphql.Marshaler) {
+func (ec *executionContext) _CertificationFunnel_rate(ctx context.Context, field graphql.CollectedField, obj *analytics.CertificationFunnel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12387,7 +12945,7 @@ func (ec *executionContext) fieldContext_CertificationFunnel_rate(_ context.Cont
 	return graphql.NewScalarFieldContext("CertificationFunnel", field, false, false, "Float")
 }
 
-func (ec *executionContext) _CertificationFunnel_byIndustry(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CertificationFunnel) (ret graphql.Marshaler) {
+func (ec *executionContext) _CertificationFunnel_byIndustry(ctx context.Context, field graphql.CollectedField, obj *analytics.CertificationFunnel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12399,8 +12957,8 @@ func (ec *executionContext) _CertificationFunnel_byIndustry(ctx context.Context,
 			return obj.ByIndustry, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.FunnelGroup) graphql.Marshaler {
-			return ec.marshalNFunnelGroup2ᚕᚖcobuildᚋgqlmodelᚐFunnelGroupᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.FunnelGroup) graphql.Marshaler {
+			return ec.marshalNFunnelGroup2ᚕᚖcobuildᚋanalyticsᚐFunnelGroupᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12419,7 +12977,7 @@ func (ec *executionContext) fieldContext_CertificationFunnel_byIndustry(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _CertificationFunnel_byPark(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CertificationFunnel) (ret graphql.Marshaler) {
+func (ec *executionContext) _CertificationFunnel_byPark(ctx context.Context, field graphql.CollectedField, obj *analytics.CertificationFunnel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12431,8 +12989,8 @@ func (ec *executionContext) _CertificationFunnel_byPark(ctx context.Context, fie
 			return obj.ByPark, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.FunnelGroup) graphql.Marshaler {
-			return ec.marshalNFunnelGroup2ᚕᚖcobuildᚋgqlmodelᚐFunnelGroupᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.FunnelGroup) graphql.Marshaler {
+			return ec.marshalNFunnelGroup2ᚕᚖcobuildᚋanalyticsᚐFunnelGroupᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13229,7 +13787,7 @@ func (ec *executionContext) _Community_people(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.People(ctx, fc.Args["types"].([]string), fc.Args["asOf"].(*time.Time))
+			return obj.People(ctx, fc.Args["types"].([]cobuild.TieType), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.PersonTie) graphql.Marshaler {
@@ -13491,8 +14049,8 @@ func (ec *executionContext) _Community_latestEvaluation(ctx context.Context, fie
 			return obj.LatestEvaluation(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Evaluation) graphql.Marshaler {
-			return ec.marshalOEvaluation2ᚖcobuildᚋgqlmodelᚐEvaluation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Evaluation) graphql.Marshaler {
+			return ec.marshalOEvaluation2ᚖcobuildᚋanalyticsᚐEvaluation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -14239,7 +14797,7 @@ func (ec *executionContext) fieldContext_CoverageCandidates_provenance(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _CoverageChange_organization(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageChange_organization(ctx context.Context, field graphql.CollectedField, obj *analytics.CoverageChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14248,7 +14806,7 @@ func (ec *executionContext) _CoverageChange_organization(ctx context.Context, fi
 			return ec.fieldContext_CoverageChange_organization(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Organization(ctx)
+			return ec.Resolvers.CoverageChange().Organization(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Organization) graphql.Marshaler {
@@ -14263,7 +14821,7 @@ func (ec *executionContext) fieldContext_CoverageChange_organization(_ context.C
 		Object:     "CoverageChange",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -14271,7 +14829,7 @@ func (ec *executionContext) fieldContext_CoverageChange_organization(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _CoverageChange_before(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageChange_before(ctx context.Context, field graphql.CollectedField, obj *analytics.CoverageChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14294,7 +14852,7 @@ func (ec *executionContext) fieldContext_CoverageChange_before(_ context.Context
 	return graphql.NewScalarFieldContext("CoverageChange", field, false, false, "CoverageStatus")
 }
 
-func (ec *executionContext) _CoverageChange_after(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageChange_after(ctx context.Context, field graphql.CollectedField, obj *analytics.CoverageChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14317,7 +14875,7 @@ func (ec *executionContext) fieldContext_CoverageChange_after(_ context.Context,
 	return graphql.NewScalarFieldContext("CoverageChange", field, false, false, "CoverageStatus")
 }
 
-func (ec *executionContext) _CoverageChange_reasonAfter(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageChange_reasonAfter(ctx context.Context, field graphql.CollectedField, obj *analytics.CoverageChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14340,7 +14898,7 @@ func (ec *executionContext) fieldContext_CoverageChange_reasonAfter(_ context.Co
 	return graphql.NewScalarFieldContext("CoverageChange", field, false, false, "String")
 }
 
-func (ec *executionContext) _CoverageChange_reasonAfterLabel(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageChange_reasonAfterLabel(ctx context.Context, field graphql.CollectedField, obj *analytics.CoverageChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14363,7 +14921,7 @@ func (ec *executionContext) fieldContext_CoverageChange_reasonAfterLabel(_ conte
 	return graphql.NewScalarFieldContext("CoverageChange", field, false, false, "String")
 }
 
-func (ec *executionContext) _CoverageGroup_keys(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.CoverageGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14375,8 +14933,8 @@ func (ec *executionContext) _CoverageGroup_keys(ctx context.Context, field graph
 			return obj.Keys, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.GroupKey) graphql.Marshaler {
-			return ec.marshalNGroupKey2ᚕᚖcobuildᚋgqlmodelᚐGroupKeyᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.GroupKey) graphql.Marshaler {
+			return ec.marshalNGroupKey2ᚕᚖcobuildᚋanalyticsᚐGroupKeyᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14395,7 +14953,7 @@ func (ec *executionContext) fieldContext_CoverageGroup_keys(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _CoverageGroup_organizations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageGroup_organizations(ctx context.Context, field graphql.CollectedField, obj *analytics.CoverageGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14418,7 +14976,7 @@ func (ec *executionContext) fieldContext_CoverageGroup_organizations(_ context.C
 	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CoverageGroup_operating(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageGroup_operating(ctx context.Context, field graphql.CollectedField, obj *analytics.CoverageGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14441,7 +14999,7 @@ func (ec *executionContext) fieldContext_CoverageGroup_operating(_ context.Conte
 	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CoverageGroup_own(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageGroup_own(ctx context.Context, field graphql.CollectedField, obj *analytics.CoverageGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14464,7 +15022,7 @@ func (ec *executionContext) fieldContext_CoverageGroup_own(_ context.Context, fi
 	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CoverageGroup_joint(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageGroup_joint(ctx context.Context, field graphql.CollectedField, obj *analytics.CoverageGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14487,7 +15045,7 @@ func (ec *executionContext) fieldContext_CoverageGroup_joint(_ context.Context, 
 	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CoverageGroup_work(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageGroup_work(ctx context.Context, field graphql.CollectedField, obj *analytics.CoverageGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14510,7 +15068,7 @@ func (ec *executionContext) fieldContext_CoverageGroup_work(_ context.Context, f
 	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CoverageGroup_uncovered(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageGroup_uncovered(ctx context.Context, field graphql.CollectedField, obj *analytics.CoverageGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14533,7 +15091,7 @@ func (ec *executionContext) fieldContext_CoverageGroup_uncovered(_ context.Conte
 	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CoverageGroup_isolated(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageGroup_isolated(ctx context.Context, field graphql.CollectedField, obj *analytics.CoverageGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14556,7 +15114,7 @@ func (ec *executionContext) fieldContext_CoverageGroup_isolated(_ context.Contex
 	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CoverageGroup_isolatedUncovered(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageGroup_isolatedUncovered(ctx context.Context, field graphql.CollectedField, obj *analytics.CoverageGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14579,7 +15137,7 @@ func (ec *executionContext) fieldContext_CoverageGroup_isolatedUncovered(_ conte
 	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CoverageGroup_shouldHaveOwn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageGroup_shouldHaveOwn(ctx context.Context, field graphql.CollectedField, obj *analytics.CoverageGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14602,7 +15160,7 @@ func (ec *executionContext) fieldContext_CoverageGroup_shouldHaveOwn(_ context.C
 	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CoverageGroup_coverageRate(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageGroup_coverageRate(ctx context.Context, field graphql.CollectedField, obj *analytics.CoverageGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14625,7 +15183,7 @@ func (ec *executionContext) fieldContext_CoverageGroup_coverageRate(_ context.Co
 	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Float")
 }
 
-func (ec *executionContext) _CoverageGroup_ownRate(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoverageGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageGroup_ownRate(ctx context.Context, field graphql.CollectedField, obj *analytics.CoverageGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14683,8 +15241,8 @@ func (ec *executionContext) _CoverageStats_by(ctx context.Context, field graphql
 			return obj.By, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNGroupDimension2ᚕstringᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.GroupDimension) graphql.Marshaler {
+			return ec.marshalNGroupDimension2ᚕcobuildᚋanalyticsᚐGroupDimensionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14706,8 +15264,8 @@ func (ec *executionContext) _CoverageStats_total(ctx context.Context, field grap
 			return obj.Total, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.CoverageGroup) graphql.Marshaler {
-			return ec.marshalNCoverageGroup2ᚖcobuildᚋgqlmodelᚐCoverageGroup(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.CoverageGroup) graphql.Marshaler {
+			return ec.marshalNCoverageGroup2ᚖcobuildᚋanalyticsᚐCoverageGroup(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14738,8 +15296,8 @@ func (ec *executionContext) _CoverageStats_groups(ctx context.Context, field gra
 			return obj.Groups, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.CoverageGroup) graphql.Marshaler {
-			return ec.marshalNCoverageGroup2ᚕᚖcobuildᚋgqlmodelᚐCoverageGroupᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.CoverageGroup) graphql.Marshaler {
+			return ec.marshalNCoverageGroup2ᚕᚖcobuildᚋanalyticsᚐCoverageGroupᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15103,11 +15661,11 @@ func (ec *executionContext) _Demonstration_hubs(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Hubs(fc.Args["kind"].([]string)), nil
+			return ec.Resolvers.Demonstration().Hubs(ctx, obj, fc.Args["kind"].([]string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.HubStats) graphql.Marshaler {
-			return ec.marshalNHubStats2ᚕᚖcobuildᚋgqlmodelᚐHubStatsᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.HubStats) graphql.Marshaler {
+			return ec.marshalNHubStats2ᚕᚖcobuildᚋanalyticsᚐHubStatsᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15118,7 +15676,7 @@ func (ec *executionContext) fieldContext_Demonstration_hubs(ctx context.Context,
 		Object:     "Demonstration",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_HubStats(ctx, field)
 		},
@@ -15149,8 +15707,8 @@ func (ec *executionContext) _Demonstration_sites(ctx context.Context, field grap
 			return obj.Sites, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.KindCount) graphql.Marshaler {
-			return ec.marshalNKindCount2ᚕᚖcobuildᚋgqlmodelᚐKindCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕᚖcobuildᚋanalyticsᚐKindCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15181,8 +15739,8 @@ func (ec *executionContext) _Demonstration_brands(ctx context.Context, field gra
 			return obj.Brands, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.KindCount) graphql.Marshaler {
-			return ec.marshalNKindCount2ᚕᚖcobuildᚋgqlmodelᚐKindCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕᚖcobuildᚋanalyticsᚐKindCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15210,7 +15768,7 @@ func (ec *executionContext) _Demonstration_leadingIndustries(ctx context.Context
 			return ec.fieldContext_Demonstration_leadingIndustries(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.LeadingIndustries(), nil
+			return ec.Resolvers.Demonstration().LeadingIndustries(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.LeadingIndustry) graphql.Marshaler {
@@ -15225,7 +15783,7 @@ func (ec *executionContext) fieldContext_Demonstration_leadingIndustries(_ conte
 		Object:     "Demonstration",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LeadingIndustry(ctx, field)
 		},
@@ -15855,7 +16413,7 @@ func (ec *executionContext) _Department_people(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.People(ctx, fc.Args["types"].([]string), fc.Args["asOf"].(*time.Time))
+			return obj.People(ctx, fc.Args["types"].([]cobuild.TieType), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.PersonTie) graphql.Marshaler {
@@ -16117,8 +16675,8 @@ func (ec *executionContext) _Department_latestEvaluation(ctx context.Context, fi
 			return obj.LatestEvaluation(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Evaluation) graphql.Marshaler {
-			return ec.marshalOEvaluation2ᚖcobuildᚋgqlmodelᚐEvaluation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Evaluation) graphql.Marshaler {
+			return ec.marshalOEvaluation2ᚖcobuildᚋanalyticsᚐEvaluation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16137,7 +16695,7 @@ func (ec *executionContext) fieldContext_Department_latestEvaluation(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _DimensionPull_key(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DimensionPull) (ret graphql.Marshaler) {
+func (ec *executionContext) _DimensionPull_key(ctx context.Context, field graphql.CollectedField, obj *analytics.DimensionPull) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16160,7 +16718,7 @@ func (ec *executionContext) fieldContext_DimensionPull_key(_ context.Context, fi
 	return graphql.NewScalarFieldContext("DimensionPull", field, false, false, "String")
 }
 
-func (ec *executionContext) _DimensionPull_label(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DimensionPull) (ret graphql.Marshaler) {
+func (ec *executionContext) _DimensionPull_label(ctx context.Context, field graphql.CollectedField, obj *analytics.DimensionPull) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16183,7 +16741,7 @@ func (ec *executionContext) fieldContext_DimensionPull_label(_ context.Context, 
 	return graphql.NewScalarFieldContext("DimensionPull", field, false, false, "String")
 }
 
-func (ec *executionContext) _DimensionPull_count(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DimensionPull) (ret graphql.Marshaler) {
+func (ec *executionContext) _DimensionPull_count(ctx context.Context, field graphql.CollectedField, obj *analytics.DimensionPull) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16206,7 +16764,7 @@ func (ec *executionContext) fieldContext_DimensionPull_count(_ context.Context, 
 	return graphql.NewScalarFieldContext("DimensionPull", field, false, false, "Int")
 }
 
-func (ec *executionContext) _DimensionPull_meanShortfall(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DimensionPull) (ret graphql.Marshaler) {
+func (ec *executionContext) _DimensionPull_meanShortfall(ctx context.Context, field graphql.CollectedField, obj *analytics.DimensionPull) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16229,7 +16787,7 @@ func (ec *executionContext) fieldContext_DimensionPull_meanShortfall(_ context.C
 	return graphql.NewScalarFieldContext("DimensionPull", field, false, false, "Float")
 }
 
-func (ec *executionContext) _DimensionScore_key(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DimensionScore) (ret graphql.Marshaler) {
+func (ec *executionContext) _DimensionScore_key(ctx context.Context, field graphql.CollectedField, obj *analytics.DimensionScore) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16252,7 +16810,7 @@ func (ec *executionContext) fieldContext_DimensionScore_key(_ context.Context, f
 	return graphql.NewScalarFieldContext("DimensionScore", field, false, false, "String")
 }
 
-func (ec *executionContext) _DimensionScore_label(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DimensionScore) (ret graphql.Marshaler) {
+func (ec *executionContext) _DimensionScore_label(ctx context.Context, field graphql.CollectedField, obj *analytics.DimensionScore) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16275,7 +16833,7 @@ func (ec *executionContext) fieldContext_DimensionScore_label(_ context.Context,
 	return graphql.NewScalarFieldContext("DimensionScore", field, false, false, "String")
 }
 
-func (ec *executionContext) _DimensionScore_max(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DimensionScore) (ret graphql.Marshaler) {
+func (ec *executionContext) _DimensionScore_max(ctx context.Context, field graphql.CollectedField, obj *analytics.DimensionScore) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16298,7 +16856,7 @@ func (ec *executionContext) fieldContext_DimensionScore_max(_ context.Context, f
 	return graphql.NewScalarFieldContext("DimensionScore", field, false, false, "Float")
 }
 
-func (ec *executionContext) _DimensionScore_self(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DimensionScore) (ret graphql.Marshaler) {
+func (ec *executionContext) _DimensionScore_self(ctx context.Context, field graphql.CollectedField, obj *analytics.DimensionScore) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16321,7 +16879,7 @@ func (ec *executionContext) fieldContext_DimensionScore_self(_ context.Context, 
 	return graphql.NewScalarFieldContext("DimensionScore", field, false, false, "Float")
 }
 
-func (ec *executionContext) _DimensionScore_public(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DimensionScore) (ret graphql.Marshaler) {
+func (ec *executionContext) _DimensionScore_public(ctx context.Context, field graphql.CollectedField, obj *analytics.DimensionScore) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16344,7 +16902,7 @@ func (ec *executionContext) fieldContext_DimensionScore_public(_ context.Context
 	return graphql.NewScalarFieldContext("DimensionScore", field, false, false, "Float")
 }
 
-func (ec *executionContext) _DimensionScore_committee(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DimensionScore) (ret graphql.Marshaler) {
+func (ec *executionContext) _DimensionScore_committee(ctx context.Context, field graphql.CollectedField, obj *analytics.DimensionScore) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17195,7 +17753,7 @@ func (ec *executionContext) _Enterprise_people(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.People(ctx, fc.Args["types"].([]string), fc.Args["asOf"].(*time.Time))
+			return obj.People(ctx, fc.Args["types"].([]cobuild.TieType), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.PersonTie) graphql.Marshaler {
@@ -17457,8 +18015,8 @@ func (ec *executionContext) _Enterprise_latestEvaluation(ctx context.Context, fi
 			return obj.LatestEvaluation(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Evaluation) graphql.Marshaler {
-			return ec.marshalOEvaluation2ᚖcobuildᚋgqlmodelᚐEvaluation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Evaluation) graphql.Marshaler {
+			return ec.marshalOEvaluation2ᚖcobuildᚋanalyticsᚐEvaluation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17546,7 +18104,7 @@ func (ec *executionContext) fieldContext_EnumLabel_label(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("EnumLabel", field, false, false, "String")
 }
 
-func (ec *executionContext) _Evaluation_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Evaluation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evaluation_id(ctx context.Context, field graphql.CollectedField, obj *analytics.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17569,7 +18127,7 @@ func (ec *executionContext) fieldContext_Evaluation_id(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Evaluation_round(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Evaluation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evaluation_round(ctx context.Context, field graphql.CollectedField, obj *analytics.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17592,7 +18150,7 @@ func (ec *executionContext) fieldContext_Evaluation_round(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Evaluation_roundDate(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Evaluation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evaluation_roundDate(ctx context.Context, field graphql.CollectedField, obj *analytics.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17615,7 +18173,7 @@ func (ec *executionContext) fieldContext_Evaluation_roundDate(_ context.Context,
 	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "Date")
 }
 
-func (ec *executionContext) _Evaluation_partyOrganization(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Evaluation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evaluation_partyOrganization(ctx context.Context, field graphql.CollectedField, obj *analytics.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17624,7 +18182,7 @@ func (ec *executionContext) _Evaluation_partyOrganization(ctx context.Context, f
 			return ec.fieldContext_Evaluation_partyOrganization(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PartyOrganization(ctx)
+			return ec.Resolvers.Evaluation().PartyOrganization(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.PartyOrg) graphql.Marshaler {
@@ -17639,7 +18197,7 @@ func (ec *executionContext) fieldContext_Evaluation_partyOrganization(_ context.
 		Object:     "Evaluation",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PartyOrganization(ctx, field)
 		},
@@ -17647,7 +18205,7 @@ func (ec *executionContext) fieldContext_Evaluation_partyOrganization(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _Evaluation_dimensions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Evaluation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evaluation_dimensions(ctx context.Context, field graphql.CollectedField, obj *analytics.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17659,8 +18217,8 @@ func (ec *executionContext) _Evaluation_dimensions(ctx context.Context, field gr
 			return obj.Dimensions, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.DimensionScore) graphql.Marshaler {
-			return ec.marshalNDimensionScore2ᚕᚖcobuildᚋgqlmodelᚐDimensionScoreᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.DimensionScore) graphql.Marshaler {
+			return ec.marshalNDimensionScore2ᚕᚖcobuildᚋanalyticsᚐDimensionScoreᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17679,7 +18237,7 @@ func (ec *executionContext) fieldContext_Evaluation_dimensions(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Evaluation_selfTotal(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Evaluation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evaluation_selfTotal(ctx context.Context, field graphql.CollectedField, obj *analytics.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17702,7 +18260,7 @@ func (ec *executionContext) fieldContext_Evaluation_selfTotal(_ context.Context,
 	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Evaluation_publicTotal(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Evaluation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evaluation_publicTotal(ctx context.Context, field graphql.CollectedField, obj *analytics.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17725,7 +18283,7 @@ func (ec *executionContext) fieldContext_Evaluation_publicTotal(_ context.Contex
 	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Evaluation_committeeTotal(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Evaluation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evaluation_committeeTotal(ctx context.Context, field graphql.CollectedField, obj *analytics.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17748,7 +18306,7 @@ func (ec *executionContext) fieldContext_Evaluation_committeeTotal(_ context.Con
 	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Evaluation_score(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Evaluation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evaluation_score(ctx context.Context, field graphql.CollectedField, obj *analytics.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17771,7 +18329,7 @@ func (ec *executionContext) fieldContext_Evaluation_score(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Evaluation_tier(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Evaluation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evaluation_tier(ctx context.Context, field graphql.CollectedField, obj *analytics.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17794,7 +18352,7 @@ func (ec *executionContext) fieldContext_Evaluation_tier(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "Tier")
 }
 
-func (ec *executionContext) _Evaluation_tierLabel(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Evaluation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evaluation_tierLabel(ctx context.Context, field graphql.CollectedField, obj *analytics.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17817,7 +18375,7 @@ func (ec *executionContext) fieldContext_Evaluation_tierLabel(_ context.Context,
 	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Evaluation_stars(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Evaluation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evaluation_stars(ctx context.Context, field graphql.CollectedField, obj *analytics.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17840,7 +18398,7 @@ func (ec *executionContext) fieldContext_Evaluation_stars(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Evaluation_toNextStar(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Evaluation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evaluation_toNextStar(ctx context.Context, field graphql.CollectedField, obj *analytics.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17863,7 +18421,7 @@ func (ec *executionContext) fieldContext_Evaluation_toNextStar(_ context.Context
 	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Evaluation_toNextTier(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Evaluation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evaluation_toNextTier(ctx context.Context, field graphql.CollectedField, obj *analytics.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17886,6 +18444,38 @@ func (ec *executionContext) fieldContext_Evaluation_toNextTier(_ context.Context
 	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "Float")
 }
 
+func (ec *executionContext) _EvaluationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.EvaluationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvaluationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.EvaluationEdge) graphql.Marshaler {
+			return ec.marshalNEvaluationEdge2ᚕᚖcobuildᚋgqlmodelᚐEvaluationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvaluationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EvaluationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EvaluationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EvaluationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.EvaluationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17898,8 +18488,8 @@ func (ec *executionContext) _EvaluationConnection_nodes(ctx context.Context, fie
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Evaluation) graphql.Marshaler {
-			return ec.marshalNEvaluation2ᚕᚖcobuildᚋgqlmodelᚐEvaluationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Evaluation) graphql.Marshaler {
+			return ec.marshalNEvaluation2ᚕᚖcobuildᚋanalyticsᚐEvaluationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17971,6 +18561,61 @@ func (ec *executionContext) _EvaluationConnection_totalCount(ctx context.Context
 }
 func (ec *executionContext) fieldContext_EvaluationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EvaluationConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _EvaluationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.EvaluationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvaluationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvaluationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvaluationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _EvaluationEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.EvaluationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvaluationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Evaluation) graphql.Marshaler {
+			return ec.marshalNEvaluation2ᚖcobuildᚋanalyticsᚐEvaluation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvaluationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EvaluationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evaluation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *cobuild.Event) (ret graphql.Marshaler) {
@@ -18180,6 +18825,38 @@ func (ec *executionContext) fieldContext_Event_attendance(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Event", field, true, true, "Int")
 }
 
+func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.EventEdge) graphql.Marshaler {
+			return ec.marshalNEventEdge2ᚕᚖcobuildᚋgqlmodelᚐEventEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EventConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.EventConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18313,6 +18990,61 @@ func (ec *executionContext) fieldContext_EventConnection_attendance(_ context.Co
 	return graphql.NewScalarFieldContext("EventConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.EventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.EventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖcobuildᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _FarFromCoverage_hops(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.FarFromCoverage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18391,7 +19123,7 @@ func (ec *executionContext) fieldContext_FarFromCoverage_organizations(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _FunnelGroup_key(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.FunnelGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _FunnelGroup_key(ctx context.Context, field graphql.CollectedField, obj *analytics.FunnelGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18403,8 +19135,8 @@ func (ec *executionContext) _FunnelGroup_key(ctx context.Context, field graphql.
 			return obj.Key, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GroupKey) graphql.Marshaler {
-			return ec.marshalNGroupKey2ᚖcobuildᚋgqlmodelᚐGroupKey(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.GroupKey) graphql.Marshaler {
+			return ec.marshalNGroupKey2ᚖcobuildᚋanalyticsᚐGroupKey(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18423,7 +19155,7 @@ func (ec *executionContext) fieldContext_FunnelGroup_key(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _FunnelGroup_reviewed(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.FunnelGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _FunnelGroup_reviewed(ctx context.Context, field graphql.CollectedField, obj *analytics.FunnelGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18446,7 +19178,7 @@ func (ec *executionContext) fieldContext_FunnelGroup_reviewed(_ context.Context,
 	return graphql.NewScalarFieldContext("FunnelGroup", field, false, false, "Int")
 }
 
-func (ec *executionContext) _FunnelGroup_certified(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.FunnelGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _FunnelGroup_certified(ctx context.Context, field graphql.CollectedField, obj *analytics.FunnelGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18469,7 +19201,7 @@ func (ec *executionContext) fieldContext_FunnelGroup_certified(_ context.Context
 	return graphql.NewScalarFieldContext("FunnelGroup", field, false, false, "Int")
 }
 
-func (ec *executionContext) _FunnelGroup_rate(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.FunnelGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _FunnelGroup_rate(ctx context.Context, field graphql.CollectedField, obj *analytics.FunnelGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18538,7 +19270,7 @@ func (ec *executionContext) fieldContext_GeoPoint_lng(_ context.Context, field g
 	return graphql.NewScalarFieldContext("GeoPoint", field, false, false, "Float")
 }
 
-func (ec *executionContext) _GradeMovement_from(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GradeMovement) (ret graphql.Marshaler) {
+func (ec *executionContext) _GradeMovement_from(ctx context.Context, field graphql.CollectedField, obj *analytics.GradeMovement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18561,7 +19293,7 @@ func (ec *executionContext) fieldContext_GradeMovement_from(_ context.Context, f
 	return graphql.NewScalarFieldContext("GradeMovement", field, false, false, "String")
 }
 
-func (ec *executionContext) _GradeMovement_to(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GradeMovement) (ret graphql.Marshaler) {
+func (ec *executionContext) _GradeMovement_to(ctx context.Context, field graphql.CollectedField, obj *analytics.GradeMovement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18584,7 +19316,7 @@ func (ec *executionContext) fieldContext_GradeMovement_to(_ context.Context, fie
 	return graphql.NewScalarFieldContext("GradeMovement", field, false, false, "String")
 }
 
-func (ec *executionContext) _GradeMovement_compared(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GradeMovement) (ret graphql.Marshaler) {
+func (ec *executionContext) _GradeMovement_compared(ctx context.Context, field graphql.CollectedField, obj *analytics.GradeMovement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18607,7 +19339,7 @@ func (ec *executionContext) fieldContext_GradeMovement_compared(_ context.Contex
 	return graphql.NewScalarFieldContext("GradeMovement", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GradeMovement_matrix(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GradeMovement) (ret graphql.Marshaler) {
+func (ec *executionContext) _GradeMovement_matrix(ctx context.Context, field graphql.CollectedField, obj *analytics.GradeMovement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18619,8 +19351,8 @@ func (ec *executionContext) _GradeMovement_matrix(ctx context.Context, field gra
 			return obj.Matrix, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.TierTransition) graphql.Marshaler {
-			return ec.marshalNTierTransition2ᚕᚖcobuildᚋgqlmodelᚐTierTransitionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.TierTransition) graphql.Marshaler {
+			return ec.marshalNTierTransition2ᚕᚖcobuildᚋanalyticsᚐTierTransitionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18639,7 +19371,7 @@ func (ec *executionContext) fieldContext_GradeMovement_matrix(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _GradeMovement_fell(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GradeMovement) (ret graphql.Marshaler) {
+func (ec *executionContext) _GradeMovement_fell(ctx context.Context, field graphql.CollectedField, obj *analytics.GradeMovement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18651,8 +19383,8 @@ func (ec *executionContext) _GradeMovement_fell(ctx context.Context, field graph
 			return obj.Fell, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Move) graphql.Marshaler {
-			return ec.marshalNMove2ᚕᚖcobuildᚋgqlmodelᚐMoveᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Move) graphql.Marshaler {
+			return ec.marshalNMove2ᚕᚖcobuildᚋanalyticsᚐMoveᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18671,7 +19403,7 @@ func (ec *executionContext) fieldContext_GradeMovement_fell(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _GradeMovement_rose(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GradeMovement) (ret graphql.Marshaler) {
+func (ec *executionContext) _GradeMovement_rose(ctx context.Context, field graphql.CollectedField, obj *analytics.GradeMovement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18683,8 +19415,8 @@ func (ec *executionContext) _GradeMovement_rose(ctx context.Context, field graph
 			return obj.Rose, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Move) graphql.Marshaler {
-			return ec.marshalNMove2ᚕᚖcobuildᚋgqlmodelᚐMoveᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Move) graphql.Marshaler {
+			return ec.marshalNMove2ᚕᚖcobuildᚋanalyticsᚐMoveᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18703,7 +19435,7 @@ func (ec *executionContext) fieldContext_GradeMovement_rose(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Grading_round(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Grading) (ret graphql.Marshaler) {
+func (ec *executionContext) _Grading_round(ctx context.Context, field graphql.CollectedField, obj *analytics.Grading) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18726,7 +19458,7 @@ func (ec *executionContext) fieldContext_Grading_round(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Grading", field, false, false, "String")
 }
 
-func (ec *executionContext) _Grading_evaluated(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Grading) (ret graphql.Marshaler) {
+func (ec *executionContext) _Grading_evaluated(ctx context.Context, field graphql.CollectedField, obj *analytics.Grading) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18749,7 +19481,7 @@ func (ec *executionContext) fieldContext_Grading_evaluated(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Grading", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Grading_tiers(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Grading) (ret graphql.Marshaler) {
+func (ec *executionContext) _Grading_tiers(ctx context.Context, field graphql.CollectedField, obj *analytics.Grading) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18761,8 +19493,8 @@ func (ec *executionContext) _Grading_tiers(ctx context.Context, field graphql.Co
 			return obj.Tiers, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.TierCount) graphql.Marshaler {
-			return ec.marshalNTierCount2ᚕᚖcobuildᚋgqlmodelᚐTierCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.TierCount) graphql.Marshaler {
+			return ec.marshalNTierCount2ᚕᚖcobuildᚋanalyticsᚐTierCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18781,7 +19513,7 @@ func (ec *executionContext) fieldContext_Grading_tiers(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Grading_stars(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Grading) (ret graphql.Marshaler) {
+func (ec *executionContext) _Grading_stars(ctx context.Context, field graphql.CollectedField, obj *analytics.Grading) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18793,8 +19525,8 @@ func (ec *executionContext) _Grading_stars(ctx context.Context, field graphql.Co
 			return obj.Stars, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.StarCount) graphql.Marshaler {
-			return ec.marshalNStarCount2ᚕᚖcobuildᚋgqlmodelᚐStarCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.StarCount) graphql.Marshaler {
+			return ec.marshalNStarCount2ᚕᚖcobuildᚋanalyticsᚐStarCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18813,7 +19545,7 @@ func (ec *executionContext) fieldContext_Grading_stars(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Grading_nearNext(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Grading) (ret graphql.Marshaler) {
+func (ec *executionContext) _Grading_nearNext(ctx context.Context, field graphql.CollectedField, obj *analytics.Grading) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18826,8 +19558,8 @@ func (ec *executionContext) _Grading_nearNext(ctx context.Context, field graphql
 			return obj.NearNext(fc.Args["points"].(*float64), fc.Args["first"].(*int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Evaluation) graphql.Marshaler {
-			return ec.marshalNEvaluation2ᚕᚖcobuildᚋgqlmodelᚐEvaluationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Evaluation) graphql.Marshaler {
+			return ec.marshalNEvaluation2ᚕᚖcobuildᚋanalyticsᚐEvaluationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18857,7 +19589,7 @@ func (ec *executionContext) fieldContext_Grading_nearNext(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Grading_dimensionPulls(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Grading) (ret graphql.Marshaler) {
+func (ec *executionContext) _Grading_dimensionPulls(ctx context.Context, field graphql.CollectedField, obj *analytics.Grading) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18870,8 +19602,8 @@ func (ec *executionContext) _Grading_dimensionPulls(ctx context.Context, field g
 			return obj.DimensionPulls(fc.Args["below"].(*float64))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.DimensionPull) graphql.Marshaler {
-			return ec.marshalNDimensionPull2ᚕᚖcobuildᚋgqlmodelᚐDimensionPullᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.DimensionPull) graphql.Marshaler {
+			return ec.marshalNDimensionPull2ᚕᚖcobuildᚋanalyticsᚐDimensionPullᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18901,7 +19633,7 @@ func (ec *executionContext) fieldContext_Grading_dimensionPulls(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Grading_selfOverCommittee(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Grading) (ret graphql.Marshaler) {
+func (ec *executionContext) _Grading_selfOverCommittee(ctx context.Context, field graphql.CollectedField, obj *analytics.Grading) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18914,8 +19646,8 @@ func (ec *executionContext) _Grading_selfOverCommittee(ctx context.Context, fiel
 			return obj.SelfOverCommittee(fc.Args["points"].(*float64), fc.Args["first"].(*int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.ScoreGap) graphql.Marshaler {
-			return ec.marshalNScoreGap2ᚕᚖcobuildᚋgqlmodelᚐScoreGapᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.ScoreGap) graphql.Marshaler {
+			return ec.marshalNScoreGap2ᚕᚖcobuildᚋanalyticsᚐScoreGapᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18945,7 +19677,7 @@ func (ec *executionContext) fieldContext_Grading_selfOverCommittee(ctx context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _Grading_weakTwoRounds(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Grading) (ret graphql.Marshaler) {
+func (ec *executionContext) _Grading_weakTwoRounds(ctx context.Context, field graphql.CollectedField, obj *analytics.Grading) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18954,7 +19686,7 @@ func (ec *executionContext) _Grading_weakTwoRounds(ctx context.Context, field gr
 			return ec.fieldContext_Grading_weakTwoRounds(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.WeakTwoRounds(ctx)
+			return ec.Resolvers.Grading().WeakTwoRounds(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*cobuild.PartyOrg) graphql.Marshaler {
@@ -18969,7 +19701,7 @@ func (ec *executionContext) fieldContext_Grading_weakTwoRounds(_ context.Context
 		Object:     "Grading",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PartyOrganization(ctx, field)
 		},
@@ -18977,7 +19709,7 @@ func (ec *executionContext) fieldContext_Grading_weakTwoRounds(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Grading_previousRound(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Grading) (ret graphql.Marshaler) {
+func (ec *executionContext) _Grading_previousRound(ctx context.Context, field graphql.CollectedField, obj *analytics.Grading) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19000,7 +19732,7 @@ func (ec *executionContext) fieldContext_Grading_previousRound(_ context.Context
 	return graphql.NewScalarFieldContext("Grading", field, false, false, "String")
 }
 
-func (ec *executionContext) _GroupKey_dimension(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GroupKey) (ret graphql.Marshaler) {
+func (ec *executionContext) _GroupKey_dimension(ctx context.Context, field graphql.CollectedField, obj *analytics.GroupKey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19012,8 +19744,8 @@ func (ec *executionContext) _GroupKey_dimension(ctx context.Context, field graph
 			return obj.Dimension, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNGroupDimension2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.GroupDimension) graphql.Marshaler {
+			return ec.marshalNGroupDimension2cobuildᚋanalyticsᚐGroupDimension(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19023,7 +19755,7 @@ func (ec *executionContext) fieldContext_GroupKey_dimension(_ context.Context, f
 	return graphql.NewScalarFieldContext("GroupKey", field, false, false, "GroupDimension")
 }
 
-func (ec *executionContext) _GroupKey_value(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GroupKey) (ret graphql.Marshaler) {
+func (ec *executionContext) _GroupKey_value(ctx context.Context, field graphql.CollectedField, obj *analytics.GroupKey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19046,7 +19778,7 @@ func (ec *executionContext) fieldContext_GroupKey_value(_ context.Context, field
 	return graphql.NewScalarFieldContext("GroupKey", field, false, false, "String")
 }
 
-func (ec *executionContext) _GroupKey_label(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GroupKey) (ret graphql.Marshaler) {
+func (ec *executionContext) _GroupKey_label(ctx context.Context, field graphql.CollectedField, obj *analytics.GroupKey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19691,7 +20423,7 @@ func (ec *executionContext) _Hospital_people(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.People(ctx, fc.Args["types"].([]string), fc.Args["asOf"].(*time.Time))
+			return obj.People(ctx, fc.Args["types"].([]cobuild.TieType), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.PersonTie) graphql.Marshaler {
@@ -19953,8 +20685,8 @@ func (ec *executionContext) _Hospital_latestEvaluation(ctx context.Context, fiel
 			return obj.LatestEvaluation(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Evaluation) graphql.Marshaler {
-			return ec.marshalOEvaluation2ᚖcobuildᚋgqlmodelᚐEvaluation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Evaluation) graphql.Marshaler {
+			return ec.marshalOEvaluation2ᚖcobuildᚋanalyticsᚐEvaluation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -19973,7 +20705,7 @@ func (ec *executionContext) fieldContext_Hospital_latestEvaluation(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _HubStats_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HubStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _HubStats_id(ctx context.Context, field graphql.CollectedField, obj *analytics.HubStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19996,7 +20728,7 @@ func (ec *executionContext) fieldContext_HubStats_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("HubStats", field, false, false, "ID")
 }
 
-func (ec *executionContext) _HubStats_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HubStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _HubStats_name(ctx context.Context, field graphql.CollectedField, obj *analytics.HubStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20019,7 +20751,7 @@ func (ec *executionContext) fieldContext_HubStats_name(_ context.Context, field 
 	return graphql.NewScalarFieldContext("HubStats", field, false, false, "String")
 }
 
-func (ec *executionContext) _HubStats_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HubStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _HubStats_kind(ctx context.Context, field graphql.CollectedField, obj *analytics.HubStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20042,7 +20774,7 @@ func (ec *executionContext) fieldContext_HubStats_kind(_ context.Context, field 
 	return graphql.NewScalarFieldContext("HubStats", field, false, false, "HubKind")
 }
 
-func (ec *executionContext) _HubStats_kindLabel(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HubStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _HubStats_kindLabel(ctx context.Context, field graphql.CollectedField, obj *analytics.HubStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20065,7 +20797,7 @@ func (ec *executionContext) fieldContext_HubStats_kindLabel(_ context.Context, f
 	return graphql.NewScalarFieldContext("HubStats", field, false, false, "String")
 }
 
-func (ec *executionContext) _HubStats_members(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HubStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _HubStats_members(ctx context.Context, field graphql.CollectedField, obj *analytics.HubStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20088,7 +20820,7 @@ func (ec *executionContext) fieldContext_HubStats_members(_ context.Context, fie
 	return graphql.NewScalarFieldContext("HubStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _HubStats_aboveScaleMembers(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HubStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _HubStats_aboveScaleMembers(ctx context.Context, field graphql.CollectedField, obj *analytics.HubStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20111,7 +20843,7 @@ func (ec *executionContext) fieldContext_HubStats_aboveScaleMembers(_ context.Co
 	return graphql.NewScalarFieldContext("HubStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _HubStats_memberKinds(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HubStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _HubStats_memberKinds(ctx context.Context, field graphql.CollectedField, obj *analytics.HubStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20123,8 +20855,8 @@ func (ec *executionContext) _HubStats_memberKinds(ctx context.Context, field gra
 			return obj.MemberKinds, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.KindCount) graphql.Marshaler {
-			return ec.marshalNKindCount2ᚕᚖcobuildᚋgqlmodelᚐKindCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕᚖcobuildᚋanalyticsᚐKindCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20143,7 +20875,7 @@ func (ec *executionContext) fieldContext_HubStats_memberKinds(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _HubStats_events(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HubStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _HubStats_events(ctx context.Context, field graphql.CollectedField, obj *analytics.HubStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20155,8 +20887,8 @@ func (ec *executionContext) _HubStats_events(ctx context.Context, field graphql.
 			return obj.Events, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.KindCount) graphql.Marshaler {
-			return ec.marshalNKindCount2ᚕᚖcobuildᚋgqlmodelᚐKindCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕᚖcobuildᚋanalyticsᚐKindCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20175,7 +20907,7 @@ func (ec *executionContext) fieldContext_HubStats_events(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _HubStats_memberTiers(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HubStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _HubStats_memberTiers(ctx context.Context, field graphql.CollectedField, obj *analytics.HubStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20187,8 +20919,8 @@ func (ec *executionContext) _HubStats_memberTiers(ctx context.Context, field gra
 			return obj.MemberTiers, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.TierCount) graphql.Marshaler {
-			return ec.marshalNTierCount2ᚕᚖcobuildᚋgqlmodelᚐTierCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.TierCount) graphql.Marshaler {
+			return ec.marshalNTierCount2ᚕᚖcobuildᚋanalyticsᚐTierCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20422,7 +21154,7 @@ func (ec *executionContext) _Island_members(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Members(fc.Args["first"].(int))
+			return ec.Resolvers.Island().Members(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.NetworkNode) graphql.Marshaler {
@@ -20437,7 +21169,7 @@ func (ec *executionContext) fieldContext_Island_members(ctx context.Context, fie
 		Object:     "Island",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_NetworkNode(ctx, field)
 		},
@@ -20456,7 +21188,7 @@ func (ec *executionContext) fieldContext_Island_members(ctx context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.KindCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *analytics.KindCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20479,7 +21211,7 @@ func (ec *executionContext) fieldContext_KindCount_kind(_ context.Context, field
 	return graphql.NewScalarFieldContext("KindCount", field, false, false, "String")
 }
 
-func (ec *executionContext) _KindCount_label(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.KindCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _KindCount_label(ctx context.Context, field graphql.CollectedField, obj *analytics.KindCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20502,7 +21234,7 @@ func (ec *executionContext) fieldContext_KindCount_label(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("KindCount", field, false, false, "String")
 }
 
-func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.KindCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.CollectedField, obj *analytics.KindCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20525,7 +21257,7 @@ func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("KindCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _KindCount_personTimes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.KindCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _KindCount_personTimes(ctx context.Context, field graphql.CollectedField, obj *analytics.KindCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20557,7 +21289,7 @@ func (ec *executionContext) _LeadingIndustry_industry(ctx context.Context, field
 			return ec.fieldContext_LeadingIndustry_industry(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Industry(ctx)
+			return ec.Resolvers.LeadingIndustry().Industry(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.Industry) graphql.Marshaler {
@@ -20572,7 +21304,7 @@ func (ec *executionContext) fieldContext_LeadingIndustry_industry(_ context.Cont
 		Object:     "LeadingIndustry",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Industry(ctx, field)
 		},
@@ -20589,7 +21321,7 @@ func (ec *executionContext) _LeadingIndustry_committee(ctx context.Context, fiel
 			return ec.fieldContext_LeadingIndustry_committee(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Committee(ctx)
+			return ec.Resolvers.LeadingIndustry().Committee(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.Alliance) graphql.Marshaler {
@@ -20604,7 +21336,7 @@ func (ec *executionContext) fieldContext_LeadingIndustry_committee(_ context.Con
 		Object:     "LeadingIndustry",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Alliance(ctx, field)
 		},
@@ -20621,7 +21353,7 @@ func (ec *executionContext) _LeadingIndustry_alliance(ctx context.Context, field
 			return ec.fieldContext_LeadingIndustry_alliance(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Alliance(ctx)
+			return ec.Resolvers.LeadingIndustry().Alliance(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.Alliance) graphql.Marshaler {
@@ -20636,7 +21368,7 @@ func (ec *executionContext) fieldContext_LeadingIndustry_alliance(_ context.Cont
 		Object:     "LeadingIndustry",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Alliance(ctx, field)
 		},
@@ -20699,7 +21431,7 @@ func (ec *executionContext) _LeadingIndustry_inNeither(ctx context.Context, fiel
 			return ec.fieldContext_LeadingIndustry_inNeither(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.InNeither(ctx)
+			return ec.Resolvers.LeadingIndustry().InNeither(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []gqlmodel.Organization) graphql.Marshaler {
@@ -20714,7 +21446,7 @@ func (ec *executionContext) fieldContext_LeadingIndustry_inNeither(_ context.Con
 		Object:     "LeadingIndustry",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -20965,6 +21697,38 @@ func (ec *executionContext) fieldContext_MassBranch_helpedForm(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _MassBranchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassBranchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MassBranchConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.MassBranchEdge) graphql.Marshaler {
+			return ec.marshalNMassBranchEdge2ᚕᚖcobuildᚋgqlmodelᚐMassBranchEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MassBranchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MassBranchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MassBranchEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MassBranchConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassBranchConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21052,7 +21816,62 @@ func (ec *executionContext) fieldContext_MassBranchConnection_totalCount(_ conte
 	return graphql.NewScalarFieldContext("MassBranchConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _MassBranchFollowUp_formed(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassBranchFollowUp) (ret graphql.Marshaler) {
+func (ec *executionContext) _MassBranchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassBranchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MassBranchEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MassBranchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MassBranchEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MassBranchEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassBranchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MassBranchEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.MassBranch) graphql.Marshaler {
+			return ec.marshalNMassBranch2ᚖcobuildᚐMassBranch(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MassBranchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MassBranchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MassBranch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MassBranchFollowUp_formed(ctx context.Context, field graphql.CollectedField, obj *analytics.MassBranchFollowUp) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21075,7 +21894,7 @@ func (ec *executionContext) fieldContext_MassBranchFollowUp_formed(_ context.Con
 	return graphql.NewScalarFieldContext("MassBranchFollowUp", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MassBranchFollowUp_recommended(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassBranchFollowUp) (ret graphql.Marshaler) {
+func (ec *executionContext) _MassBranchFollowUp_recommended(ctx context.Context, field graphql.CollectedField, obj *analytics.MassBranchFollowUp) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21098,7 +21917,7 @@ func (ec *executionContext) fieldContext_MassBranchFollowUp_recommended(_ contex
 	return graphql.NewScalarFieldContext("MassBranchFollowUp", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MassBranchFollowUp_helpedForm(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassBranchFollowUp) (ret graphql.Marshaler) {
+func (ec *executionContext) _MassBranchFollowUp_helpedForm(ctx context.Context, field graphql.CollectedField, obj *analytics.MassBranchFollowUp) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21121,7 +21940,7 @@ func (ec *executionContext) fieldContext_MassBranchFollowUp_helpedForm(_ context
 	return graphql.NewScalarFieldContext("MassBranchFollowUp", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MassBranchFollowUp_followed(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassBranchFollowUp) (ret graphql.Marshaler) {
+func (ec *executionContext) _MassBranchFollowUp_followed(ctx context.Context, field graphql.CollectedField, obj *analytics.MassBranchFollowUp) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21133,8 +21952,8 @@ func (ec *executionContext) _MassBranchFollowUp_followed(ctx context.Context, fi
 			return obj.Followed, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.BranchFollowed) graphql.Marshaler {
-			return ec.marshalNBranchFollowed2ᚕᚖcobuildᚋgqlmodelᚐBranchFollowedᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.BranchFollowed) graphql.Marshaler {
+			return ec.marshalNBranchFollowed2ᚕᚖcobuildᚋanalyticsᚐBranchFollowedᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21153,7 +21972,7 @@ func (ec *executionContext) fieldContext_MassBranchFollowUp_followed(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _MassBranchFollowUp_meanDelayDays(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassBranchFollowUp) (ret graphql.Marshaler) {
+func (ec *executionContext) _MassBranchFollowUp_meanDelayDays(ctx context.Context, field graphql.CollectedField, obj *analytics.MassBranchFollowUp) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21176,7 +21995,7 @@ func (ec *executionContext) fieldContext_MassBranchFollowUp_meanDelayDays(_ cont
 	return graphql.NewScalarFieldContext("MassBranchFollowUp", field, false, false, "Float")
 }
 
-func (ec *executionContext) _MassBranchFollowUp_medianDelayDays(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassBranchFollowUp) (ret graphql.Marshaler) {
+func (ec *executionContext) _MassBranchFollowUp_medianDelayDays(ctx context.Context, field graphql.CollectedField, obj *analytics.MassBranchFollowUp) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21821,7 +22640,7 @@ func (ec *executionContext) _MassOrganization_people(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.People(ctx, fc.Args["types"].([]string), fc.Args["asOf"].(*time.Time))
+			return obj.People(ctx, fc.Args["types"].([]cobuild.TieType), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.PersonTie) graphql.Marshaler {
@@ -22083,8 +22902,8 @@ func (ec *executionContext) _MassOrganization_latestEvaluation(ctx context.Conte
 			return obj.LatestEvaluation(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Evaluation) graphql.Marshaler {
-			return ec.marshalOEvaluation2ᚖcobuildᚋgqlmodelᚐEvaluation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Evaluation) graphql.Marshaler {
+			return ec.marshalOEvaluation2ᚖcobuildᚋanalyticsᚐEvaluation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -22349,8 +23168,8 @@ func (ec *executionContext) _MentorLoad_menteeTiers(ctx context.Context, field g
 			return obj.MenteeTiers, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.TierCount) graphql.Marshaler {
-			return ec.marshalNTierCount2ᚕᚖcobuildᚋgqlmodelᚐTierCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.TierCount) graphql.Marshaler {
+			return ec.marshalNTierCount2ᚕᚖcobuildᚋanalyticsᚐTierCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22479,7 +23298,7 @@ func (ec *executionContext) fieldContext_Mentorship_until(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Mentorship", field, false, false, "Date")
 }
 
-func (ec *executionContext) _Move_partyOrganization(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Move) (ret graphql.Marshaler) {
+func (ec *executionContext) _Move_partyOrganization(ctx context.Context, field graphql.CollectedField, obj *analytics.Move) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22488,7 +23307,7 @@ func (ec *executionContext) _Move_partyOrganization(ctx context.Context, field g
 			return ec.fieldContext_Move_partyOrganization(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PartyOrganization(ctx)
+			return ec.Resolvers.Move().PartyOrganization(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.PartyOrg) graphql.Marshaler {
@@ -22503,7 +23322,7 @@ func (ec *executionContext) fieldContext_Move_partyOrganization(_ context.Contex
 		Object:     "Move",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PartyOrganization(ctx, field)
 		},
@@ -22511,7 +23330,7 @@ func (ec *executionContext) fieldContext_Move_partyOrganization(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Move_before(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Move) (ret graphql.Marshaler) {
+func (ec *executionContext) _Move_before(ctx context.Context, field graphql.CollectedField, obj *analytics.Move) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22523,8 +23342,8 @@ func (ec *executionContext) _Move_before(ctx context.Context, field graphql.Coll
 			return obj.Before, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Evaluation) graphql.Marshaler {
-			return ec.marshalNEvaluation2ᚖcobuildᚋgqlmodelᚐEvaluation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Evaluation) graphql.Marshaler {
+			return ec.marshalNEvaluation2ᚖcobuildᚋanalyticsᚐEvaluation(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22543,7 +23362,7 @@ func (ec *executionContext) fieldContext_Move_before(_ context.Context, field gr
 	return fc, nil
 }
 
-func (ec *executionContext) _Move_after(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Move) (ret graphql.Marshaler) {
+func (ec *executionContext) _Move_after(ctx context.Context, field graphql.CollectedField, obj *analytics.Move) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22555,8 +23374,8 @@ func (ec *executionContext) _Move_after(ctx context.Context, field graphql.Colle
 			return obj.After, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Evaluation) graphql.Marshaler {
-			return ec.marshalNEvaluation2ᚖcobuildᚋgqlmodelᚐEvaluation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Evaluation) graphql.Marshaler {
+			return ec.marshalNEvaluation2ᚖcobuildᚋanalyticsᚐEvaluation(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22584,7 +23403,7 @@ func (ec *executionContext) _Network_provenance(ctx context.Context, field graph
 			return ec.fieldContext_Network_provenance(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Provenance(), nil
+			return ec.Resolvers.Network().Provenance(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Provenance) graphql.Marshaler {
@@ -22599,7 +23418,7 @@ func (ec *executionContext) fieldContext_Network_provenance(_ context.Context, f
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Provenance(ctx, field)
 		},
@@ -22616,7 +23435,7 @@ func (ec *executionContext) _Network_islandCount(ctx context.Context, field grap
 			return ec.fieldContext_Network_islandCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.IslandCount(), nil
+			return ec.Resolvers.Network().IslandCount(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -22627,7 +23446,7 @@ func (ec *executionContext) _Network_islandCount(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Network_islandCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Network", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("Network", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Network_islands(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Network) (ret graphql.Marshaler) {
@@ -22640,7 +23459,7 @@ func (ec *executionContext) _Network_islands(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Islands(fc.Args["first"].(int), fc.Args["minSize"].(int))
+			return ec.Resolvers.Network().Islands(ctx, obj, fc.Args["first"].(*int), fc.Args["minSize"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Island) graphql.Marshaler {
@@ -22655,7 +23474,7 @@ func (ec *executionContext) fieldContext_Network_islands(ctx context.Context, fi
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Island(ctx, field)
 		},
@@ -22683,7 +23502,7 @@ func (ec *executionContext) _Network_isolatedOrganizations(ctx context.Context, 
 			return ec.fieldContext_Network_isolatedOrganizations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.IsolatedOrganizations(), nil
+			return ec.Resolvers.Network().IsolatedOrganizations(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -22694,7 +23513,7 @@ func (ec *executionContext) _Network_isolatedOrganizations(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_Network_isolatedOrganizations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Network", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("Network", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Network_brokers(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Network) (ret graphql.Marshaler) {
@@ -22707,7 +23526,7 @@ func (ec *executionContext) _Network_brokers(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Brokers(fc.Args["first"].(int))
+			return ec.Resolvers.Network().Brokers(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Broker) graphql.Marshaler {
@@ -22722,7 +23541,7 @@ func (ec *executionContext) fieldContext_Network_brokers(ctx context.Context, fi
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Broker(ctx, field)
 		},
@@ -22751,7 +23570,7 @@ func (ec *executionContext) _Network_bridges(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Bridges(fc.Args["first"].(int))
+			return ec.Resolvers.Network().Bridges(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Bridge) graphql.Marshaler {
@@ -22766,7 +23585,7 @@ func (ec *executionContext) fieldContext_Network_bridges(ctx context.Context, fi
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Bridge(ctx, field)
 		},
@@ -22795,7 +23614,7 @@ func (ec *executionContext) _Network_degreeRanking(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.DegreeRanking(fc.Args["first"].(int), fc.Args["label"].(*string))
+			return ec.Resolvers.Network().DegreeRanking(ctx, obj, fc.Args["first"].(*int), fc.Args["label"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.RankedNode) graphql.Marshaler {
@@ -22810,7 +23629,7 @@ func (ec *executionContext) fieldContext_Network_degreeRanking(ctx context.Conte
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RankedNode(ctx, field)
 		},
@@ -22839,7 +23658,7 @@ func (ec *executionContext) _Network_betweennessRanking(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.BetweennessRanking(fc.Args["first"].(int), fc.Args["label"].(*string))
+			return ec.Resolvers.Network().BetweennessRanking(ctx, obj, fc.Args["first"].(*int), fc.Args["label"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.BetweennessRanking) graphql.Marshaler {
@@ -22854,7 +23673,7 @@ func (ec *executionContext) fieldContext_Network_betweennessRanking(ctx context.
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BetweennessRanking(ctx, field)
 		},
@@ -22883,7 +23702,7 @@ func (ec *executionContext) _Network_farFromCoverage(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.FarFromCoverage(ctx, fc.Args["hops"].(int), fc.Args["sector"].([]cobuild.Sector), fc.Args["first"].(int))
+			return ec.Resolvers.Network().FarFromCoverage(ctx, obj, fc.Args["hops"].(*int), fc.Args["sector"].([]cobuild.Sector), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.FarFromCoverage) graphql.Marshaler {
@@ -22898,7 +23717,7 @@ func (ec *executionContext) fieldContext_Network_farFromCoverage(ctx context.Con
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_FarFromCoverage(ctx, field)
 		},
@@ -23018,7 +23837,7 @@ func (ec *executionContext) _NetworkNode_node(ctx context.Context, field graphql
 			return ec.fieldContext_NetworkNode_node(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Node(ctx)
+			return ec.Resolvers.NetworkNode().Node(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
@@ -23033,7 +23852,7 @@ func (ec *executionContext) fieldContext_NetworkNode_node(_ context.Context, fie
 		Object:     "NetworkNode",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -23140,8 +23959,8 @@ func (ec *executionContext) _NetworkTie_type(ctx context.Context, field graphql.
 			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNNetworkTieType2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v cobuild.TieType) graphql.Marshaler {
+			return ec.marshalNNetworkTieType2cobuildᚐTieType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23312,6 +24131,38 @@ func (ec *executionContext) fieldContext_NetworkTie_until(_ context.Context, fie
 	return graphql.NewScalarFieldContext("NetworkTie", field, false, false, "Date")
 }
 
+func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.OrganizationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.OrganizationEdge) graphql.Marshaler {
+			return ec.marshalNOrganizationEdge2ᚕᚖcobuildᚋgqlmodelᚐOrganizationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganizationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OrganizationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.OrganizationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23399,6 +24250,61 @@ func (ec *executionContext) fieldContext_OrganizationConnection_totalCount(_ con
 	return graphql.NewScalarFieldContext("OrganizationConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.OrganizationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.OrganizationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2cobuildᚋgqlmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23420,6 +24326,52 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_startCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
@@ -23703,8 +24655,8 @@ func (ec *executionContext) _PartyOrganization_evaluations(ctx context.Context, 
 			return ec.Resolvers.PartyOrganization().Evaluations(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Evaluation) graphql.Marshaler {
-			return ec.marshalNEvaluation2ᚕᚖcobuildᚋgqlmodelᚐEvaluationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Evaluation) graphql.Marshaler {
+			return ec.marshalNEvaluation2ᚕᚖcobuildᚋanalyticsᚐEvaluationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23735,8 +24687,8 @@ func (ec *executionContext) _PartyOrganization_latestEvaluation(ctx context.Cont
 			return ec.Resolvers.PartyOrganization().LatestEvaluation(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Evaluation) graphql.Marshaler {
-			return ec.marshalOEvaluation2ᚖcobuildᚋgqlmodelᚐEvaluation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Evaluation) graphql.Marshaler {
+			return ec.marshalOEvaluation2ᚖcobuildᚋanalyticsᚐEvaluation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -23782,6 +24734,38 @@ func (ec *executionContext) fieldContext_PartyOrganization_helpedBy(_ context.Co
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MassBranch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyOrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PartyOrganizationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyOrganizationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.PartyOrganizationEdge) graphql.Marshaler {
+			return ec.marshalNPartyOrganizationEdge2ᚕᚖcobuildᚋgqlmodelᚐPartyOrganizationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyOrganizationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyOrganizationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartyOrganizationEdge(ctx, field)
 		},
 	}
 	return fc, nil
@@ -23872,6 +24856,61 @@ func (ec *executionContext) _PartyOrganizationConnection_totalCount(ctx context.
 }
 func (ec *executionContext) fieldContext_PartyOrganizationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartyOrganizationConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _PartyOrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PartyOrganizationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyOrganizationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyOrganizationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyOrganizationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PartyOrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PartyOrganizationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyOrganizationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.PartyOrg) graphql.Marshaler {
+			return ec.marshalNPartyOrganization2ᚖcobuildᚐPartyOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyOrganizationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyOrganizationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartyOrganization(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PartyOrganizationTie_organization(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PartyOrganizationTie) (ret graphql.Marshaler) {
@@ -24384,7 +25423,7 @@ func (ec *executionContext) _Person_ties(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Ties(ctx, obj, fc.Args["types"].([]string), fc.Args["asOf"].(*time.Time))
+			return ec.Resolvers.Person().Ties(ctx, obj, fc.Args["types"].([]cobuild.TieType), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.PersonTie) graphql.Marshaler {
@@ -24602,6 +25641,38 @@ func (ec *executionContext) fieldContext_Person_events(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PersonConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.PersonEdge) graphql.Marshaler {
+			return ec.marshalNPersonEdge2ᚕᚖcobuildᚋgqlmodelᚐPersonEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PersonConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PersonConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24689,6 +25760,61 @@ func (ec *executionContext) fieldContext_PersonConnection_totalCount(_ context.C
 	return graphql.NewScalarFieldContext("PersonConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _PersonEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PersonEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PersonEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖcobuildᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PersonTie_type(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PersonTie) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24701,8 +25827,8 @@ func (ec *executionContext) _PersonTie_type(ctx context.Context, field graphql.C
 			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNPersonTieType2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v cobuild.TieType) graphql.Marshaler {
+			return ec.marshalNPersonTieType2cobuildᚐTieType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24854,7 +25980,7 @@ func (ec *executionContext) _PersonTie_school(ctx context.Context, field graphql
 			return ec.fieldContext_PersonTie_school(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.School(ctx)
+			return ec.Resolvers.PersonTie().School(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Organization) graphql.Marshaler {
@@ -24869,7 +25995,7 @@ func (ec *executionContext) fieldContext_PersonTie_school(_ context.Context, fie
 		Object:     "PersonTie",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -24956,7 +26082,7 @@ func (ec *executionContext) _Programs_mentors(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Mentors(ctx, fc.Args["first"].(*int))
+			return ec.Resolvers.Programs().Mentors(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.MentorLoad) graphql.Marshaler {
@@ -24971,7 +26097,7 @@ func (ec *executionContext) fieldContext_Programs_mentors(ctx context.Context, f
 		Object:     "Programs",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MentorLoad(ctx, field)
 		},
@@ -25048,8 +26174,8 @@ func (ec *executionContext) _Programs_certification(ctx context.Context, field g
 			return obj.Certification, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.CertificationFunnel) graphql.Marshaler {
-			return ec.marshalNCertificationFunnel2ᚖcobuildᚋgqlmodelᚐCertificationFunnel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.CertificationFunnel) graphql.Marshaler {
+			return ec.marshalNCertificationFunnel2ᚖcobuildᚋanalyticsᚐCertificationFunnel(ctx, selections, v)
 		},
 		true,
 		true,
@@ -25172,8 +26298,8 @@ func (ec *executionContext) _Programs_massBranches(ctx context.Context, field gr
 			return obj.MassBranches, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.MassBranchFollowUp) graphql.Marshaler {
-			return ec.marshalNMassBranchFollowUp2ᚖcobuildᚋgqlmodelᚐMassBranchFollowUp(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.MassBranchFollowUp) graphql.Marshaler {
+			return ec.marshalNMassBranchFollowUp2ᚖcobuildᚋanalyticsᚐMassBranchFollowUp(ctx, selections, v)
 		},
 		true,
 		true,
@@ -25397,34 +26523,34 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_organization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Query_enumLabels(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_organization(ctx, field)
+			return ec.fieldContext_Query_enumLabels(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organization(ctx, fc.Args["id"].(*string), fc.Args["creditCode"].(*string), fc.Args["name"].(*string))
+			return ec.Resolvers.Query().EnumLabels(ctx, fc.Args["enum"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Organization) graphql.Marshaler {
-			return ec.marshalOOrganization2cobuildᚋgqlmodelᚐOrganization(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.EnumLabel) graphql.Marshaler {
+			return ec.marshalNEnumLabel2ᚕᚖcobuildᚋgraphᚋmodelᚐEnumLabelᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_organization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_enumLabels(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+			return ec.childFields_EnumLabel(ctx, field)
 		},
 	}
 	defer func() {
@@ -25434,41 +26560,73 @@ func (ec *executionContext) fieldContext_Query_organization(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_organization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_enumLabels_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_organizations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Query_rules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_organizations(ctx, field)
+			return ec.fieldContext_Query_rules(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organizations(ctx, fc.Args["where"].(*gqlmodel.OrganizationWhere), fc.Args["sort"].(*gqlmodel.OrganizationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Rules(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.OrganizationConnection) graphql.Marshaler {
-			return ec.marshalNOrganizationConnection2ᚖcobuildᚋgqlmodelᚐOrganizationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.Rules) graphql.Marshaler {
+			return ec.marshalNRules2ᚖcobuildᚐRules(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_organizations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_rules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_OrganizationConnection(ctx, field)
+			return ec.childFields_Rules(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_coverageStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coverageStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CoverageStats(ctx, fc.Args["by"].([]analytics.GroupDimension), fc.Args["where"].(*gqlmodel.CoverageStatsWhere), fc.Args["sort"].(*gqlmodel.CoverageGroupSort), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.CoverageStats) graphql.Marshaler {
+			return ec.marshalNCoverageStats2ᚖcobuildᚋgqlmodelᚐCoverageStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coverageStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageStats(ctx, field)
 		},
 	}
 	defer func() {
@@ -25478,41 +26636,41 @@ func (ec *executionContext) fieldContext_Query_organizations(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_organizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_coverageStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_partyOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Query_grading(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_partyOrganization(ctx, field)
+			return ec.fieldContext_Query_grading(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PartyOrganization(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Grading(ctx, fc.Args["round"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.PartyOrg) graphql.Marshaler {
-			return ec.marshalOPartyOrganization2ᚖcobuildᚐPartyOrg(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Grading) graphql.Marshaler {
+			return ec.marshalNGrading2ᚖcobuildᚋanalyticsᚐGrading(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_partyOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_grading(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_PartyOrganization(ctx, field)
+			return ec.childFields_Grading(ctx, field)
 		},
 	}
 	defer func() {
@@ -25522,41 +26680,41 @@ func (ec *executionContext) fieldContext_Query_partyOrganization(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_partyOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_grading_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_partyOrganizations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Query_gradeMovement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_partyOrganizations(ctx, field)
+			return ec.fieldContext_Query_gradeMovement(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PartyOrganizations(ctx, fc.Args["where"].(*model.PartyOrganizationWhere), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().GradeMovement(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PartyOrganizationConnection) graphql.Marshaler {
-			return ec.marshalNPartyOrganizationConnection2ᚖcobuildᚋgqlmodelᚐPartyOrganizationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.GradeMovement) graphql.Marshaler {
+			return ec.marshalNGradeMovement2ᚖcobuildᚋanalyticsᚐGradeMovement(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_partyOrganizations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_gradeMovement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_PartyOrganizationConnection(ctx, field)
+			return ec.childFields_GradeMovement(ctx, field)
 		},
 	}
 	defer func() {
@@ -25566,7 +26724,95 @@ func (ec *executionContext) fieldContext_Query_partyOrganizations(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_partyOrganizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_gradeMovement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_programs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_programs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Programs(ctx, fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Programs) graphql.Marshaler {
+			return ec.marshalNPrograms2ᚖcobuildᚋgqlmodelᚐPrograms(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_programs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Programs(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_programs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_demonstration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demonstration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Demonstration(ctx, fc.Args["asOf"].(*time.Time), fc.Args["round"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Demonstration) graphql.Marshaler {
+			return ec.marshalNDemonstration2ᚖcobuildᚋgqlmodelᚐDemonstration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demonstration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Demonstration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_demonstration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25901,6 +27147,478 @@ func (ec *executionContext) fieldContext_Query_events(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_network(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_network(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Network(ctx, fc.Args["asOf"].(*time.Time), fc.Args["ties"].([]cobuild.TieType))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Network) graphql.Marshaler {
+			return ec.marshalNNetwork2ᚖcobuildᚋgqlmodelᚐNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_network(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Network(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_network_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_path(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Path(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["limit"].(*int), fc.Args["asOf"].(*time.Time), fc.Args["ties"].([]cobuild.TieType))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PathResult) graphql.Marshaler {
+			return ec.marshalNPathResult2ᚖcobuildᚋgqlmodelᚐPathResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_path(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PathResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_path_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_egoNetwork(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_egoNetwork(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EgoNetwork(ctx, fc.Args["id"].(string), fc.Args["hops"].(*int), fc.Args["maxNodes"].(*int), fc.Args["asOf"].(*time.Time), fc.Args["ties"].([]cobuild.TieType))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.EgoNetwork) graphql.Marshaler {
+			return ec.marshalNEgoNetwork2ᚖcobuildᚋgqlmodelᚐEgoNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_egoNetwork(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EgoNetwork(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_egoNetwork_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_whatIf(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_whatIf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WhatIf(ctx, fc.Args["remove"].(string), fc.Args["asOf"].(*time.Time), fc.Args["ties"].([]cobuild.TieType))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.WhatIf) graphql.Marshaler {
+			return ec.marshalNWhatIf2ᚖcobuildᚋgqlmodelᚐWhatIf(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_whatIf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WhatIf(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_whatIf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_coverageCandidates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coverageCandidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CoverageCandidates(ctx, fc.Args["organization"].(string), fc.Args["first"].(*int), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.CoverageCandidates) graphql.Marshaler {
+			return ec.marshalNCoverageCandidates2ᚖcobuildᚋgqlmodelᚐCoverageCandidates(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coverageCandidates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageCandidates(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_coverageCandidates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_organization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Organization(ctx, fc.Args["id"].(*string), fc.Args["creditCode"].(*string), fc.Args["name"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2cobuildᚋgqlmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_organization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_organization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_organizations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_organizations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Organizations(ctx, fc.Args["where"].(*gqlmodel.OrganizationWhere), fc.Args["sort"].(*gqlmodel.OrganizationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.OrganizationConnection) graphql.Marshaler {
+			return ec.marshalNOrganizationConnection2ᚖcobuildᚋgqlmodelᚐOrganizationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_organizations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganizationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_organizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_partyOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_partyOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PartyOrganization(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.PartyOrg) graphql.Marshaler {
+			return ec.marshalOPartyOrganization2ᚖcobuildᚐPartyOrg(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_partyOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartyOrganization(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_partyOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_partyOrganizations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_partyOrganizations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PartyOrganizations(ctx, fc.Args["where"].(*model.PartyOrganizationWhere), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PartyOrganizationConnection) graphql.Marshaler {
+			return ec.marshalNPartyOrganizationConnection2ᚖcobuildᚋgqlmodelᚐPartyOrganizationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_partyOrganizations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartyOrganizationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_partyOrganizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_rounds(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_rounds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Rounds(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*cobuild.Round) graphql.Marshaler {
+			return ec.marshalNRound2ᚕᚖcobuildᚐRoundᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_rounds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Round(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_evaluations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_evaluations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Evaluations(ctx, fc.Args["where"].(*model.EvaluationWhere), fc.Args["sort"].(*model.EvaluationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.EvaluationConnection) graphql.Marshaler {
+			return ec.marshalNEvaluationConnection2ᚖcobuildᚋgqlmodelᚐEvaluationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_evaluations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EvaluationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_evaluations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_person(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26071,82 +27789,6 @@ func (ec *executionContext) fieldContext_Query_massBranches(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_massBranches_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_rounds(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_rounds(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Rounds(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*cobuild.Round) graphql.Marshaler {
-			return ec.marshalNRound2ᚕᚖcobuildᚐRoundᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_rounds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Round(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_evaluations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_evaluations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Evaluations(ctx, fc.Args["where"].(*model.EvaluationWhere), fc.Args["sort"].(*model.EvaluationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.EvaluationConnection) graphql.Marshaler {
-			return ec.marshalNEvaluationConnection2ᚖcobuildᚋgqlmodelᚐEvaluationConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_evaluations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_EvaluationConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_evaluations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26325,522 +27967,6 @@ func (ec *executionContext) fieldContext_Query_industries(ctx context.Context, f
 	if fc.Args, err = ec.field_Query_industries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_network(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_network(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Network(ctx, fc.Args["asOf"].(*time.Time), fc.Args["ties"].([]string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Network) graphql.Marshaler {
-			return ec.marshalNNetwork2ᚖcobuildᚋgqlmodelᚐNetwork(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_network(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Network(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_network_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_path(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_path(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Path(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["limit"].(*int), fc.Args["asOf"].(*time.Time), fc.Args["ties"].([]string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PathResult) graphql.Marshaler {
-			return ec.marshalNPathResult2ᚖcobuildᚋgqlmodelᚐPathResult(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_path(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_PathResult(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_path_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_egoNetwork(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_egoNetwork(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().EgoNetwork(ctx, fc.Args["id"].(string), fc.Args["hops"].(*int), fc.Args["maxNodes"].(*int), fc.Args["asOf"].(*time.Time), fc.Args["ties"].([]string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.EgoNetwork) graphql.Marshaler {
-			return ec.marshalNEgoNetwork2ᚖcobuildᚋgqlmodelᚐEgoNetwork(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_egoNetwork(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_EgoNetwork(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_egoNetwork_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_whatIf(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_whatIf(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().WhatIf(ctx, fc.Args["remove"].(string), fc.Args["asOf"].(*time.Time), fc.Args["ties"].([]string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.WhatIf) graphql.Marshaler {
-			return ec.marshalNWhatIf2ᚖcobuildᚋgqlmodelᚐWhatIf(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_whatIf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_WhatIf(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_whatIf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_coverageCandidates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_coverageCandidates(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().CoverageCandidates(ctx, fc.Args["organization"].(string), fc.Args["first"].(*int), fc.Args["asOf"].(*time.Time))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.CoverageCandidates) graphql.Marshaler {
-			return ec.marshalNCoverageCandidates2ᚖcobuildᚋgqlmodelᚐCoverageCandidates(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_coverageCandidates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CoverageCandidates(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_coverageCandidates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_coverageStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_coverageStats(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().CoverageStats(ctx, fc.Args["by"].([]string), fc.Args["where"].(*gqlmodel.CoverageStatsWhere), fc.Args["sort"].(*gqlmodel.CoverageGroupSort), fc.Args["asOf"].(*time.Time))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.CoverageStats) graphql.Marshaler {
-			return ec.marshalNCoverageStats2ᚖcobuildᚋgqlmodelᚐCoverageStats(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_coverageStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CoverageStats(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_coverageStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_grading(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_grading(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Grading(ctx, fc.Args["round"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Grading) graphql.Marshaler {
-			return ec.marshalNGrading2ᚖcobuildᚋgqlmodelᚐGrading(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_grading(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Grading(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_grading_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_gradeMovement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_gradeMovement(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().GradeMovement(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GradeMovement) graphql.Marshaler {
-			return ec.marshalNGradeMovement2ᚖcobuildᚋgqlmodelᚐGradeMovement(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_gradeMovement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_GradeMovement(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_gradeMovement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_programs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_programs(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Programs(ctx, fc.Args["asOf"].(*time.Time))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Programs) graphql.Marshaler {
-			return ec.marshalNPrograms2ᚖcobuildᚋgqlmodelᚐPrograms(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_programs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Programs(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_programs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_demonstration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_demonstration(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Demonstration(ctx, fc.Args["asOf"].(*time.Time), fc.Args["round"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Demonstration) graphql.Marshaler {
-			return ec.marshalNDemonstration2ᚖcobuildᚋgqlmodelᚐDemonstration(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_demonstration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Demonstration(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_demonstration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_enumLabels(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_enumLabels(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().EnumLabels(ctx, fc.Args["enum"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.EnumLabel) graphql.Marshaler {
-			return ec.marshalNEnumLabel2ᚕᚖcobuildᚋgraphᚋmodelᚐEnumLabelᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_enumLabels(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_EnumLabel(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_enumLabels_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_rules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_rules(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Rules(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Rules) graphql.Marshaler {
-			return ec.marshalNRules2ᚖcobuildᚋgraphᚋmodelᚐRules(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_rules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Rules(ctx, field)
-		},
 	}
 	return fc, nil
 }
@@ -27227,7 +28353,7 @@ func (ec *executionContext) fieldContext_Round_evaluated(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Round", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Rules_goldFloor(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_goldFloor(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27250,7 +28376,7 @@ func (ec *executionContext) fieldContext_Rules_goldFloor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Rules_silverFloor(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_silverFloor(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27273,7 +28399,7 @@ func (ec *executionContext) fieldContext_Rules_silverFloor(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Rules_bronzeFloor(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_bronzeFloor(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27296,7 +28422,7 @@ func (ec *executionContext) fieldContext_Rules_bronzeFloor(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Rules_goldStep(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_goldStep(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27319,7 +28445,7 @@ func (ec *executionContext) fieldContext_Rules_goldStep(_ context.Context, field
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Rules_silverStep(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_silverStep(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27342,7 +28468,7 @@ func (ec *executionContext) fieldContext_Rules_silverStep(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Rules_bronzeStep(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_bronzeStep(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27365,7 +28491,7 @@ func (ec *executionContext) fieldContext_Rules_bronzeStep(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Rules_maxStars(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_maxStars(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27388,7 +28514,30 @@ func (ec *executionContext) fieldContext_Rules_maxStars(_ context.Context, field
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Rules_dimensionMax(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_maxScore(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Rules_maxScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Rules_maxScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Rules_dimensionMax(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27397,7 +28546,7 @@ func (ec *executionContext) _Rules_dimensionMax(ctx context.Context, field graph
 			return ec.fieldContext_Rules_dimensionMax(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DimensionMax, nil
+			return ec.Resolvers.Rules().DimensionMax(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []float64) graphql.Marshaler {
@@ -27408,10 +28557,10 @@ func (ec *executionContext) _Rules_dimensionMax(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Rules_dimensionMax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("Rules", field, true, true, "Float")
 }
 
-func (ec *executionContext) _Rules_selfWeight(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_selfWeight(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27434,7 +28583,7 @@ func (ec *executionContext) fieldContext_Rules_selfWeight(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Rules_publicWeight(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_publicWeight(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27457,7 +28606,7 @@ func (ec *executionContext) fieldContext_Rules_publicWeight(_ context.Context, f
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Rules_committeeWeight(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_committeeWeight(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27480,7 +28629,7 @@ func (ec *executionContext) fieldContext_Rules_committeeWeight(_ context.Context
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Rules_ownOrgMinMembers(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_ownOrgMinMembers(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27503,7 +28652,7 @@ func (ec *executionContext) fieldContext_Rules_ownOrgMinMembers(_ context.Contex
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Rules_generalBranchMinMembers(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_generalBranchMinMembers(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27526,7 +28675,7 @@ func (ec *executionContext) fieldContext_Rules_generalBranchMinMembers(_ context
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Rules_committeeMinMembers(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_committeeMinMembers(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27549,7 +28698,7 @@ func (ec *executionContext) fieldContext_Rules_committeeMinMembers(_ context.Con
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Rules_candidateCommunity(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_candidateCommunity(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27572,7 +28721,7 @@ func (ec *executionContext) fieldContext_Rules_candidateCommunity(_ context.Cont
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Rules_candidatePark(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_candidatePark(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27595,7 +28744,7 @@ func (ec *executionContext) fieldContext_Rules_candidatePark(_ context.Context, 
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Rules_candidateIndustry(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_candidateIndustry(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27618,7 +28767,7 @@ func (ec *executionContext) fieldContext_Rules_candidateIndustry(_ context.Conte
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Rules_candidateProximity(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_candidateProximity(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27641,7 +28790,7 @@ func (ec *executionContext) fieldContext_Rules_candidateProximity(_ context.Cont
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Rules_candidateLoad(ctx context.Context, field graphql.CollectedField, obj *model.Rules) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rules_candidateLoad(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28286,7 +29435,7 @@ func (ec *executionContext) _School_people(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.People(ctx, fc.Args["types"].([]string), fc.Args["asOf"].(*time.Time))
+			return obj.People(ctx, fc.Args["types"].([]cobuild.TieType), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.PersonTie) graphql.Marshaler {
@@ -28548,8 +29697,8 @@ func (ec *executionContext) _School_latestEvaluation(ctx context.Context, field 
 			return obj.LatestEvaluation(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Evaluation) graphql.Marshaler {
-			return ec.marshalOEvaluation2ᚖcobuildᚋgqlmodelᚐEvaluation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Evaluation) graphql.Marshaler {
+			return ec.marshalOEvaluation2ᚖcobuildᚋanalyticsᚐEvaluation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -28568,7 +29717,7 @@ func (ec *executionContext) fieldContext_School_latestEvaluation(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _ScoreGap_evaluation(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ScoreGap) (ret graphql.Marshaler) {
+func (ec *executionContext) _ScoreGap_evaluation(ctx context.Context, field graphql.CollectedField, obj *analytics.ScoreGap) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28580,8 +29729,8 @@ func (ec *executionContext) _ScoreGap_evaluation(ctx context.Context, field grap
 			return obj.Evaluation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Evaluation) graphql.Marshaler {
-			return ec.marshalNEvaluation2ᚖcobuildᚋgqlmodelᚐEvaluation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Evaluation) graphql.Marshaler {
+			return ec.marshalNEvaluation2ᚖcobuildᚋanalyticsᚐEvaluation(ctx, selections, v)
 		},
 		true,
 		true,
@@ -28600,7 +29749,7 @@ func (ec *executionContext) fieldContext_ScoreGap_evaluation(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _ScoreGap_gap(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ScoreGap) (ret graphql.Marshaler) {
+func (ec *executionContext) _ScoreGap_gap(ctx context.Context, field graphql.CollectedField, obj *analytics.ScoreGap) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29355,7 +30504,7 @@ func (ec *executionContext) _SocialOrganization_people(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.People(ctx, fc.Args["types"].([]string), fc.Args["asOf"].(*time.Time))
+			return obj.People(ctx, fc.Args["types"].([]cobuild.TieType), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.PersonTie) graphql.Marshaler {
@@ -29617,8 +30766,8 @@ func (ec *executionContext) _SocialOrganization_latestEvaluation(ctx context.Con
 			return obj.LatestEvaluation(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Evaluation) graphql.Marshaler {
-			return ec.marshalOEvaluation2ᚖcobuildᚋgqlmodelᚐEvaluation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Evaluation) graphql.Marshaler {
+			return ec.marshalOEvaluation2ᚖcobuildᚋanalyticsᚐEvaluation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29637,7 +30786,7 @@ func (ec *executionContext) fieldContext_SocialOrganization_latestEvaluation(_ c
 	return fc, nil
 }
 
-func (ec *executionContext) _StarCount_tier(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.StarCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _StarCount_tier(ctx context.Context, field graphql.CollectedField, obj *analytics.StarCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29660,7 +30809,7 @@ func (ec *executionContext) fieldContext_StarCount_tier(_ context.Context, field
 	return graphql.NewScalarFieldContext("StarCount", field, false, false, "Tier")
 }
 
-func (ec *executionContext) _StarCount_stars(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.StarCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _StarCount_stars(ctx context.Context, field graphql.CollectedField, obj *analytics.StarCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29683,7 +30832,7 @@ func (ec *executionContext) fieldContext_StarCount_stars(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("StarCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _StarCount_count(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.StarCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _StarCount_count(ctx context.Context, field graphql.CollectedField, obj *analytics.StarCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29706,7 +30855,7 @@ func (ec *executionContext) fieldContext_StarCount_count(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("StarCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _TierCount_tier(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TierCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TierCount_tier(ctx context.Context, field graphql.CollectedField, obj *analytics.TierCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29729,7 +30878,7 @@ func (ec *executionContext) fieldContext_TierCount_tier(_ context.Context, field
 	return graphql.NewScalarFieldContext("TierCount", field, false, false, "Tier")
 }
 
-func (ec *executionContext) _TierCount_label(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TierCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TierCount_label(ctx context.Context, field graphql.CollectedField, obj *analytics.TierCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29752,7 +30901,7 @@ func (ec *executionContext) fieldContext_TierCount_label(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("TierCount", field, false, false, "String")
 }
 
-func (ec *executionContext) _TierCount_count(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TierCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TierCount_count(ctx context.Context, field graphql.CollectedField, obj *analytics.TierCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29775,7 +30924,7 @@ func (ec *executionContext) fieldContext_TierCount_count(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("TierCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _TierTransition_from(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TierTransition) (ret graphql.Marshaler) {
+func (ec *executionContext) _TierTransition_from(ctx context.Context, field graphql.CollectedField, obj *analytics.TierTransition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29798,7 +30947,7 @@ func (ec *executionContext) fieldContext_TierTransition_from(_ context.Context, 
 	return graphql.NewScalarFieldContext("TierTransition", field, false, false, "Tier")
 }
 
-func (ec *executionContext) _TierTransition_to(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TierTransition) (ret graphql.Marshaler) {
+func (ec *executionContext) _TierTransition_to(ctx context.Context, field graphql.CollectedField, obj *analytics.TierTransition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29821,7 +30970,7 @@ func (ec *executionContext) fieldContext_TierTransition_to(_ context.Context, fi
 	return graphql.NewScalarFieldContext("TierTransition", field, false, false, "Tier")
 }
 
-func (ec *executionContext) _TierTransition_count(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TierTransition) (ret graphql.Marshaler) {
+func (ec *executionContext) _TierTransition_count(ctx context.Context, field graphql.CollectedField, obj *analytics.TierTransition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30003,8 +31152,8 @@ func (ec *executionContext) _WhatIf_lostCoverage(ctx context.Context, field grap
 			return obj.LostCoverage, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.CoverageChange) graphql.Marshaler {
-			return ec.marshalNCoverageChange2ᚕᚖcobuildᚋgqlmodelᚐCoverageChangeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.CoverageChange) graphql.Marshaler {
+			return ec.marshalNCoverageChange2ᚕᚖcobuildᚋanalyticsᚐCoverageChangeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -32119,9 +33268,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Event(ctx, sel, obj)
-	case gqlmodel.Evaluation:
+	case analytics.Evaluation:
 		return ec._Evaluation(ctx, sel, &obj)
-	case *gqlmodel.Evaluation:
+	case *analytics.Evaluation:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -32310,7 +33459,7 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
-var allianceImplementors = []string{"Alliance", "Hub", "Node", "EventParty"}
+var allianceImplementors = []string{"Alliance", "Node", "EventParty", "Hub"}
 
 func (ec *executionContext) _Alliance(ctx context.Context, sel ast.SelectionSet, obj *cobuild.Alliance) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, allianceImplementors)
@@ -32516,7 +33665,7 @@ func (ec *executionContext) _BetweennessRanking(ctx context.Context, sel ast.Sel
 
 var branchFollowedImplementors = []string{"BranchFollowed"}
 
-func (ec *executionContext) _BranchFollowed(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.BranchFollowed) graphql.Marshaler {
+func (ec *executionContext) _BranchFollowed(ctx context.Context, sel ast.SelectionSet, obj *analytics.BranchFollowed) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, branchFollowedImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -32781,6 +33930,11 @@ func (ec *executionContext) _CertificationConnection(ctx context.Context, sel as
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("CertificationConnection")
+		case "edges":
+			out.Values[i] = ec._CertificationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "nodes":
 			out.Values[i] = ec._CertificationConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -32814,9 +33968,47 @@ func (ec *executionContext) _CertificationConnection(ctx context.Context, sel as
 	return out
 }
 
+var certificationEdgeImplementors = []string{"CertificationEdge"}
+
+func (ec *executionContext) _CertificationEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.CertificationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, certificationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CertificationEdge")
+		case "cursor":
+			out.Values[i] = ec._CertificationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CertificationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var certificationFunnelImplementors = []string{"CertificationFunnel"}
 
-func (ec *executionContext) _CertificationFunnel(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.CertificationFunnel) graphql.Marshaler {
+func (ec *executionContext) _CertificationFunnel(ctx context.Context, sel ast.SelectionSet, obj *analytics.CertificationFunnel) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, certificationFunnelImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -32925,7 +34117,7 @@ func (ec *executionContext) _CoBuild(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
-var communityImplementors = []string{"Community", "Organization", "Node", "EventParty"}
+var communityImplementors = []string{"Community", "EventParty", "Organization", "Node"}
 
 func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Community) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, communityImplementors)
@@ -33369,7 +34561,7 @@ func (ec *executionContext) _CoverageCandidates(ctx context.Context, sel ast.Sel
 
 var coverageChangeImplementors = []string{"CoverageChange"}
 
-func (ec *executionContext) _CoverageChange(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.CoverageChange) graphql.Marshaler {
+func (ec *executionContext) _CoverageChange(ctx context.Context, sel ast.SelectionSet, obj *analytics.CoverageChange) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, coverageChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -33423,7 +34615,7 @@ func (ec *executionContext) _CoverageChange(ctx context.Context, sel ast.Selecti
 
 var coverageGroupImplementors = []string{"CoverageGroup"}
 
-func (ec *executionContext) _CoverageGroup(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.CoverageGroup) graphql.Marshaler {
+func (ec *executionContext) _CoverageGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.CoverageGroup) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, coverageGroupImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -33686,33 +34878,35 @@ func (ec *executionContext) _Demonstration(ctx context.Context, sel ast.Selectio
 		case "asOf":
 			out.Values[i] = ec._Demonstration_asOf(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "round":
 			out.Values[i] = ec._Demonstration_round(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "hubs":
-			out.Values[i] = ec._Demonstration_hubs(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Demonstration_hubs(ctx, field, obj)
+				})
 		case "sites":
 			out.Values[i] = ec._Demonstration_sites(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "brands":
 			out.Values[i] = ec._Demonstration_brands(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "leadingIndustries":
-			out.Values[i] = ec._Demonstration_leadingIndustries(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Demonstration_leadingIndustries(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33730,7 +34924,7 @@ func (ec *executionContext) _Demonstration(ctx context.Context, sel ast.Selectio
 	return out
 }
 
-var departmentImplementors = []string{"Department", "Organization", "Node", "EventParty"}
+var departmentImplementors = []string{"Department", "EventParty", "Organization", "Node"}
 
 func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Department) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentImplementors)
@@ -33921,7 +35115,7 @@ func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSe
 
 var dimensionPullImplementors = []string{"DimensionPull"}
 
-func (ec *executionContext) _DimensionPull(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.DimensionPull) graphql.Marshaler {
+func (ec *executionContext) _DimensionPull(ctx context.Context, sel ast.SelectionSet, obj *analytics.DimensionPull) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, dimensionPullImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -33969,7 +35163,7 @@ func (ec *executionContext) _DimensionPull(ctx context.Context, sel ast.Selectio
 
 var dimensionScoreImplementors = []string{"DimensionScore"}
 
-func (ec *executionContext) _DimensionScore(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.DimensionScore) graphql.Marshaler {
+func (ec *executionContext) _DimensionScore(ctx context.Context, sel ast.SelectionSet, obj *analytics.DimensionScore) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, dimensionScoreImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -34116,7 +35310,7 @@ func (ec *executionContext) _EgoNode(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
-var enterpriseImplementors = []string{"Enterprise", "Organization", "Node", "EventParty"}
+var enterpriseImplementors = []string{"Enterprise", "EventParty", "Organization", "Node"}
 
 func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Enterprise) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, enterpriseImplementors)
@@ -34350,7 +35544,7 @@ func (ec *executionContext) _EnumLabel(ctx context.Context, sel ast.SelectionSet
 
 var evaluationImplementors = []string{"Evaluation", "Node"}
 
-func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Evaluation) graphql.Marshaler {
+func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSet, obj *analytics.Evaluation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, evaluationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -34458,6 +35652,11 @@ func (ec *executionContext) _EvaluationConnection(ctx context.Context, sel ast.S
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("EvaluationConnection")
+		case "edges":
+			out.Values[i] = ec._EvaluationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "nodes":
 			out.Values[i] = ec._EvaluationConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -34474,6 +35673,44 @@ func (ec *executionContext) _EvaluationConnection(ctx context.Context, sel ast.S
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._EvaluationConnection_totalCount(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var evaluationEdgeImplementors = []string{"EvaluationEdge"}
+
+func (ec *executionContext) _EvaluationEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.EvaluationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, evaluationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EvaluationEdge")
+		case "cursor":
+			out.Values[i] = ec._EvaluationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._EvaluationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34579,6 +35816,11 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("EventConnection")
+		case "edges":
+			out.Values[i] = ec._EventConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "nodes":
 			out.Values[i] = ec._EventConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -34607,6 +35849,44 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._EventConnection_attendance(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var eventEdgeImplementors = []string{"EventEdge"}
+
+func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.EventEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventEdge")
+		case "cursor":
+			out.Values[i] = ec._EventEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._EventEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34669,7 +35949,7 @@ func (ec *executionContext) _FarFromCoverage(ctx context.Context, sel ast.Select
 
 var funnelGroupImplementors = []string{"FunnelGroup"}
 
-func (ec *executionContext) _FunnelGroup(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.FunnelGroup) graphql.Marshaler {
+func (ec *executionContext) _FunnelGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.FunnelGroup) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, funnelGroupImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -34755,7 +36035,7 @@ func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet,
 
 var gradeMovementImplementors = []string{"GradeMovement"}
 
-func (ec *executionContext) _GradeMovement(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.GradeMovement) graphql.Marshaler {
+func (ec *executionContext) _GradeMovement(ctx context.Context, sel ast.SelectionSet, obj *analytics.GradeMovement) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, gradeMovementImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -34813,7 +36093,7 @@ func (ec *executionContext) _GradeMovement(ctx context.Context, sel ast.Selectio
 
 var gradingImplementors = []string{"Grading"}
 
-func (ec *executionContext) _Grading(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Grading) graphql.Marshaler {
+func (ec *executionContext) _Grading(ctx context.Context, sel ast.SelectionSet, obj *analytics.Grading) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, gradingImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -34887,7 +36167,7 @@ func (ec *executionContext) _Grading(ctx context.Context, sel ast.SelectionSet, 
 
 var groupKeyImplementors = []string{"GroupKey"}
 
-func (ec *executionContext) _GroupKey(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.GroupKey) graphql.Marshaler {
+func (ec *executionContext) _GroupKey(ctx context.Context, sel ast.SelectionSet, obj *analytics.GroupKey) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, groupKeyImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -34928,7 +36208,7 @@ func (ec *executionContext) _GroupKey(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
-var hospitalImplementors = []string{"Hospital", "Organization", "Node", "EventParty"}
+var hospitalImplementors = []string{"Hospital", "EventParty", "Organization", "Node"}
 
 func (ec *executionContext) _Hospital(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Hospital) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, hospitalImplementors)
@@ -35119,7 +36399,7 @@ func (ec *executionContext) _Hospital(ctx context.Context, sel ast.SelectionSet,
 
 var hubStatsImplementors = []string{"HubStats"}
 
-func (ec *executionContext) _HubStats(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.HubStats) graphql.Marshaler {
+func (ec *executionContext) _HubStats(ctx context.Context, sel ast.SelectionSet, obj *analytics.HubStats) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, hubStatsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -35258,23 +36538,24 @@ func (ec *executionContext) _Island(ctx context.Context, sel ast.SelectionSet, o
 		case "rank":
 			out.Values[i] = ec._Island_rank(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "size":
 			out.Values[i] = ec._Island_size(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "organizations":
 			out.Values[i] = ec._Island_organizations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "members":
-			out.Values[i] = ec._Island_members(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Island_members(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35294,7 +36575,7 @@ func (ec *executionContext) _Island(ctx context.Context, sel ast.SelectionSet, o
 
 var kindCountImplementors = []string{"KindCount"}
 
-func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.KindCount) graphql.Marshaler {
+func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *analytics.KindCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -35491,6 +36772,11 @@ func (ec *executionContext) _MassBranchConnection(ctx context.Context, sel ast.S
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("MassBranchConnection")
+		case "edges":
+			out.Values[i] = ec._MassBranchConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "nodes":
 			out.Values[i] = ec._MassBranchConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -35524,9 +36810,47 @@ func (ec *executionContext) _MassBranchConnection(ctx context.Context, sel ast.S
 	return out
 }
 
+var massBranchEdgeImplementors = []string{"MassBranchEdge"}
+
+func (ec *executionContext) _MassBranchEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.MassBranchEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, massBranchEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MassBranchEdge")
+		case "cursor":
+			out.Values[i] = ec._MassBranchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MassBranchEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var massBranchFollowUpImplementors = []string{"MassBranchFollowUp"}
 
-func (ec *executionContext) _MassBranchFollowUp(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.MassBranchFollowUp) graphql.Marshaler {
+func (ec *executionContext) _MassBranchFollowUp(ctx context.Context, sel ast.SelectionSet, obj *analytics.MassBranchFollowUp) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, massBranchFollowUpImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -35582,7 +36906,7 @@ func (ec *executionContext) _MassBranchFollowUp(ctx context.Context, sel ast.Sel
 	return out
 }
 
-var massOrganizationImplementors = []string{"MassOrganization", "Organization", "Node", "EventParty"}
+var massOrganizationImplementors = []string{"MassOrganization", "EventParty", "Organization", "Node"}
 
 func (ec *executionContext) _MassOrganization(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.MassOrganization) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, massOrganizationImplementors)
@@ -35928,7 +37252,7 @@ func (ec *executionContext) _Mentorship(ctx context.Context, sel ast.SelectionSe
 
 var moveImplementors = []string{"Move"}
 
-func (ec *executionContext) _Move(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Move) graphql.Marshaler {
+func (ec *executionContext) _Move(ctx context.Context, sel ast.SelectionSet, obj *analytics.Move) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, moveImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -35982,45 +37306,53 @@ func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, 
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Network")
 		case "provenance":
-			out.Values[i] = ec._Network_provenance(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Network_provenance(ctx, field, obj)
+				})
 		case "islandCount":
-			out.Values[i] = ec._Network_islandCount(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Network_islandCount(ctx, field, obj)
+				})
 		case "islands":
-			out.Values[i] = ec._Network_islands(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Network_islands(ctx, field, obj)
+				})
 		case "isolatedOrganizations":
-			out.Values[i] = ec._Network_isolatedOrganizations(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Network_isolatedOrganizations(ctx, field, obj)
+				})
 		case "brokers":
-			out.Values[i] = ec._Network_brokers(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Network_brokers(ctx, field, obj)
+				})
 		case "bridges":
-			out.Values[i] = ec._Network_bridges(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Network_bridges(ctx, field, obj)
+				})
 		case "degreeRanking":
-			out.Values[i] = ec._Network_degreeRanking(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Network_degreeRanking(ctx, field, obj)
+				})
 		case "betweennessRanking":
-			out.Values[i] = ec._Network_betweennessRanking(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Network_betweennessRanking(ctx, field, obj)
+				})
 		case "farFromCoverage":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -36220,6 +37552,11 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("OrganizationConnection")
+		case "edges":
+			out.Values[i] = ec._OrganizationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "nodes":
 			out.Values[i] = ec._OrganizationConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36253,6 +37590,44 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 	return out
 }
 
+var organizationEdgeImplementors = []string{"OrganizationEdge"}
+
+func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.OrganizationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, organizationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrganizationEdge")
+		case "cursor":
+			out.Values[i] = ec._OrganizationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._OrganizationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.PageInfo) graphql.Marshaler {
@@ -36267,6 +37642,16 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "hasNextPage":
 			out.Values[i] = ec._PageInfo_hasNextPage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasPreviousPage":
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCursor":
+			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "endCursor":
@@ -36397,6 +37782,11 @@ func (ec *executionContext) _PartyOrganizationConnection(ctx context.Context, se
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("PartyOrganizationConnection")
+		case "edges":
+			out.Values[i] = ec._PartyOrganizationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "nodes":
 			out.Values[i] = ec._PartyOrganizationConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36413,6 +37803,44 @@ func (ec *executionContext) _PartyOrganizationConnection(ctx context.Context, se
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PartyOrganizationConnection_totalCount(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partyOrganizationEdgeImplementors = []string{"PartyOrganizationEdge"}
+
+func (ec *executionContext) _PartyOrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.PartyOrganizationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partyOrganizationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartyOrganizationEdge")
+		case "cursor":
+			out.Values[i] = ec._PartyOrganizationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PartyOrganizationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -36684,6 +38112,11 @@ func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.Selec
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("PersonConnection")
+		case "edges":
+			out.Values[i] = ec._PersonConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "nodes":
 			out.Values[i] = ec._PersonConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36700,6 +38133,44 @@ func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.Selec
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PersonConnection_totalCount(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var personEdgeImplementors = []string{"PersonEdge"}
+
+func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.PersonEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonEdge")
+		case "cursor":
+			out.Values[i] = ec._PersonEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PersonEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -36958,29 +38429,47 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_node(ctx, field)
 				})
-		case "organization":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_organization(ctx, field)
-				})
-		case "organizations":
+		case "enumLabels":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_organizations(ctx, field)
+					return ec._Query_enumLabels(ctx, field)
 				})
-		case "partyOrganization":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_partyOrganization(ctx, field)
-				})
-		case "partyOrganizations":
+		case "rules":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_partyOrganizations(ctx, field)
+					return ec._Query_rules(ctx, field)
+				})
+		case "coverageStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_coverageStats(ctx, field)
+				})
+		case "grading":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_grading(ctx, field)
+				})
+		case "gradeMovement":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_gradeMovement(ctx, field)
+				})
+		case "programs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_programs(ctx, field)
+				})
+		case "demonstration":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demonstration(ctx, field)
 				})
 		case "alliances":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -37030,66 +38519,6 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_events(ctx, field)
 				})
-		case "person":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_person(ctx, field)
-				})
-		case "people":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_people(ctx, field)
-				})
-		case "certifications":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_certifications(ctx, field)
-				})
-		case "massBranches":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_massBranches(ctx, field)
-				})
-		case "rounds":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_rounds(ctx, field)
-				})
-		case "evaluations":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_evaluations(ctx, field)
-				})
-		case "area":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_area(ctx, field)
-				})
-		case "areas":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_areas(ctx, field)
-				})
-		case "industry":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_industry(ctx, field)
-				})
-		case "industries":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_industries(ctx, field)
-				})
 		case "network":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -37120,47 +38549,89 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_coverageCandidates(ctx, field)
 				})
-		case "coverageStats":
+		case "organization":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_coverageStats(ctx, field)
+					return ec._Query_organization(ctx, field)
 				})
-		case "grading":
+		case "organizations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_grading(ctx, field)
+					return ec._Query_organizations(ctx, field)
 				})
-		case "gradeMovement":
+		case "partyOrganization":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_gradeMovement(ctx, field)
+					return ec._Query_partyOrganization(ctx, field)
 				})
-		case "programs":
+		case "partyOrganizations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_programs(ctx, field)
+					return ec._Query_partyOrganizations(ctx, field)
 				})
-		case "demonstration":
+		case "rounds":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_demonstration(ctx, field)
+					return ec._Query_rounds(ctx, field)
 				})
-		case "enumLabels":
+		case "evaluations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_enumLabels(ctx, field)
+					return ec._Query_evaluations(ctx, field)
 				})
-		case "rules":
+		case "person":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_person(ctx, field)
+				})
+		case "people":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_rules(ctx, field)
+					return ec._Query_people(ctx, field)
+				})
+		case "certifications":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_certifications(ctx, field)
+				})
+		case "massBranches":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_massBranches(ctx, field)
+				})
+		case "area":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_area(ctx, field)
+				})
+		case "areas":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_areas(ctx, field)
+				})
+		case "industry":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_industry(ctx, field)
+				})
+		case "industries":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_industries(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -37236,7 +38707,7 @@ func (ec *executionContext) _RankedNode(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
-var redZoneImplementors = []string{"RedZone", "Hub", "Node"}
+var redZoneImplementors = []string{"RedZone", "Node", "Hub"}
 
 func (ec *executionContext) _RedZone(ctx context.Context, sel ast.SelectionSet, obj *cobuild.RedZone) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, redZoneImplementors)
@@ -37341,7 +38812,7 @@ func (ec *executionContext) _Round(ctx context.Context, sel ast.SelectionSet, ob
 
 var rulesImplementors = []string{"Rules"}
 
-func (ec *executionContext) _Rules(ctx context.Context, sel ast.SelectionSet, obj *model.Rules) graphql.Marshaler {
+func (ec *executionContext) _Rules(ctx context.Context, sel ast.SelectionSet, obj *cobuild.Rules) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, rulesImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -37353,97 +38824,103 @@ func (ec *executionContext) _Rules(ctx context.Context, sel ast.SelectionSet, ob
 		case "goldFloor":
 			out.Values[i] = ec._Rules_goldFloor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "silverFloor":
 			out.Values[i] = ec._Rules_silverFloor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "bronzeFloor":
 			out.Values[i] = ec._Rules_bronzeFloor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "goldStep":
 			out.Values[i] = ec._Rules_goldStep(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "silverStep":
 			out.Values[i] = ec._Rules_silverStep(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "bronzeStep":
 			out.Values[i] = ec._Rules_bronzeStep(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "maxStars":
 			out.Values[i] = ec._Rules_maxStars(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "maxScore":
+			out.Values[i] = ec._Rules_maxScore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "dimensionMax":
-			out.Values[i] = ec._Rules_dimensionMax(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Rules_dimensionMax(ctx, field, obj)
+				})
 		case "selfWeight":
 			out.Values[i] = ec._Rules_selfWeight(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "publicWeight":
 			out.Values[i] = ec._Rules_publicWeight(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "committeeWeight":
 			out.Values[i] = ec._Rules_committeeWeight(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "ownOrgMinMembers":
 			out.Values[i] = ec._Rules_ownOrgMinMembers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "generalBranchMinMembers":
 			out.Values[i] = ec._Rules_generalBranchMinMembers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "committeeMinMembers":
 			out.Values[i] = ec._Rules_committeeMinMembers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "candidateCommunity":
 			out.Values[i] = ec._Rules_candidateCommunity(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "candidatePark":
 			out.Values[i] = ec._Rules_candidatePark(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "candidateIndustry":
 			out.Values[i] = ec._Rules_candidateIndustry(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "candidateProximity":
 			out.Values[i] = ec._Rules_candidateProximity(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "candidateLoad":
 			out.Values[i] = ec._Rules_candidateLoad(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -37462,7 +38939,7 @@ func (ec *executionContext) _Rules(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
-var schoolImplementors = []string{"School", "Organization", "Node", "EventParty"}
+var schoolImplementors = []string{"School", "EventParty", "Organization", "Node"}
 
 func (ec *executionContext) _School(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.School) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, schoolImplementors)
@@ -37653,7 +39130,7 @@ func (ec *executionContext) _School(ctx context.Context, sel ast.SelectionSet, o
 
 var scoreGapImplementors = []string{"ScoreGap"}
 
-func (ec *executionContext) _ScoreGap(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ScoreGap) graphql.Marshaler {
+func (ec *executionContext) _ScoreGap(ctx context.Context, sel ast.SelectionSet, obj *analytics.ScoreGap) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, scoreGapImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -37737,7 +39214,7 @@ func (ec *executionContext) _Secondment(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
-var socialOrganizationImplementors = []string{"SocialOrganization", "Organization", "Node", "EventParty"}
+var socialOrganizationImplementors = []string{"SocialOrganization", "EventParty", "Organization", "Node"}
 
 func (ec *executionContext) _SocialOrganization(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.SocialOrganization) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, socialOrganizationImplementors)
@@ -37928,7 +39405,7 @@ func (ec *executionContext) _SocialOrganization(ctx context.Context, sel ast.Sel
 
 var starCountImplementors = []string{"StarCount"}
 
-func (ec *executionContext) _StarCount(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.StarCount) graphql.Marshaler {
+func (ec *executionContext) _StarCount(ctx context.Context, sel ast.SelectionSet, obj *analytics.StarCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, starCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -37971,7 +39448,7 @@ func (ec *executionContext) _StarCount(ctx context.Context, sel ast.SelectionSet
 
 var tierCountImplementors = []string{"TierCount"}
 
-func (ec *executionContext) _TierCount(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.TierCount) graphql.Marshaler {
+func (ec *executionContext) _TierCount(ctx context.Context, sel ast.SelectionSet, obj *analytics.TierCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, tierCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -38014,7 +39491,7 @@ func (ec *executionContext) _TierCount(ctx context.Context, sel ast.SelectionSet
 
 var tierTransitionImplementors = []string{"TierTransition"}
 
-func (ec *executionContext) _TierTransition(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.TierTransition) graphql.Marshaler {
+func (ec *executionContext) _TierTransition(ctx context.Context, sel ast.SelectionSet, obj *analytics.TierTransition) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, tierTransitionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -38607,11 +40084,11 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) marshalNBranchFollowed2ᚕᚖcobuildᚋgqlmodelᚐBranchFollowedᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.BranchFollowed) graphql.Marshaler {
+func (ec *executionContext) marshalNBranchFollowed2ᚕᚖcobuildᚋanalyticsᚐBranchFollowedᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.BranchFollowed) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNBranchFollowed2ᚖcobuildᚋgqlmodelᚐBranchFollowed(ctx, sel, v[i])
+		return ec.marshalNBranchFollowed2ᚖcobuildᚋanalyticsᚐBranchFollowed(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -38623,7 +40100,7 @@ func (ec *executionContext) marshalNBranchFollowed2ᚕᚖcobuildᚋgqlmodelᚐBr
 	return ret
 }
 
-func (ec *executionContext) marshalNBranchFollowed2ᚖcobuildᚋgqlmodelᚐBranchFollowed(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.BranchFollowed) graphql.Marshaler {
+func (ec *executionContext) marshalNBranchFollowed2ᚖcobuildᚋanalyticsᚐBranchFollowed(ctx context.Context, sel ast.SelectionSet, v *analytics.BranchFollowed) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BranchFollowed!")
 		return graphql.Null
@@ -38749,7 +40226,31 @@ func (ec *executionContext) marshalNCertificationConnection2ᚖcobuildᚋgqlmode
 	return ec._CertificationConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCertificationFunnel2ᚖcobuildᚋgqlmodelᚐCertificationFunnel(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.CertificationFunnel) graphql.Marshaler {
+func (ec *executionContext) marshalNCertificationEdge2ᚕᚖcobuildᚋgqlmodelᚐCertificationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.CertificationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCertificationEdge2ᚖcobuildᚋgqlmodelᚐCertificationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCertificationEdge2ᚖcobuildᚋgqlmodelᚐCertificationEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.CertificationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CertificationEdge!")
+		return graphql.Null
+	}
+	return ec._CertificationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCertificationFunnel2ᚖcobuildᚋanalyticsᚐCertificationFunnel(ctx context.Context, sel ast.SelectionSet, v *analytics.CertificationFunnel) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CertificationFunnel!")
 		return graphql.Null
@@ -38887,11 +40388,11 @@ func (ec *executionContext) marshalNCoverageCandidates2ᚖcobuildᚋgqlmodelᚐC
 	return ec._CoverageCandidates(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCoverageChange2ᚕᚖcobuildᚋgqlmodelᚐCoverageChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.CoverageChange) graphql.Marshaler {
+func (ec *executionContext) marshalNCoverageChange2ᚕᚖcobuildᚋanalyticsᚐCoverageChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.CoverageChange) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCoverageChange2ᚖcobuildᚋgqlmodelᚐCoverageChange(ctx, sel, v[i])
+		return ec.marshalNCoverageChange2ᚖcobuildᚋanalyticsᚐCoverageChange(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -38903,7 +40404,7 @@ func (ec *executionContext) marshalNCoverageChange2ᚕᚖcobuildᚋgqlmodelᚐCo
 	return ret
 }
 
-func (ec *executionContext) marshalNCoverageChange2ᚖcobuildᚋgqlmodelᚐCoverageChange(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.CoverageChange) graphql.Marshaler {
+func (ec *executionContext) marshalNCoverageChange2ᚖcobuildᚋanalyticsᚐCoverageChange(ctx context.Context, sel ast.SelectionSet, v *analytics.CoverageChange) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CoverageChange!")
 		return graphql.Null
@@ -38911,11 +40412,11 @@ func (ec *executionContext) marshalNCoverageChange2ᚖcobuildᚋgqlmodelᚐCover
 	return ec._CoverageChange(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCoverageGroup2ᚕᚖcobuildᚋgqlmodelᚐCoverageGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.CoverageGroup) graphql.Marshaler {
+func (ec *executionContext) marshalNCoverageGroup2ᚕᚖcobuildᚋanalyticsᚐCoverageGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.CoverageGroup) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCoverageGroup2ᚖcobuildᚋgqlmodelᚐCoverageGroup(ctx, sel, v[i])
+		return ec.marshalNCoverageGroup2ᚖcobuildᚋanalyticsᚐCoverageGroup(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -38927,7 +40428,7 @@ func (ec *executionContext) marshalNCoverageGroup2ᚕᚖcobuildᚋgqlmodelᚐCov
 	return ret
 }
 
-func (ec *executionContext) marshalNCoverageGroup2ᚖcobuildᚋgqlmodelᚐCoverageGroup(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.CoverageGroup) graphql.Marshaler {
+func (ec *executionContext) marshalNCoverageGroup2ᚖcobuildᚋanalyticsᚐCoverageGroup(ctx context.Context, sel ast.SelectionSet, v *analytics.CoverageGroup) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CoverageGroup!")
 		return graphql.Null
@@ -39056,11 +40557,11 @@ func (ec *executionContext) marshalNDemonstration2ᚖcobuildᚋgqlmodelᚐDemons
 	return ec._Demonstration(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNDimensionPull2ᚕᚖcobuildᚋgqlmodelᚐDimensionPullᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.DimensionPull) graphql.Marshaler {
+func (ec *executionContext) marshalNDimensionPull2ᚕᚖcobuildᚋanalyticsᚐDimensionPullᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.DimensionPull) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNDimensionPull2ᚖcobuildᚋgqlmodelᚐDimensionPull(ctx, sel, v[i])
+		return ec.marshalNDimensionPull2ᚖcobuildᚋanalyticsᚐDimensionPull(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -39072,7 +40573,7 @@ func (ec *executionContext) marshalNDimensionPull2ᚕᚖcobuildᚋgqlmodelᚐDim
 	return ret
 }
 
-func (ec *executionContext) marshalNDimensionPull2ᚖcobuildᚋgqlmodelᚐDimensionPull(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.DimensionPull) graphql.Marshaler {
+func (ec *executionContext) marshalNDimensionPull2ᚖcobuildᚋanalyticsᚐDimensionPull(ctx context.Context, sel ast.SelectionSet, v *analytics.DimensionPull) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DimensionPull!")
 		return graphql.Null
@@ -39080,11 +40581,11 @@ func (ec *executionContext) marshalNDimensionPull2ᚖcobuildᚋgqlmodelᚐDimens
 	return ec._DimensionPull(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNDimensionScore2ᚕᚖcobuildᚋgqlmodelᚐDimensionScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.DimensionScore) graphql.Marshaler {
+func (ec *executionContext) marshalNDimensionScore2ᚕᚖcobuildᚋanalyticsᚐDimensionScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.DimensionScore) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNDimensionScore2ᚖcobuildᚋgqlmodelᚐDimensionScore(ctx, sel, v[i])
+		return ec.marshalNDimensionScore2ᚖcobuildᚋanalyticsᚐDimensionScore(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -39096,7 +40597,7 @@ func (ec *executionContext) marshalNDimensionScore2ᚕᚖcobuildᚋgqlmodelᚐDi
 	return ret
 }
 
-func (ec *executionContext) marshalNDimensionScore2ᚖcobuildᚋgqlmodelᚐDimensionScore(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.DimensionScore) graphql.Marshaler {
+func (ec *executionContext) marshalNDimensionScore2ᚖcobuildᚋanalyticsᚐDimensionScore(ctx context.Context, sel ast.SelectionSet, v *analytics.DimensionScore) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DimensionScore!")
 		return graphql.Null
@@ -39160,11 +40661,11 @@ func (ec *executionContext) marshalNEnumLabel2ᚖcobuildᚋgraphᚋmodelᚐEnumL
 	return ec._EnumLabel(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNEvaluation2ᚕᚖcobuildᚋgqlmodelᚐEvaluationᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Evaluation) graphql.Marshaler {
+func (ec *executionContext) marshalNEvaluation2ᚕᚖcobuildᚋanalyticsᚐEvaluationᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Evaluation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEvaluation2ᚖcobuildᚋgqlmodelᚐEvaluation(ctx, sel, v[i])
+		return ec.marshalNEvaluation2ᚖcobuildᚋanalyticsᚐEvaluation(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -39176,7 +40677,7 @@ func (ec *executionContext) marshalNEvaluation2ᚕᚖcobuildᚋgqlmodelᚐEvalua
 	return ret
 }
 
-func (ec *executionContext) marshalNEvaluation2ᚖcobuildᚋgqlmodelᚐEvaluation(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Evaluation) graphql.Marshaler {
+func (ec *executionContext) marshalNEvaluation2ᚖcobuildᚋanalyticsᚐEvaluation(ctx context.Context, sel ast.SelectionSet, v *analytics.Evaluation) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Evaluation!")
 		return graphql.Null
@@ -39190,6 +40691,30 @@ func (ec *executionContext) marshalNEvaluationConnection2ᚖcobuildᚋgqlmodel�
 		return graphql.Null
 	}
 	return ec._EvaluationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEvaluationEdge2ᚕᚖcobuildᚋgqlmodelᚐEvaluationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.EvaluationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEvaluationEdge2ᚖcobuildᚋgqlmodelᚐEvaluationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEvaluationEdge2ᚖcobuildᚋgqlmodelᚐEvaluationEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.EvaluationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EvaluationEdge!")
+		return graphql.Null
+	}
+	return ec._EvaluationEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEvaluationSortField2string(ctx context.Context, v any) (string, error) {
@@ -39236,6 +40761,30 @@ func (ec *executionContext) marshalNEventConnection2ᚖcobuildᚋgqlmodelᚐEven
 		return graphql.Null
 	}
 	return ec._EventConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEventEdge2ᚕᚖcobuildᚋgqlmodelᚐEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.EventEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEventEdge2ᚖcobuildᚋgqlmodelᚐEventEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEventEdge2ᚖcobuildᚋgqlmodelᚐEventEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.EventEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EventEdge!")
+		return graphql.Null
+	}
+	return ec._EventEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEventKind2string(ctx context.Context, v any) (string, error) {
@@ -39327,11 +40876,11 @@ func (ec *executionContext) marshalNFloat2ᚕfloat64ᚄ(ctx context.Context, sel
 	return ret
 }
 
-func (ec *executionContext) marshalNFunnelGroup2ᚕᚖcobuildᚋgqlmodelᚐFunnelGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.FunnelGroup) graphql.Marshaler {
+func (ec *executionContext) marshalNFunnelGroup2ᚕᚖcobuildᚋanalyticsᚐFunnelGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.FunnelGroup) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNFunnelGroup2ᚖcobuildᚋgqlmodelᚐFunnelGroup(ctx, sel, v[i])
+		return ec.marshalNFunnelGroup2ᚖcobuildᚋanalyticsᚐFunnelGroup(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -39343,7 +40892,7 @@ func (ec *executionContext) marshalNFunnelGroup2ᚕᚖcobuildᚋgqlmodelᚐFunne
 	return ret
 }
 
-func (ec *executionContext) marshalNFunnelGroup2ᚖcobuildᚋgqlmodelᚐFunnelGroup(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.FunnelGroup) graphql.Marshaler {
+func (ec *executionContext) marshalNFunnelGroup2ᚖcobuildᚋanalyticsᚐFunnelGroup(ctx context.Context, sel ast.SelectionSet, v *analytics.FunnelGroup) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "FunnelGroup!")
 		return graphql.Null
@@ -39351,7 +40900,7 @@ func (ec *executionContext) marshalNFunnelGroup2ᚖcobuildᚋgqlmodelᚐFunnelGr
 	return ec._FunnelGroup(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNGradeMovement2ᚖcobuildᚋgqlmodelᚐGradeMovement(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.GradeMovement) graphql.Marshaler {
+func (ec *executionContext) marshalNGradeMovement2ᚖcobuildᚋanalyticsᚐGradeMovement(ctx context.Context, sel ast.SelectionSet, v *analytics.GradeMovement) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "GradeMovement!")
 		return graphql.Null
@@ -39359,7 +40908,7 @@ func (ec *executionContext) marshalNGradeMovement2ᚖcobuildᚋgqlmodelᚐGradeM
 	return ec._GradeMovement(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNGrading2ᚖcobuildᚋgqlmodelᚐGrading(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Grading) graphql.Marshaler {
+func (ec *executionContext) marshalNGrading2ᚖcobuildᚋanalyticsᚐGrading(ctx context.Context, sel ast.SelectionSet, v *analytics.Grading) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Grading!")
 		return graphql.Null
@@ -39367,27 +40916,28 @@ func (ec *executionContext) marshalNGrading2ᚖcobuildᚋgqlmodelᚐGrading(ctx 
 	return ec._Grading(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNGroupDimension2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
+func (ec *executionContext) unmarshalNGroupDimension2cobuildᚋanalyticsᚐGroupDimension(ctx context.Context, v any) (analytics.GroupDimension, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := analytics.GroupDimension(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNGroupDimension2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+func (ec *executionContext) marshalNGroupDimension2cobuildᚋanalyticsᚐGroupDimension(ctx context.Context, sel ast.SelectionSet, v analytics.GroupDimension) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(v)
+	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "GroupDimension!")
 	}
 	return res
 }
 
-func (ec *executionContext) unmarshalNGroupDimension2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+func (ec *executionContext) unmarshalNGroupDimension2ᚕcobuildᚋanalyticsᚐGroupDimensionᚄ(ctx context.Context, v any) ([]analytics.GroupDimension, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]string, len(vSlice))
+	res := make([]analytics.GroupDimension, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNGroupDimension2string(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNGroupDimension2cobuildᚋanalyticsᚐGroupDimension(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -39395,11 +40945,11 @@ func (ec *executionContext) unmarshalNGroupDimension2ᚕstringᚄ(ctx context.Co
 	return res, nil
 }
 
-func (ec *executionContext) marshalNGroupDimension2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+func (ec *executionContext) marshalNGroupDimension2ᚕcobuildᚋanalyticsᚐGroupDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []analytics.GroupDimension) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNGroupDimension2string(ctx, sel, v[i])
+		return ec.marshalNGroupDimension2cobuildᚋanalyticsᚐGroupDimension(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -39411,11 +40961,11 @@ func (ec *executionContext) marshalNGroupDimension2ᚕstringᚄ(ctx context.Cont
 	return ret
 }
 
-func (ec *executionContext) marshalNGroupKey2ᚕᚖcobuildᚋgqlmodelᚐGroupKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.GroupKey) graphql.Marshaler {
+func (ec *executionContext) marshalNGroupKey2ᚕᚖcobuildᚋanalyticsᚐGroupKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.GroupKey) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNGroupKey2ᚖcobuildᚋgqlmodelᚐGroupKey(ctx, sel, v[i])
+		return ec.marshalNGroupKey2ᚖcobuildᚋanalyticsᚐGroupKey(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -39427,7 +40977,7 @@ func (ec *executionContext) marshalNGroupKey2ᚕᚖcobuildᚋgqlmodelᚐGroupKey
 	return ret
 }
 
-func (ec *executionContext) marshalNGroupKey2ᚖcobuildᚋgqlmodelᚐGroupKey(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.GroupKey) graphql.Marshaler {
+func (ec *executionContext) marshalNGroupKey2ᚖcobuildᚋanalyticsᚐGroupKey(ctx context.Context, sel ast.SelectionSet, v *analytics.GroupKey) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "GroupKey!")
 		return graphql.Null
@@ -39457,11 +41007,11 @@ func (ec *executionContext) marshalNHubKind2string(ctx context.Context, sel ast.
 	return res
 }
 
-func (ec *executionContext) marshalNHubStats2ᚕᚖcobuildᚋgqlmodelᚐHubStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.HubStats) graphql.Marshaler {
+func (ec *executionContext) marshalNHubStats2ᚕᚖcobuildᚋanalyticsᚐHubStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.HubStats) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNHubStats2ᚖcobuildᚋgqlmodelᚐHubStats(ctx, sel, v[i])
+		return ec.marshalNHubStats2ᚖcobuildᚋanalyticsᚐHubStats(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -39473,7 +41023,7 @@ func (ec *executionContext) marshalNHubStats2ᚕᚖcobuildᚋgqlmodelᚐHubStats
 	return ret
 }
 
-func (ec *executionContext) marshalNHubStats2ᚖcobuildᚋgqlmodelᚐHubStats(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.HubStats) graphql.Marshaler {
+func (ec *executionContext) marshalNHubStats2ᚖcobuildᚋanalyticsᚐHubStats(ctx context.Context, sel ast.SelectionSet, v *analytics.HubStats) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "HubStats!")
 		return graphql.Null
@@ -39586,11 +41136,11 @@ func (ec *executionContext) marshalNIsland2ᚖcobuildᚋgqlmodelᚐIsland(ctx co
 	return ec._Island(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNKindCount2ᚕᚖcobuildᚋgqlmodelᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.KindCount) graphql.Marshaler {
+func (ec *executionContext) marshalNKindCount2ᚕᚖcobuildᚋanalyticsᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.KindCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNKindCount2ᚖcobuildᚋgqlmodelᚐKindCount(ctx, sel, v[i])
+		return ec.marshalNKindCount2ᚖcobuildᚋanalyticsᚐKindCount(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -39602,7 +41152,7 @@ func (ec *executionContext) marshalNKindCount2ᚕᚖcobuildᚋgqlmodelᚐKindCou
 	return ret
 }
 
-func (ec *executionContext) marshalNKindCount2ᚖcobuildᚋgqlmodelᚐKindCount(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.KindCount) graphql.Marshaler {
+func (ec *executionContext) marshalNKindCount2ᚖcobuildᚋanalyticsᚐKindCount(ctx context.Context, sel ast.SelectionSet, v *analytics.KindCount) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "KindCount!")
 		return graphql.Null
@@ -39666,7 +41216,31 @@ func (ec *executionContext) marshalNMassBranchConnection2ᚖcobuildᚋgqlmodel�
 	return ec._MassBranchConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNMassBranchFollowUp2ᚖcobuildᚋgqlmodelᚐMassBranchFollowUp(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.MassBranchFollowUp) graphql.Marshaler {
+func (ec *executionContext) marshalNMassBranchEdge2ᚕᚖcobuildᚋgqlmodelᚐMassBranchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.MassBranchEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMassBranchEdge2ᚖcobuildᚋgqlmodelᚐMassBranchEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMassBranchEdge2ᚖcobuildᚋgqlmodelᚐMassBranchEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.MassBranchEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MassBranchEdge!")
+		return graphql.Null
+	}
+	return ec._MassBranchEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMassBranchFollowUp2ᚖcobuildᚋanalyticsᚐMassBranchFollowUp(ctx context.Context, sel ast.SelectionSet, v *analytics.MassBranchFollowUp) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MassBranchFollowUp!")
 		return graphql.Null
@@ -39774,11 +41348,11 @@ func (ec *executionContext) marshalNMentorship2ᚖcobuildᚋgqlmodelᚐMentorshi
 	return ec._Mentorship(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNMove2ᚕᚖcobuildᚋgqlmodelᚐMoveᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Move) graphql.Marshaler {
+func (ec *executionContext) marshalNMove2ᚕᚖcobuildᚋanalyticsᚐMoveᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Move) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMove2ᚖcobuildᚋgqlmodelᚐMove(ctx, sel, v[i])
+		return ec.marshalNMove2ᚖcobuildᚋanalyticsᚐMove(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -39790,7 +41364,7 @@ func (ec *executionContext) marshalNMove2ᚕᚖcobuildᚋgqlmodelᚐMoveᚄ(ctx 
 	return ret
 }
 
-func (ec *executionContext) marshalNMove2ᚖcobuildᚋgqlmodelᚐMove(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Move) graphql.Marshaler {
+func (ec *executionContext) marshalNMove2ᚖcobuildᚋanalyticsᚐMove(ctx context.Context, sel ast.SelectionSet, v *analytics.Move) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Move!")
 		return graphql.Null
@@ -39878,14 +41452,15 @@ func (ec *executionContext) marshalNNetworkTie2ᚖcobuildᚋgqlmodelᚐNetworkTi
 	return ec._NetworkTie(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNNetworkTieType2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
+func (ec *executionContext) unmarshalNNetworkTieType2cobuildᚐTieType(ctx context.Context, v any) (cobuild.TieType, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := cobuild.TieType(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNNetworkTieType2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+func (ec *executionContext) marshalNNetworkTieType2cobuildᚐTieType(ctx context.Context, sel ast.SelectionSet, v cobuild.TieType) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(v)
+	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "NetworkTieType!")
 	}
@@ -39937,6 +41512,30 @@ func (ec *executionContext) marshalNOrganizationConnection2ᚖcobuildᚋgqlmodel
 		return graphql.Null
 	}
 	return ec._OrganizationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖcobuildᚋgqlmodelᚐOrganizationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.OrganizationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrganizationEdge2ᚖcobuildᚋgqlmodelᚐOrganizationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOrganizationEdge2ᚖcobuildᚋgqlmodelᚐOrganizationEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.OrganizationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrganizationEdge!")
+		return graphql.Null
+	}
+	return ec._OrganizationEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNOrganizationSortField2string(ctx context.Context, v any) (string, error) {
@@ -39991,6 +41590,30 @@ func (ec *executionContext) marshalNPartyOrganizationConnection2ᚖcobuildᚋgql
 		return graphql.Null
 	}
 	return ec._PartyOrganizationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPartyOrganizationEdge2ᚕᚖcobuildᚋgqlmodelᚐPartyOrganizationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.PartyOrganizationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartyOrganizationEdge2ᚖcobuildᚋgqlmodelᚐPartyOrganizationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPartyOrganizationEdge2ᚖcobuildᚋgqlmodelᚐPartyOrganizationEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.PartyOrganizationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartyOrganizationEdge!")
+		return graphql.Null
+	}
+	return ec._PartyOrganizationEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPartyOrganizationKind2string(ctx context.Context, v any) (string, error) {
@@ -40095,6 +41718,30 @@ func (ec *executionContext) marshalNPersonConnection2ᚖcobuildᚋgqlmodelᚐPer
 	return ec._PersonConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPersonEdge2ᚕᚖcobuildᚋgqlmodelᚐPersonEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.PersonEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPersonEdge2ᚖcobuildᚋgqlmodelᚐPersonEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPersonEdge2ᚖcobuildᚋgqlmodelᚐPersonEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.PersonEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonEdge!")
+		return graphql.Null
+	}
+	return ec._PersonEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPersonRole2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -40133,14 +41780,15 @@ func (ec *executionContext) marshalNPersonTie2ᚖcobuildᚋgqlmodelᚐPersonTie(
 	return ec._PersonTie(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNPersonTieType2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
+func (ec *executionContext) unmarshalNPersonTieType2cobuildᚐTieType(ctx context.Context, v any) (cobuild.TieType, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := cobuild.TieType(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPersonTieType2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+func (ec *executionContext) marshalNPersonTieType2cobuildᚐTieType(ctx context.Context, sel ast.SelectionSet, v cobuild.TieType) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(v)
+	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "PersonTieType!")
 	}
@@ -40249,7 +41897,7 @@ func (ec *executionContext) marshalNRound2ᚖcobuildᚐRound(ctx context.Context
 	return ec._Round(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRules2ᚖcobuildᚋgraphᚋmodelᚐRules(ctx context.Context, sel ast.SelectionSet, v *model.Rules) graphql.Marshaler {
+func (ec *executionContext) marshalNRules2ᚖcobuildᚐRules(ctx context.Context, sel ast.SelectionSet, v *cobuild.Rules) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Rules!")
 		return graphql.Null
@@ -40257,11 +41905,11 @@ func (ec *executionContext) marshalNRules2ᚖcobuildᚋgraphᚋmodelᚐRules(ctx
 	return ec._Rules(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNScoreGap2ᚕᚖcobuildᚋgqlmodelᚐScoreGapᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.ScoreGap) graphql.Marshaler {
+func (ec *executionContext) marshalNScoreGap2ᚕᚖcobuildᚋanalyticsᚐScoreGapᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.ScoreGap) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNScoreGap2ᚖcobuildᚋgqlmodelᚐScoreGap(ctx, sel, v[i])
+		return ec.marshalNScoreGap2ᚖcobuildᚋanalyticsᚐScoreGap(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -40273,7 +41921,7 @@ func (ec *executionContext) marshalNScoreGap2ᚕᚖcobuildᚋgqlmodelᚐScoreGap
 	return ret
 }
 
-func (ec *executionContext) marshalNScoreGap2ᚖcobuildᚋgqlmodelᚐScoreGap(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ScoreGap) graphql.Marshaler {
+func (ec *executionContext) marshalNScoreGap2ᚖcobuildᚋanalyticsᚐScoreGap(ctx context.Context, sel ast.SelectionSet, v *analytics.ScoreGap) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ScoreGap!")
 		return graphql.Null
@@ -40335,11 +41983,11 @@ func (ec *executionContext) marshalNSizeBand2cobuildᚐSizeBand(ctx context.Cont
 	return res
 }
 
-func (ec *executionContext) marshalNStarCount2ᚕᚖcobuildᚋgqlmodelᚐStarCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.StarCount) graphql.Marshaler {
+func (ec *executionContext) marshalNStarCount2ᚕᚖcobuildᚋanalyticsᚐStarCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.StarCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNStarCount2ᚖcobuildᚋgqlmodelᚐStarCount(ctx, sel, v[i])
+		return ec.marshalNStarCount2ᚖcobuildᚋanalyticsᚐStarCount(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -40351,7 +41999,7 @@ func (ec *executionContext) marshalNStarCount2ᚕᚖcobuildᚋgqlmodelᚐStarCou
 	return ret
 }
 
-func (ec *executionContext) marshalNStarCount2ᚖcobuildᚋgqlmodelᚐStarCount(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.StarCount) graphql.Marshaler {
+func (ec *executionContext) marshalNStarCount2ᚖcobuildᚋanalyticsᚐStarCount(ctx context.Context, sel ast.SelectionSet, v *analytics.StarCount) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "StarCount!")
 		return graphql.Null
@@ -40417,11 +42065,11 @@ func (ec *executionContext) marshalNTier2cobuildᚐTier(ctx context.Context, sel
 	return res
 }
 
-func (ec *executionContext) marshalNTierCount2ᚕᚖcobuildᚋgqlmodelᚐTierCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.TierCount) graphql.Marshaler {
+func (ec *executionContext) marshalNTierCount2ᚕᚖcobuildᚋanalyticsᚐTierCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.TierCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTierCount2ᚖcobuildᚋgqlmodelᚐTierCount(ctx, sel, v[i])
+		return ec.marshalNTierCount2ᚖcobuildᚋanalyticsᚐTierCount(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -40433,7 +42081,7 @@ func (ec *executionContext) marshalNTierCount2ᚕᚖcobuildᚋgqlmodelᚐTierCou
 	return ret
 }
 
-func (ec *executionContext) marshalNTierCount2ᚖcobuildᚋgqlmodelᚐTierCount(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.TierCount) graphql.Marshaler {
+func (ec *executionContext) marshalNTierCount2ᚖcobuildᚋanalyticsᚐTierCount(ctx context.Context, sel ast.SelectionSet, v *analytics.TierCount) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TierCount!")
 		return graphql.Null
@@ -40441,11 +42089,11 @@ func (ec *executionContext) marshalNTierCount2ᚖcobuildᚋgqlmodelᚐTierCount(
 	return ec._TierCount(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNTierTransition2ᚕᚖcobuildᚋgqlmodelᚐTierTransitionᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.TierTransition) graphql.Marshaler {
+func (ec *executionContext) marshalNTierTransition2ᚕᚖcobuildᚋanalyticsᚐTierTransitionᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.TierTransition) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTierTransition2ᚖcobuildᚋgqlmodelᚐTierTransition(ctx, sel, v[i])
+		return ec.marshalNTierTransition2ᚖcobuildᚋanalyticsᚐTierTransition(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -40457,7 +42105,7 @@ func (ec *executionContext) marshalNTierTransition2ᚕᚖcobuildᚋgqlmodelᚐTi
 	return ret
 }
 
-func (ec *executionContext) marshalNTierTransition2ᚖcobuildᚋgqlmodelᚐTierTransition(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.TierTransition) graphql.Marshaler {
+func (ec *executionContext) marshalNTierTransition2ᚖcobuildᚋanalyticsᚐTierTransition(ctx context.Context, sel ast.SelectionSet, v *analytics.TierTransition) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TierTransition!")
 		return graphql.Null
@@ -40866,7 +42514,7 @@ func (ec *executionContext) marshalODemoSiteKind2ᚖstring(ctx context.Context, 
 	return res
 }
 
-func (ec *executionContext) marshalOEvaluation2ᚖcobuildᚋgqlmodelᚐEvaluation(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Evaluation) graphql.Marshaler {
+func (ec *executionContext) marshalOEvaluation2ᚖcobuildᚋanalyticsᚐEvaluation(ctx context.Context, sel ast.SelectionSet, v *analytics.Evaluation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -40957,16 +42605,16 @@ func (ec *executionContext) marshalOGeoPoint2ᚖcobuildᚋgqlmodelᚐGeoPoint(ct
 	return ec._GeoPoint(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOGroupDimension2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+func (ec *executionContext) unmarshalOGroupDimension2ᚕcobuildᚋanalyticsᚐGroupDimensionᚄ(ctx context.Context, v any) ([]analytics.GroupDimension, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]string, len(vSlice))
+	res := make([]analytics.GroupDimension, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNGroupDimension2string(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNGroupDimension2cobuildᚋanalyticsᚐGroupDimension(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -40974,14 +42622,14 @@ func (ec *executionContext) unmarshalOGroupDimension2ᚕstringᚄ(ctx context.Co
 	return res, nil
 }
 
-func (ec *executionContext) marshalOGroupDimension2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+func (ec *executionContext) marshalOGroupDimension2ᚕcobuildᚋanalyticsᚐGroupDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []analytics.GroupDimension) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNGroupDimension2string(ctx, sel, v[i])
+		return ec.marshalNGroupDimension2cobuildᚋanalyticsᚐGroupDimension(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -41170,16 +42818,16 @@ func (ec *executionContext) unmarshalOMassBranchWhere2ᚖcobuildᚋgraphᚋmodel
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalONetworkTieType2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+func (ec *executionContext) unmarshalONetworkTieType2ᚕcobuildᚐTieTypeᚄ(ctx context.Context, v any) ([]cobuild.TieType, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]string, len(vSlice))
+	res := make([]cobuild.TieType, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNNetworkTieType2string(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNNetworkTieType2cobuildᚐTieType(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -41187,14 +42835,14 @@ func (ec *executionContext) unmarshalONetworkTieType2ᚕstringᚄ(ctx context.Co
 	return res, nil
 }
 
-func (ec *executionContext) marshalONetworkTieType2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+func (ec *executionContext) marshalONetworkTieType2ᚕcobuildᚐTieTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []cobuild.TieType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNetworkTieType2string(ctx, sel, v[i])
+		return ec.marshalNNetworkTieType2cobuildᚐTieType(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -41366,16 +43014,16 @@ func (ec *executionContext) marshalOPersonRole2ᚕstringᚄ(ctx context.Context,
 	return ret
 }
 
-func (ec *executionContext) unmarshalOPersonTieType2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+func (ec *executionContext) unmarshalOPersonTieType2ᚕcobuildᚐTieTypeᚄ(ctx context.Context, v any) ([]cobuild.TieType, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]string, len(vSlice))
+	res := make([]cobuild.TieType, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPersonTieType2string(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPersonTieType2cobuildᚐTieType(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -41383,14 +43031,14 @@ func (ec *executionContext) unmarshalOPersonTieType2ᚕstringᚄ(ctx context.Con
 	return res, nil
 }
 
-func (ec *executionContext) marshalOPersonTieType2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+func (ec *executionContext) marshalOPersonTieType2ᚕcobuildᚐTieTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []cobuild.TieType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPersonTieType2string(ctx, sel, v[i])
+		return ec.marshalNPersonTieType2cobuildᚐTieType(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

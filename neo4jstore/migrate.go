@@ -1,8 +1,10 @@
 package neo4jstore
 
 import (
+	"cobuild"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -15,13 +17,11 @@ type migration struct {
 	statements []string
 }
 
-// idLabels are the labels whose id is unique (every node label of docs/graph-model.md).
-var idLabels = []string{"Area", "Industry", "Organization", "PartyOrg", "Alliance", "Agreement", "RedZone",
-	"DemoBelt", "DemoSite", "Brand", "Event", "Person", "Certification", "MassBranch", "Evaluation"}
-
 func migrations() []migration {
 	unique := migration{id: "001-unique-ids"}
-	for _, l := range idLabels {
+	// Every node label of docs/graph-model.md has unique ids.
+	for _, label := range cobuild.Labels {
+		l := label.Label
 		unique.statements = append(unique.statements,
 			fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR (n:%s) REQUIRE n.id IS UNIQUE", l, l))
 	}
@@ -67,29 +67,26 @@ func migrations() []migration {
 // (Neo4j forbids schema and data changes in one), records each migration once done, and
 // waits for the indexes to come online. It is idempotent and safe to run at every start.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
-	recs, err := s.readRecords(ctx, "MATCH (m:Migration) RETURN m.id AS id", nil)
+	done, err := query(ctx, s, "MATCH (m:Migration) RETURN m.id AS id", nil, func(r *neo4j.Record) (string, error) {
+		return recordString(r, "id")
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read applied migrations: %w", err)
 	}
-	done := map[string]bool{}
-	for _, r := range recs {
-		id, _ := r.Get("id")
-		done[id.(string)] = true
-	}
 	var applied []string
 	for _, m := range migrations() {
-		if done[m.id] {
+		if slices.Contains(done, m.id) {
 			continue
 		}
 		for _, stmt := range m.statements {
-			if _, err := s.write(ctx, time.Minute, func(tx neo4j.ManagedTransaction) (any, error) {
-				return s.collect(ctx, tx, stmt, nil)
+			if _, err := writeTx(ctx, s, time.Minute, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+				return struct{}{}, s.exec(ctx, tx, stmt, nil)
 			}); err != nil {
 				return applied, fmt.Errorf("migration %s: %s: %w", m.id, stmt, err)
 			}
 		}
-		if _, err := s.write(ctx, time.Minute, func(tx neo4j.ManagedTransaction) (any, error) {
-			return s.collect(ctx, tx, "MERGE (m:Migration {id: $id}) ON CREATE SET m.appliedAt = datetime()", map[string]any{"id": m.id})
+		if _, err := writeTx(ctx, s, time.Minute, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+			return struct{}{}, s.exec(ctx, tx, "MERGE (m:Migration {id: $id}) ON CREATE SET m.appliedAt = datetime()", map[string]any{"id": m.id})
 		}); err != nil {
 			return applied, fmt.Errorf("record migration %s: %w", m.id, err)
 		}
@@ -102,7 +99,7 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		_, err = res.Consume(ctx)
 	}
 	if err != nil {
-		return applied, fmt.Errorf("await indexes: %w", err)
+		return applied, fmt.Errorf("await indexes: %w", domainError(err))
 	}
 	return applied, nil
 }

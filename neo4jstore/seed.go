@@ -9,12 +9,12 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"cobuild"
-	"cobuild/demo"
 )
 
-// SeedInfo describes the demo seed recorded in a database.
+// SeedInfo describes a data set loaded by Seed, as recorded in the database.
 type SeedInfo struct {
 	// Complete is false while a seed runs, and stays false when one was interrupted.
 	Complete  bool
@@ -26,31 +26,41 @@ type SeedInfo struct {
 	Completed time.Time
 }
 
-// SeedStatus returns the demo seed recorded in the database (nil when cobuild never seeded
-// it) and whether the database holds any node besides bookkeeping.
+// SeedStatus returns the seed recorded in the database (nil when none was) and whether the
+// database holds any node besides bookkeeping.
 func (s *Store) SeedStatus(ctx context.Context) (*SeedInfo, bool, error) {
-	recs, err := s.readRecords(ctx, `
+	type status struct {
+		info    *SeedInfo
+		hasData bool
+	}
+	rows, err := query(ctx, s, `
 		OPTIONAL MATCH (s:Seed {id: 'demo'})
-		RETURN s, EXISTS { MATCH (n) WHERE NOT n:Seed AND NOT n:Migration } AS hasData`, nil)
+		RETURN s, EXISTS { MATCH (n) WHERE NOT n:Seed AND NOT n:Migration AND NOT n:GraphVersion } AS hasData`, nil,
+		func(r *neo4j.Record) (status, error) {
+			hasData, _, err := neo4j.GetRecordValue[bool](r, "hasData")
+			if err != nil {
+				return status{}, err
+			}
+			n, isNil, err := neo4j.GetRecordValue[dbtype.Node](r, "s")
+			if err != nil || isNil {
+				return status{hasData: hasData}, err
+			}
+			p := propsOf(n.Props, "seed")
+			// A seed recorded before seeds had a status is complete when it has a
+			// completion time.
+			_, completed := n.Props["completedAt"]
+			st, hasStatus := n.Props["status"]
+			info := &SeedInfo{Complete: st == "complete" || (!hasStatus && completed), Version: p.integer("version"),
+				Seed: int64(p.integer("seed")), Scale: p.integer("scale"), Nodes: p.integer("nodes"), Rels: p.integer("rels")}
+			if t, ok := n.Props["completedAt"].(time.Time); ok {
+				info.Completed = t
+			}
+			return status{info, hasData}, p.err
+		})
 	if err != nil {
 		return nil, false, fmt.Errorf("read seed status: %w", err)
 	}
-	r := recs[0]
-	hasData, _ := r.Get("hasData")
-	sv, _ := r.Get("s")
-	n, ok := sv.(neo4j.Node)
-	if !ok {
-		return nil, hasData.(bool), nil
-	}
-	// A seed recorded before seeds had a status is complete when it has a completion time.
-	_, completed := n.Props["completedAt"]
-	status, hasStatus := n.Props["status"]
-	info := &SeedInfo{Complete: status == "complete" || (!hasStatus && completed), Version: integer(n.Props, "version"), Seed: int64(integer(n.Props, "seed")), Scale: integer(n.Props, "scale"),
-		Nodes: integer(n.Props, "nodes"), Rels: integer(n.Props, "rels")}
-	if t, ok := n.Props["completedAt"].(time.Time); ok {
-		info.Completed = t
-	}
-	return info, hasData.(bool), nil
+	return rows[0].info, rows[0].hasData, nil
 }
 
 // Wipe deletes every node and tie (schema and migrations stay). It marks the seed
@@ -58,7 +68,9 @@ func (s *Store) SeedStatus(ctx context.Context) (*SeedInfo, bool, error) {
 // cobuild's own; and it deletes ties before nodes, in batches, so that a hub with many
 // ties never has to be deleted with all of them in one transaction.
 func (s *Store) Wipe(ctx context.Context) error {
-	if err := s.ExecWrite(ctx, "MERGE (s:Seed {id: 'demo'}) SET s.status = 'wiping'", nil); err != nil {
+	if _, err := writeTx(ctx, s, time.Minute, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		return struct{}{}, s.exec(ctx, tx, "MERGE (s:Seed {id: 'demo'}) SET s.status = 'wiping'", nil)
+	}); err != nil {
 		return fmt.Errorf("mark wipe: %w", err)
 	}
 	sess := s.session(ctx, neo4j.AccessModeWrite)
@@ -74,7 +86,7 @@ func (s *Store) Wipe(ctx context.Context) error {
 			_, err = res.Consume(ctx)
 		}
 		if err != nil {
-			return fmt.Errorf("wipe database: %w", AsDomainError(err))
+			return fmt.Errorf("wipe database: %w", domainError(err))
 		}
 	}
 	return nil
@@ -88,12 +100,12 @@ var (
 // SeedBatch is the number of rows written per transaction by Seed.
 const SeedBatch = 5000
 
-// Seed writes a generated data set into an empty database with batched UNWIND statements,
+// Seed writes a data set into an empty database with batched UNWIND statements,
 // SeedBatch rows per transaction. A :Seed node marked "started" is written first and
 // marked "complete" last, so an interrupted seed is recognised as cobuild's own and redone.
-// Labels and tie types come from the generator and are checked against a strict pattern
-// before they become part of a statement.
-func (s *Store) Seed(ctx context.Context, ds *demo.Dataset, opts demo.Options, progress func(done, total int)) error {
+// Labels and tie types are checked against a strict pattern (tie types against the
+// domain's) before they become part of a statement; days become Neo4j dates.
+func (s *Store) Seed(ctx context.Context, ds *cobuild.Dataset, info SeedInfo, progress func(done, total int)) error {
 	groups := map[string][]map[string]any{}
 	var keys []string
 	for _, n := range ds.Nodes {
@@ -109,9 +121,9 @@ func (s *Store) Seed(ctx context.Context, ds *demo.Dataset, opts demo.Options, p
 		groups[k] = append(groups[k], n.Props)
 	}
 	sort.Strings(keys)
-	params := map[string]any{"version": demo.Version, "seed": opts.Seed, "scale": opts.Scale, "nodes": len(ds.Nodes), "rels": len(ds.Rels)}
-	if _, err := s.write(ctx, time.Minute, func(tx neo4j.ManagedTransaction) (any, error) {
-		return s.collect(ctx, tx, `MERGE (s:Seed {id: 'demo'})
+	params := map[string]any{"version": info.Version, "seed": info.Seed, "scale": info.Scale, "nodes": len(ds.Nodes), "rels": len(ds.Rels)}
+	if _, err := writeTx(ctx, s, time.Minute, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		return struct{}{}, s.exec(ctx, tx, `MERGE (s:Seed {id: 'demo'})
 			SET s.status = 'started', s.version = $version, s.seed = $seed, s.scale = $scale, s.nodes = $nodes, s.rels = $rels,
 			    s.startedAt = datetime()`, params)
 	}); err != nil {
@@ -119,25 +131,28 @@ func (s *Store) Seed(ctx context.Context, ds *demo.Dataset, opts demo.Options, p
 	}
 	total := len(ds.Nodes) + len(ds.Rels)
 	done := 0
+	step := func(n int) {
+		done += n
+		if progress != nil {
+			progress(done, total)
+		}
+	}
 	for _, k := range keys {
-		rows := groups[k]
 		stmt := fmt.Sprintf("UNWIND $rows AS row CREATE (n:%s) SET n = row", k)
-		if err := s.writeBatches(ctx, stmt, rows, func(n int) {
-			done += n
-			if progress != nil {
-				progress(done, total)
-			}
-		}); err != nil {
+		if err := s.writeBatches(ctx, stmt, groups[k], step); err != nil {
 			return fmt.Errorf("seed %s nodes: %w", k, err)
 		}
 	}
 
-	type relKey struct{ typ, from, to string }
+	type relKey struct {
+		typ      cobuild.TieType
+		from, to cobuild.NodeLabel
+	}
 	relGroups := map[relKey][]map[string]any{}
 	var relKeys []relKey
 	for _, r := range ds.Rels {
-		if !relTypePattern.MatchString(r.Type) {
-			return fmt.Errorf("seed: bad tie type %q", r.Type)
+		if !r.Type.Known() || !relTypePattern.MatchString(string(r.Type)) {
+			return fmt.Errorf("seed: unknown tie type %q", r.Type)
 		}
 		fl, err := cobuild.LabelOf(r.From)
 		if err != nil {
@@ -159,25 +174,19 @@ func (s *Store) Seed(ctx context.Context, ds *demo.Dataset, opts demo.Options, p
 	}
 	sort.Slice(relKeys, func(i, j int) bool {
 		a, b := relKeys[i], relKeys[j]
-		return a.typ+a.from+a.to < b.typ+b.from+b.to
+		return string(a.typ)+string(a.from)+string(a.to) < string(b.typ)+string(b.from)+string(b.to)
 	})
 	for _, k := range relKeys {
 		stmt := fmt.Sprintf(`UNWIND $rows AS row
 			MATCH (a:%s {id: row.from}) MATCH (b:%s {id: row.to})
 			CREATE (a)-[r:%s]->(b) SET r = row.props`, k.from, k.to, k.typ)
-		if err := s.writeBatches(ctx, stmt, relGroups[k], func(n int) {
-			done += n
-			if progress != nil {
-				progress(done, total)
-			}
-		}); err != nil {
+		if err := s.writeBatches(ctx, stmt, relGroups[k], step); err != nil {
 			return fmt.Errorf("seed %s ties: %w", k.typ, err)
 		}
 	}
-	_, err := s.write(ctx, time.Minute, func(tx neo4j.ManagedTransaction) (any, error) {
-		return s.collect(ctx, tx, `MATCH (s:Seed {id: 'demo'}) SET s.status = 'complete', s.completedAt = datetime()`, nil)
-	})
-	if err != nil {
+	if _, err := writeTx(ctx, s, time.Minute, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		return struct{}{}, s.exec(ctx, tx, `MATCH (s:Seed {id: 'demo'}) SET s.status = 'complete', s.completedAt = datetime()`, nil)
+	}); err != nil {
 		return fmt.Errorf("record seed: %w", err)
 	}
 	return nil
@@ -186,13 +195,8 @@ func (s *Store) Seed(ctx context.Context, ds *demo.Dataset, opts demo.Options, p
 func (s *Store) writeBatches(ctx context.Context, stmt string, rows []map[string]any, done func(int)) error {
 	for i := 0; i < len(rows); i += SeedBatch {
 		batch := rows[i:min(i+SeedBatch, len(rows))]
-		if _, err := s.write(ctx, 5*time.Minute, func(tx neo4j.ManagedTransaction) (any, error) {
-			res, err := tx.Run(ctx, stmt, map[string]any{"rows": batch})
-			if err != nil {
-				return nil, err
-			}
-			s.queries.Add(1)
-			return res.Consume(ctx)
+		if _, err := writeTx(ctx, s, 5*time.Minute, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+			return struct{}{}, s.exec(ctx, tx, stmt, map[string]any{"rows": storable(batch)})
 		}); err != nil {
 			return err
 		}
@@ -201,34 +205,27 @@ func (s *Store) writeBatches(ctx context.Context, stmt string, rows []map[string
 	return nil
 }
 
-// SeedIfEmpty seeds the demo data set unless the database already holds it: an empty
-// database is seeded; an interrupted demo seed, or one of another generator version, seed
-// or scale, is wiped and redone; a database holding data that cobuild did not seed is left
-// alone with an ECONFLICT error unless force is set. It returns whether it seeded.
-func (s *Store) SeedIfEmpty(ctx context.Context, opts demo.Options, force bool, progress func(done, total int)) (bool, error) {
-	info, hasData, err := s.SeedStatus(ctx)
-	if err != nil {
-		return false, err
+// storable turns the days of a batch's properties (time.Time) into Neo4j dates, in copies:
+// the data set itself is left as it is.
+func storable(rows []map[string]any) []map[string]any {
+	out := make([]map[string]any, len(rows))
+	for i, row := range rows {
+		out[i] = storableMap(row)
 	}
-	opts = opts.WithDefaults()
-	switch {
-	case force:
-	case info == nil && hasData:
-		return false, cobuild.Errorf(cobuild.ECONFLICT, "the database holds data that cobuild did not seed; use an empty database, or seed -force to wipe it")
-	case info != nil && info.Complete && info.Version == demo.Version && info.Seed == opts.Seed && info.Scale == opts.Scale:
-		return false, nil
-	}
-	if hasData || info != nil {
-		if err := s.Wipe(ctx); err != nil {
-			return false, err
+	return out
+}
+
+func storableMap(m map[string]any) map[string]any {
+	c := make(map[string]any, len(m))
+	for k, v := range m {
+		switch x := v.(type) {
+		case time.Time:
+			c[k] = dateParam(x)
+		case map[string]any:
+			c[k] = storableMap(x)
+		default:
+			c[k] = v
 		}
 	}
-	ds, err := demo.Generate(opts)
-	if err != nil {
-		return false, fmt.Errorf("generate demo data: %w", err)
-	}
-	if err := s.Seed(ctx, ds, opts, progress); err != nil {
-		return false, err
-	}
-	return true, nil
+	return c
 }

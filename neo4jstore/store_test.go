@@ -7,8 +7,9 @@ import (
 	"time"
 
 	"cobuild"
-	"cobuild/analytics"
+	"cobuild/neo4jstore"
 	"cobuild/neo4jtest"
+	"cobuild/snapshot"
 )
 
 func TestMigrationsAreRecordedAndIdempotent(t *testing.T) {
@@ -21,11 +22,7 @@ func TestMigrationsAreRecordedAndIdempotent(t *testing.T) {
 	if len(applied) != 0 {
 		t.Errorf("a second run applied %v again", applied)
 	}
-	var n int
-	if err := s.ReadInt(ctx, "SHOW CONSTRAINTS YIELD name WHERE name ENDS WITH '_id' RETURN count(*) AS n", nil, &n); err != nil {
-		t.Fatal(err)
-	}
-	if n < 15 {
+	if n := neo4jtest.Int(t, "SHOW CONSTRAINTS YIELD name WHERE name ENDS WITH '_id' RETURN count(*) AS n", nil); n < 15 {
 		t.Errorf("%d id constraints, want one per label (15)", n)
 	}
 }
@@ -61,11 +58,7 @@ func TestCoverageFiltersAgreeWithTheRules(t *testing.T) {
 			after = pg.Cursors[len(pg.Cursors)-1]
 		}
 		for i := 0; i < len(ids); i += 2000 {
-			facts, err := s.CoverageFacts(ctx, ids[i:min(i+2000, len(ids))], day)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for id, f := range facts {
+			for id, f := range factsOf(t, s, ids[i:min(i+2000, len(ids))], day) {
 				c := rules.CoverageOf(f)
 				byStatus[c.Status][id] = true
 				if c.Isolated {
@@ -92,7 +85,7 @@ func TestCoverageFiltersAgreeWithTheRules(t *testing.T) {
 				t.Errorf("%s on %s: nobody; the demo data should have some", what, day.Format(time.DateOnly))
 			}
 		}
-		for _, st := range cobuild.CoverageStatuses {
+		for _, st := range []cobuild.CoverageStatus{cobuild.CoverageOwn, cobuild.CoverageJoint, cobuild.CoverageWork, cobuild.CoverageUncovered} {
 			check(string(st), cobuild.OrgFilter{Coverage: []cobuild.CoverageStatus{st}}, byStatus[st])
 		}
 		check("isolated", cobuild.OrgFilter{Isolated: &yes}, isolated)
@@ -113,9 +106,13 @@ func TestCoverageFiltersAgreeWithTheRules(t *testing.T) {
 func TestTheCensusAgreesWithTheFactsOfEachOrganisation(t *testing.T) {
 	s := neo4jtest.Store(t)
 	ctx := context.Background()
-	svc := analytics.NewService(s, s.Rules())
+	svc := snapshot.New(s, s.Rules(), snapshot.Options{})
+	version, err := svc.Version(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, day := range []time.Time{time.Date(2023, 10, 21, 0, 0, 0, 0, time.UTC), time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)} {
-		c, err := svc.Census(ctx, day)
+		c, err := svc.Census(ctx, day, version)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,10 +130,7 @@ func TestTheCensusAgreesWithTheFactsOfEachOrganisation(t *testing.T) {
 		}
 		differ := 0
 		for i := 0; i < len(ids); i += 2000 {
-			facts, err := s.CoverageFacts(ctx, ids[i:min(i+2000, len(ids))], day)
-			if err != nil {
-				t.Fatal(err)
-			}
+			facts := factsOf(t, s, ids[i:min(i+2000, len(ids))], day)
 			for _, r := range rows[i:min(i+2000, len(ids))] {
 				if got, want := fmt.Sprintf("%+v", r.Facts), fmt.Sprintf("%+v", facts[r.ID]); got != want {
 					if differ++; differ <= 5 {
@@ -177,4 +171,18 @@ func TestTheCensusAgreesWithTheFactsOfEachOrganisation(t *testing.T) {
 			}
 		}
 	}
+}
+
+// factsOf reads the coverage facts of organisations on a day, each with its own subqueries.
+func factsOf(t *testing.T, s *neo4jstore.Store, ids []string, day time.Time) map[string]cobuild.CoverageFacts {
+	t.Helper()
+	f, err := s.Expand(context.Background(), ids, &cobuild.Fetch{Facts: []time.Time{day}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]cobuild.CoverageFacts{}
+	for k, v := range f.Facts {
+		out[k.ID] = v
+	}
+	return out
 }

@@ -1,11 +1,14 @@
 // Package neo4jtest gives integration tests a store on the test Neo4j, migrated and seeded
-// with the demo data set. The test Neo4j is the one named by NEO4J_URI; `make test` starts
-// a local one and sets it. Without NEO4J_URI a test is skipped, unless CI is set: then it
-// fails, so that CI never passes by skipping.
+// with the demo data set, and the production wiring over it. The test Neo4j is the one
+// named by NEO4J_URI; `make test` starts a local one and sets it. Without NEO4J_URI a test
+// is skipped, unless CI is set: then it fails, so that CI never passes by skipping.
 package neo4jtest
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
+	"net"
 	"os"
 	"strconv"
 	"sync"
@@ -14,14 +17,14 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
-	"cobuild"
+	"cobuild/app"
 	"cobuild/demo"
 	"cobuild/neo4jstore"
 )
 
 var (
 	once     sync.Once
-	shared   *neo4jstore.Store
+	shared   *app.Main
 	setupErr error
 )
 
@@ -36,34 +39,55 @@ func testScale() int {
 	return 1
 }
 
-// Store returns the shared store of the test process, seeded with the demo data.
-func Store(t testing.TB) *neo4jstore.Store {
+func uri(t testing.TB) string {
 	t.Helper()
-	uri := os.Getenv("NEO4J_URI")
-	if uri == "" {
+	u := os.Getenv("NEO4J_URI")
+	if u == "" {
 		if os.Getenv("CI") != "" {
 			t.Fatal("CI is set but NEO4J_URI is not: integration tests must run against Neo4j (use `make test`)")
 		}
 		t.Skip("NEO4J_URI is not set; `make test` starts a local Neo4j for the integration tests")
 	}
+	return u
+}
+
+// Config is the configuration of the production wiring over the test Neo4j.
+func Config(t testing.TB) app.Config {
+	return app.Config{
+		Neo4j: neo4jstore.Config{URI: uri(t), User: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"),
+			Database: os.Getenv("NEO4J_DATABASE"), Timeout: time.Minute},
+		Seed: DemoOptions,
+		Addr: "127.0.0.1:0",
+	}
+}
+
+// Main returns the test process's shared production wiring (app.Main) over the test
+// Neo4j, opened and seeded with the demo data.
+func Main(t testing.TB) *app.Main {
+	t.Helper()
+	cfg := Config(t)
 	once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
-		cfg := neo4jstore.Config{URI: uri, User: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"),
-			Database: os.Getenv("NEO4J_DATABASE"), Timeout: time.Minute}
-		shared, setupErr = neo4jstore.Open(ctx, cfg, cobuild.DefaultRules())
-		if setupErr != nil {
+		shared = &app.Main{Config: cfg, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
+		if setupErr = shared.Open(ctx); setupErr != nil {
 			return
 		}
-		if _, setupErr = shared.Migrate(ctx); setupErr != nil {
+		if _, setupErr = app.Seed(ctx, shared.Store, DemoOptions, false, nil); setupErr != nil {
 			return
 		}
-		_, setupErr = shared.SeedIfEmpty(ctx, DemoOptions, false, nil)
+		_, setupErr = shared.Snapshots.Refresh(ctx)
 	})
 	if setupErr != nil {
-		t.Fatalf("set up the test Neo4j at %s: %v", uri, setupErr)
+		t.Fatalf("set up the test Neo4j at %s: %v", cfg.Neo4j.URI, setupErr)
 	}
 	return shared
+}
+
+// Store returns the shared store of the test process, seeded with the demo data.
+func Store(t testing.TB) *neo4jstore.Store {
+	t.Helper()
+	return Main(t).Store
 }
 
 // Driver returns a driver of its own on the test Neo4j, for tests that check the store
@@ -77,4 +101,67 @@ func Driver(t testing.TB) neo4j.DriverWithContext {
 	}
 	t.Cleanup(func() { d.Close(context.Background()) })
 	return d
+}
+
+// Write runs one parameterised write statement on the test Neo4j in its own transaction.
+func Write(t testing.TB, cypher string, params map[string]any) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := neo4j.ExecuteQuery(ctx, Driver(t), cypher, params, neo4j.EagerResultTransformer); err != nil {
+		t.Fatalf("write %q: %v", cypher, err)
+	}
+}
+
+// Int runs one read statement whose single row has an integer column n.
+func Int(t testing.TB, cypher string, params map[string]any) int {
+	t.Helper()
+	r, err := neo4j.ExecuteQuery(context.Background(), Driver(t), cypher, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithReadersRouting())
+	if err != nil {
+		t.Fatalf("read %q: %v", cypher, err)
+	}
+	if len(r.Records) != 1 {
+		t.Fatalf("read %q: %d rows, want 1", cypher, len(r.Records))
+	}
+	n, _, err := neo4j.GetRecordValue[int64](r.Records[0], "n")
+	if err != nil {
+		t.Fatalf("read %q: %v", cypher, err)
+	}
+	return int(n)
+}
+
+// Changed records, as every write of cobuild does, that the graph changed, and makes the
+// shared snapshots see it at once (rather than within their poll).
+func Changed(t testing.TB) {
+	t.Helper()
+	Write(t, "MERGE (v:GraphVersion {id: 'graph'}) SET v.writes = coalesce(v.writes, 0) + 1", nil)
+	if _, err := Main(t).Snapshots.Refresh(context.Background()); err != nil {
+		t.Fatal(fmt.Errorf("refresh the graph's version: %w", err))
+	}
+}
+
+// Serve runs the shared production wiring's server (app.Main.Run) on a free port of
+// 127.0.0.1 until the test ends, and returns its base URL.
+func Serve(t testing.TB) string {
+	t.Helper()
+	m := Main(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx, func(a net.Addr) { addr <- a }) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("server: %v", err)
+		}
+	})
+	select {
+	case a := <-addr:
+		return "http://" + a.String()
+	case err := <-done:
+		t.Fatalf("server did not start: %v", err)
+	case <-time.After(2 * time.Minute):
+		t.Fatal("server did not start within 2 minutes")
+	}
+	return ""
 }

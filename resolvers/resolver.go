@@ -1,124 +1,161 @@
-// Package resolvers translates GraphQL fields into reads of the store through the
-// request's loaders. It holds no business rules: those live in the root package.
+// Package resolvers resolves the fields of the GraphQL schema: one file of resolvers per
+// schema file (organizations.resolvers.go for schema/organizations.graphqls, ...), helpers
+// beside them. Resolvers translate arguments into reads of the store, the snapshots and
+// the request's loaders, and answers into the types gqlgen binds; the rules they apply
+// live in the root package and the computations in analytics.
 package resolvers
 
 import (
 	"context"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"cobuild"
-	"cobuild/analytics"
-	"cobuild/gqlmodel"
+	"cobuild/graph"
 	"cobuild/loaders"
+	"cobuild/snapshot"
 )
 
-// Resolver is the root of the resolvers; it has no state of its own, since the store, the
-// rules and the limits of a request travel in its context with the loaders.
-type Resolver struct{}
-
-func reader(ctx context.Context) cobuild.Reader { return loaders.For(ctx).Reader() }
-
-func settings(ctx context.Context) loaders.Settings { return loaders.For(ctx).Settings() }
-
-// node loads a node by id, checking first that the id is well formed for the label.
-func node[T any](ctx context.Context, id string) (T, error) {
-	return loaders.Node[T](ctx, id)
+// Resolver is the root of the resolvers and holds their dependencies, set once by New.
+type Resolver struct {
+	store     cobuild.Reader
+	rules     cobuild.Rules
+	snapshots *snapshot.Service
+	clock     func() time.Time
+	pages     PageLimits
+	limits    NetworkLimits
+	schema    *ast.Schema
 }
 
-func label(enum, value string) (string, error) { return cobuild.Label(enum, value), nil }
-
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
+// PageLimits are the page sizes of lists: Default when first is not given, at most Max.
+type PageLimits struct {
+	Default, Max int
 }
 
-// exactlyOne checks that exactly one of the lookup arguments is given.
-func exactlyOne(names string, args ...*string) error {
-	n := 0
-	for _, a := range args {
-		if a != nil {
-			n++
-		}
-	}
-	if n != 1 {
-		return cobuild.Errorf(cobuild.EINVALID, "give exactly one of %s", names)
-	}
-	return nil
+// NetworkLimits cap what one network query may ask for.
+type NetworkLimits struct {
+	MaxHops     int // path length
+	MaxPaths    int // chains listed
+	MaxEgoHops  int
+	MaxEgoNodes int
 }
 
-// hubs lists the nodes of a small label as T.
-func hubs[T any](ctx context.Context, label string, match map[string]any) ([]T, error) {
-	vs, err := reader(ctx).Hubs(ctx, label, match)
+// Config is what New needs. Snapshots may be nil: network and coverage answers are then
+// UNAVAILABLE and lists use the store's own predicates. Zero limits and a nil clock take
+// the defaults.
+type Config struct {
+	Store     cobuild.Reader
+	Rules     cobuild.Rules
+	Snapshots *snapshot.Service
+	Clock     func() time.Time
+	Pages     PageLimits
+	Limits    NetworkLimits
+}
+
+// DefaultPages and DefaultNetworkLimits are the limits unless configured otherwise.
+var (
+	DefaultPages         = PageLimits{Default: 50, Max: 500}
+	DefaultNetworkLimits = NetworkLimits{MaxHops: 12, MaxPaths: 20, MaxEgoHops: 4, MaxEgoNodes: 5000}
+)
+
+// New returns the resolvers over their dependencies.
+func New(c Config) *Resolver {
+	r := &Resolver{store: c.Store, rules: c.Rules, snapshots: c.Snapshots, clock: c.Clock, pages: c.Pages, limits: c.Limits}
+	if r.clock == nil {
+		r.clock = time.Now
+	}
+	if r.pages.Default <= 0 {
+		r.pages.Default = DefaultPages.Default
+	}
+	if r.pages.Max < r.pages.Default {
+		r.pages.Max = max(DefaultPages.Max, r.pages.Default)
+	}
+	d := DefaultNetworkLimits
+	if r.limits.MaxHops <= 0 {
+		r.limits.MaxHops = d.MaxHops
+	}
+	if r.limits.MaxPaths <= 0 {
+		r.limits.MaxPaths = d.MaxPaths
+	}
+	if r.limits.MaxEgoHops <= 0 {
+		r.limits.MaxEgoHops = d.MaxEgoHops
+	}
+	if r.limits.MaxEgoNodes <= 0 {
+		r.limits.MaxEgoNodes = d.MaxEgoNodes
+	}
+	r.schema = graph.NewExecutableSchema(graph.Config{Resolvers: r}).Schema()
+	return r
+}
+
+// ExecutableSchema is the schema served by these resolvers.
+func (r *Resolver) ExecutableSchema() graphql.ExecutableSchema {
+	return graph.NewExecutableSchema(graph.Config{Resolvers: r})
+}
+
+// Store returns the store the resolvers read.
+func (r *Resolver) Store() cobuild.Reader { return r.store }
+
+// Snapshots returns the snapshot service, nil when there is none.
+func (r *Resolver) Snapshots() *snapshot.Service { return r.snapshots }
+
+// Today is the day of the resolvers' clock.
+func (r *Resolver) Today() time.Time { return cobuild.Day(r.clock()) }
+
+// loaders returns the request's loaders; a request that was not given any (no
+// middleware) gets loaders of its own that batch within one field only.
+func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {
+	if l := loaders.From(ctx); l != nil {
+		return l
+	}
+	var view *snapshot.View
+	if r.snapshots != nil {
+		view = r.snapshots.View()
+	}
+	return loaders.New(r.store, r.Today(), view)
+}
+
+// day returns the day asked for, or the request's today.
+func (r *Resolver) day(ctx context.Context, asOf *time.Time) time.Time {
+	if asOf != nil {
+		return cobuild.Day(*asOf)
+	}
+	return r.loaders(ctx).Today
+}
+
+// view returns the request's view of the snapshots, or UNAVAILABLE when the server keeps
+// none.
+func (r *Resolver) view(ctx context.Context) (*snapshot.View, error) {
+	if v := r.loaders(ctx).Snapshots; v != nil {
+		return v, nil
+	}
+	return nil, cobuild.Errorf(cobuild.EUNAVAILABLE, "network queries are not configured on this server")
+}
+
+// projection returns the network of a day over some tie types (the joint ties when none).
+func (r *Resolver) projection(ctx context.Context, asOf *time.Time, ties []cobuild.TieType) (*snapshot.Projection, error) {
+	v, err := r.view(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]T, 0, len(vs))
-	for _, v := range vs {
-		out = append(out, v.(T))
-	}
-	return out, nil
+	return v.Projection(ctx, snapshot.ProjectionKey(r.day(ctx, asOf), ties))
 }
 
-// kindMatch is the property match of an optional kind argument.
-func kindMatch(kind *string) map[string]any {
-	if kind == nil {
-		return nil
+// census returns the census of a day.
+func (r *Resolver) census(ctx context.Context, day time.Time) (*snapshot.Census, error) {
+	v, err := r.view(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return map[string]any{"kind": *kind}
+	return v.Census(ctx, day)
 }
 
-func day(asOf *time.Time) *time.Time {
-	d := gqlmodel.DayOr(asOf)
-	return &d
-}
-
-// parties wraps tie ends that may be organisations into their GraphQL types.
-func parties(ns []cobuild.Neighbour) []gqlmodel.EventParty {
-	out := make([]gqlmodel.EventParty, 0, len(ns))
-	for _, n := range ns {
-		out = append(out, gqlmodel.Wrap(n.Node))
+// cachedCensus returns the census of a day if it is built already.
+func (r *Resolver) cachedCensus(ctx context.Context, day time.Time) (*snapshot.Census, bool) {
+	v := r.loaders(ctx).Snapshots
+	if v == nil {
+		return nil, false
 	}
-	return out
-}
-
-func orgs(ns []cobuild.Neighbour) []gqlmodel.Organization {
-	out := make([]gqlmodel.Organization, 0, len(ns))
-	for _, n := range ns {
-		if o, ok := n.Node.(*cobuild.Organization); ok {
-			out = append(out, gqlmodel.WrapOrg(o))
-		}
-	}
-	return out
-}
-
-func memberships(ctx context.Context, hub any, id string, asOf *time.Time) ([]*gqlmodel.Membership, error) {
-	ns, err := loaders.Ties(ctx, cobuild.TieQuery{Type: "MEMBER_OF", Dir: cobuild.In, AsOf: day(asOf)}, id)
-	out := make([]*gqlmodel.Membership, 0, len(ns))
-	for _, n := range ns {
-		if o, ok := n.Node.(*cobuild.Organization); ok {
-			out = append(out, gqlmodel.NewMembership(o, hub, n.Tie))
-		}
-	}
-	return out, err
-}
-
-// projection returns the network on a day over the asked ties.
-func projection(ctx context.Context, asOf *time.Time, ties []string) (*analytics.Projection, error) {
-	return loaders.Projection(ctx, gqlmodel.DayOr(asOf), ties)
-}
-
-// networkNode finds a node of the projection by id: a malformed id is BAD_USER_INPUT, and
-// an id the network does not hold NOT_FOUND.
-func networkNode(p *analytics.Projection, id string) (int, error) {
-	if _, err := cobuild.LabelOf(id); err != nil {
-		return 0, err
-	}
-	n, ok := p.Graph.Lookup(id)
-	if !ok {
-		return 0, cobuild.Errorf(cobuild.ENOTFOUND, "%s is not in the network of %s (no organisation, and no tie of the followed types, has this id)",
-			id, p.AsOf.Format(time.DateOnly))
-	}
-	return n, nil
+	return v.CachedCensus(ctx, day)
 }

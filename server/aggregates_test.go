@@ -26,7 +26,7 @@ const groupFields = `keys { dimension value label } organizations operating own 
 	isolated isolatedUncovered shouldHaveOwn coverageRate ownRate`
 
 // Cypher written here, apart from the server, for coverage by town on a day: operating
-// organisations only, each status counted by its own definition in DOMAIN.md.
+// organisations only, each status counted by its own definition in docs/domain.md.
 const coverageByArea = `MATCH (o:Organization) WHERE o.operating AND o.sector IN ['ENTERPRISE', 'SOCIAL']
 	OPTIONAL MATCH (o)-[:LOCATED_IN]->(a:Area)
 	WITH o, a.id AS area,` + statusesOf + `,
@@ -364,7 +364,7 @@ type kindCount struct {
 	Count, PersonTimes int
 }
 
-// TestEveryFigureOfTheSourceThroughTheAggregates reads every figure of DOMAIN.md from the
+// TestEveryFigureOfTheSourceThroughTheAggregates reads every figure of docs/domain.md from the
 // dashboard aggregates: one request per panel (coverage, grading, programmes, demonstration).
 func TestEveryFigureOfTheSourceThroughTheAggregates(t *testing.T) {
 	h := api(t)
@@ -528,11 +528,13 @@ func TestOrganizationsRankedByTies(t *testing.T) {
 	data(t, h, `{ organizations(where: {asOf: "2023-10-21"}, sort: {field: TIES, direction: DESC}, first: 20) { nodes { id } } }`, nil, &d)
 	res, err := neo4j.ExecuteQuery(context.Background(), neo4jtest.Driver(t), `
 		MATCH (o:Organization)
-		WITH o, COUNT { MATCH (o)-[r:MEMBER_OF|CO_BUILDS_WITH|PLACED_AT|APPRENTICED_AT]-() WHERE `+inForceR+` }
+		WITH o, COUNT { MATCH (o)-[r:MEMBER_OF]->() WHERE `+inForceR+` }
+		  + COUNT { MATCH (o)-[r:CO_BUILDS_WITH]-() WHERE `+inForceR+` }
+		  + COUNT { MATCH (o)<-[r:PLACED_AT|APPRENTICED_AT|TRAINED_AT]-() WHERE `+inForceR+` }
 		  + COUNT { MATCH (o)-[:ATTENDED|HELD]->(e:Event) WHERE e.date IS NULL OR e.date <= $d }
-		  + COUNT { MATCH (o)<-[w:WORKS_AT]-(:Person)-[m:MENTORS]-(:Person)
+		  + COUNT { MATCH (o)<-[w:WORKS_AT]-(p:Person)
 		            WHERE (w.since IS NULL OR w.since <= $d) AND (w.until IS NULL OR w.until > $d)
-		              AND (m.since IS NULL OR m.since <= $d) AND (m.until IS NULL OR m.until > $d) } AS ties
+		              AND EXISTS { MATCH (p)-[m:MENTORS]-(:Person) WHERE (m.since IS NULL OR m.since <= $d) AND (m.until IS NULL OR m.until > $d) } } AS ties
 		RETURN o.id AS id, ties ORDER BY ties DESC, id LIMIT 20`,
 		map[string]any{"d": neo4j.DateOf(mustDay(sourceDay))}, neo4j.EagerResultTransformer)
 	if err != nil {

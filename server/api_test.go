@@ -7,38 +7,18 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"cobuild"
-	"cobuild/analytics"
-	"cobuild/loaders"
-	"cobuild/neo4jstore"
 	"cobuild/neo4jtest"
 	"cobuild/server"
 )
 
-var (
-	networkOnce sync.Once
-	networkSvc  *analytics.Service
-)
-
-// network is one projection service for the test process, as a server has one.
-func network(s *neo4jstore.Store) *analytics.Service {
-	networkOnce.Do(func() { networkSvc = analytics.NewService(s, cobuild.DefaultRules()) })
-	return networkSvc
-}
-
-// api is the whole HTTP handler over the test Neo4j.
+// api is the whole HTTP handler over the test Neo4j, as the production wiring builds it.
 func api(t testing.TB) http.Handler {
 	t.Helper()
-	s := neo4jtest.Store(t)
-	return server.Handler(server.Config{
-		Reader: s, Ping: s.Ping, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
-		Settings: loaders.Settings{Rules: cobuild.DefaultRules(), DefaultPageSize: 50, MaxPageSize: 500, Network: network(s)},
-	})
+	return neo4jtest.Main(t).Handler()
 }
 
 type gqlError struct {

@@ -8,8 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"cobuild/analytics"
+	"cobuild"
 	"cobuild/neo4jtest"
+	"cobuild/snapshot"
 )
 
 // Benchmarks of representative analyst operations through the whole HTTP handler on the
@@ -115,18 +116,22 @@ func nextDay() time.Time {
 // before, on the service directly: a build at 50 times the district can outlast a
 // request's timeout when Neo4j's page cache is cold (it then finishes in the background).
 func BenchmarkNetworkProjectionBuild(b *testing.B) {
-	s := neo4jtest.Store(b)
-	svc := network(s)
+	m := neo4jtest.Main(b)
+	s, svc := m.Store, m.Snapshots
 	ctx := context.Background()
+	version, err := svc.Version(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
 	// The database hits of one read, profiled apart from the timed builds.
 	s.Profile(true)
-	if _, _, err := s.NetworkTies(ctx, nextDay(), analytics.JointTieTypes); err != nil {
+	if _, _, err := s.NetworkTies(ctx, nextDay(), cobuild.JointTies); err != nil {
 		b.Fatal(err)
 	}
 	hits := s.Profile(false)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := svc.Projection(ctx, nextDay(), nil); err != nil {
+		if _, err := svc.Projection(ctx, snapshot.ProjectionKey(nextDay(), nil), version); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -143,11 +148,15 @@ func BenchmarkNetworkCandidatesForAListOf50(b *testing.B) {
 // BenchmarkCensusBuild builds the census of a day not asked before: the coverage facts of
 // every organisation on the day, over the places read once per version of the graph.
 func BenchmarkCensusBuild(b *testing.B) {
-	s := neo4jtest.Store(b)
-	svc := network(s)
+	m := neo4jtest.Main(b)
+	s, svc := m.Store, m.Snapshots
 	ctx := context.Background()
+	version, err := svc.Version(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
 	start := time.Now()
-	if _, err := svc.Census(ctx, nextDay()); err != nil { // reads the places too, once
+	if _, err := svc.Census(ctx, nextDay(), version); err != nil { // reads the places too, once
 		b.Fatal(err)
 	}
 	b.Logf("first census, places included: %v", time.Since(start))
@@ -158,7 +167,7 @@ func BenchmarkCensusBuild(b *testing.B) {
 	hits := s.Profile(false)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := svc.Census(ctx, nextDay()); err != nil {
+		if _, err := svc.Census(ctx, nextDay(), version); err != nil {
 			b.Fatal(err)
 		}
 	}

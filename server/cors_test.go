@@ -7,13 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	"cobuild/resolvers"
 	"cobuild/server"
 )
 
 // bare is the whole HTTP handler with no store: enough for CORS preflight requests, which
-// never reach GraphQL.
+// never reach GraphQL, and for operations that read nothing.
 func bare(origins ...string) http.Handler {
-	return server.Handler(server.Config{Logger: slog.New(slog.DiscardHandler), CORSOrigins: origins})
+	return server.Handler(server.Config{Resolvers: resolvers.New(resolvers.Config{}), Logger: slog.New(slog.DiscardHandler), CORSOrigins: origins})
 }
 
 func preflight(h http.Handler, origin string) *httptest.ResponseRecorder {

@@ -10,7 +10,7 @@ const sourceDay = "2023-10-21"
 type count struct{ TotalCount int }
 type ids []struct{ ID string }
 
-// TestEveryFigureOfTheSourceThroughGraphQL reads each figure of DOMAIN.md through the API
+// TestEveryFigureOfTheSourceThroughGraphQL reads each figure of docs/domain.md through the API
 // on the demo data and compares it with the source.
 func TestEveryFigureOfTheSourceThroughGraphQL(t *testing.T) {
 	h := api(t)

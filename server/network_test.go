@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -243,7 +242,7 @@ func TestRankingsAndMultiHopCoverage(t *testing.T) {
 	if n.Far0.TotalCount != d.NotCovered.TotalCount {
 		t.Errorf("within 0 hops: %d organisations far from coverage, but %d are not covered", n.Far0.TotalCount, d.NotCovered.TotalCount)
 	}
-	if !(n.Far3.TotalCount <= n.Far1.TotalCount && n.Far1.TotalCount < n.Far0.TotalCount) {
+	if !(n.Far3.TotalCount <= n.Far1.TotalCount && n.Far1.TotalCount <= n.Far0.TotalCount && n.Far3.TotalCount < n.Far0.TotalCount) {
 		t.Errorf("far from coverage should shrink with hops: %d, %d, %d", n.Far0.TotalCount, n.Far1.TotalCount, n.Far3.TotalCount)
 	}
 }
@@ -324,8 +323,6 @@ func TestCoverageCandidatesAreRankedWithReasons(t *testing.T) {
 // the graph's version must make the next answer see it.
 func TestAHandBuiltIslandWithDatesAndEqualChains(t *testing.T) {
 	h := api(t)
-	s := neo4jtest.Store(t)
-	ctx := context.Background()
 	version := func() string {
 		var d struct {
 			Network struct{ Provenance struct{ GraphVersion string } }
@@ -334,8 +331,7 @@ func TestAHandBuiltIslandWithDatesAndEqualChains(t *testing.T) {
 		return d.Network.Provenance.GraphVersion
 	}
 	before := version()
-	bump := "MERGE (v:GraphVersion {id: 'graph'}) ON CREATE SET v.writes = 1 ON MATCH SET v.writes = v.writes + 1"
-	if err := s.ExecWrite(ctx, `
+	neo4jtest.Write(t, `
 		CREATE (a:Organization:Enterprise {id: 'og-990000001', name: '手建甲', kind: 'ENTERPRISE', sector: 'ENTERPRISE', headcount: 5, partyMembers: 0})
 		CREATE (b:Organization:Enterprise {id: 'og-990000002', name: '手建乙', kind: 'ENTERPRISE', sector: 'ENTERPRISE', headcount: 5, partyMembers: 0})
 		CREATE (c:Organization:Enterprise {id: 'og-990000003', name: '手建丙', kind: 'ENTERPRISE', sector: 'ENTERPRISE', headcount: 5, partyMembers: 0})
@@ -347,15 +343,12 @@ func TestAHandBuiltIslandWithDatesAndEqualChains(t *testing.T) {
 		CREATE (c)-[:MEMBER_OF {role: 'MEMBER', since: date('2021-01-01')}]->(h1)
 		CREATE (a)-[:MEMBER_OF {role: 'MEMBER', since: date('2020-01-01')}]->(h2)
 		CREATE (c)-[:MEMBER_OF {role: 'MEMBER', since: date('2021-01-01')}]->(h2)
-		CREATE (p)-[:ASSIGNED_TO {role: 'INSTRUCTOR', since: date('2020-01-01')}]->(c)
-		WITH 1 AS done `+bump, nil); err != nil {
-		t.Fatal(err)
-	}
+		CREATE (p)-[:ASSIGNED_TO {role: 'INSTRUCTOR', since: date('2020-01-01')}]->(c)`, nil)
+	neo4jtest.Changed(t)
 	t.Cleanup(func() {
-		if err := s.ExecWrite(ctx, `MATCH (n) WHERE n.id IN ['og-990000001', 'og-990000002', 'og-990000003', 'al-99000001', 'al-99000002', 'pe-99000001']
-			DETACH DELETE n WITH count(*) AS done `+bump, nil); err != nil {
-			t.Error(err)
-		}
+		neo4jtest.Write(t, `MATCH (n) WHERE n.id IN ['og-990000001', 'og-990000002', 'og-990000003', 'al-99000001', 'al-99000002', 'pe-99000001']
+			DETACH DELETE n`, nil)
+		neo4jtest.Changed(t)
 	})
 	if after := version(); after == before {
 		t.Fatalf("the graph's version did not change with the write: %s", after)

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"testing"
 
 	"cobuild/neo4jtest"
@@ -63,16 +62,12 @@ func TestAPageDoesNotShiftWhenRowsAreInsertedBeforeIt(t *testing.T) {
 	cursor := first.Organizations.PageInfo.EndCursor
 	data(t, h, pageQuery, map[string]any{"first": 4, "after": cursor}, &before)
 
-	ctx := context.Background()
-	s := neo4jtest.Store(t)
-	if err := s.ExecWrite(ctx, `UNWIND range(1, 3) AS i
-		CREATE (:Organization:Hospital {id: 'og-99999000' + i, name: '!插入医院' + i, kind: 'HOSPITAL', sector: 'SOCIAL', headcount: 1, partyMembers: 0})`, nil); err != nil {
-		t.Fatal(err)
-	}
+	neo4jtest.Write(t, `UNWIND range(1, 3) AS i
+		CREATE (:Organization:Hospital {id: 'og-99999000' + i, name: '!插入医院' + i, kind: 'HOSPITAL', sector: 'SOCIAL', headcount: 1, partyMembers: 0})`, nil)
+	neo4jtest.Changed(t)
 	t.Cleanup(func() {
-		if err := s.ExecWrite(ctx, `MATCH (o:Organization) WHERE o.name STARTS WITH '!插入医院' DETACH DELETE o`, nil); err != nil {
-			t.Error(err)
-		}
+		neo4jtest.Write(t, `MATCH (o:Organization) WHERE o.name STARTS WITH '!插入医院' DETACH DELETE o`, nil)
+		neo4jtest.Changed(t)
 	})
 	data(t, h, pageQuery, map[string]any{"first": 4, "after": cursor}, &after)
 	if len(before.Organizations.Nodes) == 0 {

@@ -14,25 +14,26 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"cobuild"
-	"cobuild/graph"
 	"cobuild/loaders"
-	"cobuild/neo4jstore"
 	"cobuild/resolvers"
 	"cobuild/web"
 )
 
 // Config is what the server needs.
 type Config struct {
-	Reader   cobuild.Reader
-	Ping     func(context.Context) error // readiness: nil when the store answers
-	Settings loaders.Settings
-	Logger   *slog.Logger
+	// Resolvers serve /graphql; nil serves no GraphQL (the health checks and the
+	// dashboard's files still answer).
+	Resolvers *resolvers.Resolver
+	Ping      func(context.Context) error // readiness: nil when the store answers
+	Logger    *slog.Logger
 	// RequestTimeout bounds one GraphQL request.
 	RequestTimeout time.Duration
 	// CORSOrigins are the origins (such as https://dash.example.org) whose pages may call
@@ -49,8 +50,14 @@ func Handler(cfg Config) http.Handler {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 30 * time.Second
 	}
+	if cfg.Ping == nil {
+		cfg.Ping = func(context.Context) error { return cobuild.Errorf(cobuild.EUNAVAILABLE, "no store") }
+	}
 	mux := http.NewServeMux()
-	gql := loaders.Middleware(cfg.Reader, cfg.Settings, GraphQL(cfg.Logger))
+	var gql http.Handler = http.NotFoundHandler()
+	if r := cfg.Resolvers; r != nil {
+		gql = loaders.Middleware(r.Store(), r.Today, r.Snapshots(), GraphQL(r, cfg.Logger))
+	}
 	var api http.Handler = http.TimeoutHandler(gql, cfg.RequestTimeout, `{"errors":[{"message":"request timed out","extensions":{"code":"TIMEOUT"}}]}`)
 	if len(cfg.CORSOrigins) > 0 {
 		// Answers preflight requests itself, and names the origin in the response only when
@@ -85,12 +92,16 @@ func Handler(cfg Config) http.Handler {
 	return logRequests(cfg.Logger, mux)
 }
 
-// GraphQL returns the GraphQL handler alone; it expects loaders in the request context.
-func GraphQL(log *slog.Logger) http.Handler {
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{}}))
+// GraphQL returns the GraphQL handler alone; requests get loaders from the context when
+// a middleware put them there (loaders.Middleware), else loaders of their own.
+func GraphQL(r *resolvers.Resolver, log *slog.Logger) http.Handler {
+	srv := handler.New(r.ExecutableSchema())
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	// Dashboards and clients send the same operations again and again: parsed and
+	// validated once, they are kept.
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.SetErrorPresenter(PresentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
@@ -117,12 +128,11 @@ func PresentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			return gerr
 		}
-		cause := neo4jstore.AsDomainError(gerr.Err)
-		code := cobuild.ErrorCode(cause)
+		code := cobuild.ErrorCode(gerr.Err)
 		if code == cobuild.EINTERNAL {
 			log.ErrorContext(ctx, "internal error", "err", gerr.Err.Error(), "path", gerr.Path.String())
 		}
-		gerr.Message = cobuild.ErrorMessage(cause)
+		gerr.Message = cobuild.ErrorMessage(gerr.Err)
 		gerr.Extensions["code"] = code
 		return gerr
 	}

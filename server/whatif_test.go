@@ -14,7 +14,7 @@ import (
 const (
 	inForceR = "(r.since IS NULL OR r.since <= $d) AND (r.until IS NULL OR r.until > $d)"
 	// statusesOf are the coverage conditions of organisation o on day $d, each by its own
-	// definition in DOMAIN.md: own, joint, work and isolated, as columns of a WITH.
+	// definition in docs/domain.md: own, joint, work and isolated, as columns of a WITH.
 	statusesOf = `
 		  EXISTS { MATCH (o)-[r:HAS_PARTY_ORG]->() WHERE ` + inForceR + ` } AS own,
 		  EXISTS { MATCH (o)-[r:COVERED_BY]->() WHERE ` + inForceR + ` } AS joint,

@@ -1,4 +1,4 @@
-package server_test
+package snapshot_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"cobuild/analytics"
 	"cobuild/neo4jstore"
 	"cobuild/neo4jtest"
+	"cobuild/snapshot"
 )
 
 // gated reads the network from the test Neo4j once the gate opens.
@@ -18,7 +19,7 @@ type gated struct {
 	gate chan struct{}
 }
 
-func (g gated) NetworkTies(ctx context.Context, asOf time.Time, types []string) ([]analytics.NodeInfo, []analytics.TieInfo, error) {
+func (g gated) NetworkTies(ctx context.Context, asOf time.Time, types []cobuild.TieType) ([]analytics.NodeInfo, []analytics.TieInfo, error) {
 	<-g.gate
 	return g.Store.NetworkTies(ctx, asOf, types)
 }
@@ -29,17 +30,19 @@ func (g gated) NetworkTies(ctx context.Context, asOf time.Time, types []string) 
 // fails at once with UNAVAILABLE instead of waiting.
 func TestBuildsAreSharedAndTheirQueueIsBounded(t *testing.T) {
 	g := gated{neo4jtest.Store(t), make(chan struct{})}
-	svc := analytics.NewService(g, cobuild.DefaultRules())
-	svc.MaxQueued = 2
-	day := func(d int) time.Time { return time.Date(2021, 1, d, 0, 0, 0, 0, time.UTC) }
+	svc := snapshot.New(g, cobuild.DefaultRules(), snapshot.Options{MaxQueued: 2})
+	version, err := svc.Version(context.Background()) // and warm the connection pool
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(d int) snapshot.Key {
+		return snapshot.ProjectionKey(time.Date(2021, 1, d, 0, 0, 0, 0, time.UTC), nil)
+	}
 	impatient := func(d int) error {
 		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 		defer cancel()
-		_, err := svc.Projection(ctx, day(d), nil)
+		_, err := svc.Projection(ctx, day(d), version)
 		return err
-	}
-	if _, err := g.NetworkVersion(context.Background()); err != nil { // warm the connection pool
-		t.Fatal(err)
 	}
 	for _, d := range []int{1, 2, 1} {
 		if err := impatient(d); !errors.Is(err, context.DeadlineExceeded) {
@@ -51,18 +54,18 @@ func TestBuildsAreSharedAndTheirQueueIsBounded(t *testing.T) {
 	}
 	close(g.gate)
 	ctx := context.Background()
-	p1, err := svc.Projection(ctx, day(1), nil)
+	p1, err := svc.Projection(ctx, day(1), version)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p1.Graph.Nodes() == 0 {
 		t.Fatal("an empty projection")
 	}
-	again, err := svc.Projection(ctx, day(1), nil)
+	again, err := svc.Projection(ctx, day(1), version)
 	if err != nil || again != p1 {
 		t.Fatalf("day 1 again: %p %v, want the cached %p", again, err, p1)
 	}
-	if _, err := svc.Projection(ctx, day(3), nil); err != nil {
+	if _, err := svc.Projection(ctx, day(3), version); err != nil {
 		t.Fatalf("day 3 once the queue drained: %v", err)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,12 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"cobuild"
-	"cobuild/analytics"
-	"cobuild/gqlmodel"
-	"cobuild/loaders"
 	"cobuild/neo4jtest"
 	"cobuild/server"
+	"cobuild/snapshot"
 	"cobuild/web"
 )
 
@@ -208,28 +204,21 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 		t.Skipf("browser test skipped; missing: %s", strings.Join(missing, ", "))
 	}
-	s := neo4jtest.Store(t)
-	rules := cobuild.DefaultRules()
-	network := analytics.NewService(s, rules)
+	m := neo4jtest.Main(t)
 	// Build today's projection and census first, as `cobuild serve` does as it starts, so
 	// that the page's first requests meet a server in its usual state.
-	if _, err := network.Projection(t.Context(), gqlmodel.Today(), nil); err != nil {
-		t.Fatalf("build the network projection: %v", err)
-	}
-	if _, err := network.Census(t.Context(), gqlmodel.Today()); err != nil {
-		t.Fatalf("build the census: %v", err)
-	}
-	h := server.Handler(server.Config{
-		Reader: s, Ping: s.Ping, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
-		Settings: loaders.Settings{Rules: rules, DefaultPageSize: 50, MaxPageSize: 500, Network: network},
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	version, err := m.Snapshots.Version(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}}
-	srv.Start()
-	defer srv.Close()
+	today := m.Resolvers.Today()
+	if _, err := m.Snapshots.Projection(t.Context(), snapshot.ProjectionKey(today, nil), version); err != nil {
+		t.Fatalf("build the network projection: %v", err)
+	}
+	if _, err := m.Snapshots.Census(t.Context(), today, version); err != nil {
+		t.Fatalf("build the census: %v", err)
+	}
+	base := neo4jtest.Serve(t)
 
 	shots, err := filepath.Abs(filepath.Join("..", ".cobuild", "screenshots"))
 	if err != nil {
@@ -237,7 +226,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("test", "dashboard.mjs"), srv.URL, shots)
+	cmd := exec.CommandContext(ctx, node, filepath.Join("test", "dashboard.mjs"), base, shots)
 	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
 	// On timeout, interrupt first: puppeteer then closes Chromium rather than orphaning it.
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }

@@ -71,25 +71,3 @@ type PersonWhere struct {
 
 type Query struct {
 }
-
-type Rules struct {
-	GoldFloor               float64   `json:"goldFloor"`
-	SilverFloor             float64   `json:"silverFloor"`
-	BronzeFloor             float64   `json:"bronzeFloor"`
-	GoldStep                float64   `json:"goldStep"`
-	SilverStep              float64   `json:"silverStep"`
-	BronzeStep              float64   `json:"bronzeStep"`
-	MaxStars                int       `json:"maxStars"`
-	DimensionMax            []float64 `json:"dimensionMax"`
-	SelfWeight              float64   `json:"selfWeight"`
-	PublicWeight            float64   `json:"publicWeight"`
-	CommitteeWeight         float64   `json:"committeeWeight"`
-	OwnOrgMinMembers        int       `json:"ownOrgMinMembers"`
-	GeneralBranchMinMembers int       `json:"generalBranchMinMembers"`
-	CommitteeMinMembers     int       `json:"committeeMinMembers"`
-	CandidateCommunity      float64   `json:"candidateCommunity"`
-	CandidatePark           float64   `json:"candidatePark"`
-	CandidateIndustry       float64   `json:"candidateIndustry"`
-	CandidateProximity      float64   `json:"candidateProximity"`
-	CandidateLoad           float64   `json:"candidateLoad"`
-}

@@ -1,6 +1,6 @@
 // Drives the dashboard in headless Chromium against a running cobuild server, and checks
 // what it shows against answers this script reads from /graphql itself. The only figures
-// written here are those of the source (DOMAIN.md): 14,673 enterprises and 313 social
+// written here are those of the source (docs/domain.md): 14,673 enterprises and 313 social
 // organisations.
 //
 //   node web/test/dashboard.mjs <baseURL> <screenshotDir>

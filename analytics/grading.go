@@ -1,15 +1,64 @@
-package gqlmodel
+package analytics
 
 import (
 	"cmp"
-	"context"
+	"fmt"
 	"slices"
 
 	"cobuild"
-	"cobuild/loaders"
 )
 
-// Grading is one round's grading, computed over all its evaluations in the server.
+// DimensionScore is one dimension's scores by the three evaluator groups.
+type DimensionScore struct {
+	Key, Label              string
+	Max                     float64
+	Self, Public, Committee float64
+}
+
+// Evaluation is an evaluation with its grade under the rules in force.
+type Evaluation struct {
+	*cobuild.Evaluation
+	Dimensions                             []*DimensionScore
+	SelfTotal, PublicTotal, CommitteeTotal float64
+	Tier                                   cobuild.Tier
+	TierLabel                              string
+	Stars                                  int
+	ToNextStar, ToNextTier                 float64
+}
+
+// Grade grades an evaluation. A stored score off the scale is bad data, not bad input, so
+// it is an internal error.
+func Grade(r cobuild.Rules, e *cobuild.Evaluation) (*Evaluation, error) {
+	g, err := r.GradeOf(e.Score)
+	if err != nil {
+		return nil, fmt.Errorf("grade evaluation %s: %s", e.ID, cobuild.ErrorMessage(err))
+	}
+	out := &Evaluation{Evaluation: e, Tier: g.Tier, TierLabel: cobuild.Label("Tier", string(g.Tier)), Stars: g.Stars,
+		ToNextStar: g.ToNextStar, ToNextTier: g.ToNextTier}
+	for i, d := range cobuild.Dimensions {
+		out.Dimensions = append(out.Dimensions, &DimensionScore{Key: d.Key, Label: d.Label, Max: r.DimensionMax[i],
+			Self: e.Self[i], Public: e.Public[i], Committee: e.Committee[i]})
+		out.SelfTotal += e.Self[i]
+		out.PublicTotal += e.Public[i]
+		out.CommitteeTotal += e.Committee[i]
+	}
+	return out, nil
+}
+
+// GradeAll grades evaluations in their order.
+func GradeAll(r cobuild.Rules, es []*cobuild.Evaluation) ([]*Evaluation, error) {
+	out := make([]*Evaluation, 0, len(es))
+	for _, e := range es {
+		g, err := Grade(r, e)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// Grading is one round's grading, computed over all its evaluations.
 type Grading struct {
 	Round         string
 	Evaluated     int
@@ -49,89 +98,39 @@ type ScoreGap struct {
 	Gap        float64
 }
 
-// tiers, best first.
-var tiers = []cobuild.Tier{cobuild.TierGold, cobuild.TierSilver, cobuild.TierBronze, cobuild.TierWeak}
-
-// roundsAround returns a round (the newest when empty) and the one before it; a round
-// nobody was evaluated in is NOT_FOUND.
-func roundsAround(ctx context.Context, round string) (string, string, error) {
-	rounds, err := loaders.For(ctx).Reader().Rounds(ctx) // newest first
-	if err != nil {
-		return "", "", err
-	}
-	if len(rounds) == 0 {
-		return "", "", cobuild.Errorf(cobuild.ENOTFOUND, "no evaluation rounds yet")
-	}
-	if round == "" {
-		round = rounds[0].Round
-	}
-	for i, r := range rounds {
-		if r.Round == round {
-			if i+1 < len(rounds) {
-				return round, rounds[i+1].Round, nil
-			}
-			return round, "", nil
-		}
-	}
-	return "", "", cobuild.Errorf(cobuild.ENOTFOUND, "no evaluations in round %q", round)
-}
-
-// gradeRounds grades the evaluations of some rounds (each read once per graph version),
-// by round; an empty round name is skipped.
-func gradeRounds(ctx context.Context, rounds ...string) (map[string][]*Evaluation, error) {
-	rules := loaders.For(ctx).Settings().Rules
-	out := map[string][]*Evaluation{}
-	for _, r := range rounds {
-		if r == "" {
-			continue
-		}
-		es, err := loaders.Round(ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range es {
-			g, err := NewEvaluation(rules, e)
-			if err != nil {
-				return nil, err
-			}
-			out[r] = append(out[r], g)
-		}
-	}
-	return out, nil
-}
-
-// NewGrading grades a round (the newest when empty).
-func NewGrading(ctx context.Context, round string) (*Grading, error) {
-	round, prev, err := roundsAround(ctx, round)
-	if err != nil {
-		return nil, err
-	}
-	byRound, err := gradeRounds(ctx, round, prev)
-	if err != nil {
-		return nil, err
-	}
-	g := &Grading{Round: round, rules: loaders.For(ctx).Settings().Rules, evals: byRound[round]}
+// NewGrading grades a round from its evaluations and those of the round before (prev is
+// "" for the first round).
+func NewGrading(rules cobuild.Rules, round string, evals []*Evaluation, prev string, prevEvals []*Evaluation) *Grading {
+	g := &Grading{Round: round, rules: rules, evals: evals, Evaluated: len(evals)}
 	if prev != "" {
-		g.PreviousRound, g.prev = &prev, byRound[prev]
+		g.PreviousRound, g.prev = &prev, prevEvals
 	}
-	g.Evaluated = len(g.evals)
 	tierCount := map[cobuild.Tier]int{}
 	starCount := map[StarCount]int{}
-	for _, e := range g.evals {
+	for _, e := range evals {
 		tierCount[e.Tier]++
 		starCount[StarCount{Tier: e.Tier, Stars: e.Stars}]++
 	}
-	for _, t := range tiers {
+	for _, t := range cobuild.Tiers {
 		g.Tiers = append(g.Tiers, &TierCount{Tier: t, Label: cobuild.Label("Tier", string(t)), Count: tierCount[t]})
 		if t == cobuild.TierWeak {
 			g.Stars = append(g.Stars, &StarCount{Tier: t, Stars: 0, Count: starCount[StarCount{Tier: t}]})
 			continue
 		}
-		for s := g.rules.MaxStars; s >= 1; s-- {
+		for s := rules.MaxStars; s >= 1; s-- {
 			g.Stars = append(g.Stars, &StarCount{Tier: t, Stars: s, Count: starCount[StarCount{Tier: t, Stars: s}]})
 		}
 	}
-	return g, nil
+	return g
+}
+
+// TierCounts lists every tier, best first, with its count.
+func TierCounts(count map[cobuild.Tier]int) []*TierCount {
+	out := make([]*TierCount, 0, len(cobuild.Tiers))
+	for _, t := range cobuild.Tiers {
+		out = append(out, &TierCount{Tier: t, Label: cobuild.Label("Tier", string(t)), Count: count[t]})
+	}
+	return out
 }
 
 // Bounded reads an optional integer argument with a default and bounds; out of bounds is
@@ -146,7 +145,8 @@ func Bounded(name string, v *int, def, lo, hi int) (int, error) {
 	return *v, nil
 }
 
-func positive(name string, v *float64, def float64) (float64, error) {
+// scoreArg reads an optional score argument between 0 and 100.
+func scoreArg(name string, v *float64, def float64) (float64, error) {
 	if v == nil {
 		return def, nil
 	}
@@ -156,13 +156,16 @@ func positive(name string, v *float64, def float64) (float64, error) {
 	return *v, nil
 }
 
+// MaxList caps the rows of the lists that the aggregates give.
+const MaxList = 1000
+
 // NearNext lists the evaluations within points of their next star or tier, closest first.
 func (g *Grading) NearNext(points *float64, first *int) ([]*Evaluation, error) {
-	p, err := positive("points", points, 1)
+	p, err := scoreArg("points", points, 1)
 	if err != nil {
 		return nil, err
 	}
-	n, err := Bounded("first", first, 50, 0, 1000)
+	n, err := Bounded("first", first, 50, 0, MaxList)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +175,7 @@ func (g *Grading) NearNext(points *float64, first *int) ([]*Evaluation, error) {
 		}
 		return e.ToNextTier
 	}
-	var out []*Evaluation
+	out := []*Evaluation{}
 	for _, e := range g.evals {
 		if d := gap(e); d > 0 && d <= p {
 			out = append(out, e)
@@ -185,7 +188,7 @@ func (g *Grading) NearNext(points *float64, first *int) ([]*Evaluation, error) {
 // DimensionPulls counts, among the evaluations under the line, how often each dimension
 // (weighted like the final score) falls under its share of the line.
 func (g *Grading) DimensionPulls(below *float64) ([]*DimensionPull, error) {
-	line, err := positive("below", below, 75)
+	line, err := scoreArg("below", below, 75)
 	if err != nil {
 		return nil, err
 	}
@@ -218,15 +221,15 @@ func (g *Grading) DimensionPulls(below *float64) ([]*DimensionPull, error) {
 // SelfOverCommittee lists the evaluations whose self total exceeds the committee total by
 // more than points, widest gap first.
 func (g *Grading) SelfOverCommittee(points *float64, first *int) ([]*ScoreGap, error) {
-	p, err := positive("points", points, 10)
+	p, err := scoreArg("points", points, 10)
 	if err != nil {
 		return nil, err
 	}
-	n, err := Bounded("first", first, 50, 0, 1000)
+	n, err := Bounded("first", first, 50, 0, MaxList)
 	if err != nil {
 		return nil, err
 	}
-	var out []*ScoreGap
+	out := []*ScoreGap{}
 	for _, e := range g.evals {
 		if gap := e.SelfTotal - e.CommitteeTotal; gap > p {
 			out = append(out, &ScoreGap{Evaluation: e, Gap: float64(int(gap*100+0.5)) / 100})
@@ -238,28 +241,23 @@ func (g *Grading) SelfOverCommittee(points *float64, first *int) ([]*ScoreGap, e
 	return out[:min(n, len(out))], nil
 }
 
-// WeakTwoRounds lists the party organisations weak in this round and the one before.
-func (g *Grading) WeakTwoRounds(ctx context.Context) ([]*cobuild.PartyOrg, error) {
+// WeakTwoRoundsIDs lists, by id, the party organisations weak in this round and the one
+// before.
+func (g *Grading) WeakTwoRoundsIDs() []string {
 	weakBefore := map[string]bool{}
 	for _, e := range g.prev {
 		if e.Tier == cobuild.TierWeak {
 			weakBefore[e.PartyOrgID] = true
 		}
 	}
-	out := []*cobuild.PartyOrg{}
+	out := []string{}
 	for _, e := range g.evals {
 		if e.Tier == cobuild.TierWeak && weakBefore[e.PartyOrgID] {
-			po, err := loaders.Node[*cobuild.PartyOrg](ctx, e.PartyOrgID)
-			if err != nil {
-				return nil, err
-			}
-			if po != nil {
-				out = append(out, po)
-			}
+			out = append(out, e.PartyOrgID)
 		}
 	}
-	slices.SortFunc(out, func(a, b *cobuild.PartyOrg) int { return cmp.Compare(a.ID, b.ID) })
-	return out, nil
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // GradeMovement is how tiers moved between two rounds.
@@ -281,31 +279,17 @@ type Move struct {
 	Before, After *Evaluation
 }
 
-// PartyOrganization is the party organisation that moved.
-func (m *Move) PartyOrganization(ctx context.Context) (*cobuild.PartyOrg, error) {
-	return m.After.PartyOrganization(ctx)
-}
-
 // NewGradeMovement compares the tiers of the party organisations evaluated in both rounds.
-func NewGradeMovement(ctx context.Context, from, to string) (*GradeMovement, error) {
-	for _, r := range []string{from, to} {
-		if _, _, err := roundsAround(ctx, r); err != nil {
-			return nil, err
-		}
+func NewGradeMovement(from, to string, before, after []*Evaluation) *GradeMovement {
+	was := map[string]*Evaluation{}
+	for _, e := range before {
+		was[e.PartyOrgID] = e
 	}
-	byRound, err := gradeRounds(ctx, from, to)
-	if err != nil {
-		return nil, err
-	}
-	before := map[string]*Evaluation{}
-	for _, e := range byRound[from] {
-		before[e.PartyOrgID] = e
-	}
-	rank := func(t cobuild.Tier) int { return slices.Index(tiers, t) }
+	rank := func(t cobuild.Tier) int { return slices.Index(cobuild.Tiers, t) }
 	m := &GradeMovement{From: from, To: to, Fell: []*Move{}, Rose: []*Move{}}
 	counts := map[[2]cobuild.Tier]int{}
-	for _, a := range byRound[to] {
-		b, ok := before[a.PartyOrgID]
+	for _, a := range after {
+		b, ok := was[a.PartyOrgID]
 		if !ok {
 			continue
 		}
@@ -318,8 +302,8 @@ func NewGradeMovement(ctx context.Context, from, to string) (*GradeMovement, err
 			m.Rose = append(m.Rose, &Move{b, a})
 		}
 	}
-	for _, f := range tiers {
-		for _, t := range tiers {
+	for _, f := range cobuild.Tiers {
+		for _, t := range cobuild.Tiers {
 			m.Matrix = append(m.Matrix, &TierTransition{From: f, To: t, Count: counts[[2]cobuild.Tier{f, t}]})
 		}
 	}
@@ -330,5 +314,5 @@ func NewGradeMovement(ctx context.Context, from, to string) (*GradeMovement, err
 	slices.SortFunc(m.Rose, func(a, b *Move) int {
 		return cmp.Or(cmp.Compare(steps(a), steps(b)), cmp.Compare(b.After.Score-b.Before.Score, a.After.Score-a.Before.Score), cmp.Compare(a.After.ID, b.After.ID))
 	})
-	return m, nil
+	return m
 }

@@ -1,0 +1,199 @@
+package analytics
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"cobuild"
+)
+
+// Lists of organisations answered from the places (and, for coverage, the census of the
+// day): the rows a filter keeps, in the order of a sort, a page at a time. The store
+// answers the same lists in Cypher when no snapshot is at hand; the two agree on which
+// rows a filter keeps and in which order (a test holds them together), so a cursor of one
+// is good for the other.
+
+// NeedsCoverage reports whether a filter asks about coverage, which only the census of its
+// day answers.
+func NeedsCoverage(f cobuild.OrgFilter) bool {
+	return len(f.Coverage) > 0 || f.Isolated != nil || f.ShouldHaveOwn != nil
+}
+
+// PlacesAnswer reports whether the places (with the census for coverage) answer every
+// condition of a filter: all but memberships, covering party organisations and tiers.
+func PlacesAnswer(f cobuild.OrgFilter) bool {
+	return f.MemberOfID == "" && f.CoveredByID == "" && len(f.Tiers) == 0
+}
+
+// SortsInMemory reports whether a sort can be applied to the places: by name, headcount or
+// party members, or by joint-building ties given their counts.
+func SortsInMemory(s cobuild.Sort) bool {
+	switch s.Field {
+	case "", "NAME", "HEADCOUNT", "PARTY_MEMBERS", "TIES":
+		return true
+	}
+	return false
+}
+
+// keeps reports whether row i meets the conditions of f that the places answer; coverage
+// conditions need cov, the coverage of each row (nil for places alone).
+func keeps(f cobuild.OrgFilter, r cobuild.CensusRow, cov *cobuild.Coverage, ids map[string]bool) bool {
+	same := func(want, got string) bool { return want == "" || want == got }
+	if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, r.Kind) ||
+		len(f.Sectors) > 0 && !slices.Contains(f.Sectors, r.Sector) ||
+		f.AreaID != "" && r.AreaID != f.AreaID && r.AreaParentID != f.AreaID ||
+		!same(f.ParkID, r.ParkID) || !same(f.CommunityID, r.CommunityID) || !same(f.IndustryID, r.IndustryID) ||
+		f.AboveScale != nil && *f.AboveScale != r.AboveScale ||
+		f.Operating != nil && *f.Operating != r.Operating ||
+		len(f.SizeBands) > 0 && !slices.Contains(f.SizeBands, cobuild.SizeBandOf(r.Headcount)) ||
+		f.PartyMembersMin != nil && r.PartyMembers < *f.PartyMembersMin ||
+		f.PartyMembersMax != nil && r.PartyMembers > *f.PartyMembersMax ||
+		f.NameContains != "" && !strings.Contains(r.Name, f.NameContains) ||
+		ids != nil && !ids[r.ID] {
+		return false
+	}
+	if cov == nil {
+		return !NeedsCoverage(f)
+	}
+	return (len(f.Coverage) == 0 || slices.Contains(f.Coverage, cov.Status)) &&
+		(f.Isolated == nil || *f.Isolated == cov.Isolated) &&
+		(f.ShouldHaveOwn == nil || *f.ShouldHaveOwn == cov.ShouldHaveOwn)
+}
+
+// Select returns the rows of the places that a filter's place and coverage conditions
+// keep (coverage needs the census of the filter's day as c; pass nil coverage for places
+// alone), in row order. Conditions the places do not answer (PlacesAnswer) are ignored:
+// the caller leaves them to the store.
+func Select(p *Places, coverage []cobuild.Coverage, f cobuild.OrgFilter) []int {
+	var ids map[string]bool
+	if f.IDs != nil {
+		ids = make(map[string]bool, len(f.IDs))
+		for _, id := range f.IDs {
+			ids[id] = true
+		}
+	}
+	var out []int
+	for i, r := range p.Rows {
+		var cov *cobuild.Coverage
+		if coverage != nil {
+			cov = &coverage[i]
+		}
+		if keeps(f, r, cov, ids) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// SortKey is a row's value of an in-memory sort and its kind, as a cursor records it.
+func SortKey(p *Places, row int, field string, ties func(id string) int) (any, cobuild.SortKind) {
+	r := p.Rows[row]
+	switch field {
+	case "HEADCOUNT":
+		return int64(r.Headcount), cobuild.SortInt
+	case "PARTY_MEMBERS":
+		return int64(r.PartyMembers), cobuild.SortInt
+	case "TIES":
+		return int64(ties(r.ID)), cobuild.SortInt
+	}
+	return r.Name, cobuild.SortString
+}
+
+// Page is one page of rows of an in-memory list.
+type Page struct {
+	Rows    []int
+	Cursors []string
+	HasNext bool
+	// Total is the number of rows the list holds, on every page.
+	Total int
+}
+
+// Order sorts the selected rows by a sort (by name when none; ties needs the count of each
+// organisation's joint-building ties for TIES) and cuts the page of first rows after the
+// cursor. Rows with equal keys come by id, ascending in either direction, as in Cypher.
+func Order(p *Places, rows []int, s cobuild.Sort, ties func(id string) int, after string, first int) (Page, error) {
+	field := s.Field
+	if field == "" {
+		field = "NAME"
+	}
+	out := Page{Total: len(rows)}
+	switch field {
+	case "NAME":
+		keep := make(map[int]bool, len(rows))
+		for _, r := range rows {
+			keep[r] = true
+		}
+		ordered := make([]int, 0, len(rows))
+		for _, r := range p.ByName {
+			if keep[r] {
+				ordered = append(ordered, r)
+			}
+		}
+		if s.Desc {
+			// Descending by name, ascending by id among equal names.
+			slices.SortFunc(ordered, func(a, b int) int {
+				return cmp.Or(-CompareNames(p.Rows[a].Name, p.Rows[b].Name), strings.Compare(p.Rows[a].ID, p.Rows[b].ID))
+			})
+		}
+		rows = ordered
+	default:
+		keys := make(map[int]int64, len(rows))
+		for _, r := range rows {
+			k, _ := SortKey(p, r, field, ties)
+			keys[r] = k.(int64)
+		}
+		rows = slices.Clone(rows)
+		slices.SortFunc(rows, func(a, b int) int {
+			c := cmp.Compare(keys[a], keys[b])
+			if s.Desc {
+				c = -c
+			}
+			return cmp.Or(c, strings.Compare(p.Rows[a].ID, p.Rows[b].ID))
+		})
+	}
+	start := 0
+	if after != "" {
+		kind := cobuild.SortInt
+		if field == "NAME" {
+			kind = cobuild.SortString
+		}
+		c, err := cobuild.DecodeCursor(after, field, s.Desc, kind)
+		if err != nil {
+			return out, err
+		}
+		start = len(rows)
+		for i, r := range rows {
+			if comesAfter(p, r, field, s.Desc, c, ties) {
+				start = i
+				break
+			}
+		}
+	}
+	end := min(start+first, len(rows))
+	out.HasNext = end < len(rows)
+	for _, r := range rows[start:end] {
+		k, _ := SortKey(p, r, field, ties)
+		out.Rows = append(out.Rows, r)
+		out.Cursors = append(out.Cursors, cobuild.Cursor{Field: field, Desc: s.Desc, Value: k, ID: p.Rows[r].ID}.Encode())
+	}
+	return out, nil
+}
+
+// comesAfter reports whether a row comes strictly after the row a cursor names.
+func comesAfter(p *Places, row int, field string, desc bool, c cobuild.Cursor, ties func(string) int) bool {
+	k, _ := SortKey(p, row, field, ties)
+	var cmpKey int
+	switch v := k.(type) {
+	case string:
+		w, _ := c.Value.(string) // DecodeCursor gave the cursor a value of the sort's kind
+		cmpKey = CompareNames(v, w)
+	case int64:
+		w, _ := c.Value.(int64)
+		cmpKey = cmp.Compare(v, w)
+	}
+	if desc {
+		cmpKey = -cmpKey
+	}
+	return cmpKey > 0 || cmpKey == 0 && p.Rows[row].ID > c.ID
+}
