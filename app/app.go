@@ -154,7 +154,11 @@ func (m *Main) Run(ctx context.Context, ready func(net.Addr)) error {
 		return fmt.Errorf("read the graph's version: %w", err)
 	}
 	go m.Snapshots.Watch(ctx)
-	go m.prebuild(ctx)
+	go func() {
+		if err := m.Prebuild(ctx); err != nil {
+			m.Log.Warn("prebuild snapshots", "err", err)
+		}
+	}()
 	addr := m.Config.Addr
 	if addr == "" {
 		addr = "127.0.0.1:8080"
@@ -162,27 +166,25 @@ func (m *Main) Run(ctx context.Context, ready func(net.Addr)) error {
 	return server.Serve(ctx, addr, m.Handler(), ready)
 }
 
-// prebuild builds today's network, places and census ahead of the first request that
+// Prebuild builds today's network, places and census ahead of the first request that
 // needs them.
-func (m *Main) prebuild(ctx context.Context) {
+func (m *Main) Prebuild(ctx context.Context) error {
 	version, err := m.Snapshots.Version(ctx)
 	if err != nil {
-		m.Log.Warn("prebuild snapshots", "err", err)
-		return
+		return err
 	}
 	today := m.Resolvers.Today()
 	p, err := m.Snapshots.Projection(ctx, snapshot.ProjectionKey(today, nil), version)
 	if err != nil {
-		m.Log.Warn("prebuild network projection", "err", err)
-		return
+		return fmt.Errorf("network projection: %w", err)
 	}
 	m.Log.Info("network projection built", "nodes", p.Graph.Nodes(), "ties", p.Graph.Ties(), "ms", p.BuildTime.Milliseconds())
 	c, err := m.Snapshots.Census(ctx, today, version)
 	if err != nil {
-		m.Log.Warn("prebuild census", "err", err)
-		return
+		return fmt.Errorf("census: %w", err)
 	}
 	m.Log.Info("census built", "organisations", len(c.Rows), "ms", c.BuildTime.Milliseconds())
+	return nil
 }
 
 // SeedIfEmpty loads the demo data set of the configuration unless the database holds it.

@@ -51,28 +51,85 @@ var tiePatterns = map[cobuild.Direction]string{
 	cobuild.Both: "(%s)-[%s:%s]-(%s)",
 }
 
+// tieGroup is the ties of a fetch that one subquery follows: those of one direction and
+// day, and asking the same of the nodes they reach, whatever their types. Following them
+// in one pattern (HAS_PARTY_ORG|COVERED_BY) expands each node once instead of once a type.
+type tieGroup struct {
+	dir     cobuild.Direction
+	asOf    *time.Time
+	then    *cobuild.Fetch
+	queries []cobuild.TieQuery
+}
+
+// tieGroups groups the ties of a fetch, in the order of their first tie.
+func tieGroups(f *cobuild.Fetch) []tieGroup {
+	var out []tieGroup
+	at := map[string]int{}
+	for _, ft := range f.Ties {
+		day := ""
+		if ft.Query.AsOf != nil {
+			day = ft.Query.AsOf.Format(time.DateOnly)
+		}
+		k := fmt.Sprintf("%d|%s|%s", ft.Query.Dir, day, fetchKey(ft.Then))
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
+			out = append(out, tieGroup{dir: ft.Query.Dir, asOf: ft.Query.AsOf, then: ft.Then})
+		}
+		out[i].queries = append(out[i].queries, ft.Query)
+	}
+	return out
+}
+
+// fetchKey describes a fetch, so that two fetches asking the same compare equal.
+func fetchKey(f *cobuild.Fetch) string {
+	if f.Empty() {
+		return ""
+	}
+	var b strings.Builder
+	for _, t := range f.Ties {
+		fmt.Fprintf(&b, "(%s %d %v %s)", t.Query.Type, t.Query.Dir, t.Query.Key().Day, fetchKey(t.Then))
+	}
+	if f.Latest != nil {
+		fmt.Fprintf(&b, "latest(%s)", fetchKey(f.Latest))
+	}
+	for _, d := range f.Facts {
+		fmt.Fprintf(&b, "facts %s", d.Format(time.DateOnly))
+	}
+	if f.Attendance {
+		b.WriteString("attendance")
+	}
+	return b.String()
+}
+
 // expr is the map expression of what f asks for about the node bound to v.
 func (x *expansion) expr(v string, f *cobuild.Fetch) (string, error) {
 	var parts []string
-	for i, ft := range f.Ties {
-		q := ft.Query
-		if !q.Type.Known() {
-			return "", fmt.Errorf("expand: unknown tie type %q", q.Type)
+	for i, g := range tieGroups(f) {
+		var types []string
+		for _, q := range g.queries {
+			if !q.Type.Known() {
+				return "", fmt.Errorf("expand: unknown tie type %q", q.Type)
+			}
+			types = append(types, string(q.Type))
 		}
 		r, b := x.vars()
-		match := fmt.Sprintf(tiePatterns[q.Dir], v, r, q.Type, b)
-		if q.AsOf != nil {
-			match += " WHERE " + inForce(r, x.day(*q.AsOf))
+		match := fmt.Sprintf(tiePatterns[g.dir], v, r, strings.Join(types, "|"), b)
+		if g.asOf != nil {
+			match += " WHERE " + inForce(r, x.day(*g.asOf))
 		}
-		item := fmt.Sprintf("{r: %[1]s, b: %[2]s, f: startNode(%[1]s).id, t: endNode(%[1]s).id", r, b)
-		if !ft.Then.Empty() {
-			sub, err := x.expr(b, ft.Then)
+		// The tie's stored start is v or b by the direction followed; for ties followed
+		// either way, s says whether it is v (reading the ends' ids would cost db hits).
+		item := fmt.Sprintf("{r: %[1]s, b: %[2]s, s: startNode(%[1]s) = %[3]s", r, b, v)
+		if !g.then.Empty() {
+			sub, err := x.expr(b, g.then)
 			if err != nil {
 				return "", err
 			}
 			item += ", x: " + sub
 		}
-		parts = append(parts, fmt.Sprintf("t%d: COLLECT { MATCH %s WITH %s, %s ORDER BY %s.id RETURN %s} }", i, match, r, b, b, item))
+		parts = append(parts, fmt.Sprintf("t%d: COLLECT { MATCH %s RETURN %s} }", i, match, item))
 	}
 	if f.Latest != nil {
 		_, e := x.vars()
@@ -95,12 +152,12 @@ func (x *expansion) expr(v string, f *cobuild.Fetch) (string, error) {
 	return "{" + strings.Join(parts, ", ") + "}", nil
 }
 
-// decode reads what expr returned for the node id into out.
+// decode reads what expr returned for the node id into out. Each node's ties of one
+// query come in the order of the nodes at their other ends' ids.
 func decode(id string, m map[string]any, f *cobuild.Fetch, out *cobuild.Fetched) error {
 	p := propsOf(m, "expansion of "+id)
-	for i, ft := range f.Ties {
-		key := ft.Query.Key()
-		ns := []cobuild.Neighbour{}
+	for i, g := range tieGroups(f) {
+		lists := map[cobuild.TieType][]cobuild.Neighbour{}
 		for _, item := range p.list(fmt.Sprintf("t%d", i)) {
 			im, ok := item.(map[string]any)
 			if !ok {
@@ -112,7 +169,12 @@ func decode(id string, m map[string]any, f *cobuild.Fetch, out *cobuild.Fetched)
 			if !rok || !bok {
 				return fmt.Errorf("decode expansion of %s: tie %T to %T", id, im["r"], im["b"])
 			}
-			tie, err := decodeTie(r, ip.str("f"), ip.str("t"))
+			bid, _ := b.Props["id"].(string)
+			from, to := id, bid
+			if g.dir == cobuild.In || (g.dir == cobuild.Both && !ip.boolean("s")) {
+				from, to = bid, id
+			}
+			tie, err := decodeTie(r, from, to)
 			if err != nil {
 				return err
 			}
@@ -120,11 +182,10 @@ func decode(id string, m map[string]any, f *cobuild.Fetch, out *cobuild.Fetched)
 			if err != nil {
 				return err
 			}
-			bid, _ := b.Props["id"].(string)
 			out.Nodes[bid] = node
-			ns = append(ns, cobuild.Neighbour{Tie: tie, Node: node})
-			if !ft.Then.Empty() {
-				if err := decode(bid, ip.mapOf("x"), ft.Then, out); err != nil {
+			lists[tie.Type] = append(lists[tie.Type], cobuild.Neighbour{Tie: tie, Node: node})
+			if !g.then.Empty() {
+				if err := decode(bid, ip.mapOf("x"), g.then, out); err != nil {
 					return err
 				}
 			}
@@ -132,10 +193,18 @@ func decode(id string, m map[string]any, f *cobuild.Fetch, out *cobuild.Fetched)
 				return ip.err
 			}
 		}
-		if out.Ties[key] == nil {
-			out.Ties[key] = map[string][]cobuild.Neighbour{}
+		for _, q := range g.queries {
+			ns := lists[q.Type]
+			if ns == nil {
+				ns = []cobuild.Neighbour{}
+			}
+			slices.SortStableFunc(ns, func(a, b cobuild.Neighbour) int { return strings.Compare(nodeID(a.Node), nodeID(b.Node)) })
+			key := q.Key()
+			if out.Ties[key] == nil {
+				out.Ties[key] = map[string][]cobuild.Neighbour{}
+			}
+			out.Ties[key][id] = ns
 		}
-		out.Ties[key][id] = ns
 	}
 	if f.Latest != nil {
 		out.Latest[id] = nil
@@ -258,3 +327,40 @@ func groupByLabel(ids []string) (map[cobuild.NodeLabel][]string, []cobuild.NodeL
 }
 
 func sortStrings(s []string) { slices.Sort(s) }
+
+// nodeID is the id of a domain node.
+func nodeID(n any) string {
+	switch n := n.(type) {
+	case *cobuild.Organization:
+		return n.ID
+	case *cobuild.PartyOrg:
+		return n.ID
+	case *cobuild.Alliance:
+		return n.ID
+	case *cobuild.Agreement:
+		return n.ID
+	case *cobuild.RedZone:
+		return n.ID
+	case *cobuild.DemoBelt:
+		return n.ID
+	case *cobuild.DemoSite:
+		return n.ID
+	case *cobuild.Brand:
+		return n.ID
+	case *cobuild.Event:
+		return n.ID
+	case *cobuild.Person:
+		return n.ID
+	case *cobuild.Certification:
+		return n.ID
+	case *cobuild.MassBranch:
+		return n.ID
+	case *cobuild.Evaluation:
+		return n.ID
+	case *cobuild.Area:
+		return n.ID
+	case *cobuild.Industry:
+		return n.ID
+	}
+	return ""
+}

@@ -76,7 +76,11 @@ func Main(t testing.TB) *app.Main {
 		if _, setupErr = app.Seed(ctx, shared.Store, DemoOptions, false, nil); setupErr != nil {
 			return
 		}
-		_, setupErr = shared.Snapshots.Refresh(ctx)
+		if _, setupErr = shared.Snapshots.Refresh(ctx); setupErr != nil {
+			return
+		}
+		// Today's snapshots are built, as `cobuild serve` builds them as it starts.
+		setupErr = shared.Prebuild(ctx)
 	})
 	if setupErr != nil {
 		t.Fatalf("set up the test Neo4j at %s: %v", cfg.Neo4j.URI, setupErr)

@@ -1,0 +1,31 @@
+package server_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkWorkload runs cobuild's side of the side-by-side benchmark (bench/ops/*/
+// cobuild.graphql) through the whole HTTP handler and reports each operation's Neo4j db
+// hits, which the side-by-side program cannot see from outside the process.
+func BenchmarkWorkload(b *testing.B) {
+	h := api(b)
+	var first struct {
+		Organizations struct{ PageInfo struct{ EndCursor string } }
+	}
+	for _, op := range []string{"organization", "countsByKind", "townPage", "townPage2", "mostTies", "townWorklist", "coverageByTown", "chain"} {
+		q, err := os.ReadFile(filepath.Join("..", "bench", "ops", op, "cobuild.graphql"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var vars map[string]any
+		if op == "townPage2" {
+			vars = map[string]any{"after": first.Organizations.PageInfo.EndCursor}
+		}
+		if op == "townPage" {
+			data(b, h, string(q), nil, &first)
+		}
+		b.Run(op, func(b *testing.B) { benchOperation(b, string(q), vars) })
+	}
+}
