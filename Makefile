@@ -26,3 +26,10 @@ bench:
 check:
 	gofmt -l . | (! grep .)
 	go vet ./...
+
+# The side-by-side benchmark (bench/README.md): cobuild, @neo4j/graphql and hand-written Cypher
+# on the Neo4j of NEO4J_URI, read only; e.g. make bench-peer BENCH_FLAGS="-rounds 1 -duration 2s".
+.PHONY: bench-peer
+bench-peer:
+	@[ -n "$$NEO4J_URI" ] || { echo "bench-peer: set NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD to a Neo4j holding the demo data"; exit 2; }
+	go run ./bench $(BENCH_FLAGS)
