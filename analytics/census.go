@@ -15,17 +15,38 @@ import (
 // be read in order rather than sorted.
 type Places struct {
 	Rows []cobuild.CensusRow
-	// ByName are the row numbers in the order of the list sorted by name, then id.
-	ByName []int
-	index  map[string]int
+	// ByName are the row numbers in the order of the list sorted by name, then id, and
+	// nameRank[row] is a row's place in it.
+	ByName   []int
+	nameRank []int
+	index    map[string]int
+	// The rows of each kind, and of each area (its own or the one holding it), park,
+	// community and industry: a list asking for one starts from them.
+	byKind                                  map[cobuild.OrgKind][]int
+	byArea, byPark, byCommunity, byIndustry map[string][]int
 }
 
 // NewPlaces indexes the rows.
 func NewPlaces(rows []cobuild.CensusRow) *Places {
-	p := &Places{Rows: rows, ByName: make([]int, len(rows)), index: make(map[string]int, len(rows))}
+	p := &Places{Rows: rows, ByName: make([]int, len(rows)), nameRank: make([]int, len(rows)), index: make(map[string]int, len(rows)),
+		byKind: map[cobuild.OrgKind][]int{}, byArea: map[string][]int{}, byPark: map[string][]int{},
+		byCommunity: map[string][]int{}, byIndustry: map[string][]int{}}
+	add := func(m map[string][]int, k string, i int) {
+		if k != "" {
+			m[k] = append(m[k], i)
+		}
+	}
 	for i, r := range rows {
 		p.ByName[i] = i
 		p.index[r.ID] = i
+		p.byKind[r.Kind] = append(p.byKind[r.Kind], i)
+		add(p.byArea, r.AreaID, i)
+		if r.AreaParentID != r.AreaID {
+			add(p.byArea, r.AreaParentID, i)
+		}
+		add(p.byPark, r.ParkID, i)
+		add(p.byCommunity, r.CommunityID, i)
+		add(p.byIndustry, r.IndustryID, i)
 	}
 	slices.SortFunc(p.ByName, func(a, b int) int {
 		if c := CompareNames(rows[a].Name, rows[b].Name); c != 0 {
@@ -33,6 +54,9 @@ func NewPlaces(rows []cobuild.CensusRow) *Places {
 		}
 		return strings.Compare(rows[a].ID, rows[b].ID)
 	})
+	for rank, row := range p.ByName {
+		p.nameRank[row] = rank
+	}
 	return p
 }
 
@@ -87,8 +111,9 @@ type Census struct {
 // NewCensus computes the coverage of every row: the places' rows with the facts of the
 // day (rows holds them, in the places' order).
 func NewCensus(rules cobuild.Rules, places *Places, rows []cobuild.CensusRow) *Census {
-	p := &Places{Rows: rows, ByName: places.ByName, index: places.index}
-	c := &Census{Places: p, Coverage: make([]cobuild.Coverage, len(rows))}
+	p := *places // the same indexes: rows keeps the places' order
+	p.Rows = rows
+	c := &Census{Places: &p, Coverage: make([]cobuild.Coverage, len(rows))}
 	for i, r := range rows {
 		c.Coverage[i] = rules.CoverageOf(r.Facts)
 	}

@@ -74,16 +74,79 @@ func Select(p *Places, coverage []cobuild.Coverage, f cobuild.OrgFilter) []int {
 		}
 	}
 	var out []int
-	for i, r := range p.Rows {
+	test := func(i int) {
 		var cov *cobuild.Coverage
 		if coverage != nil {
 			cov = &coverage[i]
 		}
-		if keeps(f, r, cov, ids) {
+		if keeps(f, p.Rows[i], cov, ids) {
 			out = append(out, i)
 		}
 	}
+	if from, ok := p.candidates(f); ok {
+		if onlyAnchor(f) {
+			return from // nothing else to test
+		}
+		for _, i := range from {
+			test(i)
+		}
+		slices.Sort(out)
+		return out
+	}
+	for i := range p.Rows {
+		test(i)
+	}
 	return out
+}
+
+// candidates returns the rows a filter can start from: those of the place it names with
+// the fewest rows, or of its kinds, in row order; false when it names none (every row is
+// a candidate).
+func (p *Places) candidates(f cobuild.OrgFilter) ([]int, bool) {
+	var best []int
+	found := false
+	take := func(rows []int) {
+		if !found || len(rows) < len(best) {
+			best, found = rows, true
+		}
+	}
+	for _, a := range []struct {
+		id string
+		m  map[string][]int
+	}{{f.AreaID, p.byArea}, {f.ParkID, p.byPark}, {f.CommunityID, p.byCommunity}, {f.IndustryID, p.byIndustry}} {
+		if a.id != "" {
+			take(a.m[a.id])
+		}
+	}
+	if len(f.Kinds) > 0 {
+		var rows []int
+		kinds := slices.Compact(slices.Sorted(slices.Values(f.Kinds)))
+		for _, k := range kinds {
+			rows = append(rows, p.byKind[k]...)
+		}
+		if len(kinds) > 1 {
+			slices.Sort(rows)
+		}
+		take(rows)
+	}
+	return best, found
+}
+
+// onlyAnchor reports whether a filter asks for one place or for kinds and nothing else, so
+// that the rows of the place or kinds are its answer.
+func onlyAnchor(f cobuild.OrgFilter) bool {
+	anchors := 0
+	for _, id := range []string{f.AreaID, f.ParkID, f.CommunityID, f.IndustryID} {
+		if id != "" {
+			anchors++
+		}
+	}
+	if len(f.Kinds) > 0 {
+		anchors++
+	}
+	return anchors == 1 && len(f.Sectors) == 0 && f.MemberOfID == "" && f.CoveredByID == "" && f.AboveScale == nil &&
+		f.Operating == nil && len(f.SizeBands) == 0 && f.PartyMembersMin == nil && f.PartyMembersMax == nil &&
+		len(f.Tiers) == 0 && f.NameContains == "" && f.IDs == nil && !NeedsCoverage(f)
 }
 
 // SortKey is a row's value of an in-memory sort and its kind, as a cursor records it.
@@ -120,23 +183,15 @@ func Order(p *Places, rows []int, s cobuild.Sort, ties func(id string) int, afte
 	out := Page{Total: len(rows)}
 	switch field {
 	case "NAME":
-		keep := make(map[int]bool, len(rows))
-		for _, r := range rows {
-			keep[r] = true
-		}
-		ordered := make([]int, 0, len(rows))
-		for _, r := range p.ByName {
-			if keep[r] {
-				ordered = append(ordered, r)
-			}
-		}
+		rows = slices.Clone(rows)
 		if s.Desc {
 			// Descending by name, ascending by id among equal names.
-			slices.SortFunc(ordered, func(a, b int) int {
+			slices.SortFunc(rows, func(a, b int) int {
 				return cmp.Or(-CompareNames(p.Rows[a].Name, p.Rows[b].Name), strings.Compare(p.Rows[a].ID, p.Rows[b].ID))
 			})
+		} else {
+			slices.SortFunc(rows, func(a, b int) int { return p.nameRank[a] - p.nameRank[b] })
 		}
-		rows = ordered
 	default:
 		keys := make(map[int]int64, len(rows))
 		for _, r := range rows {

@@ -121,7 +121,12 @@ func ties(specs ...tieSpec) fieldPlan {
 
 // plans are the plans of the fields that follow ties, by type; init fills them (they
 // refer to the planner, which refers to them).
-var plans map[string]map[string]fieldPlan
+var plans map[string]*planSet
+
+// planSet is the plans of the fields of a type; the seven organisation types share one.
+type planSet struct {
+	fields map[string]fieldPlan
+}
 
 // orgPlans are the plans of the fields every organisation type has.
 func orgPlans() map[string]fieldPlan {
@@ -150,7 +155,7 @@ func orgPlans() map[string]fieldPlan {
 }
 
 func init() {
-	plans = map[string]map[string]fieldPlan{
+	byType := map[string]map[string]fieldPlan{
 		"PartyOrganization": {
 			"organization": ties(partyOwner), "alliance": ties(partyAlliance), "covers": ties(partyCovers),
 			"evaluations": ties(partyEvaluations), "helpedBy": ties(partyHelpedBy),
@@ -186,7 +191,11 @@ func init() {
 		"MassBranch": {"formedIn": ties(branchFormedIn), "body": ties(branchBody), "recommended": ties(branchRecommends),
 			"helpedForm": ties(branchHelped)},
 	}
-	org := orgPlans()
+	plans = map[string]*planSet{}
+	for t, fields := range byType {
+		plans[t] = &planSet{fields}
+	}
+	org := &planSet{orgPlans()}
 	for _, t := range []string{"Enterprise", "SocialOrganization", "Hospital", "School", "Community", "Department", "MassOrganization"} {
 		plans[t] = org
 	}
@@ -274,15 +283,30 @@ func (p *planner) fetch(typeName string, sel ast.SelectionSet) *cobuild.Fetch {
 	}
 	p.depth++
 	defer func() { p.depth-- }()
+	// The members of an interface or union often share their plans (the seven
+	// organisation types do) and the operation asks the same of each: a field is planned
+	// once per plan set, not once per member type.
+	type planned struct {
+		set   *planSet
+		field *ast.Field
+	}
+	seen := map[planned]bool{}
 	for _, concrete := range p.concrete(typeName) {
-		fields := plans[concrete.Name]
-		if fields == nil {
+		set := plans[concrete.Name]
+		if set == nil {
 			continue
 		}
 		for _, cf := range graphql.CollectFields(p.op, sel, p.satisfies(concrete)) {
-			if plan, ok := fields[cf.Name]; ok {
-				plan(p, cf, f)
+			plan, ok := set.fields[cf.Name]
+			if !ok {
+				continue
 			}
+			k := planned{set, cf.Field}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			plan(p, cf, f)
 		}
 	}
 	return dedupe(f)
