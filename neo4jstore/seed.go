@@ -106,12 +106,54 @@ const SeedBatch = 5000
 // Labels and tie types are checked against a strict pattern (tie types against the
 // domain's) before they become part of a statement; days become Neo4j dates.
 func (s *Store) Seed(ctx context.Context, ds *cobuild.Dataset, info SeedInfo, progress func(done, total int)) error {
+	groups, keys, err := nodeGroups(ds)
+	if err != nil {
+		return err
+	}
+	params := map[string]any{"version": info.Version, "seed": info.Seed, "scale": info.Scale, "nodes": len(ds.Nodes), "rels": len(ds.Rels)}
+	if _, err := writeTx(ctx, s, time.Minute, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		return struct{}{}, s.exec(ctx, tx, `MERGE (s:Seed {id: 'demo'})
+			SET s.status = 'started', s.version = $version, s.seed = $seed, s.scale = $scale, s.nodes = $nodes, s.rels = $rels,
+			    s.startedAt = datetime()`, params)
+	}); err != nil {
+		return fmt.Errorf("record seed start: %w", err)
+	}
+	if err := s.load(ctx, ds, groups, keys, progress); err != nil {
+		return err
+	}
+	if _, err := writeTx(ctx, s, time.Minute, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		return struct{}{}, s.exec(ctx, tx, `MATCH (s:Seed {id: 'demo'}) SET s.status = 'complete', s.completedAt = datetime()`, nil)
+	}); err != nil {
+		return fmt.Errorf("record seed: %w", err)
+	}
+	return nil
+}
+
+// Load writes a data set into the database next to what it holds, with batched UNWIND
+// statements, SeedBatch rows per transaction, and records that the graph changed. Labels
+// and tie types are checked before they become part of a statement; days become dates.
+func (s *Store) Load(ctx context.Context, ds *cobuild.Dataset, progress func(done, total int)) error {
+	groups, keys, err := nodeGroups(ds)
+	if err != nil {
+		return err
+	}
+	if err := s.load(ctx, ds, groups, keys, progress); err != nil {
+		return err
+	}
+	_, err = writeTx(ctx, s, time.Minute, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		return struct{}{}, s.bumpVersion(ctx, tx)
+	})
+	return err
+}
+
+// nodeGroups groups a data set's nodes by their labels, checked.
+func nodeGroups(ds *cobuild.Dataset) (map[string][]map[string]any, []string, error) {
 	groups := map[string][]map[string]any{}
 	var keys []string
 	for _, n := range ds.Nodes {
 		for _, l := range n.Labels {
 			if !labelPattern.MatchString(l) {
-				return fmt.Errorf("seed: bad label %q", l)
+				return nil, nil, fmt.Errorf("load: bad label %q", l)
 			}
 		}
 		k := strings.Join(n.Labels, ":")
@@ -121,14 +163,11 @@ func (s *Store) Seed(ctx context.Context, ds *cobuild.Dataset, info SeedInfo, pr
 		groups[k] = append(groups[k], n.Props)
 	}
 	sort.Strings(keys)
-	params := map[string]any{"version": info.Version, "seed": info.Seed, "scale": info.Scale, "nodes": len(ds.Nodes), "rels": len(ds.Rels)}
-	if _, err := writeTx(ctx, s, time.Minute, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		return struct{}{}, s.exec(ctx, tx, `MERGE (s:Seed {id: 'demo'})
-			SET s.status = 'started', s.version = $version, s.seed = $seed, s.scale = $scale, s.nodes = $nodes, s.rels = $rels,
-			    s.startedAt = datetime()`, params)
-	}); err != nil {
-		return fmt.Errorf("record seed start: %w", err)
-	}
+	return groups, keys, nil
+}
+
+// load writes the nodes, then the ties, of a data set.
+func (s *Store) load(ctx context.Context, ds *cobuild.Dataset, groups map[string][]map[string]any, keys []string, progress func(done, total int)) error {
 	total := len(ds.Nodes) + len(ds.Rels)
 	done := 0
 	step := func(n int) {
@@ -140,7 +179,7 @@ func (s *Store) Seed(ctx context.Context, ds *cobuild.Dataset, info SeedInfo, pr
 	for _, k := range keys {
 		stmt := fmt.Sprintf("UNWIND $rows AS row CREATE (n:%s) SET n = row", k)
 		if err := s.writeBatches(ctx, stmt, groups[k], step); err != nil {
-			return fmt.Errorf("seed %s nodes: %w", k, err)
+			return fmt.Errorf("load %s nodes: %w", k, err)
 		}
 	}
 
@@ -152,15 +191,15 @@ func (s *Store) Seed(ctx context.Context, ds *cobuild.Dataset, info SeedInfo, pr
 	var relKeys []relKey
 	for _, r := range ds.Rels {
 		if !r.Type.Known() || !relTypePattern.MatchString(string(r.Type)) {
-			return fmt.Errorf("seed: unknown tie type %q", r.Type)
+			return fmt.Errorf("load: unknown tie type %q", r.Type)
 		}
 		fl, err := cobuild.LabelOf(r.From)
 		if err != nil {
-			return fmt.Errorf("seed %s tie: %w", r.Type, err)
+			return fmt.Errorf("load %s tie: %w", r.Type, err)
 		}
 		tl, err := cobuild.LabelOf(r.To)
 		if err != nil {
-			return fmt.Errorf("seed %s tie: %w", r.Type, err)
+			return fmt.Errorf("load %s tie: %w", r.Type, err)
 		}
 		k := relKey{r.Type, fl, tl}
 		if _, ok := relGroups[k]; !ok {
@@ -181,13 +220,8 @@ func (s *Store) Seed(ctx context.Context, ds *cobuild.Dataset, info SeedInfo, pr
 			MATCH (a:%s {id: row.from}) MATCH (b:%s {id: row.to})
 			CREATE (a)-[r:%s]->(b) SET r = row.props`, k.from, k.to, k.typ)
 		if err := s.writeBatches(ctx, stmt, relGroups[k], step); err != nil {
-			return fmt.Errorf("seed %s ties: %w", k.typ, err)
+			return fmt.Errorf("load %s ties: %w", k.typ, err)
 		}
-	}
-	if _, err := writeTx(ctx, s, time.Minute, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		return struct{}{}, s.exec(ctx, tx, `MATCH (s:Seed {id: 'demo'}) SET s.status = 'complete', s.completedAt = datetime()`, nil)
-	}); err != nil {
-		return fmt.Errorf("record seed: %w", err)
 	}
 	return nil
 }
