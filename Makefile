@@ -33,3 +33,10 @@ check:
 bench-peer:
 	@[ -n "$$NEO4J_URI" ] || { echo "bench-peer: set NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD to a Neo4j holding the demo data"; exit 2; }
 	go run ./bench $(BENCH_FLAGS)
+
+# Lint the GraphQL schema (schema.graphqls and schema/*.graphqls) with the rules of
+# tools/schemalint (docs/schema-lint.md); installs the linter when missing.
+.PHONY: lint-schema
+lint-schema:
+	[ -d tools/schemalint/node_modules ] || npm ci --prefix tools/schemalint
+	tools/schemalint/node_modules/.bin/graphql-schema-linter --config-directory tools/schemalint

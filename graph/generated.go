@@ -6032,14 +6032,31 @@ scalar Date
 
 "Anything with a global id; ids start with a prefix naming the kind (og-, po-, al-...)."
 interface Node {
+  "The global id: a prefix naming the kind and digits, such as og-000019."
   id: ID!
 }
 
+"""
+The root of every read: look-ups by id or name, lists with filters, network analyses and
+the aggregates of the dashboards. The API only reads; nothing is written.
+"""
 type Query {
   "Any node by id."
-  node(id: ID!): Node
+  node(
+    """
+    The node's id, such as og-000019 or al-000002; a malformed id is BAD_USER_INPUT, an
+    unknown one gives null.
+    """
+    id: ID!
+  ): Node
   "Every enum value with its Chinese label; optionally of one enum."
-  enumLabels(enum: String): [EnumLabel!]!
+  enumLabels(
+    """
+    The name of one enum as the schema spells it, such as Tier; default every enum. An unknown
+    name is BAD_USER_INPUT.
+    """
+    enum: String
+  ): [EnumLabel!]!
   "The rules in force: tier floors, star steps, weights, thresholds."
   rules: Rules!
 }
@@ -6056,37 +6073,81 @@ type PageInfo {
   endCursor: String
 }
 
+"The direction of a sort (排序方向)."
 enum SortDirection {
+  "Ascending (升序): the smallest, earliest or first by name comes first."
   ASC
+  "Descending (降序): the largest, latest or last by name comes first."
   DESC
 }
 
+"One enum value with its Chinese label (中文名称)."
 type EnumLabel {
+  "The enum's name as the schema spells it, such as Tier."
   enum: String!
+  "The value, such as GOLD."
   value: String!
+  "The value's Chinese label, such as 金色示范型."
   label: String!
 }
 
+"""
+The rules in force (规则): tier floors, star steps, dimension maxima, evaluator weights,
+party-member thresholds and the weights of candidate coverers. They are the defaults of
+docs/domain.md unless the deployment overrides them (COBUILD_RULES).
+"""
 type Rules {
+  "Lowest final score of the gold tier (金色示范型), inclusive. Default 90."
   goldFloor: Float!
+  "Lowest final score of the silver tier (银色扶优型), inclusive. Default 75."
   silverFloor: Float!
+  "Lowest final score of the bronze tier (铜色基础型), inclusive; below it is weak (软弱涣散). Default 60."
   bronzeFloor: Float!
+  "Points per star (星级) inside the gold tier. Default 2."
   goldStep: Float!
+  "Points per star inside the silver tier. Default 3."
   silverStep: Float!
+  "Points per star inside the bronze tier. Default 3."
   bronzeStep: Float!
+  "Most stars a party organisation can have inside a tier. Default 5."
   maxStars: Int!
+  "Highest final score; the dimension maxima add up to it. Default 100."
   maxScore: Float!
+  """
+  Maximum score of each of the seven evaluation dimensions, in the order of
+  ` + "`" + `Evaluation.dimensions` + "`" + ` (班子队伍建设 first). Default 15, 15, 15, 15, 20, 10, 10.
+  """
   dimensionMax: [Float!]!
+  "Weight of the self evaluation (组织自评) in the final score. Default 0.2."
   selfWeight: Float!
+  "Weight of the members' and public evaluation (党员群众测评) in the final score. Default 0.3."
   publicWeight: Float!
+  "Weight of the committee evaluation (党(工)委复评) in the final score. Default 0.5."
   committeeWeight: Float!
+  """
+  Full party members from which an organisation should have its own party organisation;
+  one with as many and none is should-but-doesn't (应建未建). Default 3.
+  """
   ownOrgMinMembers: Int!
+  "Full party members from which a general branch (党总支) may be formed. Default 50."
   generalBranchMinMembers: Int!
+  "Full party members from which a party committee (党委) may be formed. Default 100."
   committeeMinMembers: Int!
+  """
+  Weight of a candidate coverer's share of organisations in the same community (社区);
+  the organisation's own community scores it in full. Default 3.
+  """
   candidateCommunity: Float!
+  "Weight of a candidate coverer's share of organisations in the same park (园区). Default 2."
   candidatePark: Float!
+  "Weight of a candidate coverer's share of organisations in the same industry (行业). Default 2."
   candidateIndustry: Float!
+  "Weight of nearness: divided by the hops between a candidate and the organisation. Default 2."
   candidateProximity: Float!
+  """
+  Penalty per organisation a candidate already covers, is assigned to or co-builds with.
+  Default 0.02.
+  """
   candidateLoad: Float!
 }
 `, BuiltIn: false},
@@ -6099,73 +6160,131 @@ extend type Query {
   organisations: coverage rate = (own + joint) / operating, own rate = own / operating.
   Computed in the server over the census of the day (see ` + "`" + `provenance` + "`" + `).
   """
-  coverageStats(by: [GroupDimension!], where: CoverageStatsWhere, sort: CoverageGroupSort, asOf: Date): CoverageStats!
+  coverageStats(
+    """
+    Up to two different dimensions to group by; none gives the total alone. More is
+    BAD_USER_INPUT.
+    """
+    by: [GroupDimension!]
+    "Which organisations to count; default those of the managed sectors (ENTERPRISE, SOCIAL)."
+    where: CoverageStatsWhere
+    "The order of the groups; default by organisations, largest first."
+    sort: CoverageGroupSort
+    "The day of coverage and isolation; default today."
+    asOf: Date
+  ): CoverageStats!
   """
   The grading of a round (default the newest): tier and star distributions, who is near the
   next star or tier, which dimensions pull scores down, where the self score runs ahead of
   the committee's, and who was weak in the round before as well.
   """
-  grading(round: String): Grading!
+  grading(
+    "The round, such as 2023-05; default the newest. A round with no evaluation is NOT_FOUND."
+    round: String
+  ): Grading!
   "How tiers moved between two rounds: the transition matrix, who fell and who rose."
-  gradeMovement(from: String!, to: String!): GradeMovement!
+  gradeMovement(
+    "The earlier round, such as 2022-11; a round with no evaluation is NOT_FOUND."
+    from: String!
+    "The later round, such as 2023-05; a round with no evaluation is NOT_FOUND."
+    to: String!
+  ): GradeMovement!
   """
   The programs on a day (default today): mentors and their mentees, the red-leader
   certification funnel, 政聘企培 placements, apprentices, secondments and training, and the
   mass-organisation branches with the party organisations that followed them.
   """
-  programs(asOf: Date): Programs!
+  programs(
+    "The day the programmes are counted on; default today."
+    asOf: Date
+  ): Programs!
   """
   The alliances, committees, agreements, red zones and belts with their members, events and
   members' tiers in a round (default the newest); demonstration sites and brands; and, per
   leading industry, the above-scale firms in neither its committee nor its alliance.
   """
-  demonstration(asOf: Date, round: String): Demonstration!
+  demonstration(
+    "The day of memberships and events; default today."
+    asOf: Date
+    "The round of the members' tiers, such as 2023-05; default the newest."
+    round: String
+  ): Demonstration!
 }
 
 "What coverage counts can be grouped by."
 enum GroupDimension {
   "Town or subdistrict."
   AREA
+  "Park (园区); organisations in no park form the group whose key has no value."
   PARK
+  "Community (社区) whose patch the organisation is on."
   COMMUNITY
+  "Industry (行业)."
   INDUSTRY
+  "Kind of organisation (组织类型), an OrgKind value."
   KIND
+  "Sector (领域), a Sector value."
   SECTOR
+  "Headcount band (规模), a SizeBand value."
   SIZE_BAND
+  "Above-scale or not (规上与否); the key's value is true or false."
   ABOVE_SCALE
 }
 
+"Which organisations ` + "`" + `coverageStats` + "`" + ` counts; every condition given must hold."
 input CoverageStatsWhere {
+  "Only these kinds of organisation."
   kind: [OrgKind!]
   "Default: the managed sectors (ENTERPRISE, SOCIAL), which the official rates count."
   sector: [Sector!]
+  "Only above-scale enterprises (规上, true) or only the others (false)."
   aboveScale: Boolean
+  """
+  Only organisations located in this town or subdistrict (an ar- id); the district's id keeps
+  every organisation in the district.
+  """
   areaId: ID
+  "Only organisations in this park (an ar- id)."
   parkId: ID
+  "Only organisations on this community's patch (辖区; the og- id of a community)."
   communityId: ID
+  "Only organisations of this industry (an in- id)."
   industryId: ID
 }
 
 "How the groups of coverageStats are ordered."
 enum CoverageGroupSortField {
+  "All organisations of the group (组织数)."
   ORGANIZATIONS
+  "Operating organisations (在营数)."
   OPERATING
+  "Uncovered organisations (未覆盖数)."
   UNCOVERED
+  "Isolated and uncovered organisations (孤立且未覆盖数)."
   ISOLATED_UNCOVERED
+  "Organisations that should have their own party organisation but have none (应建未建数)."
   SHOULD_HAVE_OWN
+  "Coverage rate (覆盖率); a group with nothing operating ranks below every rate."
   COVERAGE_RATE
+  "Own-organisation rate (单独建立率); a group with nothing operating ranks below every rate."
   OWN_RATE
   "The first key's label."
   LABEL
 }
 
+"How to order the groups of coverageStats; groups with equal values come by key."
 input CoverageGroupSort {
+  "What to sort by."
   field: CoverageGroupSortField!
+  "The direction; default DESC, largest first."
   direction: SortDirection = DESC
 }
 
+"Coverage counts and rates (两个覆盖) on one day, in all and by group."
 type CoverageStats {
+  "The day counted."
   asOf: Date!
+  "The dimensions of the groups, in the order asked."
   by: [GroupDimension!]!
   "Every organisation the filter keeps."
   total: CoverageGroup!
@@ -6174,9 +6293,17 @@ type CoverageStats {
   otherwise; an organisation with no park (say) is in the group whose key has no value.
   """
   groups: [CoverageGroup!]!
+  """
+  When and on which version of the graph the census behind the counts was built; ` + "`" + `nodes` + "`" + ` is
+  the organisations it holds.
+  """
   provenance: Provenance!
 }
 
+"""
+The coverage counts of one group of organisations, or of all. Every count but
+` + "`" + `organizations` + "`" + ` is taken among the operating ones (在营).
+"""
 type CoverageGroup {
   "One key per dimension of ` + "`" + `by` + "`" + `, in its order."
   keys: [GroupKey!]!
@@ -6184,21 +6311,41 @@ type CoverageGroup {
   organizations: Int!
   "The denominator of the rates."
   operating: Int!
-  "Counts among the operating organisations: by coverage status, isolated, isolated and uncovered, should have their own."
+  "Operating organisations with their own party organisation (单独建立党组织, status OWN)."
   own: Int!
+  """
+  Operating organisations covered by a joint, regional or industry party organisation (status
+  JOINT).
+  """
   joint: Int!
+  "Operating organisations with work coverage only (工作覆盖, status WORK)."
   work: Int!
+  "Operating organisations with no coverage (未覆盖, status UNCOVERED)."
   uncovered: Int!
+  "Operating organisations with no joint-building tie in force (孤立), whatever their coverage."
   isolated: Int!
+  "Operating organisations both isolated and uncovered: the officers' headline list."
   isolatedUncovered: Int!
+  """
+  Operating organisations with enough full party members for their own party organisation but
+  none (应建未建).
+  """
   shouldHaveOwn: Int!
-  "(own + joint) / operating; null when nothing operates."
+  """
+  Coverage rate (覆盖率): (own + joint) / operating, a fraction from 0 to 1; null when nothing
+  operates.
+  """
   coverageRate: Float
-  "own / operating; null when nothing operates."
+  """
+  Own-organisation rate (单独建立率): own / operating, a fraction from 0 to 1; null when nothing
+  operates.
+  """
   ownRate: Float
 }
 
+"A group's value of one dimension."
 type GroupKey {
+  "The dimension."
   dimension: GroupDimension!
   "The id of the area, park, community or industry, or the enum value; null for none."
   value: String
@@ -6206,43 +6353,70 @@ type GroupKey {
   label: String!
 }
 
+"The grading (评星定级) of one round: tiers, stars and who is near the next, over all its evaluations."
 type Grading {
+  "The round, such as 2023-05."
   round: String!
   "Evaluations in the round."
   evaluated: Int!
+  "Evaluations per tier (三色分类), gold first; every tier is listed."
   tiers: [TierCount!]!
   "Per tier and star count (weak has 0 stars)."
   stars: [StarCount!]!
   "Evaluations within ` + "`" + `points` + "`" + ` (default 1) of their next star or tier, closest first."
-  nearNext(points: Float = 1, first: Int = 50): [Evaluation!]!
+  nearNext(
+    "How close, in points, between 0 and 100. Default 1."
+    points: Float = 1
+    "Most evaluations to list, between 0 and 1000. Default 50."
+    first: Int = 50
+  ): [Evaluation!]!
   """
   For each dimension, among the evaluations scoring under ` + "`" + `below` + "`" + ` (default 75): how many
   score the dimension (weighted like the final score) under its share of ` + "`" + `below` + "`" + ` (its
   maximum × below / 100); most often first.
   """
-  dimensionPulls(below: Float = 75): [DimensionPull!]!
+  dimensionPulls(
+    "The score line, between 0 and 100. Default 75."
+    below: Float = 75
+  ): [DimensionPull!]!
   "Evaluations whose self total exceeds the committee total by more than ` + "`" + `points` + "`" + ` (default 10), widest gap first."
-  selfOverCommittee(points: Float = 10, first: Int = 50): [ScoreGap!]!
+  selfOverCommittee(
+    "The gap in points, between 0 and 100. Default 10."
+    points: Float = 10
+    "Most evaluations to list, between 0 and 1000. Default 50."
+    first: Int = 50
+  ): [ScoreGap!]!
   "Party organisations weak in this round and in the round before it."
   weakTwoRounds: [PartyOrganization!]!
   "The round before this one; null for the first."
   previousRound: String
 }
 
+"How many fall in one tier (三色分类)."
 type TierCount {
+  "The tier."
   tier: Tier!
+  "The tier's Chinese label, such as 金色示范型."
   label: String!
+  "How many."
   count: Int!
 }
 
+"How many evaluations have one number of stars (星级) in one tier."
 type StarCount {
+  "The tier."
   tier: Tier!
+  "Stars inside the tier, from 1 to maxStars; 0 for weak."
   stars: Int!
+  "How many evaluations."
   count: Int!
 }
 
+"How often one of the seven evaluation dimensions pulls scores under the line."
 type DimensionPull {
+  "The dimension's key, such as LEADERSHIP_TEAM."
   key: String!
+  "The dimension's Chinese name, such as 班子队伍建设."
   label: String!
   "Evaluations under the line whose weighted score of this dimension is under its share."
   count: Int!
@@ -6250,14 +6424,19 @@ type DimensionPull {
   meanShortfall: Float!
 }
 
+"An evaluation whose self total (组织自评) runs ahead of the committee's (党(工)委复评)."
 type ScoreGap {
+  "The evaluation."
   evaluation: Evaluation!
   "Self total minus committee total."
   gap: Float!
 }
 
+"How tiers moved between two rounds, over the party organisations evaluated in both."
 type GradeMovement {
+  "The earlier round."
   from: String!
+  "The later round."
   to: String!
   "Party organisations evaluated in both rounds."
   compared: Int!
@@ -6265,63 +6444,109 @@ type GradeMovement {
   matrix: [TierTransition!]!
   "Fell at least one tier, the largest fall first."
   fell: [Move!]!
+  "Rose at least one tier, the largest rise first."
   rose: [Move!]!
 }
 
+"How many party organisations went from one tier to another, or stayed."
 type TierTransition {
+  "The tier in the earlier round."
   from: Tier!
+  "The tier in the later round."
   to: Tier!
+  "How many party organisations."
   count: Int!
 }
 
+"One party organisation's evaluations in the two rounds compared."
 type Move {
+  "The party organisation."
   partyOrganization: PartyOrganization!
+  "Its evaluation in the earlier round."
   before: Evaluation!
+  "Its evaluation in the later round."
   after: Evaluation!
 }
 
+"""
+The programmes on a day: red-leader mentors (红领导师), certification (双强红领), 政聘企培
+recruits, apprentices (企业新型学徒制), secondments (跟岗锻炼), Yangtze-delta training and
+the mass-organisation branches (群团组织).
+"""
 type Programs {
+  "The day counted."
   asOf: Date!
   "Mentors by the number of mentees they have on the day, most first."
-  mentors(first: Int = 20): [MentorLoad!]!
-  "People mentoring anyone on the day; those who are also instructors."
+  mentors(
+    "Most mentors to list, between 0 and 500. Default 20."
+    first: Int = 20
+  ): [MentorLoad!]!
+  "People mentoring anyone on the day (红领导师)."
   mentorCount: Int!
+  "Mentors who are also instructors (党建工作指导员) on the day."
   instructorMentors: Int!
+  "The red-leader certification funnel (双强红领认证)."
   certification: CertificationFunnel!
-  "政聘企培 recruits placed, apprentices trained, people seconded (cumulative to the day)."
+  "Government-hired, enterprise-trained recruits (政聘企培) placed, cumulative to the day."
   recruits: Int!
+  "Apprentices of the new enterprise apprenticeship (企业新型学徒制) trained, cumulative to the day."
   apprentices: Int!
+  "People seconded to a park outside the district (跟岗锻炼), cumulative to the day."
   seconded: Int!
   "Person-times of Yangtze-delta training (attendances) up to the day."
   deltaTrainingPersonTimes: Int!
+  "The mass-organisation branches (群团组织) and the party organisations that followed them."
   massBranches: MassBranchFollowUp!
 }
 
+"One mentor (红领导师) and the mentees they have on the day."
 type MentorLoad {
+  "The mentor."
   mentor: Person!
+  "Mentees on the day."
   mentees: Int!
   "Tiers of the newest evaluations of the party organisations (own, else covering) of the mentees' organisations."
   menteeTiers: [TierCount!]!
 }
 
+"""
+The red-leader certification funnel (双强红领认证): reviewed, certified and the rate, in all and by
+group.
+"""
 type CertificationFunnel {
+  "Candidates reviewed by the member units jointly (联审联评)."
   reviewed: Int!
+  "Candidates certified."
   certified: Int!
-  "certified / reviewed; null when nobody was reviewed."
+  """
+  The certification rate: certified / reviewed, a fraction from 0 to 1; null when nobody was
+  reviewed.
+  """
   rate: Float
-  "By the industry and the park of the holder's organisation."
+  "By the industry of the holder's organisation, most reviewed first."
   byIndustry: [FunnelGroup!]!
+  """
+  By the park of the holder's organisation, most reviewed first; those in no park are the
+  group labelled 无.
+  """
   byPark: [FunnelGroup!]!
 }
 
+"The certification funnel of one industry or park."
 type FunnelGroup {
+  "The industry or park."
   key: GroupKey!
+  "Candidates reviewed."
   reviewed: Int!
+  "Candidates certified."
   certified: Int!
+  "Certified / reviewed, a fraction from 0 to 1; null when nobody was reviewed."
   rate: Float
 }
 
+"The mass-organisation branches (群团组织) and the party organisations that followed them."
 type MassBranchFollowUp {
+  "Branches formed (新组建群团组织)."
   formed: Int!
   "People recommended for party membership (推优) by the branches."
   recommended: Int!
@@ -6329,46 +6554,89 @@ type MassBranchFollowUp {
   helpedForm: Int!
   "Branches followed by a party organisation they helped form, with the delay."
   followed: [BranchFollowed!]!
-  "Mean and median days from a branch's formation to the party organisation's founding."
+  """
+  Mean days from a branch's formation to the party organisation's founding; null when no delay
+  is known.
+  """
   meanDelayDays: Float
+  """
+  Median days from a branch's formation to the party organisation's founding; null when no
+  delay is known.
+  """
   medianDelayDays: Float
 }
 
+"A mass-organisation branch followed by a party organisation it helped form (帮助组建党组织)."
 type BranchFollowed {
+  "The branch."
   branch: MassBranch!
+  "The party organisation it helped form."
   partyOrganization: PartyOrganization!
+  """
+  Days from the branch's formation to the party organisation's founding; null when either day
+  is unknown.
+  """
   delayDays: Int
 }
 
+"""
+The kinds of hub the demonstration figures describe: alliances and committees, agreements, red
+zones and belts.
+"""
 enum HubKind {
+  "The working committee (区委非公工委)."
   WORKING_COMMITTEE
+  "An industry party committee (行业综合党委)."
   INDUSTRY_COMMITTEE
+  "An industry-cluster alliance (产业集群党建联盟)."
   CLUSTER_ALLIANCE
+  "The private-hospital party-building alliance (民办医院党建联盟)."
   HOSPITAL_ALLIANCE
+  "A co-building agreement between parks or districts (园区共建协议)."
   AGREEMENT
+  "A red business circle (红色商圈)."
   BUSINESS_CIRCLE
+  "A red block (红色街区)."
   BLOCK
+  "A demonstration belt (示范带)."
   BELT
 }
 
+"""
+The demonstration figures on a day (示范提升): the alliances, committees, agreements, red
+zones and belts, the demonstration sites and brands, and the leading industries.
+"""
 type Demonstration {
+  "The day counted."
   asOf: Date!
   "The round of the members' tiers."
   round: String
-  hubs(kind: [HubKind!]): [HubStats!]!
-  "Demonstration sites and brands by kind."
+  "Each hub with its members, events and members' tiers, by kind and then name."
+  hubs(
+    "Only hubs of these kinds; default every kind."
+    kind: [HubKind!]
+  ): [HubStats!]!
+  "Demonstration sites (示范点) by kind."
   sites: [KindCount!]!
+  "Party-building brands and study routes (党建品牌 / 精品研学游线) by kind."
   brands: [KindCount!]!
+  "The leading industries (主导产业), each with its committee, alliance and above-scale firms."
   leadingIndustries: [LeadingIndustry!]!
 }
 
+"One hub's members, events and members' tiers on the day."
 type HubStats {
+  "Its id."
   id: ID!
+  "Its name."
   name: String!
+  "Its kind."
   kind: HubKind!
+  "The kind's Chinese label, such as 产业集群党建联盟."
   kindLabel: String!
   "Organisations in it on the day (for an agreement its parties, for a belt its sites)."
   members: Int!
+  "Above-scale enterprises (规上) among the members."
   aboveScaleMembers: Int!
   "Member organisations by kind."
   memberKinds: [KindCount!]!
@@ -6378,20 +6646,32 @@ type HubStats {
   memberTiers: [TierCount!]!
 }
 
+"How many of one kind: of organisation, event, demonstration site or brand."
 type KindCount {
+  "The kind: a value of OrgKind, EventKind, DemoSiteKind or BrandKind, after what is counted."
   kind: String!
+  "The kind's Chinese label."
   label: String!
+  "How many."
   count: Int!
   "Sum of person-times, for events."
   personTimes: Int!
 }
 
+"""
+A leading industry (主导产业) with its industry committee, cluster alliance and above-scale
+enterprises.
+"""
 type LeadingIndustry {
+  "The industry."
   industry: Industry!
+  "Its industry party committee (行业综合党委); null when it has none."
   committee: Alliance
+  "Its industry-cluster alliance (产业集群党建联盟); null when it has none."
   alliance: Alliance
-  "Above-scale enterprises of the industry, and those in its committee or alliance."
+  "Above-scale enterprises (规上) of the industry."
   aboveScale: Int!
+  "Of them, those in its committee or its alliance on the day."
   inCommitteeOrAlliance: Int!
   "Above-scale enterprises of the industry in neither."
   inNeither: [Organization!]!
@@ -6401,32 +6681,91 @@ type LeadingIndustry {
 
 extend type Query {
   "Alliances and committees, optionally of one kind."
-  alliances(kind: AllianceKind): [Alliance!]!
-  alliance(id: ID, name: String): Alliance
+  alliances(
+    "Only alliances of this kind; default every kind."
+    kind: AllianceKind
+  ): [Alliance!]!
+  "One alliance or committee by id or exact name; give exactly one. Null when none matches."
+  alliance(
+    "Its id (al-...)."
+    id: ID
+    "Its exact name, such as 民办医院党建联盟."
+    name: String
+  ): Alliance
+  "The co-building agreements (党建共建协议) between parks and districts, by name."
   agreements: [Agreement!]!
-  redZones(kind: RedZoneKind): [RedZone!]!
+  "Red business circles and red blocks (红色商圈 / 红色街区), by name."
+  redZones(
+    "Only red zones of this kind; default both."
+    kind: RedZoneKind
+  ): [RedZone!]!
+  "The demonstration belts (示范带), by name."
   demoBelts: [DemoBelt!]!
-  demoSites(kind: DemoSiteKind): [DemoSite!]!
-  brands(kind: BrandKind): [Brand!]!
-  events(where: EventWhere, first: Int, after: String): EventConnection!
+  "Demonstration sites (示范点), by name."
+  demoSites(
+    "Only sites of this kind; default every kind."
+    kind: DemoSiteKind
+  ): [DemoSite!]!
+  "Party-building brands and study routes (党建品牌 / 精品研学游线), by name."
+  brands(
+    "Only brands of this kind; default both."
+    kind: BrandKind
+  ): [Brand!]!
+  "Events (活动) matching a filter, by date."
+  events(
+    "Which events to list; default all."
+    where: EventWhere
+    "Rows per page, between 1 and 500. Default 50."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the page before; default the first page."
+    after: String
+  ): EventConnection!
 }
 
+"The kinds of alliance and committee (联盟 / 委员会)."
 enum AllianceKind {
   "The district's Non-public Sector Working Committee and its member units."
   WORKING_COMMITTEE
+  "An industry party committee (行业综合党委), whose own party organisation may cover firms."
   INDUSTRY_COMMITTEE
+  "An industry-cluster party-building alliance (产业集群党建联盟), one per leading industry."
   CLUSTER_ALLIANCE
+  "The private-hospital party-building alliance (民办医院党建联盟)."
   HOSPITAL_ALLIANCE
 }
 
+"""
+An alliance or committee (联盟 / 委员会) whose members are organisations: the working
+committee (区委非公工委), the industry committees, the cluster alliances and the
+private-hospital alliance.
+"""
 type Alliance implements Node {
+  "Its id (al-...)."
   id: ID!
+  "Its name."
   name: String!
+  "Its kind."
   kind: AllianceKind!
+  "The kind's Chinese label, such as 行业综合党委."
   kindLabel: String!
+  "The day it was founded; null when unknown."
   foundedOn: Date
-  memberships(asOf: Date): [Membership!]!
-  members(where: OrganizationWhere, sort: OrganizationSort, first: Int, after: String): OrganizationConnection!
+  "Its memberships in force on a day, with the role (成员单位, 理事单位, 牵头单位) and dates."
+  memberships(
+    "The day on which memberships must be in force; default today."
+    asOf: Date
+  ): [Membership!]!
+  "Its member organisations on the filter's day (` + "`" + `where.asOf` + "`" + `, default today), a page at a time."
+  members(
+    "Further conditions on the members; a memberOfId other than this alliance's is BAD_USER_INPUT."
+    where: OrganizationWhere
+    "The order; default by name, ascending."
+    sort: OrganizationSort
+    "Rows per page, between 1 and 500. Default 50."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the page before; default the first page."
+    after: String
+  ): OrganizationConnection!
   "The committee's own party organisation, for industry committees."
   partyOrganization: PartyOrganization
   "The industry of an industry committee or cluster alliance."
@@ -6437,96 +6776,176 @@ type Alliance implements Node {
   attended: [Event!]!
 }
 
+"""
+A co-building agreement (党建共建协议) between two parks or districts, with the exchange events held
+under it.
+"""
 type Agreement implements Node {
+  "Its id (ag-...)."
   id: ID!
+  "Its name."
   name: String!
+  "Its kind; PARK_CO_BUILDING (园区共建协议) for every agreement today."
   kind: String!
+  "The day it was signed; null when unknown."
   signedOn: Date
+  "The parks or districts party to it (PARTY_TO)."
   parties: [Area!]!
   "Events held under it."
   held: [Event!]!
 }
 
+"The kinds of red zone."
 enum RedZoneKind {
+  "A red business circle (红色商圈)."
   BUSINESS_CIRCLE
+  "A red block (红色街区)."
   BLOCK
 }
 
+"""
+A red business circle or red block (红色商圈 / 红色街区): gathers the small and micro firms,
+sole traders and specialised markets (小个专) of an area as its members.
+"""
 type RedZone implements Node {
+  "Its id (rz-...)."
   id: ID!
+  "Its name."
   name: String!
+  "Its kind."
   kind: RedZoneKind!
+  "The kind's Chinese label, such as 红色商圈."
   kindLabel: String!
+  "The day it was founded; null when unknown."
   foundedOn: Date
-  memberships(asOf: Date): [Membership!]!
+  "Its memberships in force on a day, with the role and dates."
+  memberships(
+    "The day on which memberships must be in force; default today."
+    asOf: Date
+  ): [Membership!]!
 }
 
+"A demonstration belt (示范带), such as 昭亭路—高新区, with the demonstration points on it."
 type DemoBelt implements Node {
+  "Its id (db-...)."
   id: ID!
+  "Its name."
   name: String!
+  "The demonstration points on it (ON_BELT)."
   sites: [DemoSite!]!
 }
 
+"The kinds of demonstration site."
 enum DemoSiteKind {
+  "A party–mass work demonstration point (党群工作示范点)."
   PARTY_MASS
+  "A provincial demonstration point (省级示范点)."
   PROVINCIAL
+  "A demonstration point on a belt (示范带示范点)."
   BELT_POINT
 }
 
+"A demonstration site (示范点) designated in one or more organisations."
 type DemoSite implements Node {
+  "Its id (ds-...)."
   id: ID!
+  "Its name."
   name: String!
+  "Its kind."
   kind: DemoSiteKind!
+  "The kind's Chinese label, such as 省级示范点."
   kindLabel: String!
+  "The day it was designated; null when unknown."
   designatedOn: Date
+  "The organisations designated as it (DESIGNATED)."
   organizations: [Organization!]!
+  "The belt it lies on, for a belt point; null otherwise."
   belt: DemoBelt
 }
 
+"The kinds of brand."
 enum BrandKind {
+  "A party-building brand (党建品牌), such as 四个围绕工作法."
   BRAND
+  "A study route (精品研学游线), such as 宣酒红色小镇."
   STUDY_ROUTE
 }
 
+"A party-building brand or study route (党建品牌 / 精品研学游线) owned by organisations."
 type Brand implements Node {
+  "Its id (br-...)."
   id: ID!
+  "Its name."
   name: String!
+  "Its kind."
   kind: BrandKind!
+  "The kind's Chinese label, such as 党建品牌."
   kindLabel: String!
+  "The organisations that own it (OWNS_BRAND)."
   owners: [Organization!]!
 }
 
+"The kinds of event (活动)."
 enum EventKind {
+  "An exchange activity held under a park agreement (园区党建交流活动)."
   PARK_EXCHANGE
+  "A joint meeting held by an industry committee or cluster alliance (党建联席会议)."
   JOINT_MEETING
+  """
+  A joint activity held by an industry committee or cluster alliance (联合活动), such as joint
+  investment promotion.
+  """
   JOINT_ACTIVITY
+  "A community's party-building joint meeting (社区党建联席会议)."
   COMMUNITY_JOINT_MEETING
+  "Epidemic control and vaccination work (疫情防控与疫苗接种), with its person-times."
   EPIDEMIC_SERVICE
+  "Training in the Yangtze River Delta (长三角培训); each attendance is one person-time."
   DELTA_TRAINING
+  "A party–mass work meeting (党群工作例会)."
   PARTY_MASS_MEETING
 }
 
+"""
+Who can hold or attend an event: an organisation of any kind, an alliance or committee, an
+agreement or a person.
+"""
 union EventParty = Enterprise | SocialOrganization | Hospital | School | Community | Department | MassOrganization | Alliance | Agreement | Person
 
+"""
+An event (活动) held or attended by organisations, alliances, agreements and people; holding
+or attending one ties an organisation in from the event's date on.
+"""
 type Event implements Node {
+  "Its id (ev-...)."
   id: ID!
+  "Its name."
   name: String!
+  "Its kind."
   kind: EventKind!
+  "The kind's Chinese label, such as 长三角培训."
   kindLabel: String!
+  "The day it took place; null when unknown."
   date: Date
   "Person-times recorded for the event (services)."
   personTimes: Int!
+  "Who held it (HELD)."
   heldBy: [EventParty!]!
+  "Who attended it (ATTENDED)."
   attendedBy: [EventParty!]!
   "Number of ATTENDED ties."
   attendance: Int!
 }
 
+"Which events a list keeps; every condition given must hold."
 input EventWhere {
+  "Only events of these kinds."
   kind: [EventKind!]
   "Held or attended by this alliance, agreement, organisation or person."
   partyId: ID
+  "Only events on or after this day."
   from: Date
+  "Only events on or before this day."
   to: Date
 }
 
@@ -6538,6 +6957,7 @@ type EventConnection {
   nodes: [Event!]!
   "Where the page sits in the list."
   pageInfo: PageInfo!
+  "Events matching the filter; counted only when asked."
   totalCount: Int!
   "Sum of personTimes over every matching event; computed only when asked."
   personTimes: Int!
@@ -6561,49 +6981,105 @@ extend type Query {
   Computed in the server over a projection of the ties read from Neo4j; the provenance
   says when, on which version of the graph, and with which parameters.
   """
-  network(asOf: Date, ties: [NetworkTieType!]): Network!
+  network(
+    "The day on which ties must be in force; default today."
+    asOf: Date
+    "The tie types to follow; default the joint-building ties (all but COVERED_BY and ASSIGNED_TO)."
+    ties: [NetworkTieType!]
+  ): Network!
   """
   The shortest chains of ties between two nodes (organisations, alliances, people...),
   with how many equally short chains exist, up to ` + "`" + `limit` + "`" + ` of them (default 3, at most 20),
   each tie explained in words. ` + "`" + `maxHops` + "`" + ` defaults to 6 (at most 12).
   """
-  path(from: ID!, to: ID!, maxHops: Int, limit: Int, asOf: Date, ties: [NetworkTieType!]): PathResult!
+  path(
+    "The id of the node the chains start from; NOT_FOUND when the day's network lacks it."
+    from: ID!
+    "The id of the node the chains end at; NOT_FOUND when the day's network lacks it."
+    to: ID!
+    "The longest chain to look for, in ties, between 1 and 12. Default 6."
+    maxHops: Int
+    "Most chains to list, between 0 and 20. Default 3."
+    limit: Int
+    "The day on which ties must be in force; default today."
+    asOf: Date
+    "The tie types to follow; default the joint-building ties."
+    ties: [NetworkTieType!]
+  ): PathResult!
   """
   Everything within ` + "`" + `hops` + "`" + ` ties of a node (default 2, at most 4), as nodes and ties for a
   graph view; at most ` + "`" + `maxNodes` + "`" + ` nodes (default 500, at most 5000), and ` + "`" + `truncated` + "`" + ` when
   the limit cut it.
   """
-  egoNetwork(id: ID!, hops: Int, maxNodes: Int, asOf: Date, ties: [NetworkTieType!]): EgoNetwork!
+  egoNetwork(
+    "The id of the node at the centre; NOT_FOUND when the network of the day does not hold it."
+    id: ID!
+    "Ties out from the centre, between 0 and 4. Default 2."
+    hops: Int
+    "Most nodes to return, the centre included, between 1 and 5000. Default 500."
+    maxNodes: Int
+    "The day on which ties must be in force; default today."
+    asOf: Date
+    "The tie types to follow; default the joint-building ties."
+    ties: [NetworkTieType!]
+  ): EgoNetwork!
   """
   What would change if a node went away (an alliance, agreement, organisation, person,
   party organisation...): which organisations would be left with no tie, which would lose
   coverage, and how many islands the network would split into. Nothing is written.
   """
-  whatIf(remove: ID!, asOf: Date, ties: [NetworkTieType!]): WhatIf!
+  whatIf(
+    "The id of the node to take away; NOT_FOUND when no node has it."
+    remove: ID!
+    "The day on which ties and coverage are taken; default today."
+    asOf: Date
+    "The tie types to follow; default the joint-building ties."
+    ties: [NetworkTieType!]
+  ): WhatIf!
   """
   Who could cover an organisation: the joint, regional and industry party organisations and
   the instructors already serving organisations that share its community, park or industry,
   and its own community, ranked by a score whose every term is given in ` + "`" + `reasons` + "`" + ` (weights
   in ` + "`" + `rules` + "`" + `). Hops are counted over the joint-building and coverage ties.
   """
-  coverageCandidates(organization: ID!, first: Int = 5, asOf: Date): CoverageCandidates!
+  coverageCandidates(
+    "The id of the organisation to cover (og-...); NOT_FOUND when no organisation has it."
+    organization: ID!
+    "Most candidates to list, between 0 and 50. Default 5."
+    first: Int = 5
+    "The day of coverage and ties; default today."
+    asOf: Date
+  ): CoverageCandidates!
 }
 
 "The ties the network can follow. By default it follows the joint-building ties (all but COVERED_BY and ASSIGNED_TO)."
 enum NetworkTieType {
+  "Membership of an alliance, committee or red zone (联盟/委员会成员)."
   MEMBER_OF
+  "Community co-building (社区共建): 双社联建 or 社企联建, at either end."
   CO_BUILDS_WITH
+  "Attending an event (参加活动), from the event's date on."
   ATTENDED
+  "Holding an event (举办活动), from the event's date on."
   HELD
   "Mentorships, and the work of mentors and mentees, which ties their organisations in."
   MENTORS
+  "Working at an organisation (任职) as party-affairs worker, secretary or staff."
   WORKS_AT
+  "A government-hired, enterprise-trained recruit placed in an organisation (政聘企培)."
   PLACED_AT
+  "An apprentice trained in an enterprise (企业新型学徒制)."
   APPRENTICED_AT
   "The school that trains an apprentice (企业新型学徒制), which ties the school in."
   TRAINED_AT
+  "An area's part in a co-building agreement (共建协议)."
   PARTY_TO
+  """
+  Cover by a joint, regional or industry party organisation (党组织覆盖); a coverage tie, not a
+  joint-building one.
+  """
   COVERED_BY
+  "An instructor's or liaison's assignment (选派指导员/联络员); a coverage tie, not a joint-building one."
   ASSIGNED_TO
 }
 
@@ -6613,11 +7089,13 @@ type Provenance {
   computedAt: String!
   "The version of the graph it was built on; a changed graph is rebuilt before answering."
   graphVersion: String!
+  "The day the ties and coverage were taken on."
   asOf: Date!
   "The parameters, in words."
   parameters: String!
-  "Nodes and ties of the projection."
+  "Nodes of the projection (for a coverage census, the organisations it holds)."
   nodes: Int!
+  "Ties of the projection (0 for a coverage census)."
   ties: Int!
   "Milliseconds spent reading and building the projection."
   buildMs: Int!
@@ -6625,141 +7103,251 @@ type Provenance {
 
 "A node of the network: an organisation, alliance, red zone, event, person, area or agreement."
 type NetworkNode {
+  "Its id."
   id: ID!
   "Its label: Organization, Alliance, RedZone, Event, Person, Area, Agreement, PartyOrg."
   label: String!
+  """
+  Its kind within the label, such as ENTERPRISE, INDUSTRY_COMMITTEE or PARK_EXCHANGE; null
+  when it has none.
+  """
   kind: String
+  "Its name; its id when it has none."
   name: String!
   "The node itself, with all its fields."
   node: Node
 }
 
+"A tie of the network as stored: its type, its two ends, its role or mode and its dates."
 type NetworkTie {
+  "The tie's type."
   type: NetworkTieType!
+  "The type's Chinese label, such as 联盟/委员会成员."
   typeLabel: String!
-  "The tie's stored start and end."
+  "The id of the node the tie starts at, as stored (the organisation of a MEMBER_OF, say)."
   from: ID!
+  "The id of the node the tie ends at, as stored (the alliance of a MEMBER_OF, say)."
   to: ID!
+  """
+  The role, for MEMBER_OF (MEMBER, COUNCIL, CHAIR), ASSIGNED_TO (INSTRUCTOR, LIAISON) and
+  WORKS_AT (PARTY_WORKER, SECRETARY, STAFF); null otherwise.
+  """
   role: String
+  """
+  The mode, for CO_BUILDS_WITH (a CoBuildMode value) and COVERED_BY (a CoverMode value); null
+  otherwise.
+  """
   mode: String
+  "The first day the tie holds; null when it has no start."
   since: Date
+  "The first day it no longer holds; null while it runs."
   until: Date
 }
 
+"""
+The joint-building network (共建网络) on a day: a projection of the ties read from Neo4j, with its
+islands, brokers, bridges and rankings.
+"""
 type Network {
+  "When, on which version of the graph and with which parameters the projection was built."
   provenance: Provenance!
   "Connected parts of the network; every organisation belongs to one."
   islandCount: Int!
   "Islands, largest first; those smaller than minSize are left out."
-  islands(first: Int = 20, minSize: Int = 2): [Island!]!
+  islands(
+    "Most islands to list, between 0 and 1000. Default 20."
+    first: Int = 20
+    "The smallest island to list, in nodes. Default 2."
+    minSize: Int = 2
+  ): [Island!]!
   "Organisations counted in islands of one (no tie of the followed types)."
   isolatedOrganizations: Int!
   "Nodes whose removal splits their island, by degree."
-  brokers(first: Int = 50): [Broker!]!
+  brokers(
+    "Most brokers to list, between 0 and 1000. Default 50."
+    first: Int = 50
+  ): [Broker!]!
   "Ties whose removal splits their island."
-  bridges(first: Int = 50): [Bridge!]!
+  bridges(
+    "Most bridges to list, between 0 and 1000. Default 50."
+    first: Int = 50
+  ): [Bridge!]!
   "Nodes by their number of ties, highest first; label keeps one kind (Organization, Alliance, Event, Person...)."
-  degreeRanking(first: Int = 20, label: String): [RankedNode!]!
+  degreeRanking(
+    "Most nodes to list, between 0 and 1000. Default 20."
+    first: Int = 20
+    "Only nodes of this label, such as Organization or Alliance; default every label."
+    label: String
+  ): [RankedNode!]!
   """
   Nodes by betweenness (the shortest chains between others that pass through them),
   highest first. Exact up to 5,000 connected nodes, else estimated from 1,000 evenly
   spread sources; computed once per projection.
   """
-  betweennessRanking(first: Int = 20, label: String): BetweennessRanking!
+  betweennessRanking(
+    "Most nodes to list, between 0 and 1000. Default 20."
+    first: Int = 20
+    "Only nodes of this label, such as Organization or Person; default every label."
+    label: String
+  ): BetweennessRanking!
   """
   Organisations that no organisationally covered organisation (own or joint/regional)
   reaches within ` + "`" + `hops` + "`" + ` ties (0 to 6): multi-hop coverage. Optionally of some sectors.
   """
-  farFromCoverage(hops: Int = 2, sector: [Sector!], first: Int = 50): FarFromCoverage!
+  farFromCoverage(
+    "Ties out from the covered organisations, between 0 and 6. Default 2."
+    hops: Int = 2
+    "Only organisations of these sectors; default the managed sectors (ENTERPRISE, SOCIAL)."
+    sector: [Sector!]
+    "Most organisations to list, between 0 and 1000. Default 50."
+    first: Int = 50
+  ): FarFromCoverage!
 }
 
+"A node's place in a ranking."
 type RankedNode {
+  "Its rank, 1 for the highest score."
   rank: Int!
+  "The node."
   node: NetworkNode!
+  "Its score: its number of ties (degree) or its betweenness."
   score: Float!
 }
 
+"Nodes by betweenness, with how the scores were computed."
 type BetweennessRanking {
+  "The nodes, highest score first."
   nodes: [RankedNode!]!
+  """
+  Whether the scores are exact (up to 5,000 connected nodes) rather than estimated from
+  sampled sources.
+  """
   exact: Boolean!
   "Source nodes the scores were accumulated from."
   sources: Int!
+  "Milliseconds the scores took to compute, once per projection."
   computedMs: Int!
 }
 
+"""
+Organisations that no organisationally covered organisation reaches within some ties
+(multi-hop coverage).
+"""
 type FarFromCoverage {
+  "The ties asked for."
   hops: Int!
+  "How many organisations are that far."
   totalCount: Int!
   "The first of them by id."
   organizations: [NetworkNode!]!
 }
 
+"A connected part of the network: nodes joined by chains of the followed ties."
 type Island {
+  "Its rank by size, 1 for the largest."
   rank: Int!
+  "Its nodes, of every label."
   size: Int!
+  "The organisations among its nodes."
   organizations: Int!
   "Members by id."
-  members(first: Int = 50): [NetworkNode!]!
+  members(
+    "Most members to list, between 0 and 1000. Default 50."
+    first: Int = 50
+  ): [NetworkNode!]!
 }
 
+"A node whose removal splits its island (an articulation point)."
 type Broker {
+  "The node."
   node: NetworkNode!
+  "Its number of ties."
   degree: Int!
   "How many islands its island becomes without it."
   splitsInto: Int!
 }
 
+"A tie whose removal splits its island."
 type Bridge {
+  "The tie."
   tie: NetworkTie!
+  "The node at the tie's stored start."
   from: NetworkNode!
+  "The node at the tie's stored end."
   to: NetworkNode!
   "The sizes of the two parts the island becomes without it."
   sides: [Int!]!
 }
 
+"The shortest chains of ties between two nodes, with how many exist."
 type PathResult {
+  "Whether a chain exists within maxHops."
   found: Boolean!
   "Ties in each shortest chain; null when none exists within maxHops."
   hops: Int
   "How many distinct shortest chains exist (saturating at 2^63-1)."
   count: Float!
+  "Up to ` + "`" + `limit` + "`" + ` of the shortest chains, each step explained."
   paths: [NetworkPath!]!
   "The first chain in words, or why there is none."
   explanation: String!
+  "The projection the chains were found in."
   provenance: Provenance!
 }
 
+"One shortest chain of ties."
 type NetworkPath {
+  "Its nodes, from the start to the end."
   nodes: [NetworkNode!]!
+  "Its ties in order, one per hop."
   steps: [PathStep!]!
+  "The chain in one sentence, such as 城东社区 is a council unit of 民办医院党建联盟 since 2022-05, ..."
   sentence: String!
 }
 
+"One tie of a chain, in the direction of travel."
 type PathStep {
+  "The node the step leaves."
   from: NetworkNode!
+  "The node the step reaches."
   to: NetworkNode!
+  "The tie, with its stored direction, which may run against the step."
   tie: NetworkTie!
+  "The step in words."
   sentence: String!
 }
 
+"Everything within some ties of a node, for a graph view."
 type EgoNetwork {
+  "The node at the centre."
   centre: NetworkNode!
+  "The nodes reached, with their distance from the centre; the centre first."
   nodes: [EgoNode!]!
+  "The ties between the nodes returned."
   ties: [NetworkTie!]!
+  "Whether maxNodes cut the network short."
   truncated: Boolean!
+  "The projection it was read from."
   provenance: Provenance!
 }
 
+"A node of an ego network with its distance from the centre."
 type EgoNode {
+  "The node."
   node: NetworkNode!
+  "Ties from the centre; 0 for the centre itself."
   distance: Int!
 }
 
+"What would change if a node went away; nothing is written."
 type WhatIf {
+  "The id asked to remove."
   removed: ID!
   "Its name, when the network holds it."
   name: String
+  "Islands of the network as it is."
   islandsBefore: Int!
+  "Islands of the network without the node."
   islandsAfter: Int!
   "Sizes of the parts its island breaks into, largest first; one part when it is no broker."
   split: [Int!]!
@@ -6767,12 +7355,17 @@ type WhatIf {
   newlyIsolated: [NetworkNode!]!
   "Organisations whose coverage status would get worse."
   lostCoverage: [CoverageChange!]!
+  "The projection the answer was computed on."
   provenance: Provenance!
 }
 
+"An organisation whose coverage status would get worse without the node removed."
 type CoverageChange {
+  "The organisation."
   organization: Organization!
+  "Its status now."
   before: CoverageStatus!
+  "Its status without the node."
   after: CoverageStatus!
   "The reason of the status it would have."
   reasonAfter: String!
@@ -6780,24 +7373,40 @@ type CoverageChange {
   reasonAfterLabel: String!
 }
 
+"The candidate coverers of an organisation, best first."
 type CoverageCandidates {
+  "The organisation to cover."
   organization: Organization!
+  "Its coverage on the day."
   coverage: Coverage!
+  "The candidates, best first."
   candidates: [CoverageCandidate!]!
+  "The projection the hops were counted over."
   provenance: Provenance!
 }
 
+"""
+One who could cover an organisation: a joint, regional or industry party organisation, an
+instructor, or the organisation's own community, with its score explained term by term.
+"""
 type CoverageCandidate {
+  "Its rank, 1 for the best."
   rank: Int!
+  "The candidate."
   node: NetworkNode!
+  "Its score, the sum of the terms in ` + "`" + `reasons` + "`" + ` (weights in ` + "`" + `rules` + "`" + `); higher is better."
   score: Float!
   "Organisations it covers, is assigned to, or co-builds with now."
   load: Int!
+  "Of its load, the organisations in the same community (社区) as the organisation."
   sharedCommunity: Int!
+  "Of its load, the organisations in the same park (园区)."
   sharedPark: Int!
+  "Of its load, the organisations in the same industry (行业)."
   sharedIndustry: Int!
   "Ties between it and the organisation; null when none joins them within 6 (searched among the 20,000 nodes nearest the organisation)."
   hops: Int
+  "Each term of the score in words (English)."
   reasons: [String!]!
   "The same reasons in Chinese, term for term."
   reasonLabels: [String!]!
@@ -6807,36 +7416,77 @@ type CoverageCandidate {
 
 extend type Query {
   "One organisation by id, unified social credit code, or exact name; give exactly one."
-  organization(id: ID, creditCode: String, name: String): Organization
+  organization(
+    "Its id (og-...)."
+    id: ID
+    "Its unified social credit code (统一社会信用代码), 18 characters; a malformed code is BAD_USER_INPUT."
+    creditCode: String
+    "Its exact name; the first by id when several share it."
+    name: String
+  ): Organization
   "Organisations matching a filter."
-  organizations(where: OrganizationWhere, sort: OrganizationSort, first: Int, after: String): OrganizationConnection!
+  organizations(
+    "Which organisations to list; default all, of every sector."
+    where: OrganizationWhere
+    "The order; default by name, ascending."
+    sort: OrganizationSort
+    "Rows per page, between 1 and 500. Default 50."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the page before; default the first page."
+    after: String
+  ): OrganizationConnection!
 }
 
+"The seven kinds of organisation (组织类型); each is a type of its own."
 enum OrgKind {
+  "A non-public enterprise (非公企业); sector ENTERPRISE."
   ENTERPRISE
+  "A social organisation (社会组织); sector SOCIAL."
   SOCIAL_ORG
+  "A private hospital (民办医院), registered as a social organisation; sector SOCIAL."
   HOSPITAL
+  "A school (学校), a public body; trains apprentices."
   SCHOOL
+  "A residential community (社区), a public body."
   COMMUNITY
+  "An industry department of the district government (行业主管部门), a public body."
   DEPARTMENT
+  """
+  A district mass organisation (群团组织): the union, the Youth League or the Women's Federation;
+  a public body.
+  """
   MASS_ORG
 }
 
 "ENTERPRISE and SOCIAL are the managed sectors (the 14,673 and the 313)."
 enum Sector {
+  "Non-public enterprises (非公企业); managed."
   ENTERPRISE
+  "Social organisations (社会组织), private hospitals included; managed."
   SOCIAL
+  """
+  Public bodies (公共机构): communities, departments, schools and the mass bodies; never counted
+  in coverage.
+  """
   PUBLIC
 }
 
 "Headcount bands: MICRO < 10, SMALL < 100, MEDIUM < 300, LARGE from 300."
 enum SizeBand {
+  "Micro (微型): fewer than 10 staff."
   MICRO
+  "Small (小型): 10 to 99 staff."
   SMALL
+  "Medium (中型): 100 to 299 staff."
   MEDIUM
+  "Large (大型): 300 staff or more."
   LARGE
 }
 
+"""
+An organisation's coverage status on a day (两个覆盖: organisational and work coverage): the
+first of OWN, JOINT, WORK and UNCOVERED that applies; NOT_MANAGED for public bodies.
+"""
 enum CoverageStatus {
   "Has its own party organisation."
   OWN
@@ -6852,326 +7502,817 @@ enum CoverageStatus {
 
 "The coverage of an organisation on a day, with the reason in words."
 type Coverage {
+  "The day it holds on."
   asOf: Date!
+  "The status."
   status: CoverageStatus!
+  "The status's Chinese label, such as 工作覆盖."
   statusLabel: String!
   "No joint-building tie in force."
   isolated: Boolean!
   "Has enough full party members for its own party organisation, but none."
   shouldHaveOwn: Boolean!
+  "The reason for the status, in English."
   reason: String!
   "The reason in Chinese."
   reasonLabel: String!
 }
 
+"A position on the map, in decimal degrees."
 type GeoPoint {
+  "Latitude, in degrees."
   lat: Float!
+  "Longitude, in degrees."
   lng: Float!
 }
 
 "Any organisation of the network; each kind is a type of its own."
 interface Organization {
+  "Its id (og-...)."
   id: ID!
+  "Its name."
   name: String!
+  "Its kind (组织类型)."
   kind: OrgKind!
+  "The kind's Chinese label, such as 非公企业."
   kindLabel: String!
+  "Its sector (领域); ENTERPRISE and SOCIAL are the managed sectors."
   sector: Sector!
   "Unified social credit code; null for public bodies."
   creditCode: String
+  "Its staff (从业人数) now."
   headcount: Int!
   "Full party members."
   partyMembers: Int!
+  "Its headcount band (规模)."
   sizeBand: SizeBand!
+  "Whether it is an above-scale enterprise (规上, 规模以上企业)."
   aboveScale: Boolean!
+  "Whether it operates now (在营); the rates count the operating organisations only."
   operating: Boolean!
+  "The day it was registered (登记日期); null when unknown."
   registeredOn: Date
+  "Where it is on the map; null when unknown."
   location: GeoPoint
   "Town or subdistrict."
   area: Area
+  "The park (园区) it is in; null when none."
   park: Area
+  "The community (社区) whose patch (辖区) it is on; null when none."
   community: Community
+  "Its industry (行业); null when none."
   industry: Industry
-  coverage(asOf: Date): Coverage!
+  "Its coverage (两个覆盖) on a day, with the reason."
+  coverage(
+    "The day; default today."
+    asOf: Date
+  ): Coverage!
   """
   Who could cover it, best first (default 3, at most 50): the same candidates and scores
   as Query.coverageCandidates; the candidates of every organisation in a list are read in
   one batch.
   """
-  coverageCandidates(first: Int, asOf: Date): [CoverageCandidate!]!
+  coverageCandidates(
+    "Most candidates to list, between 0 and 50. Default 3."
+    first: Int
+    "The day of coverage and ties; default today."
+    asOf: Date
+  ): [CoverageCandidate!]!
   "Its own party organisations."
-  partyOrganizations(asOf: Date): [PartyOrganizationTie!]!
+  partyOrganizations(
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [PartyOrganizationTie!]!
   "Joint, regional or industry party organisations that cover it."
-  coveredBy(asOf: Date): [CoverTie!]!
+  coveredBy(
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [CoverTie!]!
   "Instructors, liaisons, staff, recruits and apprentices tied to it."
-  people(types: [PersonTieType!], asOf: Date): [PersonTie!]!
+  people(
+    "Only ties of these types; default all five."
+    types: [PersonTieType!]
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [PersonTie!]!
   "Alliances, committees and red zones it belongs to."
-  memberships(asOf: Date): [Membership!]!
+  memberships(
+    "The day on which the memberships must be in force; default today."
+    asOf: Date
+  ): [Membership!]!
   "Community co-building links (either end)."
-  coBuilds(asOf: Date): [CoBuild!]!
+  coBuilds(
+    "The day on which the links must be in force; default today."
+    asOf: Date
+  ): [CoBuild!]!
   "Events it attended or held."
   events: [Event!]!
+  "Mass-organisation branches (群团组织) formed in it (FORMED_IN)."
   massBranches: [MassBranch!]!
+  "Demonstration sites (示范点) it is designated as."
   demoSites: [DemoSite!]!
+  "Party-building brands and study routes (党建品牌 / 精品研学游线) it owns."
   brands: [Brand!]!
   "The newest evaluation of the party organisations it has today."
   latestEvaluation: Evaluation
 }
 
+"A non-public enterprise (非公企业), of the managed sector ENTERPRISE."
 type Enterprise implements Organization & Node {
+  "Its id (og-...)."
   id: ID!
+  "Its name."
   name: String!
+  "Its kind (组织类型)."
   kind: OrgKind!
+  "The kind's Chinese label, such as 非公企业."
   kindLabel: String!
+  "Its sector (领域); ENTERPRISE and SOCIAL are the managed sectors."
   sector: Sector!
+  "Unified social credit code; null for public bodies."
   creditCode: String
+  "Its staff (从业人数) now."
   headcount: Int!
+  "Full party members."
   partyMembers: Int!
+  "Its headcount band (规模)."
   sizeBand: SizeBand!
+  "Whether it is an above-scale enterprise (规上, 规模以上企业)."
   aboveScale: Boolean!
+  "Whether it operates now (在营); the rates count the operating organisations only."
   operating: Boolean!
+  "The day it was registered (登记日期); null when unknown."
   registeredOn: Date
+  "Where it is on the map; null when unknown."
   location: GeoPoint
+  "Town or subdistrict."
   area: Area
+  "The park (园区) it is in; null when none."
   park: Area
+  "The community (社区) whose patch (辖区) it is on; null when none."
   community: Community
+  "Its industry (行业); null when none."
   industry: Industry
-  coverage(asOf: Date): Coverage!
-  coverageCandidates(first: Int, asOf: Date): [CoverageCandidate!]!
-  partyOrganizations(asOf: Date): [PartyOrganizationTie!]!
-  coveredBy(asOf: Date): [CoverTie!]!
-  people(types: [PersonTieType!], asOf: Date): [PersonTie!]!
-  memberships(asOf: Date): [Membership!]!
-  coBuilds(asOf: Date): [CoBuild!]!
+  "Its coverage (两个覆盖) on a day, with the reason."
+  coverage(
+    "The day; default today."
+    asOf: Date
+  ): Coverage!
+  """
+  Who could cover it, best first (default 3, at most 50): the same candidates and scores
+  as Query.coverageCandidates; the candidates of every organisation in a list are read in
+  one batch.
+  """
+  coverageCandidates(
+    "Most candidates to list, between 0 and 50. Default 3."
+    first: Int
+    "The day of coverage and ties; default today."
+    asOf: Date
+  ): [CoverageCandidate!]!
+  "Its own party organisations."
+  partyOrganizations(
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [PartyOrganizationTie!]!
+  "Joint, regional or industry party organisations that cover it."
+  coveredBy(
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [CoverTie!]!
+  "Instructors, liaisons, staff, recruits and apprentices tied to it."
+  people(
+    "Only ties of these types; default all five."
+    types: [PersonTieType!]
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [PersonTie!]!
+  "Alliances, committees and red zones it belongs to."
+  memberships(
+    "The day on which the memberships must be in force; default today."
+    asOf: Date
+  ): [Membership!]!
+  "Community co-building links (either end)."
+  coBuilds(
+    "The day on which the links must be in force; default today."
+    asOf: Date
+  ): [CoBuild!]!
+  "Events it attended or held."
   events: [Event!]!
+  "Mass-organisation branches (群团组织) formed in it (FORMED_IN)."
   massBranches: [MassBranch!]!
+  "Demonstration sites (示范点) it is designated as."
   demoSites: [DemoSite!]!
+  "Party-building brands and study routes (党建品牌 / 精品研学游线) it owns."
   brands: [Brand!]!
+  "The newest evaluation of the party organisations it has today."
   latestEvaluation: Evaluation
 }
 
+"A social organisation (社会组织) other than a private hospital, of the managed sector SOCIAL."
 type SocialOrganization implements Organization & Node {
+  "Its id (og-...)."
   id: ID!
+  "Its name."
   name: String!
+  "Its kind (组织类型)."
   kind: OrgKind!
+  "The kind's Chinese label, such as 非公企业."
   kindLabel: String!
+  "Its sector (领域); ENTERPRISE and SOCIAL are the managed sectors."
   sector: Sector!
+  "Unified social credit code; null for public bodies."
   creditCode: String
+  "Its staff (从业人数) now."
   headcount: Int!
+  "Full party members."
   partyMembers: Int!
+  "Its headcount band (规模)."
   sizeBand: SizeBand!
+  "Whether it is an above-scale enterprise (规上, 规模以上企业)."
   aboveScale: Boolean!
+  "Whether it operates now (在营); the rates count the operating organisations only."
   operating: Boolean!
+  "The day it was registered (登记日期); null when unknown."
   registeredOn: Date
+  "Where it is on the map; null when unknown."
   location: GeoPoint
+  "Town or subdistrict."
   area: Area
+  "The park (园区) it is in; null when none."
   park: Area
+  "The community (社区) whose patch (辖区) it is on; null when none."
   community: Community
+  "Its industry (行业); null when none."
   industry: Industry
-  coverage(asOf: Date): Coverage!
-  coverageCandidates(first: Int, asOf: Date): [CoverageCandidate!]!
-  partyOrganizations(asOf: Date): [PartyOrganizationTie!]!
-  coveredBy(asOf: Date): [CoverTie!]!
-  people(types: [PersonTieType!], asOf: Date): [PersonTie!]!
-  memberships(asOf: Date): [Membership!]!
-  coBuilds(asOf: Date): [CoBuild!]!
+  "Its coverage (两个覆盖) on a day, with the reason."
+  coverage(
+    "The day; default today."
+    asOf: Date
+  ): Coverage!
+  """
+  Who could cover it, best first (default 3, at most 50): the same candidates and scores
+  as Query.coverageCandidates; the candidates of every organisation in a list are read in
+  one batch.
+  """
+  coverageCandidates(
+    "Most candidates to list, between 0 and 50. Default 3."
+    first: Int
+    "The day of coverage and ties; default today."
+    asOf: Date
+  ): [CoverageCandidate!]!
+  "Its own party organisations."
+  partyOrganizations(
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [PartyOrganizationTie!]!
+  "Joint, regional or industry party organisations that cover it."
+  coveredBy(
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [CoverTie!]!
+  "Instructors, liaisons, staff, recruits and apprentices tied to it."
+  people(
+    "Only ties of these types; default all five."
+    types: [PersonTieType!]
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [PersonTie!]!
+  "Alliances, committees and red zones it belongs to."
+  memberships(
+    "The day on which the memberships must be in force; default today."
+    asOf: Date
+  ): [Membership!]!
+  "Community co-building links (either end)."
+  coBuilds(
+    "The day on which the links must be in force; default today."
+    asOf: Date
+  ): [CoBuild!]!
+  "Events it attended or held."
   events: [Event!]!
+  "Mass-organisation branches (群团组织) formed in it (FORMED_IN)."
   massBranches: [MassBranch!]!
+  "Demonstration sites (示范点) it is designated as."
   demoSites: [DemoSite!]!
+  "Party-building brands and study routes (党建品牌 / 精品研学游线) it owns."
   brands: [Brand!]!
+  "The newest evaluation of the party organisations it has today."
   latestEvaluation: Evaluation
 }
 
 "A private hospital, registered as a social organisation."
 type Hospital implements Organization & Node {
+  "Its id (og-...)."
   id: ID!
+  "Its name."
   name: String!
+  "Its kind (组织类型)."
   kind: OrgKind!
+  "The kind's Chinese label, such as 非公企业."
   kindLabel: String!
+  "Its sector (领域); ENTERPRISE and SOCIAL are the managed sectors."
   sector: Sector!
+  "Unified social credit code; null for public bodies."
   creditCode: String
+  "Its staff (从业人数) now."
   headcount: Int!
+  "Full party members."
   partyMembers: Int!
+  "Its headcount band (规模)."
   sizeBand: SizeBand!
+  "Whether it is an above-scale enterprise (规上, 规模以上企业)."
   aboveScale: Boolean!
+  "Whether it operates now (在营); the rates count the operating organisations only."
   operating: Boolean!
+  "The day it was registered (登记日期); null when unknown."
   registeredOn: Date
+  "Where it is on the map; null when unknown."
   location: GeoPoint
+  "Town or subdistrict."
   area: Area
+  "The park (园区) it is in; null when none."
   park: Area
+  "The community (社区) whose patch (辖区) it is on; null when none."
   community: Community
+  "Its industry (行业); null when none."
   industry: Industry
-  coverage(asOf: Date): Coverage!
-  coverageCandidates(first: Int, asOf: Date): [CoverageCandidate!]!
-  partyOrganizations(asOf: Date): [PartyOrganizationTie!]!
-  coveredBy(asOf: Date): [CoverTie!]!
-  people(types: [PersonTieType!], asOf: Date): [PersonTie!]!
-  memberships(asOf: Date): [Membership!]!
-  coBuilds(asOf: Date): [CoBuild!]!
+  "Its coverage (两个覆盖) on a day, with the reason."
+  coverage(
+    "The day; default today."
+    asOf: Date
+  ): Coverage!
+  """
+  Who could cover it, best first (default 3, at most 50): the same candidates and scores
+  as Query.coverageCandidates; the candidates of every organisation in a list are read in
+  one batch.
+  """
+  coverageCandidates(
+    "Most candidates to list, between 0 and 50. Default 3."
+    first: Int
+    "The day of coverage and ties; default today."
+    asOf: Date
+  ): [CoverageCandidate!]!
+  "Its own party organisations."
+  partyOrganizations(
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [PartyOrganizationTie!]!
+  "Joint, regional or industry party organisations that cover it."
+  coveredBy(
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [CoverTie!]!
+  "Instructors, liaisons, staff, recruits and apprentices tied to it."
+  people(
+    "Only ties of these types; default all five."
+    types: [PersonTieType!]
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [PersonTie!]!
+  "Alliances, committees and red zones it belongs to."
+  memberships(
+    "The day on which the memberships must be in force; default today."
+    asOf: Date
+  ): [Membership!]!
+  "Community co-building links (either end)."
+  coBuilds(
+    "The day on which the links must be in force; default today."
+    asOf: Date
+  ): [CoBuild!]!
+  "Events it attended or held."
   events: [Event!]!
+  "Mass-organisation branches (群团组织) formed in it (FORMED_IN)."
   massBranches: [MassBranch!]!
+  "Demonstration sites (示范点) it is designated as."
   demoSites: [DemoSite!]!
+  "Party-building brands and study routes (党建品牌 / 精品研学游线) it owns."
   brands: [Brand!]!
+  "The newest evaluation of the party organisations it has today."
   latestEvaluation: Evaluation
 }
 
+"""
+A school (学校), a public body; it trains the apprentices of the new enterprise apprenticeship
+(企业新型学徒制).
+"""
 type School implements Organization & Node {
+  "Its id (og-...)."
   id: ID!
+  "Its name."
   name: String!
+  "Its kind (组织类型)."
   kind: OrgKind!
+  "The kind's Chinese label, such as 非公企业."
   kindLabel: String!
+  "Its sector (领域); ENTERPRISE and SOCIAL are the managed sectors."
   sector: Sector!
+  "Unified social credit code; null for public bodies."
   creditCode: String
+  "Its staff (从业人数) now."
   headcount: Int!
+  "Full party members."
   partyMembers: Int!
+  "Its headcount band (规模)."
   sizeBand: SizeBand!
+  "Whether it is an above-scale enterprise (规上, 规模以上企业)."
   aboveScale: Boolean!
+  "Whether it operates now (在营); the rates count the operating organisations only."
   operating: Boolean!
+  "The day it was registered (登记日期); null when unknown."
   registeredOn: Date
+  "Where it is on the map; null when unknown."
   location: GeoPoint
+  "Town or subdistrict."
   area: Area
+  "The park (园区) it is in; null when none."
   park: Area
+  "The community (社区) whose patch (辖区) it is on; null when none."
   community: Community
+  "Its industry (行业); null when none."
   industry: Industry
-  coverage(asOf: Date): Coverage!
-  coverageCandidates(first: Int, asOf: Date): [CoverageCandidate!]!
-  partyOrganizations(asOf: Date): [PartyOrganizationTie!]!
-  coveredBy(asOf: Date): [CoverTie!]!
-  people(types: [PersonTieType!], asOf: Date): [PersonTie!]!
-  memberships(asOf: Date): [Membership!]!
-  coBuilds(asOf: Date): [CoBuild!]!
+  "Its coverage (两个覆盖) on a day, with the reason."
+  coverage(
+    "The day; default today."
+    asOf: Date
+  ): Coverage!
+  """
+  Who could cover it, best first (default 3, at most 50): the same candidates and scores
+  as Query.coverageCandidates; the candidates of every organisation in a list are read in
+  one batch.
+  """
+  coverageCandidates(
+    "Most candidates to list, between 0 and 50. Default 3."
+    first: Int
+    "The day of coverage and ties; default today."
+    asOf: Date
+  ): [CoverageCandidate!]!
+  "Its own party organisations."
+  partyOrganizations(
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [PartyOrganizationTie!]!
+  "Joint, regional or industry party organisations that cover it."
+  coveredBy(
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [CoverTie!]!
+  "Instructors, liaisons, staff, recruits and apprentices tied to it."
+  people(
+    "Only ties of these types; default all five."
+    types: [PersonTieType!]
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [PersonTie!]!
+  "Alliances, committees and red zones it belongs to."
+  memberships(
+    "The day on which the memberships must be in force; default today."
+    asOf: Date
+  ): [Membership!]!
+  "Community co-building links (either end)."
+  coBuilds(
+    "The day on which the links must be in force; default today."
+    asOf: Date
+  ): [CoBuild!]!
+  "Events it attended or held."
   events: [Event!]!
+  "Mass-organisation branches (群团组织) formed in it (FORMED_IN)."
   massBranches: [MassBranch!]!
+  "Demonstration sites (示范点) it is designated as."
   demoSites: [DemoSite!]!
+  "Party-building brands and study routes (党建品牌 / 精品研学游线) it owns."
   brands: [Brand!]!
+  "The newest evaluation of the party organisations it has today."
   latestEvaluation: Evaluation
 }
 
 "A residential community; organisations on its patch, and co-building links to it."
 type Community implements Organization & Node {
+  "Its id (og-...)."
   id: ID!
+  "Its name."
   name: String!
+  "Its kind (组织类型)."
   kind: OrgKind!
+  "The kind's Chinese label, such as 非公企业."
   kindLabel: String!
+  "Its sector (领域); ENTERPRISE and SOCIAL are the managed sectors."
   sector: Sector!
+  "Unified social credit code; null for public bodies."
   creditCode: String
+  "Its staff (从业人数) now."
   headcount: Int!
+  "Full party members."
   partyMembers: Int!
+  "Its headcount band (规模)."
   sizeBand: SizeBand!
+  "Whether it is an above-scale enterprise (规上, 规模以上企业)."
   aboveScale: Boolean!
+  "Whether it operates now (在营); the rates count the operating organisations only."
   operating: Boolean!
+  "The day it was registered (登记日期); null when unknown."
   registeredOn: Date
+  "Where it is on the map; null when unknown."
   location: GeoPoint
+  "Town or subdistrict."
   area: Area
+  "The park (园区) it is in; null when none."
   park: Area
+  "The community (社区) whose patch (辖区) it is on; null when none."
   community: Community
+  "Its industry (行业); null when none."
   industry: Industry
-  coverage(asOf: Date): Coverage!
-  coverageCandidates(first: Int, asOf: Date): [CoverageCandidate!]!
-  partyOrganizations(asOf: Date): [PartyOrganizationTie!]!
-  coveredBy(asOf: Date): [CoverTie!]!
-  people(types: [PersonTieType!], asOf: Date): [PersonTie!]!
-  memberships(asOf: Date): [Membership!]!
-  coBuilds(asOf: Date): [CoBuild!]!
+  "Its coverage (两个覆盖) on a day, with the reason."
+  coverage(
+    "The day; default today."
+    asOf: Date
+  ): Coverage!
+  """
+  Who could cover it, best first (default 3, at most 50): the same candidates and scores
+  as Query.coverageCandidates; the candidates of every organisation in a list are read in
+  one batch.
+  """
+  coverageCandidates(
+    "Most candidates to list, between 0 and 50. Default 3."
+    first: Int
+    "The day of coverage and ties; default today."
+    asOf: Date
+  ): [CoverageCandidate!]!
+  "Its own party organisations."
+  partyOrganizations(
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [PartyOrganizationTie!]!
+  "Joint, regional or industry party organisations that cover it."
+  coveredBy(
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [CoverTie!]!
+  "Instructors, liaisons, staff, recruits and apprentices tied to it."
+  people(
+    "Only ties of these types; default all five."
+    types: [PersonTieType!]
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [PersonTie!]!
+  "Alliances, committees and red zones it belongs to."
+  memberships(
+    "The day on which the memberships must be in force; default today."
+    asOf: Date
+  ): [Membership!]!
+  "Community co-building links (either end)."
+  coBuilds(
+    "The day on which the links must be in force; default today."
+    asOf: Date
+  ): [CoBuild!]!
+  "Events it attended or held."
   events: [Event!]!
+  "Mass-organisation branches (群团组织) formed in it (FORMED_IN)."
   massBranches: [MassBranch!]!
+  "Demonstration sites (示范点) it is designated as."
   demoSites: [DemoSite!]!
+  "Party-building brands and study routes (党建品牌 / 精品研学游线) it owns."
   brands: [Brand!]!
+  "The newest evaluation of the party organisations it has today."
   latestEvaluation: Evaluation
   "Organisations on its patch."
-  organizations(where: OrganizationWhere, sort: OrganizationSort, first: Int, after: String): OrganizationConnection!
+  organizations(
+    "Further conditions; a communityId other than this community's is BAD_USER_INPUT."
+    where: OrganizationWhere
+    "The order; default by name, ascending."
+    sort: OrganizationSort
+    "Rows per page, between 1 and 500. Default 50."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the page before; default the first page."
+    after: String
+  ): OrganizationConnection!
 }
 
 "An industry department of the district government."
 type Department implements Organization & Node {
+  "Its id (og-...)."
   id: ID!
+  "Its name."
   name: String!
+  "Its kind (组织类型)."
   kind: OrgKind!
+  "The kind's Chinese label, such as 非公企业."
   kindLabel: String!
+  "Its sector (领域); ENTERPRISE and SOCIAL are the managed sectors."
   sector: Sector!
+  "Unified social credit code; null for public bodies."
   creditCode: String
+  "Its staff (从业人数) now."
   headcount: Int!
+  "Full party members."
   partyMembers: Int!
+  "Its headcount band (规模)."
   sizeBand: SizeBand!
+  "Whether it is an above-scale enterprise (规上, 规模以上企业)."
   aboveScale: Boolean!
+  "Whether it operates now (在营); the rates count the operating organisations only."
   operating: Boolean!
+  "The day it was registered (登记日期); null when unknown."
   registeredOn: Date
+  "Where it is on the map; null when unknown."
   location: GeoPoint
+  "Town or subdistrict."
   area: Area
+  "The park (园区) it is in; null when none."
   park: Area
+  "The community (社区) whose patch (辖区) it is on; null when none."
   community: Community
+  "Its industry (行业); null when none."
   industry: Industry
-  coverage(asOf: Date): Coverage!
-  coverageCandidates(first: Int, asOf: Date): [CoverageCandidate!]!
-  partyOrganizations(asOf: Date): [PartyOrganizationTie!]!
-  coveredBy(asOf: Date): [CoverTie!]!
-  people(types: [PersonTieType!], asOf: Date): [PersonTie!]!
-  memberships(asOf: Date): [Membership!]!
-  coBuilds(asOf: Date): [CoBuild!]!
+  "Its coverage (两个覆盖) on a day, with the reason."
+  coverage(
+    "The day; default today."
+    asOf: Date
+  ): Coverage!
+  """
+  Who could cover it, best first (default 3, at most 50): the same candidates and scores
+  as Query.coverageCandidates; the candidates of every organisation in a list are read in
+  one batch.
+  """
+  coverageCandidates(
+    "Most candidates to list, between 0 and 50. Default 3."
+    first: Int
+    "The day of coverage and ties; default today."
+    asOf: Date
+  ): [CoverageCandidate!]!
+  "Its own party organisations."
+  partyOrganizations(
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [PartyOrganizationTie!]!
+  "Joint, regional or industry party organisations that cover it."
+  coveredBy(
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [CoverTie!]!
+  "Instructors, liaisons, staff, recruits and apprentices tied to it."
+  people(
+    "Only ties of these types; default all five."
+    types: [PersonTieType!]
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [PersonTie!]!
+  "Alliances, committees and red zones it belongs to."
+  memberships(
+    "The day on which the memberships must be in force; default today."
+    asOf: Date
+  ): [Membership!]!
+  "Community co-building links (either end)."
+  coBuilds(
+    "The day on which the links must be in force; default today."
+    asOf: Date
+  ): [CoBuild!]!
+  "Events it attended or held."
   events: [Event!]!
+  "Mass-organisation branches (群团组织) formed in it (FORMED_IN)."
   massBranches: [MassBranch!]!
+  "Demonstration sites (示范点) it is designated as."
   demoSites: [DemoSite!]!
+  "Party-building brands and study routes (党建品牌 / 精品研学游线) it owns."
   brands: [Brand!]!
+  "The newest evaluation of the party organisations it has today."
   latestEvaluation: Evaluation
 }
 
 "A district mass organisation: the union, the Youth League or the Women's Federation."
 type MassOrganization implements Organization & Node {
+  "Its id (og-...)."
   id: ID!
+  "Its name."
   name: String!
+  "Its kind (组织类型)."
   kind: OrgKind!
+  "The kind's Chinese label, such as 非公企业."
   kindLabel: String!
+  "Its sector (领域); ENTERPRISE and SOCIAL are the managed sectors."
   sector: Sector!
+  "Unified social credit code; null for public bodies."
   creditCode: String
+  "Its staff (从业人数) now."
   headcount: Int!
+  "Full party members."
   partyMembers: Int!
+  "Its headcount band (规模)."
   sizeBand: SizeBand!
+  "Whether it is an above-scale enterprise (规上, 规模以上企业)."
   aboveScale: Boolean!
+  "Whether it operates now (在营); the rates count the operating organisations only."
   operating: Boolean!
+  "The day it was registered (登记日期); null when unknown."
   registeredOn: Date
+  "Where it is on the map; null when unknown."
   location: GeoPoint
+  "Town or subdistrict."
   area: Area
+  "The park (园区) it is in; null when none."
   park: Area
+  "The community (社区) whose patch (辖区) it is on; null when none."
   community: Community
+  "Its industry (行业); null when none."
   industry: Industry
-  coverage(asOf: Date): Coverage!
-  coverageCandidates(first: Int, asOf: Date): [CoverageCandidate!]!
-  partyOrganizations(asOf: Date): [PartyOrganizationTie!]!
-  coveredBy(asOf: Date): [CoverTie!]!
-  people(types: [PersonTieType!], asOf: Date): [PersonTie!]!
-  memberships(asOf: Date): [Membership!]!
-  coBuilds(asOf: Date): [CoBuild!]!
+  "Its coverage (两个覆盖) on a day, with the reason."
+  coverage(
+    "The day; default today."
+    asOf: Date
+  ): Coverage!
+  """
+  Who could cover it, best first (default 3, at most 50): the same candidates and scores
+  as Query.coverageCandidates; the candidates of every organisation in a list are read in
+  one batch.
+  """
+  coverageCandidates(
+    "Most candidates to list, between 0 and 50. Default 3."
+    first: Int
+    "The day of coverage and ties; default today."
+    asOf: Date
+  ): [CoverageCandidate!]!
+  "Its own party organisations."
+  partyOrganizations(
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [PartyOrganizationTie!]!
+  "Joint, regional or industry party organisations that cover it."
+  coveredBy(
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [CoverTie!]!
+  "Instructors, liaisons, staff, recruits and apprentices tied to it."
+  people(
+    "Only ties of these types; default all five."
+    types: [PersonTieType!]
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [PersonTie!]!
+  "Alliances, committees and red zones it belongs to."
+  memberships(
+    "The day on which the memberships must be in force; default today."
+    asOf: Date
+  ): [Membership!]!
+  "Community co-building links (either end)."
+  coBuilds(
+    "The day on which the links must be in force; default today."
+    asOf: Date
+  ): [CoBuild!]!
+  "Events it attended or held."
   events: [Event!]!
+  "Mass-organisation branches (群团组织) formed in it (FORMED_IN)."
   massBranches: [MassBranch!]!
+  "Demonstration sites (示范点) it is designated as."
   demoSites: [DemoSite!]!
+  "Party-building brands and study routes (党建品牌 / 精品研学游线) it owns."
   brands: [Brand!]!
+  "The newest evaluation of the party organisations it has today."
   latestEvaluation: Evaluation
   "Branches formed under it."
   branches: [MassBranch!]!
 }
 
+"""
+Which organisations a list keeps; every condition given must hold. Coverage, isolation and
+memberships are taken on the day asOf.
+"""
 input OrganizationWhere {
+  "Only these kinds of organisation."
   kind: [OrgKind!]
+  "Only these sectors."
   sector: [Sector!]
   "Town, subdistrict or district (organisations located in it)."
   areaId: ID
+  "Organisations in this park (an ar- id of a park)."
   parkId: ID
+  "Organisations on this community's patch (辖区; the og- id of a community)."
   communityId: ID
+  "Organisations of this industry (an in- id)."
   industryId: ID
   "Members of an alliance, committee or red zone."
   memberOfId: ID
   "Covered by a party organisation."
   coveredById: ID
+  "Above-scale enterprises only (规上, true) or the others only (false)."
   aboveScale: Boolean
+  "Operating organisations only (在营, true) or the others only (false)."
   operating: Boolean
+  "Only these headcount bands."
   sizeBand: [SizeBand!]
+  "At least this many full party members."
   partyMembersMin: Int
+  "At most this many full party members; below partyMembersMin is BAD_USER_INPUT."
   partyMembersMax: Int
+  "Only these coverage statuses on the day asOf."
   coverage: [CoverageStatus!]
+  """
+  Isolated organisations only (孤立: no joint-building tie in force, true) or the others only
+  (false).
+  """
   isolated: Boolean
   "Has 3+ (the configured number) full members but no own party organisation."
   shouldHaveOwn: Boolean
   "Its own party organisation's tier in a round (default: the newest round)."
   tier: [Tier!]
+  "The round of the tier condition, such as 2023-05; default the newest."
   round: String
   "Case-sensitive substring of the name."
   nameContains: String
@@ -7179,10 +8320,15 @@ input OrganizationWhere {
   asOf: Date
 }
 
+"What organisations can be sorted by."
 enum OrganizationSortField {
+  "Name (名称)."
   NAME
+  "Headcount (从业人数)."
   HEADCOUNT
+  "Full party members (正式党员数)."
   PARTY_MEMBERS
+  "Registration date (登记日期); unknown dates sort as the earliest."
   REGISTERED_ON
   "Joint-building ties in force on the filter's day (memberships, co-building, events, placements, apprenticeships, mentor links)."
   TIES
@@ -7190,8 +8336,11 @@ enum OrganizationSortField {
   SCORE
 }
 
+"How to order a list of organisations; rows with equal keys come by id."
 input OrganizationSort {
+  "What to sort by."
   field: OrganizationSortField!
+  "The direction; default ASC."
   direction: SortDirection = ASC
 }
 
@@ -7218,47 +8367,94 @@ type OrganizationEdge {
 	{Name: "../schema/party.graphqls", Input: `# Party organisations, their evaluations, tiers and stars.
 
 extend type Query {
-  partyOrganization(id: ID!): PartyOrganization
-  partyOrganizations(where: PartyOrganizationWhere, first: Int, after: String): PartyOrganizationConnection!
+  "One party organisation (党组织) by id; null when none has it."
+  partyOrganization(
+    "Its id (po-...)."
+    id: ID!
+  ): PartyOrganization
+  "Party organisations matching a filter, by name."
+  partyOrganizations(
+    "Which party organisations to list; default all."
+    where: PartyOrganizationWhere
+    "Rows per page, between 1 and 500. Default 50."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the page before; default the first page."
+    after: String
+  ): PartyOrganizationConnection!
   "Evaluation rounds held, newest first."
   rounds: [Round!]!
-  evaluations(where: EvaluationWhere, sort: EvaluationSort, first: Int, after: String): EvaluationConnection!
+  "Evaluations (测评) matching a filter, by final score unless ` + "`" + `sort` + "`" + ` says otherwise."
+  evaluations(
+    "Which evaluations to list; default all, of every round."
+    where: EvaluationWhere
+    "The order; default by final score, ascending."
+    sort: EvaluationSort
+    "Rows per page, between 1 and 500. Default 50."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the page before; default the first page."
+    after: String
+  ): EvaluationConnection!
 }
 
+"The kinds of party organisation (党组织)."
 enum PartyOrganizationKind {
+  "A branch (党支部): an organisation's own."
   BRANCH
+  "A general branch (党总支): an organisation's own."
   GENERAL_BRANCH
+  "A party committee (党委): an organisation's own."
   COMMITTEE
+  "A joint branch (联合党支部) covering several organisations without their own."
   JOINT_BRANCH
+  "A regional party organisation (区域党组织) of a community or a park management committee."
   REGIONAL
+  "The party organisation of an industry party committee (行业综合党委), which may cover firms."
   INDUSTRY
 }
 
+"""
+A party organisation (党组织): an organisation's own branch, general branch or committee, or
+a joint, regional or industry party organisation that covers others.
+"""
 type PartyOrganization implements Node {
+  "Its id (po-...)."
   id: ID!
+  "Its name."
   name: String!
+  "Its kind."
   kind: PartyOrganizationKind!
+  "The kind's Chinese label, such as 联合党支部."
   kindLabel: String!
+  "The day it was founded; null when unknown."
   foundedOn: Date
+  "Its party members."
   members: Int!
   "The organisation whose own party organisation this is, if any."
   organization: Organization
   "The industry committee it serves, if any."
   alliance: Alliance
   "Organisations it covers (joint, regional or industry)."
-  covers(asOf: Date): [CoverTie!]!
+  covers(
+    "The day on which the cover must be in force; default today."
+    asOf: Date
+  ): [CoverTie!]!
   "Evaluations, newest round first."
   evaluations: [Evaluation!]!
+  "Its evaluation of the newest round it took part in; null when never evaluated."
   latestEvaluation: Evaluation
   "The mass-organisation branch that helped form it, if any."
   helpedBy: MassBranch
 }
 
+"Which party organisations a list keeps; every condition given must hold."
 input PartyOrganizationWhere {
+  "Only these kinds."
   kind: [PartyOrganizationKind!]
+  "Case-sensitive substring of the name."
   nameContains: String
   "Tier in a round (default: the newest round)."
   tier: [Tier!]
+  "The round of the tier condition, such as 2023-05; default the newest."
   round: String
 }
 
@@ -7270,6 +8466,7 @@ type PartyOrganizationConnection {
   nodes: [PartyOrganization!]!
   "Where the page sits in the list."
   pageInfo: PageInfo!
+  "Party organisations matching the filter; counted only when asked."
   totalCount: Int!
 }
 
@@ -7281,43 +8478,72 @@ type PartyOrganizationEdge {
   node: PartyOrganization!
 }
 
+"""
+The three-colour tiers (三色分类) of an evaluated party organisation, and weak below them; floors
+in ` + "`" + `rules` + "`" + `.
+"""
 enum Tier {
+  "Gold (金色示范型): 90 points or more by default."
   GOLD
+  "Silver (银色扶优型): from 75 points to below gold by default."
   SILVER
+  "Bronze (铜色基础型): from 60 points to below silver by default."
   BRONZE
   "Below bronze: weak and lax."
   WEAK
 }
 
+"An evaluation round (复评), held each May and November."
 type Round {
+  "Its name, such as 2023-05."
   round: String!
+  "Its day: the earliest roundDate of its evaluations."
   date: Date!
+  "Party organisations evaluated in it."
   evaluated: Int!
 }
 
+"One of the seven evaluation dimensions, with each evaluator group's score."
 type DimensionScore {
+  "The dimension's key, such as LEADERSHIP_TEAM."
   key: String!
+  "The dimension's Chinese name, such as 班子队伍建设."
   label: String!
+  "Its maximum score (rules.dimensionMax)."
   max: Float!
+  "The self evaluation's score (组织自评)."
   self: Float!
+  "The members' and public evaluation's score (党员群众测评)."
   public: Float!
+  "The committee evaluation's score (党(工)委复评)."
   committee: Float!
 }
 
+"One party organisation's evaluation (测评) in a round, graded under the rules in force."
 type Evaluation implements Node {
+  "Its id (es-...)."
   id: ID!
+  "The round, such as 2023-05."
   round: String!
+  "The day of the round; null when unknown."
   roundDate: Date
+  "The party organisation evaluated."
   partyOrganization: PartyOrganization!
   "Scores of the seven dimensions by each evaluator group."
   dimensions: [DimensionScore!]!
+  "The self evaluation's total (组织自评), out of maxScore."
   selfTotal: Float!
+  "The members' and public evaluation's total (党员群众测评), out of maxScore."
   publicTotal: Float!
+  "The committee evaluation's total (党(工)委复评), out of maxScore."
   committeeTotal: Float!
   "Weighted final score."
   score: Float!
+  "Its tier (三色分类)."
   tier: Tier!
+  "The tier's Chinese label, such as 银色扶优型."
   tierLabel: String!
+  "Its stars inside the tier (星级), from 1 to maxStars; 0 for weak."
   stars: Int!
   "Points missing to the next star (0 at the top)."
   toNextStar: Float!
@@ -7325,24 +8551,35 @@ type Evaluation implements Node {
   toNextTier: Float!
 }
 
+"Which evaluations a list keeps; every condition given must hold."
 input EvaluationWhere {
   "A round such as 2023-05; default every round."
   round: String
+  "Only these tiers."
   tier: [Tier!]
   "Stars inside the tier; 0 is weak."
   stars: [Int!]
+  "A final score of at least this."
   scoreMin: Float
+  "A final score of at most this."
   scoreMax: Float
+  "Only the evaluations of this party organisation (po-...)."
   partyOrganizationId: ID
 }
 
+"What evaluations can be sorted by."
 enum EvaluationSortField {
+  "Final score (得分)."
   SCORE
+  "Round (测评轮次)."
   ROUND
 }
 
+"How to order a list of evaluations; rows with equal keys come by id."
 input EvaluationSort {
+  "What to sort by."
   field: EvaluationSortField!
+  "The direction; default ASC."
   direction: SortDirection = ASC
 }
 
@@ -7354,6 +8591,7 @@ type EvaluationConnection {
   nodes: [Evaluation!]!
   "Where the page sits in the list."
   pageInfo: PageInfo!
+  "Evaluations matching the filter; counted only when asked."
   totalCount: Int!
 }
 
@@ -7368,54 +8606,126 @@ type EvaluationEdge {
 	{Name: "../schema/people.graphqls", Input: `# People and the programmes they take part in: instructors, mentors, recruits, apprentices, red-leader certification, mass-organisation branches.
 
 extend type Query {
-  person(id: ID!): Person
-  people(where: PersonWhere, first: Int, after: String): PersonConnection!
-  certifications(where: CertificationWhere, first: Int, after: String): CertificationConnection!
-  massBranches(where: MassBranchWhere, first: Int, after: String): MassBranchConnection!
+  "One person by id; null when none has it."
+  person(
+    "Their id (pe-...)."
+    id: ID!
+  ): Person
+  "People matching a filter, by name."
+  people(
+    "Which people to list; default all, with roles taken today."
+    where: PersonWhere
+    "Rows per page, between 1 and 500. Default 50."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the page before; default the first page."
+    after: String
+  ): PersonConnection!
+  "Red-leader certifications (双强红领认证) matching a filter, by id."
+  certifications(
+    "Which certifications to list; default all."
+    where: CertificationWhere
+    "Rows per page, between 1 and 500. Default 50."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the page before; default the first page."
+    after: String
+  ): CertificationConnection!
+  "Mass-organisation branches (群团组织) matching a filter, by id."
+  massBranches(
+    "Which branches to list; default all."
+    where: MassBranchWhere
+    "Rows per page, between 1 and 500. Default 50."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the page before; default the first page."
+    after: String
+  ): MassBranchConnection!
 }
 
+"""
+A person of the network: an instructor or liaison, a party-affairs worker, secretary or
+staff member, a mentor or mentee, a recruit or an apprentice.
+"""
 type Person implements Node {
+  "Their id (pe-...)."
   id: ID!
+  "Their name."
   name: String!
+  "Their gender, F or M; null when unknown."
   gender: String
+  "Whether they are a party member."
   partyMember: Boolean!
+  "Their year of birth; null when unknown."
   birthYear: Int
-  ties(types: [PersonTieType!], asOf: Date): [PersonTie!]!
+  """
+  Their ties to organisations: assignments, work, placements, apprenticeships and the
+  apprentices' schools.
+  """
+  ties(
+    "Only ties of these types; default all five."
+    types: [PersonTieType!]
+    "The day on which the ties must be in force; default today."
+    asOf: Date
+  ): [PersonTie!]!
   "Mentorships in which this person is the mentor."
-  mentees(asOf: Date): [Mentorship!]!
+  mentees(
+    "The day on which the mentorships must be in force; default today."
+    asOf: Date
+  ): [Mentorship!]!
   "Mentorships in which this person is the mentee."
-  mentors(asOf: Date): [Mentorship!]!
+  mentors(
+    "The day on which the mentorships must be in force; default today."
+    asOf: Date
+  ): [Mentorship!]!
+  "Their red-leader certification (双强红领); null when never reviewed."
   certification: Certification
+  "Their secondments to parks outside the district (跟岗锻炼)."
   secondments: [Secondment!]!
   "Events attended (trainings, meetings)."
   events: [Event!]!
 }
 
+"A mentorship (红领导师结对): a red-leader mentor and a mentee, with its dates."
 type Mentorship {
+  "The mentor (红领导师)."
   mentor: Person!
+  "The mentee."
   mentee: Person!
+  "The first day it holds; null when unknown."
   since: Date
+  "The first day it no longer holds; null while it runs."
   until: Date
 }
 
+"A secondment (跟岗锻炼) of a party-affairs worker to a park outside the district."
 type Secondment {
+  "The person seconded."
   person: Person!
+  "Where to, such as 无锡高新区."
   area: Area!
+  "The first day of the secondment; null when unknown."
   since: Date
+  "The first day after it; null while it runs."
   until: Date
 }
 
+"The roles a person can hold on a day."
 enum PersonRole {
+  "Party-building instructor (党建工作指导员), by an assignment in force."
   INSTRUCTOR
+  "Liaison (联络员), by an assignment in force."
   LIAISON
+  "Red-leader mentor (红领导师), by a mentorship in force."
   MENTOR
+  "Government-hired, enterprise-trained recruit (政聘企培人才), placed by the day."
   RECRUIT
+  "Apprentice of the new enterprise apprenticeship (新型学徒), trained by the day."
   APPRENTICE
+  "Party-affairs worker (党务工作者) or party secretary, by work in force."
   PARTY_WORKER
   "Seconded to a park outside the district (跟岗锻炼)."
   SECONDED
 }
 
+"Which people a list keeps; every condition given must hold."
 input PersonWhere {
   """
   Has every one of these roles on the day asOf: instructor and liaison by an assignment in
@@ -7425,6 +8735,7 @@ input PersonWhere {
   role: [PersonRole!]
   "The day for roles; default today."
   asOf: Date
+  "Case-sensitive substring of the name."
   nameContains: String
   "Tied to this organisation."
   organizationId: ID
@@ -7438,6 +8749,7 @@ type PersonConnection {
   nodes: [Person!]!
   "Where the page sits in the list."
   pageInfo: PageInfo!
+  "People matching the filter; counted only when asked."
   totalCount: Int!
 }
 
@@ -7449,23 +8761,35 @@ type PersonEdge {
   node: Person!
 }
 
+"The outcome of a red-leader review."
 enum CertificationStatus {
+  "Certified (已认证)."
   CERTIFIED
+  "Reviewed but not certified (未认证)."
   NOT_CERTIFIED
 }
 
 "A red-leader (双强红领) review and its outcome."
 type Certification implements Node {
+  "Its id (ce-...)."
   id: ID!
+  "Its kind; RED_LEADER for every certification today."
   kind: String!
+  "The outcome."
   status: CertificationStatus!
+  "The outcome's Chinese label, such as 已认证."
   statusLabel: String!
+  "The day of the review; null when unknown."
   reviewedOn: Date
+  "The day of certification; null when not certified."
   certifiedOn: Date
+  "The person reviewed (HOLDS)."
   holder: Person
 }
 
+"Which certifications a list keeps."
 input CertificationWhere {
+  "Only these outcomes."
   status: [CertificationStatus!]
 }
 
@@ -7477,6 +8801,7 @@ type CertificationConnection {
   nodes: [Certification!]!
   "Where the page sits in the list."
   pageInfo: PageInfo!
+  "Certifications matching the filter; counted only when asked."
   totalCount: Int!
 }
 
@@ -7488,17 +8813,30 @@ type CertificationEdge {
   node: Certification!
 }
 
+"The kinds of mass-organisation branch (群团组织)."
 enum MassBranchKind {
+  "A trade-union branch (工会)."
   UNION
+  "A Youth League branch (共青团)."
   YOUTH_LEAGUE
+  "A Women's Federation branch (妇联)."
   WOMENS_FEDERATION
 }
 
+"""
+A mass-organisation branch (群团组织) formed in an organisation: a union, Youth League or
+Women's Federation branch. It gives the organisation work coverage (工作覆盖).
+"""
 type MassBranch implements Node {
+  "Its id (mb-...)."
   id: ID!
+  "Its name."
   name: String!
+  "Its kind."
   kind: MassBranchKind!
+  "The kind's Chinese label, such as 工会."
   kindLabel: String!
+  "The day it was formed; null when unknown."
   formedOn: Date
   "The organisation it was formed in."
   formedIn: Organization
@@ -7510,7 +8848,9 @@ type MassBranch implements Node {
   helpedForm: [PartyOrganization!]!
 }
 
+"Which mass-organisation branches a list keeps; every condition given must hold."
 input MassBranchWhere {
+  "Only these kinds."
   kind: [MassBranchKind!]
   "Has recommended anyone."
   recommended: Boolean
@@ -7526,6 +8866,7 @@ type MassBranchConnection {
   nodes: [MassBranch!]!
   "Where the page sits in the list."
   pageInfo: PageInfo!
+  "Branches matching the filter; counted only when asked."
   totalCount: Int!
 }
 
@@ -7540,69 +8881,148 @@ type MassBranchEdge {
 	{Name: "../schema/places.graphqls", Input: `# Places and industries.
 
 extend type Query {
-  area(id: ID, name: String): Area
-  areas(kind: AreaKind, inDistrict: Boolean): [Area!]!
-  industry(id: ID, name: String): Industry
-  industries(leading: Boolean): [Industry!]!
+  "One area by id or exact name; give exactly one. Null when none matches."
+  area(
+    "Its id (ar-...)."
+    id: ID
+    "Its exact name, such as 寒亭镇 or 宣城高新区."
+    name: String
+  ): Area
+  "Areas by name: the districts, towns, subdistricts (镇街) and parks (园区)."
+  areas(
+    "Only areas of this kind; default every kind."
+    kind: AreaKind
+    "Only areas in the district (true) or outside it (false), such as 上海松江区; default both."
+    inDistrict: Boolean
+  ): [Area!]!
+  "One industry (行业) by id or exact name; give exactly one. Null when none matches."
+  industry(
+    "Its id (in-...)."
+    id: ID
+    "Its exact name, such as 批发零售."
+    name: String
+  ): Industry
+  "Industries (行业) by name."
+  industries(
+    "Only the leading industries (主导产业, true) or only the others (false); default all."
+    leading: Boolean
+  ): [Industry!]!
 }
 
+"The kinds of area."
 enum AreaKind {
+  "A district (区), such as 宣州区, or one outside it."
   DISTRICT
+  "A town (乡镇)."
   TOWN
+  "A subdistrict (街道)."
   SUBDISTRICT
+  "A park (园区), in the district or outside it."
   PARK
 }
 
+"A place: a district, a town or subdistrict (镇街), or a park (园区), in the district or outside it."
 type Area implements Node {
+  "Its id (ar-...)."
   id: ID!
+  "Its name."
   name: String!
+  "Its kind."
   kind: AreaKind!
+  "The kind's Chinese label, such as 街道."
   kindLabel: String!
+  "Whether it lies in the district."
   inDistrict: Boolean!
   "Organisations located in it (in the park, for a park)."
-  organizations(where: OrganizationWhere, sort: OrganizationSort, first: Int, after: String): OrganizationConnection!
+  organizations(
+    "Further conditions; an areaId (parkId, for a park) other than this area's is BAD_USER_INPUT."
+    where: OrganizationWhere
+    "The order; default by name, ascending."
+    sort: OrganizationSort
+    "Rows per page, between 1 and 500. Default 50."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the page before; default the first page."
+    after: String
+  ): OrganizationConnection!
+  "Co-building agreements it is party to (PARTY_TO)."
   agreements: [Agreement!]!
 }
 
+"An industry (行业) of the district's organisations."
 type Industry implements Node {
+  "Its id (in-...)."
   id: ID!
+  "Its industry code, such as F52."
   code: String!
+  "Its name, such as 批发零售."
   name: String!
   "One of the district's leading industries."
   leading: Boolean!
-  organizations(where: OrganizationWhere, sort: OrganizationSort, first: Int, after: String): OrganizationConnection!
+  "Organisations of the industry, a page at a time."
+  organizations(
+    "Further conditions; an industryId other than this industry's is BAD_USER_INPUT."
+    where: OrganizationWhere
+    "The order; default by name, ascending."
+    sort: OrganizationSort
+    "Rows per page, between 1 and 500. Default 50."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the page before; default the first page."
+    after: String
+  ): OrganizationConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/ties.graphqls", Input: `# Ties between organisations, party organisations, people and hubs, with their dates.
 
+"An organisation's tie to its own party organisation (HAS_PARTY_ORG), with its dates."
 type PartyOrganizationTie {
+  "The organisation."
   organization: Organization!
+  "Its own party organisation."
   partyOrganization: PartyOrganization!
+  "The first day the tie holds; null when unknown."
   since: Date
+  "The first day it no longer holds; null while it runs."
   until: Date
 }
 
+"How a party organisation covers an organisation that has none of its own (组织覆盖)."
 enum CoverMode {
+  "By a joint branch (联合党支部)."
   JOINT
+  "By a regional party organisation (区域党组织) of a community or park."
   REGIONAL
+  "By the party organisation of an industry party committee (行业党组织)."
   INDUSTRY
 }
 
+"""
+A party organisation's cover of an organisation without its own (COVERED_BY), with its mode
+and dates.
+"""
 type CoverTie {
+  "The organisation covered."
   organization: Organization!
+  "The party organisation that covers it."
   partyOrganization: PartyOrganization!
+  "How it covers it."
   mode: CoverMode!
+  "The mode's Chinese label, such as 联合党支部."
   modeLabel: String!
+  "The first day the cover holds; null when unknown."
   since: Date
+  "The first day it no longer holds; null while it runs."
   until: Date
 }
 
+"The ties between a person and an organisation."
 enum PersonTieType {
   "Instructor or liaison assigned to the organisation."
   ASSIGNED_TO
+  "Works at it (任职) as party-affairs worker, secretary or staff."
   WORKS_AT
   "Government-hired, enterprise-trained recruit posted to it."
   PLACED_AT
+  "An apprentice of the new enterprise apprenticeship (企业新型学徒制) trained in it."
   APPRENTICED_AT
   "A school training an apprentice (the person's tie to the school)."
   TRAINED_AT
@@ -7610,36 +9030,59 @@ enum PersonTieType {
 
 "A tie between a person and an organisation."
 type PersonTie {
+  "The tie's type."
   type: PersonTieType!
+  "The type's Chinese label, such as 选派."
   typeLabel: String!
+  "The person."
   person: Person!
+  "The organisation; the school, for TRAINED_AT."
   organization: Organization!
   "INSTRUCTOR or LIAISON for assignments; PARTY_WORKER, SECRETARY or STAFF for work."
   role: String
+  "The role's Chinese label, such as 党建工作指导员; null when there is no role."
   roleLabel: String
   "For an apprenticeship, the school that trains the apprentice."
   school: Organization
+  "The first day the tie holds; null when unknown."
   since: Date
+  "The first day it no longer holds; null while it runs."
   until: Date
 }
 
+"The role of a member in an alliance, committee or red zone."
 enum MemberRole {
+  "Member unit (成员单位)."
   MEMBER
+  "Council unit (理事单位)."
   COUNCIL
+  "Lead unit (牵头单位)."
   CHAIR
 }
 
+"What an organisation can be a member of: an alliance or committee, or a red zone."
 union Hub = Alliance | RedZone
 
+"""
+An organisation's membership (MEMBER_OF) of an alliance, committee or red zone, with its role
+and dates.
+"""
 type Membership {
+  "The member."
   organization: Organization!
+  "The alliance, committee or red zone."
   hub: Hub!
+  "Its role."
   role: MemberRole!
+  "The role's Chinese label, such as 理事单位."
   roleLabel: String!
+  "The first day the membership holds; null when unknown."
   since: Date
+  "The first day it no longer holds; null while it runs."
   until: Date
 }
 
+"The modes of community co-building (社区共建)."
 enum CoBuildMode {
   "Community and social organisation (双社联建)."
   SHUANGSHE
@@ -7647,12 +9090,19 @@ enum CoBuildMode {
   SHEQI
 }
 
+"A community co-building link (CO_BUILDS_WITH) between an organisation and a community."
 type CoBuild {
+  "The organisation that co-builds."
   organization: Organization!
+  "The community it co-builds with."
   community: Organization!
+  "The mode."
   mode: CoBuildMode!
+  "The mode's Chinese label, such as 双社联建."
   modeLabel: String!
+  "The first day the link holds; null when unknown."
   since: Date
+  "The first day it no longer holds; null while it runs."
   until: Date
 }
 `, BuiltIn: false},

@@ -7,41 +7,61 @@ import (
 	"time"
 )
 
+// Which certifications a list keeps.
 type CertificationWhere struct {
+	// Only these outcomes.
 	Status []string `json:"status,omitempty"`
 }
 
+// One enum value with its Chinese label (中文名称).
 type EnumLabel struct {
-	Enum  string `json:"enum"`
+	// The enum's name as the schema spells it, such as Tier.
+	Enum string `json:"enum"`
+	// The value, such as GOLD.
 	Value string `json:"value"`
+	// The value's Chinese label, such as 金色示范型.
 	Label string `json:"label"`
 }
 
+// How to order a list of evaluations; rows with equal keys come by id.
 type EvaluationSort struct {
-	Field     string  `json:"field"`
+	// What to sort by.
+	Field string `json:"field"`
+	// The direction; default ASC.
 	Direction *string `json:"direction,omitempty"`
 }
 
+// Which evaluations a list keeps; every condition given must hold.
 type EvaluationWhere struct {
 	// A round such as 2023-05; default every round.
-	Round *string        `json:"round,omitempty"`
-	Tier  []cobuild.Tier `json:"tier,omitempty"`
+	Round *string `json:"round,omitempty"`
+	// Only these tiers.
+	Tier []cobuild.Tier `json:"tier,omitempty"`
 	// Stars inside the tier; 0 is weak.
-	Stars               []int    `json:"stars,omitempty"`
-	ScoreMin            *float64 `json:"scoreMin,omitempty"`
-	ScoreMax            *float64 `json:"scoreMax,omitempty"`
-	PartyOrganizationID *string  `json:"partyOrganizationId,omitempty"`
+	Stars []int `json:"stars,omitempty"`
+	// A final score of at least this.
+	ScoreMin *float64 `json:"scoreMin,omitempty"`
+	// A final score of at most this.
+	ScoreMax *float64 `json:"scoreMax,omitempty"`
+	// Only the evaluations of this party organisation (po-...).
+	PartyOrganizationID *string `json:"partyOrganizationId,omitempty"`
 }
 
+// Which events a list keeps; every condition given must hold.
 type EventWhere struct {
+	// Only events of these kinds.
 	Kind []string `json:"kind,omitempty"`
 	// Held or attended by this alliance, agreement, organisation or person.
-	PartyID *string    `json:"partyId,omitempty"`
-	From    *time.Time `json:"from,omitempty"`
-	To      *time.Time `json:"to,omitempty"`
+	PartyID *string `json:"partyId,omitempty"`
+	// Only events on or after this day.
+	From *time.Time `json:"from,omitempty"`
+	// Only events on or before this day.
+	To *time.Time `json:"to,omitempty"`
 }
 
+// Which mass-organisation branches a list keeps; every condition given must hold.
 type MassBranchWhere struct {
+	// Only these kinds.
 	Kind []string `json:"kind,omitempty"`
 	// Has recommended anyone.
 	Recommended *bool `json:"recommended,omitempty"`
@@ -49,25 +69,33 @@ type MassBranchWhere struct {
 	HelpedForm *bool `json:"helpedForm,omitempty"`
 }
 
+// Which party organisations a list keeps; every condition given must hold.
 type PartyOrganizationWhere struct {
-	Kind         []string `json:"kind,omitempty"`
-	NameContains *string  `json:"nameContains,omitempty"`
+	// Only these kinds.
+	Kind []string `json:"kind,omitempty"`
+	// Case-sensitive substring of the name.
+	NameContains *string `json:"nameContains,omitempty"`
 	// Tier in a round (default: the newest round).
-	Tier  []cobuild.Tier `json:"tier,omitempty"`
-	Round *string        `json:"round,omitempty"`
+	Tier []cobuild.Tier `json:"tier,omitempty"`
+	// The round of the tier condition, such as 2023-05; default the newest.
+	Round *string `json:"round,omitempty"`
 }
 
+// Which people a list keeps; every condition given must hold.
 type PersonWhere struct {
 	// Has every one of these roles on the day asOf: instructor and liaison by an assignment in
 	// force, mentor by a mentorship in force, party worker by work in force; recruit, apprentice
 	// and seconded are cumulative (placed, trained or seconded by that day), as the source counts.
 	Role []string `json:"role,omitempty"`
 	// The day for roles; default today.
-	AsOf         *time.Time `json:"asOf,omitempty"`
-	NameContains *string    `json:"nameContains,omitempty"`
+	AsOf *time.Time `json:"asOf,omitempty"`
+	// Case-sensitive substring of the name.
+	NameContains *string `json:"nameContains,omitempty"`
 	// Tied to this organisation.
 	OrganizationID *string `json:"organizationId,omitempty"`
 }
 
+// The root of every read: look-ups by id or name, lists with filters, network analyses and
+// the aggregates of the dashboards. The API only reads; nothing is written.
 type Query struct {
 }
