@@ -121,10 +121,12 @@ func (p *Places) candidates(f cobuild.OrgFilter) ([]int, bool) {
 	if len(f.Kinds) > 0 {
 		var rows []int
 		kinds := slices.Compact(slices.Sorted(slices.Values(f.Kinds)))
-		for _, k := range kinds {
-			rows = append(rows, p.byKind[k]...)
-		}
-		if len(kinds) > 1 {
+		if len(kinds) == 1 {
+			rows = p.byKind[kinds[0]]
+		} else {
+			for _, k := range kinds {
+				rows = append(rows, p.byKind[k]...)
+			}
 			slices.Sort(rows)
 		}
 		take(rows)
@@ -149,18 +151,19 @@ func onlyAnchor(f cobuild.OrgFilter) bool {
 		len(f.Tiers) == 0 && f.NameContains == "" && f.IDs == nil && !NeedsCoverage(f)
 }
 
-// SortKey is a row's value of an in-memory sort and its kind, as a cursor records it.
-func SortKey(p *Places, row int, field string, ties func(id string) int) (any, cobuild.SortKind) {
+// SortKey is a row's value of an in-memory sort, as a cursor records it; ties gives the
+// count of joint-building ties of each row for TIES.
+func SortKey(p *Places, row int, field string, ties []int32) any {
 	r := p.Rows[row]
 	switch field {
 	case "HEADCOUNT":
-		return int64(r.Headcount), cobuild.SortInt
+		return int64(r.Headcount)
 	case "PARTY_MEMBERS":
-		return int64(r.PartyMembers), cobuild.SortInt
+		return int64(r.PartyMembers)
 	case "TIES":
-		return int64(ties(r.ID)), cobuild.SortInt
+		return int64(ties[row])
 	}
-	return r.Name, cobuild.SortString
+	return r.Name
 }
 
 // Page is one page of rows of an in-memory list.
@@ -172,42 +175,47 @@ type Page struct {
 	Total int
 }
 
-// Order sorts the selected rows by a sort (by name when none; ties needs the count of each
-// organisation's joint-building ties for TIES) and cuts the page of first rows after the
+// Order sorts the selected rows by a sort (by name when none; ties holds the count of
+// each row's joint-building ties for TIES) and cuts the page of first rows after the
 // cursor. Rows with equal keys come by id, ascending in either direction, as in Cypher.
-func Order(p *Places, rows []int, s cobuild.Sort, ties func(id string) int, after string, first int) (Page, error) {
+//
+// Only the page is sorted: the rows after the cursor are scanned once, keeping the first
+// few in order (a list of 750,000 rows costs a scan, not a sort).
+func Order(p *Places, rows []int, s cobuild.Sort, ties []int32, after string, first int) (Page, error) {
 	field := s.Field
 	if field == "" {
 		field = "NAME"
 	}
 	out := Page{Total: len(rows)}
-	switch field {
-	case "NAME":
-		rows = slices.Clone(rows)
-		if s.Desc {
-			// Descending by name, ascending by id among equal names.
-			slices.SortFunc(rows, func(a, b int) int {
-				return cmp.Or(-CompareNames(p.Rows[a].Name, p.Rows[b].Name), strings.Compare(p.Rows[a].ID, p.Rows[b].ID))
-			})
-		} else {
-			slices.SortFunc(rows, func(a, b int) int { return p.nameRank[a] - p.nameRank[b] })
+	// cmp orders two rows as the list does.
+	var cmpRows func(a, b int) int
+	key := func(row int) int64 { return 0 }
+	switch {
+	case field == "NAME" && !s.Desc:
+		cmpRows = func(a, b int) int { return p.nameRank[a] - p.nameRank[b] }
+	case field == "NAME":
+		cmpRows = func(a, b int) int {
+			return cmp.Or(-CompareNames(p.Rows[a].Name, p.Rows[b].Name), strings.Compare(p.Rows[a].ID, p.Rows[b].ID))
 		}
 	default:
-		keys := make(map[int]int64, len(rows))
-		for _, r := range rows {
-			k, _ := SortKey(p, r, field, ties)
-			keys[r] = k.(int64)
+		switch field {
+		case "HEADCOUNT":
+			key = func(row int) int64 { return int64(p.Rows[row].Headcount) }
+		case "PARTY_MEMBERS":
+			key = func(row int) int64 { return int64(p.Rows[row].PartyMembers) }
+		case "TIES":
+			key = func(row int) int64 { return int64(ties[row]) }
 		}
-		rows = slices.Clone(rows)
-		slices.SortFunc(rows, func(a, b int) int {
-			c := cmp.Compare(keys[a], keys[b])
+		cmpRows = func(a, b int) int {
+			c := cmp.Compare(key(a), key(b))
 			if s.Desc {
 				c = -c
 			}
 			return cmp.Or(c, strings.Compare(p.Rows[a].ID, p.Rows[b].ID))
-		})
+		}
 	}
-	start := 0
+	// after reports whether a row comes after the cursor.
+	isAfter := func(int) bool { return true }
 	if after != "" {
 		kind := cobuild.SortInt
 		if field == "NAME" {
@@ -217,38 +225,62 @@ func Order(p *Places, rows []int, s cobuild.Sort, ties func(id string) int, afte
 		if err != nil {
 			return out, err
 		}
-		start = len(rows)
-		for i, r := range rows {
-			if comesAfter(p, r, field, s.Desc, c, ties) {
-				start = i
-				break
+		switch {
+		case field == "NAME" && !s.Desc:
+			// The rank of the first row of the name order past the cursor.
+			name, _ := c.Value.(string)
+			from, _ := slices.BinarySearchFunc(p.ByName, c, func(row int, c cobuild.Cursor) int {
+				if k := CompareNames(p.Rows[row].Name, name); k != 0 {
+					return k
+				}
+				if p.Rows[row].ID <= c.ID {
+					return -1 // not after the cursor's row
+				}
+				return 1
+			})
+			isAfter = func(row int) bool { return p.nameRank[row] >= from }
+		case field == "NAME":
+			name, _ := c.Value.(string)
+			isAfter = func(row int) bool {
+				k := -CompareNames(p.Rows[row].Name, name)
+				return k > 0 || k == 0 && p.Rows[row].ID > c.ID
+			}
+		default:
+			v, _ := c.Value.(int64)
+			isAfter = func(row int) bool {
+				k := cmp.Compare(key(row), v)
+				if s.Desc {
+					k = -k
+				}
+				return k > 0 || k == 0 && p.Rows[row].ID > c.ID
 			}
 		}
 	}
-	end := min(start+first, len(rows))
-	out.HasNext = end < len(rows)
-	for _, r := range rows[start:end] {
-		k, _ := SortKey(p, r, field, ties)
+	page := topRows(rows, isAfter, cmpRows, first+1)
+	out.HasNext = len(page) > first
+	page = page[:min(first, len(page))]
+	for _, r := range page {
 		out.Rows = append(out.Rows, r)
-		out.Cursors = append(out.Cursors, cobuild.Cursor{Field: field, Desc: s.Desc, Value: k, ID: p.Rows[r].ID}.Encode())
+		out.Cursors = append(out.Cursors, cobuild.Cursor{Field: field, Desc: s.Desc, Value: SortKey(p, r, field, ties), ID: p.Rows[r].ID}.Encode())
 	}
 	return out, nil
 }
 
-// comesAfter reports whether a row comes strictly after the row a cursor names.
-func comesAfter(p *Places, row int, field string, desc bool, c cobuild.Cursor, ties func(string) int) bool {
-	k, _ := SortKey(p, row, field, ties)
-	var cmpKey int
-	switch v := k.(type) {
-	case string:
-		w, _ := c.Value.(string) // DecodeCursor gave the cursor a value of the sort's kind
-		cmpKey = CompareNames(v, w)
-	case int64:
-		w, _ := c.Value.(int64)
-		cmpKey = cmp.Compare(v, w)
+// topRows returns, in order, the first n of the rows that keep keeps.
+func topRows(rows []int, keep func(int) bool, order func(a, b int) int, n int) []int {
+	top := make([]int, 0, n+1)
+	for _, r := range rows {
+		if !keep(r) {
+			continue
+		}
+		if len(top) == n && order(r, top[n-1]) >= 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(top, r, order)
+		top = slices.Insert(top, i, r)
+		if len(top) > n {
+			top = top[:n]
+		}
 	}
-	if desc {
-		cmpKey = -cmpKey
-	}
-	return cmpKey > 0 || cmpKey == 0 && p.Rows[row].ID > c.ID
+	return top
 }

@@ -33,6 +33,31 @@ type Projection struct {
 	betweenness func() Centrality
 	islands     func() Islands
 	cuts        func() CutInfo
+
+	mu      sync.Mutex
+	degrees map[*Places][]int32
+}
+
+// DegreesOf returns, for each row of the places, the organisation's number of ties in the
+// projection (0 for one it does not hold), computed once per places: the counts of
+// joint-building ties that lists sort by.
+func (p *Projection) DegreesOf(places *Places) []int32 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if d, ok := p.degrees[places]; ok {
+		return d
+	}
+	d := make([]int32, len(places.Rows))
+	for i, r := range places.Rows {
+		if v, ok := p.Graph.Lookup(r.ID); ok {
+			d[i] = int32(p.Graph.Degree(v))
+		}
+	}
+	if p.degrees == nil {
+		p.degrees = map[*Places][]int32{}
+	}
+	p.degrees[places] = d
+	return d
 }
 
 // Islands numbers each node's island and sizes them.

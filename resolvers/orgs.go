@@ -247,7 +247,7 @@ func (r *Resolver) organizations(ctx context.Context, base cobuild.OrgFilter, wh
 				if !needPage {
 					return conn, nil
 				}
-				ties, err := r.tieCounts(ctx, f, s)
+				ties, err := r.tieCounts(ctx, f, s, places)
 				if err != nil {
 					return nil, err
 				}
@@ -336,9 +336,10 @@ func (r *Resolver) orgSnapshots(ctx context.Context, f cobuild.OrgFilter, s cobu
 	return nil, nil, nil
 }
 
-// tieCounts returns the count of each organisation's joint-building ties on the filter's
-// day, from the projection of the day, when the sort needs them.
-func (r *Resolver) tieCounts(ctx context.Context, f cobuild.OrgFilter, s cobuild.Sort) (func(string) int, error) {
+// tieCounts returns, for each row of the places, the count of the organisation's
+// joint-building ties on the filter's day, from the projection of the day, when the sort
+// needs them.
+func (r *Resolver) tieCounts(ctx context.Context, f cobuild.OrgFilter, s cobuild.Sort, places *analytics.Places) ([]int32, error) {
 	if s.Field != "TIES" {
 		return nil, nil
 	}
@@ -346,12 +347,7 @@ func (r *Resolver) tieCounts(ctx context.Context, f cobuild.OrgFilter, s cobuild
 	if err != nil {
 		return nil, err
 	}
-	return func(id string) int {
-		if v, ok := proj.Graph.Lookup(id); ok {
-			return proj.Graph.Degree(v)
-		}
-		return 0
-	}, nil
+	return proj.DegreesOf(places), nil
 }
 
 // fillPage reads the rows of an in-memory page by id, with what the operation asks of
