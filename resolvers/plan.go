@@ -2,7 +2,9 @@ package resolvers
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -142,7 +144,9 @@ func orgPlans() map[string]fieldPlan {
 		},
 		"coverage": func(p *planner, cf graphql.CollectedField, f *cobuild.Fetch) {
 			day := p.dayArg(cf, "asOf")
-			if _, ok := p.r.cachedCensus(p.ctx, day); !ok {
+			_, cached := p.r.cachedCensus(p.ctx, day)
+			p.checked = append(p.checked, censusCheck{day, cached})
+			if !cached {
 				f.Facts = append(f.Facts, day)
 			}
 		},
@@ -212,38 +216,117 @@ type planner struct {
 	op    *graphql.OperationContext
 	today time.Time
 	depth int
+	// checked records the days whose census the plan looked for, and whether it was
+	// built: a plan that fetches no coverage facts of a day relies on its census.
+	checked []censusCheck
+}
+
+type censusCheck struct {
+	day    time.Time
+	cached bool
 }
 
 // plan returns what to fetch along with nodes of a GraphQL type for a selection; nil when
 // the operation asks for nothing beyond the nodes.
 func (r *Resolver) plan(ctx context.Context, typeName string, sel ast.SelectionSet) *cobuild.Fetch {
+	f, _ := r.planWith(ctx, typeName, sel)
+	return f
+}
+
+func (r *Resolver) planWith(ctx context.Context, typeName string, sel ast.SelectionSet) (*cobuild.Fetch, []censusCheck) {
 	if !graphql.HasOperationContext(ctx) {
-		return nil
+		return nil, nil
 	}
 	p := &planner{r: r, ctx: ctx, op: graphql.GetOperationContext(ctx), today: r.day(ctx, nil)}
 	f := p.fetch(typeName, sel)
 	if f.Empty() {
+		return nil, p.checked
+	}
+	return f, p.checked
+}
+
+// planKey names the plan of one field of an operation: the field (parsed operations are
+// kept and reused, so its pointer is stable), the type planned, the operation's variables
+// and the request's day.
+type planKey struct {
+	field *ast.Field
+	kind  string
+	vars  string
+	today time.Time
+}
+
+type cachedPlan struct {
+	fetch   *cobuild.Fetch
+	checked []censusCheck
+}
+
+// plans caches the plans of the fields the server was asked recently: dashboards send the
+// same operations again and again, and planning one (collecting its fields for each type
+// of an interface) costs more than the rest of the request's Go work.
+type planCache struct {
+	mu    sync.Mutex
+	plans map[planKey]cachedPlan
+}
+
+// maxPlans bounds the plan cache; when full it starts again.
+const maxPlans = 4096
+
+// cached returns the plan of the current field, planned with plan when not cached or when
+// a census it relied on (or lacked) has changed.
+func (r *Resolver) cached(ctx context.Context, kind string, plan func() (*cobuild.Fetch, []censusCheck)) *cobuild.Fetch {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || !graphql.HasOperationContext(ctx) {
 		return nil
 	}
+	op := graphql.GetOperationContext(ctx)
+	k := planKey{field: fc.Field.Field, kind: kind, today: r.day(ctx, nil)}
+	if len(op.Variables) > 0 {
+		k.vars = fmt.Sprint(op.Variables)
+	}
+	r.planCache.mu.Lock()
+	c, ok := r.planCache.plans[k]
+	r.planCache.mu.Unlock()
+	if ok && r.stillHolds(ctx, c.checked) {
+		return c.fetch
+	}
+	f, checked := plan()
+	r.planCache.mu.Lock()
+	if r.planCache.plans == nil || len(r.planCache.plans) >= maxPlans {
+		r.planCache.plans = map[planKey]cachedPlan{}
+	}
+	r.planCache.plans[k] = cachedPlan{f, checked}
+	r.planCache.mu.Unlock()
 	return f
+}
+
+// stillHolds reports whether the censuses a plan looked for are as they were.
+func (r *Resolver) stillHolds(ctx context.Context, checked []censusCheck) bool {
+	for _, c := range checked {
+		if _, cached := r.cachedCensus(ctx, c.day); cached != c.cached {
+			return false
+		}
+	}
+	return true
 }
 
 // planField returns what to fetch along with the nodes a field returns directly.
 func (r *Resolver) planField(ctx context.Context, typeName string) *cobuild.Fetch {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || fc.Field.Field == nil {
-		return nil
-	}
-	return r.plan(ctx, typeName, fc.Field.Selections)
+	return r.cached(ctx, "field "+typeName, func() (*cobuild.Fetch, []censusCheck) {
+		fc := graphql.GetFieldContext(ctx)
+		return r.planWith(ctx, typeName, fc.Field.Selections)
+	})
 }
 
 // planConnection returns what to fetch along with the rows of a connection the current
 // field returns: its nodes and its edges' nodes.
 func (r *Resolver) planConnection(ctx context.Context, connection, typeName string) *cobuild.Fetch {
+	return r.cached(ctx, "connection "+typeName, func() (*cobuild.Fetch, []censusCheck) {
+		return r.planRows(ctx, connection, typeName)
+	})
+}
+
+func (r *Resolver) planRows(ctx context.Context, connection, typeName string) (*cobuild.Fetch, []censusCheck) {
 	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || fc.Field.Field == nil || !graphql.HasOperationContext(ctx) {
-		return nil
-	}
 	op := graphql.GetOperationContext(ctx)
 	var rows ast.SelectionSet
 	for _, c := range graphql.CollectFields(op, fc.Field.Selections, []string{connection}) {
@@ -258,7 +341,7 @@ func (r *Resolver) planConnection(ctx context.Context, connection, typeName stri
 			}
 		}
 	}
-	return r.plan(ctx, typeName, rows)
+	return r.planWith(ctx, typeName, rows)
 }
 
 // asks reports whether the current field's selection asks for any of the named fields of

@@ -27,6 +27,7 @@ type Resolver struct {
 	pages     PageLimits
 	limits    NetworkLimits
 	schema    *ast.Schema
+	planCache planCache
 }
 
 // PageLimits are the page sizes of lists: Default when first is not given, at most Max.

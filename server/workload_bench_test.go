@@ -29,3 +29,21 @@ func BenchmarkWorkload(b *testing.B) {
 		b.Run(op, func(b *testing.B) { benchOperation(b, string(q), vars) })
 	}
 }
+
+// BenchmarkWorkloadParallel runs one organisation with its ties from eight clients at
+// once, the load of the side-by-side benchmark's concurrency 8, for profiling.
+func BenchmarkWorkloadParallel(b *testing.B) {
+	h := api(b)
+	q, err := os.ReadFile(filepath.Join("..", "bench", "ops", "organization", "cobuild.graphql"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	post(b, h, string(q), nil)
+	b.SetParallelism(4)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			post(b, h, string(q), nil)
+		}
+	})
+}
