@@ -44,13 +44,12 @@ func (s *Store) Hubs(ctx context.Context, label cobuild.NodeLabel, f cobuild.Hub
 		match += " WHERE " + strings.Join(where, " AND ")
 	}
 	match += " WITH v ORDER BY v.name, v.id"
-	x := newExpansion(params)
-	ret, err := x.returning("v", with, "")
+	x, err := expansionOf("v", with)
 	if err != nil {
 		return nil, nil, err
 	}
 	out := cobuild.NewFetched()
-	nodes, err := query(ctx, s, match+" "+ret, params, func(r *neo4j.Record) (any, error) { return expanded(r, "v", with, out) })
+	nodes, err := query(ctx, s, match+" "+x.returning("v", "", params), params, func(r *neo4j.Record) (any, error) { return expanded(r, "v", x, out) })
 	if err != nil {
 		return nil, nil, fmt.Errorf("list %s: %w", label, err)
 	}

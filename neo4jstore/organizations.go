@@ -16,13 +16,12 @@ var _ cobuild.Reader = (*Store)(nil)
 // with it.
 func lookup[T any](ctx context.Context, s *Store, what, match string, params map[string]any, f *cobuild.Fetch) (T, *cobuild.Fetched, error) {
 	var zero T
-	x := newExpansion(params)
-	ret, err := x.returning("v", f, "")
+	x, err := expansionOf("v", f)
 	if err != nil {
 		return zero, nil, err
 	}
 	out := cobuild.NewFetched()
-	rows, err := query(ctx, s, match+" "+ret, params, func(r *neo4j.Record) (any, error) { return expanded(r, "v", f, out) })
+	rows, err := query(ctx, s, match+" "+x.returning("v", "", params), params, func(r *neo4j.Record) (any, error) { return expanded(r, "v", x, out) })
 	if err != nil {
 		return zero, nil, fmt.Errorf("find %s: %w", what, err)
 	}

@@ -82,11 +82,11 @@ func page[T any](ctx context.Context, s *Store, what string, q listQuery, p cobu
 		dir = "DESC"
 	}
 	params["limit"] = p.First + 1
-	x := newExpansion(params)
-	ret, err := x.returning("n", p.With, ", sortKey"+q.returns)
+	x, err := expansionOf("n", p.With)
 	if err != nil {
 		return out, err
 	}
+	ret := x.returning("n", ", sortKey"+q.returns, params)
 	cypher := fmt.Sprintf("%s %s WITH *, %s AS sortKey ORDER BY sortKey %s, n.id ASC LIMIT $limit %s",
 		q.match, q.whereClause(), q.sortExpr, dir, ret)
 	fetched := cobuild.NewFetched()
@@ -95,7 +95,7 @@ func page[T any](ctx context.Context, s *Store, what string, q listQuery, p cobu
 		cursor string
 	}
 	rows, err := query(ctx, s, cypher, params, func(r *neo4j.Record) (row, error) {
-		v, err := expanded(r, "n", p.With, fetched)
+		v, err := expanded(r, "n", x, fetched)
 		if err != nil {
 			return row{}, err
 		}
