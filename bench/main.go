@@ -437,7 +437,10 @@ func benchmark(ctx context.Context, c config) int {
 			}
 		}
 		ready := regexp.MustCompile(`cobuild is ready: .*the API at (http://\S+/graphql)`)
-		srv, u, err := start(ctx, "cobuild", neoEnv, ready, 3*time.Minute, bin, "serve", "-addr", "127.0.0.1:0")
+		// cobuild answers as soon as it listens, and builds today's projection and census
+		// behind it; measuring starts once they are built (or their build has failed).
+		settled := regexp.MustCompile(`census built|prebuild snapshots`)
+		srv, u, err := startSettled(ctx, "cobuild", neoEnv, ready, settled, 5*time.Minute, bin, "serve", "-addr", "127.0.0.1:0")
 		if err != nil {
 			logf("%v", err)
 			return 2

@@ -48,6 +48,13 @@ func (t *tailBuffer) String() string {
 // start runs a server and waits until one of its output lines matches ready; the first
 // group of the match is its address.
 func start(ctx context.Context, name string, env []string, ready *regexp.Regexp, timeout time.Duration, argv ...string) (*server, string, error) {
+	return startSettled(ctx, name, env, ready, nil, timeout, argv...)
+}
+
+// startSettled is start that, when settled is not nil, also waits (within the same
+// timeout) for a line matching it after the ready line: a server may answer before it has
+// finished the work it does at start, and measuring it then would measure that work.
+func startSettled(ctx context.Context, name string, env []string, ready, settled *regexp.Regexp, timeout time.Duration, argv ...string) (*server, string, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdin = nil
@@ -59,9 +66,14 @@ func start(ctx context.Context, name string, env []string, ready *regexp.Regexp,
 	s := &server{name: name, cmd: cmd, done: make(chan struct{}), tail: &tailBuffer{}}
 	logf("started %s, pid %d", name, cmd.Process.Pid)
 	found := make(chan string, 1)
+	settledCh := make(chan struct{})
+	if settled == nil {
+		close(settledCh)
+	}
 	go func() {
 		sc := bufio.NewScanner(pr)
 		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		isSettled := settled == nil
 		for sc.Scan() {
 			line := sc.Text()
 			s.tail.add(line)
@@ -70,6 +82,10 @@ func start(ctx context.Context, name string, env []string, ready *regexp.Regexp,
 				case found <- m[1]:
 				default:
 				}
+			}
+			if !isSettled && settled.MatchString(line) {
+				isSettled = true
+				close(settledCh)
 			}
 		}
 		_, _ = io.Copy(io.Discard, pr)
@@ -81,14 +97,26 @@ func start(ctx context.Context, name string, env []string, ready *regexp.Regexp,
 	}()
 	t := time.NewTimer(timeout)
 	defer t.Stop()
+	var addr string
 	select {
-	case addr := <-found:
-		return s, addr, nil
+	case addr = <-found:
 	case <-s.done:
 		return nil, "", fmt.Errorf("%s exited before it was ready (%v):\n%s", name, cmd.ProcessState, s.tail)
 	case <-t.C:
 		s.stop()
 		return nil, "", fmt.Errorf("%s was not ready within %s:\n%s", name, timeout, s.tail)
+	case <-ctx.Done():
+		s.stop()
+		return nil, "", ctx.Err()
+	}
+	select {
+	case <-settledCh:
+		return s, addr, nil
+	case <-s.done:
+		return nil, "", fmt.Errorf("%s exited before it settled (%v):\n%s", name, cmd.ProcessState, s.tail)
+	case <-t.C:
+		s.stop()
+		return nil, "", fmt.Errorf("%s did not settle within %s:\n%s", name, timeout, s.tail)
 	case <-ctx.Done():
 		s.stop()
 		return nil, "", ctx.Err()
