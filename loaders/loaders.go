@@ -1,6 +1,7 @@
 // Package loaders holds one GraphQL request's state: its batched readers of nodes and
-// ties, and its view of the snapshots. Loaders live for one request: a Middleware puts
-// fresh ones into each request's context, and their caches never outlive it.
+// ties, and its view of the snapshots. Loaders live for one operation: the resolvers'
+// handler extension (resolvers.Resolver.Loaders) puts fresh ones into each operation's
+// context, and their caches never outlive it.
 //
 // The resolvers fill the caches ahead of time: a resolver that reads nodes reads, in the
 // same statement, everything the operation asks of them (cobuild.Fetch), and primes the
@@ -11,7 +12,6 @@ package loaders
 
 import (
 	"context"
-	"net/http"
 	"sync"
 	"time"
 
@@ -106,19 +106,6 @@ func factsByDay(ctx context.Context, store cobuild.NodeReader, keys []cobuild.Fa
 	}
 	f, err := store.Expand(ctx, ids, &cobuild.Fetch{Facts: days})
 	return byKey(keys, err, func(k cobuild.FactKey) cobuild.CoverageFacts { return f.Facts[k] })
-}
-
-// Middleware gives every request fresh loaders: over the store, answering for the day the
-// clock gives, and with a view of the snapshots (none when snapshots is nil).
-func Middleware(store cobuild.NodeReader, clock func() time.Time, snapshots *snapshot.Service, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		var view *snapshot.View
-		if snapshots != nil {
-			view = snapshots.View()
-		}
-		l := New(store, cobuild.Day(clock()), view)
-		next.ServeHTTP(w, req.WithContext(NewContext(req.Context(), l)))
-	})
 }
 
 // NewContext returns a context that carries the loaders.

@@ -104,17 +104,38 @@ func (r *Resolver) Snapshots() *snapshot.Service { return r.snapshots }
 // Today is the day of the resolvers' clock.
 func (r *Resolver) Today() time.Time { return cobuild.Day(r.clock()) }
 
-// loaders returns the request's loaders; a request that was not given any (no
-// middleware) gets loaders of its own that batch within one field only.
-func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {
-	if l := loaders.From(ctx); l != nil {
-		return l
+// Loaders is the handler extension that gives every operation fresh loaders: over the
+// store, answering for today, with a view of the snapshots. A handler serving
+// ExecutableSchema uses it (server.GraphQL does); without it every field gets loaders of
+// its own, and nothing read along with a node reaches its fields.
+func (r *Resolver) Loaders() graphql.HandlerExtension { return loaderExtension{r} }
+
+type loaderExtension struct{ r *Resolver }
+
+func (loaderExtension) ExtensionName() string                   { return "Loaders" }
+func (loaderExtension) Validate(graphql.ExecutableSchema) error { return nil }
+func (e loaderExtension) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if loaders.From(ctx) == nil {
+		ctx = loaders.NewContext(ctx, e.r.newLoaders())
 	}
+	return next(ctx)
+}
+
+func (r *Resolver) newLoaders() *loaders.Loaders {
 	var view *snapshot.View
 	if r.snapshots != nil {
 		view = r.snapshots.View()
 	}
 	return loaders.New(r.store, r.Today(), view)
+}
+
+// loaders returns the operation's loaders (see Loaders), or loaders of its own for a
+// field of an operation that was given none.
+func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {
+	if l := loaders.From(ctx); l != nil {
+		return l
+	}
+	return r.newLoaders()
 }
 
 // day returns the day asked for, or the request's today.

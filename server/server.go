@@ -22,7 +22,6 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"cobuild"
-	"cobuild/loaders"
 	"cobuild/resolvers"
 	"cobuild/web"
 )
@@ -56,7 +55,7 @@ func Handler(cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	var gql http.Handler = http.NotFoundHandler()
 	if r := cfg.Resolvers; r != nil {
-		gql = loaders.Middleware(r.Store(), r.Today, r.Snapshots(), GraphQL(r, cfg.Logger))
+		gql = GraphQL(r, cfg.Logger)
 	}
 	var api http.Handler = http.TimeoutHandler(gql, cfg.RequestTimeout, `{"errors":[{"message":"request timed out","extensions":{"code":"TIMEOUT"}}]}`)
 	if len(cfg.CORSOrigins) > 0 {
@@ -92,10 +91,10 @@ func Handler(cfg Config) http.Handler {
 	return logRequests(cfg.Logger, mux)
 }
 
-// GraphQL returns the GraphQL handler alone; requests get loaders from the context when
-// a middleware put them there (loaders.Middleware), else loaders of their own.
+// GraphQL returns the GraphQL handler alone; each operation gets loaders of its own.
 func GraphQL(r *resolvers.Resolver, log *slog.Logger) http.Handler {
 	srv := handler.New(r.ExecutableSchema())
+	srv.Use(r.Loaders())
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
