@@ -76,18 +76,24 @@ func expansionOf(v string, f *cobuild.Fetch) (*expansion, error) {
 		return &expansion{}, nil
 	}
 	k := expansionKey{v, f}
-	expansions.Lock()
-	x, ok := expansions.m[k]
-	expansions.Unlock()
-	if ok {
-		return x, nil
+	keep := worthKeeping(f)
+	if keep {
+		expansions.Lock()
+		x, ok := expansions.m[k]
+		expansions.Unlock()
+		if ok {
+			return x, nil
+		}
 	}
 	c := &compiler{days: map[time.Time]string{}, params: map[string]any{}}
 	expr, sh, err := c.expr(v, f)
 	if err != nil {
 		return nil, err
 	}
-	x = &expansion{expr: expr, days: c.params, shape: sh}
+	x := &expansion{expr: expr, days: c.params, shape: sh}
+	if !keep {
+		return x, nil
+	}
 	expansions.Lock()
 	if expansions.m == nil || len(expansions.m) >= maxExpansions {
 		expansions.m = map[expansionKey]*expansion{}
@@ -95,6 +101,22 @@ func expansionOf(v string, f *cobuild.Fetch) (*expansion, error) {
 	expansions.m[k] = x
 	expansions.Unlock()
 	return x, nil
+}
+
+// worthKeeping reports whether a fetch is kept compiled: one that follows ties more than
+// one level deep or of more than one type, as the plan of an operation does. The loaders'
+// one-level fetches are made afresh for each batch and cost little to compile; keeping
+// them would only push the plans out.
+func worthKeeping(f *cobuild.Fetch) bool {
+	if len(f.Ties) > 1 || !f.Latest.Empty() {
+		return true
+	}
+	for _, t := range f.Ties {
+		if !t.Then.Empty() {
+			return true
+		}
+	}
+	return false
 }
 
 // returning is the RETURN clause of a statement whose rows are bound to v, with the

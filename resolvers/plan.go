@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sync"
@@ -246,13 +247,24 @@ func (r *Resolver) planWith(ctx context.Context, typeName string, sel ast.Select
 }
 
 // planKey names the plan of one field of an operation: the field (parsed operations are
-// kept and reused, so its pointer is stable), the type planned, the operation's variables
-// and the request's day.
+// kept and reused, so its pointer is stable) and the selections gathered for it (a field
+// asked in several places of an operation, through fragments, gathers the selections of
+// all of them), the type planned, the operation's variables and the request's day.
 type planKey struct {
-	field *ast.Field
-	kind  string
-	vars  string
-	today time.Time
+	field      *ast.Field
+	selections string
+	kind       string
+	vars       string
+	today      time.Time
+}
+
+// selectionsKey names a gathered selection set by the parsed selections it holds.
+func selectionsKey(sel ast.SelectionSet) string {
+	b := make([]byte, 0, 16*len(sel))
+	for _, s := range sel {
+		b = fmt.Appendf(b, "%p,", s)
+	}
+	return string(b)
 }
 
 type cachedPlan struct {
@@ -279,9 +291,14 @@ func (r *Resolver) cached(ctx context.Context, kind string, plan func() (*cobuil
 		return nil
 	}
 	op := graphql.GetOperationContext(ctx)
-	k := planKey{field: fc.Field.Field, kind: kind, today: r.day(ctx, nil)}
+	k := planKey{field: fc.Field.Field, selections: selectionsKey(fc.Field.Selections), kind: kind, today: r.day(ctx, nil)}
 	if len(op.Variables) > 0 {
-		k.vars = fmt.Sprint(op.Variables)
+		vars, err := json.Marshal(op.Variables)
+		if err != nil {
+			f, _ := plan()
+			return f
+		}
+		k.vars = string(vars)
 	}
 	r.planCache.mu.Lock()
 	c, ok := r.planCache.plans[k]

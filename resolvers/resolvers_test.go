@@ -25,7 +25,7 @@ type recorder struct {
 	cobuild.Reader
 
 	mu      sync.Mutex
-	fetches []*cobuild.Fetch // sent along with reads of nodes, in order
+	fetches []*cobuild.Fetch // what each call was sent along (nil for none)
 	calls   []string
 }
 
@@ -33,9 +33,7 @@ func (r *recorder) note(call string, f *cobuild.Fetch) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls = append(r.calls, call)
-	if call != "Expand" || f != nil {
-		r.fetches = append(r.fetches, f)
-	}
+	r.fetches = append(r.fetches, f)
 }
 
 func (r *recorder) reset() {
@@ -259,5 +257,33 @@ func TestWithoutSnapshots(t *testing.T) {
 	err := c.Post(`{ network { islandCount } }`, &net)
 	if err == nil || !strings.Contains(err.Error(), "UNAVAILABLE") {
 		t.Errorf("network without snapshots: %v, want UNAVAILABLE", err)
+	}
+}
+
+// A field asked in two places through one fragment gathers different selections in each:
+// each gets the plan of its own.
+func TestPlansOfAFieldSharedByFragments(t *testing.T) {
+	rec, _, c := setup(t, false)
+	const q = `fragment F on Industry { organizations(first: 2) { nodes { name } } }
+	{
+	  a: industry(name: "批发零售") { ...F }
+	  b: industry(name: "批发零售") { ...F organizations(first: 2) { nodes { partyOrganizations { since } } } }
+	}`
+	var resp map[string]any
+	for range 2 {
+		rec.reset()
+		c.MustPost(q, &resp)
+		var with [][]string
+		rec.mu.Lock()
+		for i, call := range rec.calls {
+			if call == "Organizations" {
+				with = append(with, tieTypes(rec.fetches[i]))
+			}
+		}
+		rec.mu.Unlock()
+		slices.SortFunc(with, func(a, b []string) int { return len(a) - len(b) })
+		if len(with) != 2 || len(with[0]) != 0 || !slices.Equal(with[1], []string{"HAS_PARTY_ORG"}) {
+			t.Fatalf("pages read with ties %v, want one with none and one with [HAS_PARTY_ORG]", with)
+		}
 	}
 }
