@@ -160,26 +160,6 @@ func TestCoverageFollowsTheRules(t *testing.T) {
 	}
 }
 
-func TestCreditCodes(t *testing.T) {
-	code, err := cobuild.NewCreditCode('9', '1', "341802", 12345678)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cobuild.ValidateCreditCode(code); err != nil {
-		t.Fatalf("generated code %s is invalid: %v", code, err)
-	}
-	// A code printed on a real business licence.
-	if err := cobuild.ValidateCreditCode("91330100799655058B"); err != nil {
-		t.Errorf("real code refused: %v", err)
-	}
-	bad := []string{"", "91330100799655058", "91330100799655058C", "91330100799655O58B", "91330100799655058Ｂ"}
-	for _, c := range bad {
-		if cobuild.ErrorCode(cobuild.ValidateCreditCode(c)) != cobuild.EINVALID {
-			t.Errorf("%q accepted", c)
-		}
-	}
-}
-
 func TestStarRangesMatchStarsOf(t *testing.T) {
 	for _, r := range []cobuild.Rules{cobuild.DefaultRules(), func() cobuild.Rules {
 		r := cobuild.DefaultRules()
