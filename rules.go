@@ -275,7 +275,10 @@ func (r Rules) FinalScore(self, public, committee [7]float64) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return math.Round((s*r.SelfWeight+p*r.PublicWeight+c*r.CommitteeWeight)*100) / 100, nil
+	// Half a hundredth rounds up: 0.5 × 1.01 + 0.5 = 1.005 is 1.01. In binary it comes out a
+	// hair under (1.00499…), so the nudge; scores in hundredths and weights in hundredths
+	// make every exact total a multiple of 0.0001, far from the nudge.
+	return math.Round((s*r.SelfWeight+p*r.PublicWeight+c*r.CommitteeWeight)*100+1e-7) / 100, nil
 }
 
 // Dimension is one of the seven evaluation dimensions.

@@ -2,6 +2,7 @@ package cobuild_test
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -243,6 +244,118 @@ func TestCoverageReasonsInBothLanguagesSayTheSame(t *testing.T) {
 		} {
 			if strings.Contains(c.Reason, p.en) != p.on || strings.Contains(c.ReasonZh, p.zh) != p.on {
 				t.Errorf("%+v: %q / %q, expected %v for %q", f, c.Reason, c.ReasonZh, p.on, p.en)
+			}
+		}
+	}
+}
+
+// Every size band at its edges: the bands are [0, 10), [10, 100), [100, 300), [300, ∞).
+func TestSizeBandsAtTheirEdges(t *testing.T) {
+	for _, tt := range []struct {
+		headcount int
+		band      cobuild.SizeBand
+	}{
+		{0, cobuild.SizeMicro}, {9, cobuild.SizeMicro},
+		{10, cobuild.SizeSmall}, {99, cobuild.SizeSmall},
+		{100, cobuild.SizeMedium}, {299, cobuild.SizeMedium},
+		{300, cobuild.SizeLarge}, {301, cobuild.SizeLarge}, {100000, cobuild.SizeLarge},
+	} {
+		if got := cobuild.SizeBandOf(tt.headcount); got != tt.band {
+			t.Errorf("%d employees: %s, want %s", tt.headcount, got, tt.band)
+		}
+		lo, hi := tt.band.Range()
+		if tt.headcount < lo || (hi != 0 && tt.headcount >= hi) {
+			t.Errorf("%d employees: outside the range [%d, %d) of %s", tt.headcount, lo, hi, tt.band)
+		}
+	}
+	if lo, hi := cobuild.SizeBand("HUGE").Range(); lo != 0 || hi != 0 {
+		t.Errorf("an unknown band has range [%d, %d)", lo, hi)
+	}
+}
+
+// Each of the contradictions Validate knows is refused on its own, and its edge allowed.
+func TestEveryContradictionOfTheRulesIsRefused(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(*cobuild.Rules)
+		valid bool
+	}{
+		{"negative bronze floor", func(r *cobuild.Rules) { r.BronzeFloor = -1 }, false},
+		{"bronze floor at zero", func(r *cobuild.Rules) { r.BronzeFloor = 0 }, true},
+		{"bronze floor at silver", func(r *cobuild.Rules) { r.BronzeFloor = r.SilverFloor }, false},
+		{"silver floor at gold", func(r *cobuild.Rules) { r.SilverFloor = r.GoldFloor }, false},
+		{"gold floor above the max score", func(r *cobuild.Rules) { r.GoldFloor = r.MaxScore + 1 }, false},
+		{"gold floor at the max score", func(r *cobuild.Rules) { r.GoldFloor = r.MaxScore }, true},
+		{"gold step zero", func(r *cobuild.Rules) { r.GoldStep = 0 }, false},
+		{"silver step negative", func(r *cobuild.Rules) { r.SilverStep = -1 }, false},
+		{"bronze step zero", func(r *cobuild.Rules) { r.BronzeStep = 0 }, false},
+		{"no stars", func(r *cobuild.Rules) { r.MaxStars = 0 }, false},
+		{"one star", func(r *cobuild.Rules) { r.MaxStars = 1 }, true},
+		{"a dimension maximum of zero", func(r *cobuild.Rules) { r.DimensionMax[6] = 0; r.DimensionMax[5] = 20 }, false},
+		{"dimension maxima adding up to 101", func(r *cobuild.Rules) { r.DimensionMax[0] = 16 }, false},
+		{"dimension maxima adding up to 99", func(r *cobuild.Rules) { r.DimensionMax[0] = 14 }, false},
+		{"dimension maxima moved between dimensions", func(r *cobuild.Rules) { r.DimensionMax[0], r.DimensionMax[1] = 10, 20 }, true},
+		{"weights adding up to 1.1", func(r *cobuild.Rules) { r.CommitteeWeight = 0.6 }, false},
+		{"weights adding up to 0.9", func(r *cobuild.Rules) { r.CommitteeWeight = 0.4 }, false},
+		{"weights moved between groups", func(r *cobuild.Rules) { r.SelfWeight, r.PublicWeight = 0.3, 0.2 }, true},
+		{"own organisation from zero members", func(r *cobuild.Rules) { r.OwnOrgMinMembers = 0 }, false},
+		{"own organisation above a general branch", func(r *cobuild.Rules) { r.OwnOrgMinMembers = r.GeneralBranchMinMembers + 1 }, false},
+		{"own organisation at a general branch", func(r *cobuild.Rules) { r.OwnOrgMinMembers = r.GeneralBranchMinMembers }, true},
+		{"general branch above a committee", func(r *cobuild.Rules) { r.GeneralBranchMinMembers = r.CommitteeMinMembers + 1 }, false},
+		{"general branch at a committee", func(r *cobuild.Rules) { r.GeneralBranchMinMembers = r.CommitteeMinMembers }, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := cobuild.DefaultRules()
+			tt.edit(&r)
+			err := r.Validate()
+			switch {
+			case tt.valid && err != nil:
+				t.Errorf("refused: %v", err)
+			case !tt.valid && cobuild.ErrorCode(err) != cobuild.EINVALID:
+				t.Errorf("got %v, want %s", err, cobuild.EINVALID)
+			}
+		})
+	}
+}
+
+// The final score is rounded to hundredths, half away from zero, not truncated.
+func TestFinalScoresAreRoundedToHundredths(t *testing.T) {
+	r := cobuild.DefaultRules()
+	dims := func(first float64) [7]float64 { return [7]float64{first, 0, 0, 0, 0, 0, 0} }
+	for _, tt := range []struct {
+		self, public, committee float64
+		want                    float64
+	}{
+		// 0.2*1 + 0.3*1 + 0.5*1.01 = 1.005 → 1.01 (truncating gives 1.00)
+		{1, 1, 1.01, 1.01},
+		// 0.2*0.01 + 0.3*0.01 + 0.5*0.01 = 0.01
+		{0.01, 0.01, 0.01, 0.01},
+		// 0.2*0.03 = 0.006 → 0.01
+		{0.03, 0, 0, 0.01},
+		// 0.2*0.02 = 0.004 → 0
+		{0.02, 0, 0, 0},
+		// 0.2*12.34 + 0.3*5.67 + 0.5*8.91 = 2.468 + 1.701 + 4.455 = 8.624 → 8.62
+		{12.34, 5.67, 8.91, 8.62},
+		// 0.2*14.99 + 0.3*14.99 + 0.5*14.97 = 14.98 exactly
+		{14.99, 14.99, 14.97, 14.98},
+	} {
+		got, err := r.FinalScore(dims(tt.self), dims(tt.public), dims(tt.committee))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tt.want {
+			t.Errorf("self %v, public %v, committee %v: %v, want %v", tt.self, tt.public, tt.committee, got, tt.want)
+		}
+	}
+	for i, bad := range []float64{-0.01, math.NaN()} {
+		d := dims(1)
+		d[3] = bad
+		for group := 0; group < 3; group++ {
+			args := [3][7]float64{dims(1), dims(1), dims(1)}
+			args[group] = d
+			if _, err := r.FinalScore(args[0], args[1], args[2]); cobuild.ErrorCode(err) != cobuild.EINVALID {
+				t.Errorf("case %d, group %d: %v, want %s", i, group, err, cobuild.EINVALID)
 			}
 		}
 	}
