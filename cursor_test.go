@@ -1,6 +1,7 @@
 package cobuild_test
 
 import (
+	"encoding/base64"
 	"testing"
 	"time"
 
@@ -34,5 +35,29 @@ func TestCursorsRoundTripAndRefuseForgeries(t *testing.T) {
 		if _, err := cobuild.DecodeCursor(b.cursor, b.field, b.desc, b.kind); cobuild.ErrorCode(err) != cobuild.EINVALID {
 			t.Errorf("%s: got %v, want %s", b.name, err, cobuild.EINVALID)
 		}
+	}
+}
+
+func TestFloatAndStringCursors(t *testing.T) {
+	c := cobuild.Cursor{Field: "SCORE", Value: 87.25, ID: "es-1"}.Encode()
+	got, err := cobuild.DecodeCursor(c, "SCORE", false, cobuild.SortFloat)
+	if err != nil || got.Value != 87.25 {
+		t.Fatalf("a float cursor: %+v %v", got, err)
+	}
+	name, err := cobuild.DecodeCursor(cobuild.Cursor{Field: "NAME", Value: "城东社区", ID: "og-19"}.Encode(), "NAME", false, cobuild.SortString)
+	if err != nil || name.Value != "城东社区" {
+		t.Fatalf("a string cursor: %+v %v", name, err)
+	}
+	for _, bad := range []string{
+		cobuild.Cursor{Field: "SCORE", Value: "high", ID: "es-1"}.Encode(),
+		base64.RawURLEncoding.EncodeToString([]byte(`{"f":"SCORE","v":1e400,"id":"es-1"}`)), // out of range
+		cobuild.Cursor{Field: "SCORE", Value: true, ID: "es-1"}.Encode(),
+	} {
+		if _, err := cobuild.DecodeCursor(bad, "SCORE", false, cobuild.SortFloat); cobuild.ErrorCode(err) != cobuild.EINVALID {
+			t.Errorf("%s: %v, want %s", bad, err, cobuild.EINVALID)
+		}
+	}
+	if _, err := cobuild.DecodeCursor(cobuild.Cursor{Field: "NAME", Value: 7, ID: "og-1"}.Encode(), "NAME", false, cobuild.SortString); cobuild.ErrorCode(err) != cobuild.EINVALID {
+		t.Errorf("a number where a name belongs: %v", err)
 	}
 }

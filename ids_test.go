@@ -15,3 +15,17 @@ func TestIdsNameTheirLabel(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckIDWantsTheLabelNamed(t *testing.T) {
+	if err := CheckID("og-000001", LabelOrganization); err != nil {
+		t.Errorf("an organisation id as an organisation: %v", err)
+	}
+	for _, tc := range []struct {
+		id    string
+		label NodeLabel
+	}{{"po-000001", LabelOrganization}, {"og-000001", LabelPartyOrg}, {"og-", LabelOrganization}, {"", LabelOrganization}} {
+		if err := CheckID(tc.id, tc.label); ErrorCode(err) != EINVALID {
+			t.Errorf("%q as %s: %v, want %s", tc.id, tc.label, err, EINVALID)
+		}
+	}
+}

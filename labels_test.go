@@ -46,3 +46,34 @@ func TestEveryEnumValueOfTheSchemaHasALabel(t *testing.T) {
 		t.Errorf("only %d enum values found; is the schema read?", n)
 	}
 }
+
+// The labels of one enum, or of all, in order of enum and value.
+func TestEnumLabelsAreFilteredAndOrdered(t *testing.T) {
+	tiers := cobuild.EnumLabels("Tier")
+	if len(tiers) != 4 {
+		t.Fatalf("%d tier labels, want 4: %+v", len(tiers), tiers)
+	}
+	want := []string{"BRONZE", "GOLD", "SILVER", "WEAK"}
+	for i, l := range tiers {
+		if l.Enum != "Tier" || l.Value != want[i] || l.Label == "" || l.Label == l.Value {
+			t.Errorf("tier label %d: %+v, want Tier %s with a Chinese label", i, l, want[i])
+		}
+	}
+	all := cobuild.EnumLabels("")
+	enums := map[string]bool{}
+	for i, l := range all {
+		enums[l.Enum] = true
+		if i > 0 {
+			prev := all[i-1]
+			if prev.Enum > l.Enum || (prev.Enum == l.Enum && prev.Value >= l.Value) {
+				t.Fatalf("out of order at %d: %+v after %+v", i, l, prev)
+			}
+		}
+	}
+	if len(enums) < 5 || !enums["Tier"] {
+		t.Errorf("all labels cover %d enums", len(enums))
+	}
+	if got := cobuild.EnumLabels("NoSuchEnum"); len(got) != 0 {
+		t.Errorf("an unknown enum has %d labels", len(got))
+	}
+}
