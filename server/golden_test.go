@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden responses in testdata/")
@@ -47,8 +49,10 @@ func TestGoldenResponses(t *testing.T) {
 			if err != nil {
 				t.Fatalf("no golden response (run with -update): %v", err)
 			}
-			if strings.TrimSpace(pretty.String()) != strings.TrimSpace(string(want)) {
-				t.Errorf("response differs from %s:\n%s", golden, pretty.String())
+			gotLines := strings.Split(strings.TrimSpace(pretty.String()), "\n")
+			wantLines := strings.Split(strings.TrimSpace(string(want)), "\n")
+			if diff := cmp.Diff(wantLines, gotLines); diff != "" {
+				t.Errorf("response differs from %s (-golden +got):\n%s", golden, diff)
 			}
 		})
 	}
