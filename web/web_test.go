@@ -165,12 +165,14 @@ func browserTools() (node, chromium string, missing []string) {
 	if _, err := os.Stat(filepath.Join("node_modules", "puppeteer-core", "package.json")); err != nil {
 		missing = append(missing, "web/node_modules (run `npm ci --prefix web`)")
 	}
-	chromium = os.Getenv("CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
+	// Chromium is $CHROMIUM, or chromium on the PATH: what .ci/run checks and installs.
+	name := os.Getenv("CHROMIUM")
+	if name == "" {
+		name = "chromium"
 	}
-	if _, err := exec.LookPath(chromium); err != nil {
-		missing = append(missing, chromium+" (apt-get install chromium, or set CHROMIUM)")
+	chromium, err = exec.LookPath(name)
+	if err != nil {
+		missing = append(missing, name+" (apt-get install chromium, or set CHROMIUM)")
 	}
 	return node, chromium, missing
 }
