@@ -149,8 +149,8 @@ var figures = []figure{
 	{"gold party organisations (2023-05)", 24, false, func(v *view) int { return v.tierCount("2023-05", cobuild.TierGold) }},
 	{"red-leader candidates reviewed", 307, false, func(v *view) int { return len(v.nodes("Certification", nil)) }},
 	{"red leaders certified", 32, false, func(v *view) int { return v.count("Certification", "status", "CERTIFIED") }},
-	{"政聘企培 recruits", 27, false, func(v *view) int { return len(v.byType["PLACED_AT"]) }},
-	{"apprentices trained", 186, false, func(v *view) int { return len(v.byType["APPRENTICED_AT"]) }},
+	{"政聘企培 recruits", 27, false, func(v *view) int { return v.begunBy("PLACED_AT", today) }},
+	{"apprentices trained", 186, false, func(v *view) int { return v.begunBy("APPRENTICED_AT", today) }},
 	{"instructors serving as mentors", 135, false, func(v *view) int {
 		n := 0
 		for _, p := range v.nodes("Person", nil) {
@@ -227,14 +227,46 @@ func (v *view) attendedBy(alliance, kind string) []*Node {
 	return out
 }
 
+// tierCount counts the evaluations of a round in a tier of the source: gold from 90,
+// silver from 75, bronze from 60, weak below (in hundredths; not the rules' TierOf, which
+// the figures check).
 func (v *view) tierCount(round string, tier cobuild.Tier) int {
 	n := 0
 	for _, e := range v.nodes("Evaluation", func(n *Node) bool { return str(n, "round") == round }) {
-		if t, _ := cobuild.DefaultRules().TierOf(e.Props["score"].(float64)); t == tier {
+		s := math.Round(e.Props["score"].(float64) * 100)
+		t := cobuild.TierWeak
+		switch {
+		case s >= 9000:
+			t = cobuild.TierGold
+		case s >= 7500:
+			t = cobuild.TierSilver
+		case s >= 6000:
+			t = cobuild.TierBronze
+		}
+		if t == tier {
 			n++
 		}
 	}
 	return n
+}
+
+// begunBy counts the ties of a type that had begun by a day (the people placed or trained
+// by then, whether or not they still are).
+func (v *view) begunBy(typ cobuild.TieType, d time.Time) int {
+	n := 0
+	for _, r := range v.byType[typ] {
+		if since, ok := r.Props["since"].(time.Time); !ok || !since.After(d) {
+			n++
+		}
+	}
+	return n
+}
+
+// inForceOn reports whether a tie holds on a day: begun by it and not ended by it.
+func inForceOn(r *Rel, d time.Time) bool {
+	since, hasSince := r.Props["since"].(time.Time)
+	until, hasUntil := r.Props["until"].(time.Time)
+	return (!hasSince || !since.After(d)) && (!hasUntil || until.After(d))
 }
 
 func isIndustryAlliance(n *Node) bool {
@@ -246,7 +278,7 @@ func (v *view) aboveScaleMembers() map[string]bool {
 	out := map[string]bool{}
 	for _, r := range v.byType["MEMBER_OF"] {
 		o := v.node(r.From)
-		if isIndustryAlliance(v.node(r.To)) && str(o, "sector") == "ENTERPRISE" && flag(o, "aboveScale") {
+		if isIndustryAlliance(v.node(r.To)) && str(o, "sector") == "ENTERPRISE" && flag(o, "aboveScale") && inForceOn(r, today) {
 			out[r.From] = true
 		}
 	}
@@ -1372,11 +1404,26 @@ func TestEveryLabelAndTieTypeIsInTheData(t *testing.T) {
 }
 
 // pinned is the digest of the scale-1 data set of Version.
-const pinned = "de813f67ef64cf9e0e2e5ef365951d52a967ef531ca072c84b363329adb4f8f2"
+const pinned = "3fb0f9cf17fb62a0e2ed9e7bea2ba1ee1b291b168df3c387c53bb002216a6b0f"
 
 func TestOutputIsPinned(t *testing.T) {
 	v := scale1(t)
 	if got := digest(v.ds); got != pinned {
 		t.Fatalf("the data set changed (digest %s). If that is meant, bump demo.Version so that seeded databases are refreshed, and set pinned to the new digest.", got)
+	}
+}
+
+// TestScoresSitOnTheTierFloors: round 2023-05 has scores exactly on 60, 75 and 90 and a
+// tenth under each, so that a floor moved by a hundredth changes a figure.
+func TestScoresSitOnTheTierFloors(t *testing.T) {
+	v := scale1(t)
+	at := map[float64]int{}
+	for _, e := range v.nodes("Evaluation", func(n *Node) bool { return str(n, "round") == "2023-05" }) {
+		at[e.Props["score"].(float64)]++
+	}
+	for _, s := range []float64{60, 75, 90, 59.9, 74.9, 89.9} {
+		if at[s] == 0 {
+			t.Errorf("no 2023-05 score of exactly %v", s)
+		}
 	}
 }

@@ -73,7 +73,7 @@ func (g *gen) buildEvaluations() error {
 			t23[k] = g.uniform(53, 59.6)
 		default:
 			t23[k] = math.Max(60.3, math.Min(89.6, 76.5+float64(6.5*g.rng.NormFloat64())))
-			plan[k], _ = g.rules.TierOf(math.Round(t23[k]*100) / 100)
+			plan[k] = sourceTier(math.Round(t23[k]*100) / 100)
 		}
 		t22[k] = math.Max(40, math.Min(99.5, t23[k]-(1.5+float64(3*g.rng.NormFloat64()))))
 	}
@@ -103,6 +103,27 @@ func (g *gen) buildEvaluations() error {
 		t22[k], plan22[k] = g.uniform(90.5, 93), cobuild.TierGold // fell from gold
 	}
 
+	// Scores exactly on the tier floors of round 2023-05 and a tenth of a point under them,
+	// so that the figures catch a floor moved by a hundredth.
+	exact := map[int]int{} // evaluation → score in tenths of a point
+	byPlan := func(t cobuild.Tier, except []int) []int {
+		var out []int
+		for k := range g.evaluated {
+			if plan[k] == t && !slices.Contains(except, k) && !slices.Contains(weak, k) {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	for _, k := range g.take(gold[12:], 2) { // not the named organisations nor the sites
+		exact[k] = 900
+	}
+	silver := g.take(byPlan(cobuild.TierSilver, highSilver), 3)
+	exact[silver[0]], exact[silver[1]], exact[silver[2]] = 750, 750, 899
+	bronze := g.take(byPlan(cobuild.TierBronze, nil), 3)
+	exact[bronze[0]], exact[bronze[1]], exact[bronze[2]] = 600, 600, 749
+	exact[weak[3]] = 599
+
 	for k, p := range g.evaluated {
 		weakDim := g.pickW(weakDimensionWeights)
 		for r := 0; r < 2; r++ {
@@ -111,6 +132,9 @@ func (g *gen) buildEvaluations() error {
 				target, want = t23[k], plan[k]
 			}
 			self, public, committee, score, err := g.scores(target, g.chance(0.012), weakDim, want)
+			if tenths, ok := exact[k]; ok && r == 1 {
+				self, public, committee, score, err = g.exactScores(tenths, weakDim)
+			}
 			if err != nil {
 				return err
 			}
@@ -161,16 +185,10 @@ func (g *gen) scores(target float64, inflated bool, weakDim int, want cobuild.Ti
 		if err != nil || want == "" {
 			return
 		}
-		tier, terr := g.rules.TierOf(score)
-		if terr != nil {
-			err = terr
+		if sourceTier(score) == want {
 			return
 		}
-		if tier == want {
-			return
-		}
-		lo, _ := g.rules.TierRange(want)
-		if score < lo {
+		if score < sourceFloor(want) {
 			ct++
 		} else {
 			ct--
@@ -178,6 +196,52 @@ func (g *gen) scores(target float64, inflated bool, weakDim int, want cobuild.Ti
 	}
 	err = cobuild.Errorf(cobuild.EINTERNAL, "demo: cannot reach tier %s near %.2f", want, target)
 	return
+}
+
+// exactScores returns scores whose three group totals are all tenths/10, so that the final
+// score is exactly that whatever the weights (they add up to 1).
+func (g *gen) exactScores(tenths, weakDim int) (self, public, committee [7]float64, score float64, err error) {
+	var w [7]float64
+	for i := range w {
+		w[i] = 1
+	}
+	w[weakDim] = 0.8
+	self = g.spread(tenths, w)
+	public, committee = self, self
+	score, err = g.rules.FinalScore(self, public, committee)
+	if err == nil && math.Round(score*10) != float64(tenths) {
+		err = cobuild.Errorf(cobuild.EINTERNAL, "demo: exact score %d tenths came out %v", tenths, score)
+	}
+	return
+}
+
+// The tiers of the source (gold from 90, silver from 75, bronze from 60, weak below),
+// written here and not read from the rules the API applies: the generator aims its scores
+// at the source's tiers, so the figures test the API's tier rules instead of agreeing with
+// them by construction.
+var sourceFloors = []struct {
+	tier  cobuild.Tier
+	floor float64
+}{{cobuild.TierGold, 90}, {cobuild.TierSilver, 75}, {cobuild.TierBronze, 60}, {cobuild.TierWeak, 0}}
+
+// sourceTier is the source's tier of a final score (in hundredths, so 74.99 is bronze).
+func sourceTier(score float64) cobuild.Tier {
+	for _, f := range sourceFloors {
+		if math.Round(score*100) >= f.floor*100 {
+			return f.tier
+		}
+	}
+	return cobuild.TierWeak
+}
+
+// sourceFloor is the lowest score of a tier of the source.
+func sourceFloor(t cobuild.Tier) float64 {
+	for _, f := range sourceFloors {
+		if f.tier == t {
+			return f.floor
+		}
+	}
+	return 0
 }
 
 // spread shares a total of tenths of a point over the seven dimensions in proportion to

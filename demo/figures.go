@@ -357,6 +357,13 @@ func (g *gen) leadingIndustryAlliances() []int {
 			}
 		}
 	}
+	// Two of the firms in neither, on either side of the source day: one was a member of
+	// its industry's committee until mid-2023, one joins its cluster alliance at the end of
+	// 2023. Neither counts among the 96 on the day; a count that ignored the day would.
+	left, joined := forced[leadingMembers], forced[leadingMembers+1]
+	ind := g.orgs[left].ind
+	g.rel("MEMBER_OF", g.orgs[left].id, g.committees[ind], g.tie(later(day(2022, 3, 1), g.committeeFounded[ind]), day(2023, 6, 30), "role", "MEMBER"))
+	g.rel("MEMBER_OF", g.orgs[joined].id, g.clusters[g.orgs[joined].ind], g.tie(day(2023, 12, 1), time.Time{}, "role", "MEMBER"))
 	return members
 }
 
@@ -412,10 +419,14 @@ func (g *gen) talent(members []int) {
 			g.attend(pool[k].id, ev, ei)
 		}
 	}
-	// 27 政聘企培 recruits placed in leading-industry above-scale firms
-	for k := 0; k < 27; k++ {
+	// 27 政聘企培 recruits placed in leading-industry above-scale firms by the source day:
+	// 12 in September 2022, 15 in August 2023; and 3 more placed after the day.
+	for k := 0; k < 30; k++ {
 		since := day(2022, 9, 1)
-		if k >= 12 {
+		switch {
+		case k >= 27:
+			since = day(2023, 11, 20)
+		case k >= 12:
 			since = day(2023, 8, 15)
 		}
 		i := members[g.rng.IntN(len(members))]
@@ -429,12 +440,13 @@ func (g *gen) talent(members []int) {
 		return o.copy == 0 && o.above && o.ind >= 0 && g.industries[o.ind].manufacturing && o.operating
 	}), 6)
 	hostFirms = append(hostFirms, others...)
+	// (and 5 more at 立讯精密 in the cohort of March 2024, after the source day).
 	cohorts := []time.Time{day(2022, 3, 1), day(2022, 9, 1), day(2023, 3, 1), day(2023, 9, 1)}
 	for h, i := range hostFirms {
 		n := 11
 		switch h {
 		case 0:
-			n = 72
+			n = 72 + 5
 		case 1:
 			n = 48
 		}
@@ -444,6 +456,9 @@ func (g *gen) talent(members []int) {
 				school = g.schools[g.pickW([]float64{50, 30, 20})]
 			}
 			since := cohorts[g.rng.IntN(len(cohorts))]
+			if h == 0 && k >= 72 {
+				since = day(2024, 3, 1)
+			}
 			p := g.person(0.6, 0.05, 1998, 2005)
 			g.rel("WORKS_AT", p, g.orgs[i].id, g.tie(later(since.AddDate(0, 0, -g.intIn(0, 365)), g.orgs[i].registered), time.Time{}, "role", "STAFF"))
 			g.rel(cobuild.ApprenticedAt, p, g.orgs[i].id, g.tie(since, time.Time{}))

@@ -202,3 +202,48 @@ func TestEveryNamedEntityExists(t *testing.T) {
 		}
 	}
 }
+
+// TestFiguresAreThoseOfTheirDay: the data hold placements, apprenticeships and
+// memberships that begin or end around the source day, so the figures that depend on a
+// day differ on other days, by what the generator adds (demo/figures.go): 3 recruits
+// placed in November 2023, 5 apprentices of March 2024, one above-scale firm that left its
+// committee in June 2023 and one that joins a cluster alliance in December 2023.
+func TestFiguresAreThoseOfTheirDay(t *testing.T) {
+	h := api(t)
+	const q = `query($day: Date!) {
+		recruits: people(where: {role: [RECRUIT], asOf: $day}) { totalCount }
+		apprentices: people(where: {role: [APPRENTICE], asOf: $day}) { totalCount }
+		committees: alliances(kind: INDUSTRY_COMMITTEE) { members(where: {aboveScale: true, kind: [ENTERPRISE], asOf: $day}, first: 500) { nodes { id } } }
+		clusters: alliances(kind: CLUSTER_ALLIANCE) { members(where: {aboveScale: true, kind: [ENTERPRISE], asOf: $day}, first: 500) { nodes { id } } }
+	}`
+	for _, tc := range []struct {
+		day                               string
+		recruits, apprentices, aboveScale int
+	}{
+		{sourceDay, 27, 186, 96},
+		{"2024-06-01", 30, 191, 97},
+		{"2023-01-01", 12, -1, -1}, // the 12 of September 2022; apprentices and members are spread over 2022
+		{"2022-01-01", 0, 0, -1},   // before the first placement and the first cohort
+	} {
+		var d struct {
+			Recruits, Apprentices count
+			Committees, Clusters  []struct{ Members struct{ Nodes ids } }
+		}
+		data(t, h, q, map[string]any{"day": tc.day}, &d)
+		above := map[string]bool{}
+		for _, a := range append(d.Committees, d.Clusters...) {
+			for _, m := range a.Members.Nodes {
+				above[m.ID] = true
+			}
+		}
+		if d.Recruits.TotalCount != tc.recruits {
+			t.Errorf("%s: %d recruits placed, want %d", tc.day, d.Recruits.TotalCount, tc.recruits)
+		}
+		if tc.apprentices >= 0 && d.Apprentices.TotalCount != tc.apprentices {
+			t.Errorf("%s: %d apprentices, want %d", tc.day, d.Apprentices.TotalCount, tc.apprentices)
+		}
+		if tc.aboveScale >= 0 && len(above) != tc.aboveScale {
+			t.Errorf("%s: %d above-scale firms in committees and alliances, want %d", tc.day, len(above), tc.aboveScale)
+		}
+	}
+}
