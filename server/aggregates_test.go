@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"testing"
 
@@ -25,25 +26,10 @@ type coverageGroup struct {
 const groupFields = `keys { dimension value label } organizations operating own joint work uncovered
 	isolated isolatedUncovered shouldHaveOwn coverageRate ownRate`
 
-// Cypher written here, apart from the server, for coverage by town on a day: operating
-// organisations only, each status counted by its own definition in docs/domain.md.
-const coverageByArea = `MATCH (o:Organization) WHERE o.operating AND o.sector IN ['ENTERPRISE', 'SOCIAL']
-	OPTIONAL MATCH (o)-[:LOCATED_IN]->(a:Area)
-	WITH o, a.id AS area,` + statusesOf + `,
-	  o.partyMembers >= 3 AND NOT EXISTS { MATCH (o)-[r:HAS_PARTY_ORG]->() WHERE ` + inForceR + ` } AS should
-	RETURN area, count(*) AS operating,
-	  sum(CASE WHEN own THEN 1 ELSE 0 END) AS own,
-	  sum(CASE WHEN NOT own AND joint THEN 1 ELSE 0 END) AS joint,
-	  sum(CASE WHEN NOT own AND NOT joint AND work THEN 1 ELSE 0 END) AS work,
-	  sum(CASE WHEN NOT own AND NOT joint AND NOT work THEN 1 ELSE 0 END) AS uncovered,
-	  sum(CASE WHEN isolated THEN 1 ELSE 0 END) AS isolated,
-	  sum(CASE WHEN isolated AND NOT own AND NOT joint AND NOT work THEN 1 ELSE 0 END) AS isolatedUncovered,
-	  sum(CASE WHEN should THEN 1 ELSE 0 END) AS should`
-
-// TestCoverageByTownAgreesWithCypher groups coverage by town and compares every group
-// with Cypher written in the test; the total is the sum of the groups, and the rates
+// TestCoverageByTownAgreesWithTheOracle groups coverage by town and compares every group
+// with the coverage oracle (oracle_test.go); the total is the sum of the groups, and the rates
 // use the operating organisations as their denominator.
-func TestCoverageByTownAgreesWithCypher(t *testing.T) {
+func TestCoverageByTownAgreesWithTheOracle(t *testing.T) {
 	h := api(t)
 	var d struct {
 		CoverageStats struct {
@@ -53,20 +39,46 @@ func TestCoverageByTownAgreesWithCypher(t *testing.T) {
 		}
 	}
 	data(t, h, `{ coverageStats(by: [AREA], asOf: "2023-10-21") { asOf total { `+groupFields+` } groups { `+groupFields+` } } }`, nil, &d)
-	res, err := neo4j.ExecuteQuery(context.Background(), neo4jtest.Driver(t), coverageByArea,
-		map[string]any{"d": neo4j.DateOf(mustDay(sourceDay))}, neo4j.EagerResultTransformer)
-	if err != nil {
-		t.Fatal(err)
+	// The oracle's counts by town: operating organisations of the managed sectors.
+	type counts struct{ operating, own, joint, work, uncovered, isolated, isolatedUncovered, should int }
+	byArea := map[string]*counts{}
+	for _, o := range coverageOracle(t, driverRows(t, neo4jtest.Driver(t)), mustDay(sourceDay)) {
+		if !o.operating || o.status == "NOT_MANAGED" {
+			continue
+		}
+		c := byArea[o.area]
+		if c == nil {
+			c = &counts{}
+			byArea[o.area] = c
+		}
+		c.operating++
+		switch o.status {
+		case "OWN":
+			c.own++
+		case "JOINT":
+			c.joint++
+		case "WORK":
+			c.work++
+		case "UNCOVERED":
+			c.uncovered++
+		}
+		if o.isolated {
+			c.isolated++
+			if o.status == "UNCOVERED" {
+				c.isolatedUncovered++
+			}
+		}
+		if o.should {
+			c.should++
+		}
 	}
 	want := map[string]string{}
-	for _, r := range res.Records {
-		m := r.AsMap()
-		area, _ := m["area"].(string)
-		want[area] = fmt.Sprint(m["operating"], m["own"], m["joint"], m["work"], m["uncovered"], m["isolated"], m["isolatedUncovered"], m["should"])
+	for area, c := range byArea {
+		want[area] = fmt.Sprint(c.operating, c.own, c.joint, c.work, c.uncovered, c.isolated, c.isolatedUncovered, c.should)
 	}
 	s := d.CoverageStats
 	if len(s.Groups) != len(want) || len(s.Groups) < 3 {
-		t.Fatalf("%d groups, Cypher finds %d areas", len(s.Groups), len(want))
+		t.Fatalf("%d groups, the oracle finds %d areas", len(s.Groups), len(want))
 	}
 	sum := 0
 	for _, g := range s.Groups {
@@ -76,7 +88,7 @@ func TestCoverageByTownAgreesWithCypher(t *testing.T) {
 		}
 		got := fmt.Sprint(g.Operating, g.Own, g.Joint, g.Work, g.Uncovered, g.Isolated, g.IsolatedUncovered, g.ShouldHaveOwn)
 		if got != want[area] {
-			t.Errorf("%s (%s): got %s, Cypher %s", g.Keys[0].Label, area, got, want[area])
+			t.Errorf("%s (%s): got %s, the oracle %s", g.Keys[0].Label, area, got, want[area])
 		}
 		if g.Keys[0].Dimension != "AREA" || g.Keys[0].Label == "" {
 			t.Errorf("key %+v", g.Keys[0])
@@ -266,6 +278,36 @@ func TestGradingOfARound(t *testing.T) {
 					pulls[dim.Key]++
 				}
 			}
+		}
+	}
+	// Every tier and every star count of a tier has its row: 5 stars of gold, silver and
+	// bronze, and weak without stars.
+	if len(g.Tiers) != 4 || len(g.Stars) != 3*5+1 {
+		t.Fatalf("%d tier rows and %d star rows, want 4 and 16", len(g.Tiers), len(g.Stars))
+	}
+	// Each evaluation's tier is the source's for its score: gold from 90, silver from 75,
+	// bronze from 60.
+	for _, e := range evals {
+		want := "WEAK"
+		switch h := math.Round(e.Score * 100); {
+		case h >= 9000:
+			want = "GOLD"
+		case h >= 7500:
+			want = "SILVER"
+		case h >= 6000:
+			want = "BRONZE"
+		}
+		if e.Tier != want {
+			t.Errorf("evaluation %s scored %v is %s, want %s", e.ID, e.Score, e.Tier, want)
+		}
+	}
+	// The stars filter keeps exactly the evaluations of those stars.
+	for _, st := range []int{1, 5} {
+		var f struct{ Evaluations struct{ TotalCount int } }
+		data(t, h, `query($stars: [Int!]) { evaluations(where: {round: "2023-05", tier: [SILVER], stars: $stars}) { totalCount } }`,
+			map[string]any{"stars": []int{st}}, &f)
+		if want := stars[fmt.Sprint("SILVER", st)]; f.Evaluations.TotalCount != want || want == 0 {
+			t.Errorf("silver with %d stars: the filter finds %d, the list %d", st, f.Evaluations.TotalCount, want)
 		}
 	}
 	for _, tc := range g.Tiers {

@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"net/http"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -60,9 +62,10 @@ func TestEveryFilterKeepsOnlyWhatItSays(t *testing.T) {
 		}},
 		{"name", `{nameContains: "医院"}`, func(o orgRow) bool { return strings.Contains(o.Name, "医院") }},
 		{"several at once", `{sector: [ENTERPRISE], industryId: "` + ref.Industry.ID + `", aboveScale: true}`, func(o orgRow) bool {
-			return o.Sector == "ENTERPRISE" && o.AboveScale && o.Industry.ID == ref.Industry.ID
+			return o.Sector == "ENTERPRISE" && o.AboveScale && o.Industry != nil && o.Industry.ID == ref.Industry.ID
 		}},
 	}
+	all := allOrganizations(t, h)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var d struct {
@@ -84,6 +87,74 @@ func TestEveryFilterKeepsOnlyWhatItSays(t *testing.T) {
 					break
 				}
 			}
+			// Complete: as many as the organisations whose fields say they match, and when
+			// they all fit on the page, the same ones.
+			var want []string
+			for _, o := range all {
+				if tt.keep(o) {
+					want = append(want, o.ID)
+				}
+			}
+			if d.Organizations.TotalCount != len(want) {
+				t.Errorf("%s: totalCount %d, but %d organisations match", tt.where, d.Organizations.TotalCount, len(want))
+			}
+			if len(want) <= 200 {
+				var got []string
+				for _, o := range d.Organizations.Nodes {
+					got = append(got, o.ID)
+				}
+				slices.Sort(got)
+				slices.Sort(want)
+				if !slices.Equal(got, want) {
+					t.Errorf("%s: returned %d rows, %d match; missing or extra: %v", tt.where, len(got), len(want), symmetricDifference(got, want))
+				}
+			}
 		})
 	}
+}
+
+// allOrganizations reads every organisation with the fields of the filters, page by page.
+func allOrganizations(t *testing.T, h http.Handler) []orgRow {
+	t.Helper()
+	var all []orgRow
+	var after any
+	for {
+		var d struct {
+			Organizations struct {
+				Nodes    []orgRow
+				PageInfo struct {
+					HasNextPage bool
+					EndCursor   string
+				}
+			}
+		}
+		data(t, h, `query($after: String) { organizations(first: 500, after: $after) { nodes { `+rowFields+` } pageInfo { hasNextPage endCursor } } }`,
+			map[string]any{"after": after}, &d)
+		all = append(all, d.Organizations.Nodes...)
+		if !d.Organizations.PageInfo.HasNextPage {
+			return all
+		}
+		after = d.Organizations.PageInfo.EndCursor
+	}
+}
+
+func symmetricDifference(a, b []string) []string {
+	in := map[string]int{}
+	for _, x := range a {
+		in[x]++
+	}
+	for _, x := range b {
+		in[x]--
+	}
+	var out []string
+	for x, n := range in {
+		if n != 0 {
+			out = append(out, x)
+		}
+	}
+	slices.Sort(out)
+	if len(out) > 10 {
+		out = out[:10]
+	}
+	return out
 }

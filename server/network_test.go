@@ -150,6 +150,9 @@ func TestIslandsAgreeWithTheIsolationFilter(t *testing.T) {
 			t.Errorf("islands not largest first: %+v", n.Islands)
 		}
 	}
+	if len(n.Brokers) != 5 || len(n.Bridges) != 5 {
+		t.Fatalf("%d brokers and %d bridges, want 5 of each (the district has many)", len(n.Brokers), len(n.Bridges))
+	}
 	for _, b := range n.Brokers {
 		if b.SplitsInto < 2 {
 			t.Errorf("broker %s splits its island into %d", b.Node.Name, b.SplitsInto)
