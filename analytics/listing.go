@@ -164,12 +164,11 @@ func FarFromCoverage(p *Projection, c *Census, hops int, sectors []cobuild.Secto
 			continue
 		}
 		total++
-		if len(out) < first {
-			out = append(out, v)
-		}
+		out = append(out, v)
 	}
+	// The first by id, whatever the order of the projection's nodes.
 	slices.SortFunc(out, func(a, b int) int { return strings.Compare(p.Nodes[a].ID, p.Nodes[b].ID) })
-	return total, out
+	return total, out[:max(0, min(first, len(out)))]
 }
 
 // CoverageChange is an organisation whose coverage would get worse.
