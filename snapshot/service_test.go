@@ -3,6 +3,7 @@ package snapshot_test
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,14 +14,16 @@ import (
 	"cobuild/snapshot"
 )
 
-// gated reads the network from the test Neo4j once the gate opens.
+// gated reads the network from the test Neo4j once the gate opens, counting the reads.
 type gated struct {
 	*neo4jstore.Store
-	gate chan struct{}
+	gate  chan struct{}
+	reads *atomic.Int32
 }
 
 func (g gated) NetworkTies(ctx context.Context, asOf time.Time, types []cobuild.TieType) ([]analytics.NodeInfo, []analytics.TieInfo, error) {
 	<-g.gate
+	g.reads.Add(1)
 	return g.Store.NetworkTies(ctx, asOf, types)
 }
 
@@ -29,7 +32,7 @@ func (g gated) NetworkTies(ctx context.Context, asOf time.Time, types []cobuild.
 // after the request that started them gives up, and a request beyond the queue's bound
 // fails at once with UNAVAILABLE instead of waiting.
 func TestBuildsAreSharedAndTheirQueueIsBounded(t *testing.T) {
-	g := gated{neo4jtest.Store(t), make(chan struct{})}
+	g := gated{neo4jtest.Store(t), make(chan struct{}), &atomic.Int32{}}
 	svc := snapshot.New(g, cobuild.DefaultRules(), snapshot.Options{MaxQueued: 2})
 	version, err := svc.Version(context.Background()) // and warm the connection pool
 	if err != nil {
@@ -39,7 +42,8 @@ func TestBuildsAreSharedAndTheirQueueIsBounded(t *testing.T) {
 		return snapshot.ProjectionKey(time.Date(2021, 1, d, 0, 0, 0, 0, time.UTC), nil)
 	}
 	impatient := func(d int) error {
-		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+		// The build is held at the gate, so any deadline passes first.
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
 		_, err := svc.Projection(ctx, day(d), version)
 		return err
@@ -67,5 +71,10 @@ func TestBuildsAreSharedAndTheirQueueIsBounded(t *testing.T) {
 	}
 	if _, err := svc.Projection(ctx, day(3), version); err != nil {
 		t.Fatalf("day 3 once the queue drained: %v", err)
+	}
+	// Day 1 was asked four times and built once, by the build its first request started
+	// and left; day 2 once; day 3 once the queue drained.
+	if n := g.reads.Load(); n != 3 {
+		t.Errorf("%d reads of the network, want 3", n)
 	}
 }
