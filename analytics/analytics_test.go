@@ -276,7 +276,7 @@ func TestBetweennessAgreesWithBruteForce(t *testing.T) {
 		for i := range all {
 			all[i] = i
 		}
-		got := g.Betweenness(all, nil)
+		got := g.Betweenness(all)
 		want := make([]float64, g.Nodes())
 		for s := 0; s < g.Nodes(); s++ {
 			for d := s + 1; d < g.Nodes(); d++ {

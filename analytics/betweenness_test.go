@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"cobuild"
 )
 
 // sampledAndExact returns a projection's betweenness computed exactly and from a sample of
@@ -101,5 +103,33 @@ func TestSampledBetweennessOfARandomGraph(t *testing.T) {
 	}
 	if argExact != argSampled {
 		t.Errorf("most central: sampled %d, exact %d", argSampled, argExact)
+	}
+}
+
+// DegreesOf counts each place row's ties in the projection (0 for an organisation it does
+// not hold) and keeps the counts per places.
+func TestDegreesOfPlaces(t *testing.T) {
+	g := NewGraph()
+	a, b, c := g.Node("og-a"), g.Node("og-b"), g.Node("al-1")
+	g.Tie(a, c)
+	g.Tie(b, c)
+	g.Tie(a, b)
+	g.Tie(a, c) // a second membership counts again
+	var nodes []NodeInfo
+	for i := 0; i < g.Nodes(); i++ {
+		nodes = append(nodes, NodeInfo{ID: g.ID(i)})
+	}
+	p := NewProjection(g, nodes, nil)
+	places := NewPlaces([]cobuild.CensusRow{{ID: "og-b"}, {ID: "og-a"}, {ID: "og-z"}})
+	d := p.DegreesOf(places)
+	if len(d) != 3 || d[0] != 2 || d[1] != 3 || d[2] != 0 {
+		t.Fatalf("degrees %v, want [2 3 0]", d)
+	}
+	if again := p.DegreesOf(places); &again[0] != &d[0] {
+		t.Error("the degrees were counted again")
+	}
+	other := NewPlaces([]cobuild.CensusRow{{ID: "al-1"}})
+	if d := p.DegreesOf(other); len(d) != 1 || d[0] != 3 {
+		t.Errorf("other places: %v, want [3]", d)
 	}
 }

@@ -4,7 +4,7 @@ package analytics
 // unweighted undirected graphs; each pair counted once), accumulated from the given
 // source nodes: all nodes give the exact value, a sample an estimate to be scaled by
 // Nodes()/len(sources). Parallel ties count as distinct shortest chains.
-func (g *Graph) Betweenness(sources []int, m *Mask) []float64 {
+func (g *Graph) Betweenness(sources []int) []float64 {
 	n := g.Nodes()
 	cb := make([]float64, n)
 	dist := make([]int, n)
@@ -12,9 +12,6 @@ func (g *Graph) Betweenness(sources []int, m *Mask) []float64 {
 	delta := make([]float64, n)
 	order := make([]int, 0, n)
 	for _, s := range sources {
-		if m.node(s) {
-			continue
-		}
 		for i := range dist {
 			dist[i], sigma[i], delta[i] = -1, 0, 0
 		}
@@ -26,9 +23,6 @@ func (g *Graph) Betweenness(sources []int, m *Mask) []float64 {
 			queue = queue[1:]
 			order = append(order, u)
 			for _, h := range g.adj[u] {
-				if m.tie(h.tie) || m.node(h.to) {
-					continue
-				}
 				if dist[h.to] < 0 {
 					dist[h.to] = dist[u] + 1
 					queue = append(queue, h.to)
@@ -42,7 +36,7 @@ func (g *Graph) Betweenness(sources []int, m *Mask) []float64 {
 			w := order[i]
 			for _, h := range g.adj[w] {
 				v := h.to
-				if m.tie(h.tie) || m.node(v) || dist[v] != dist[w]-1 {
+				if dist[v] != dist[w]-1 {
 					continue
 				}
 				delta[v] += sigma[v] / sigma[w] * (1 + delta[w])

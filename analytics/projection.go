@@ -119,7 +119,7 @@ func (p *Projection) computeBetweenness() Centrality {
 		sources = sample
 	}
 	c.Sources = len(sources)
-	c.Scores = p.Graph.Betweenness(sources, nil)
+	c.Scores = p.Graph.Betweenness(sources)
 	if !c.Exact {
 		scale := float64(all) / float64(len(sources))
 		for i := range c.Scores {

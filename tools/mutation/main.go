@@ -178,11 +178,13 @@ func run(p pkg, equivalents []equivalence) (result, error) {
 				res.killed++
 				continue
 			}
-			if m.Status == "NOT COVERED" {
+			if m.Status == "NOT COVERED" || m.Status == "LIVED" {
 				// gremlins finds coverage by the blocks of the coverage profile, and the
 				// conditions of a switch's cases (among others) sit in no block: it reports
 				// mutants there as not covered although the tests run them (65 of the root
-				// package's on the first run). Each is tried here, through a build overlay.
+				// package's on the first run). And it reported a snapshot mutant as living
+				// that fails every test of the package when applied by hand. Each survivor is
+				// tried again here, through a build overlay, against the package's tests.
 				status, err := retry(p, mu)
 				if err != nil {
 					return result{}, err
@@ -342,7 +344,8 @@ func markdown(results []result, min float64) string {
 			r.score(), r.took.Round(time.Second))
 	}
 	b.WriteString("\n\"Tried again\": mutants gremlins reports as not covered (it misses, among others, the conditions\n")
-	b.WriteString("of a switch's cases) are applied through `go test -overlay` and the package's tests run.\n")
+	b.WriteString("of a switch's cases) or as living are applied through `go test -overlay` and the package's\n")
+	b.WriteString("tests run; these are killed when the tests fail.\n")
 	for _, r := range results {
 		if len(r.survivors) > 0 {
 			fmt.Fprintf(&b, "\n## Surviving in %s\n\n| mutant | where | line |\n|---|---|---|\n", r.pkg.name)
