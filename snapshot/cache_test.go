@@ -301,3 +301,27 @@ func TestKeys(t *testing.T) {
 		t.Errorf("places parameters %q", got)
 	}
 }
+
+// By default Watch reads the version every 200 ms: a change is seen within a second.
+func TestWatchByDefault(t *testing.T) {
+	src := newCounted(t)
+	svc := snapshot.New(src, cobuild.DefaultRules(), snapshot.Options{})
+	if _, err := svc.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go svc.Watch(ctx)
+	src.set("v2", nil)
+	start := time.Now()
+	for time.Since(start) < 5*time.Second {
+		if v, _ := svc.Version(context.Background()); v == "v2" {
+			if took := time.Since(start); took > time.Second {
+				t.Errorf("the change was seen after %v", took)
+			}
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("the change was not seen within 5 s")
+}
