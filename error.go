@@ -14,13 +14,28 @@ const (
 	ETIMEOUT     = "TIMEOUT"
 	EINTERNAL    = "INTERNAL"
 	ECONFLICT    = "CONFLICT"
+	// ELIMIT: the request is past one of the server's limits (body size, tokens, aliases,
+	// depth, cost, list length); extensions name the limit, the request's value and the
+	// maximum.
+	ELIMIT = "LIMIT_EXCEEDED"
+	// EUNAUTHENTICATED: no valid token came with the request.
+	EUNAUTHENTICATED = "UNAUTHENTICATED"
+	// EFORBIDDEN: the caller's role may not do this.
+	EFORBIDDEN = "FORBIDDEN"
+	// ERATELIMITED: the caller sent more requests than its rate allows; retry later.
+	ERATELIMITED = "RATE_LIMITED"
 )
 
 // Error is the one error type whose message may be shown to a user; any other error is
 // reported as an internal error and only logged.
+//
+// Messages that an officer may read are written in Chinese, then English.
 type Error struct {
 	Code    string
 	Message string
+	// Extensions are shown to the user beside the code, such as the limit that was
+	// passed and by how much; nil for most errors.
+	Extensions map[string]any
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
@@ -68,4 +83,12 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// ErrorExtensions returns the extensions of the first *Error in err's chain, nil if none.
+func ErrorExtensions(err error) map[string]any {
+	if e := asError(err); e != nil {
+		return e.Extensions
+	}
+	return nil
 }

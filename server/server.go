@@ -132,6 +132,9 @@ func PresentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			log.ErrorContext(ctx, "internal error", "err", gerr.Err.Error(), "path", gerr.Path.String())
 		}
 		gerr.Message = cobuild.ErrorMessage(gerr.Err)
+		for k, v := range cobuild.ErrorExtensions(gerr.Err) {
+			gerr.Extensions[k] = v
+		}
 		gerr.Extensions["code"] = code
 		return gerr
 	}
