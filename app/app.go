@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"cobuild"
@@ -43,6 +44,9 @@ type Config struct {
 	CORSOrigins []string
 	// RequestTimeout bounds one GraphQL request; default 30s.
 	RequestTimeout time.Duration
+	// Drain is how long a shutdown lets requests in flight finish before stopping the
+	// rest with UNAVAILABLE; default 10s.
+	Drain time.Duration
 	// Snapshots tunes the snapshot cache; zero fields take snapshot.DefaultOptions.
 	Snapshots snapshot.Options
 }
@@ -57,6 +61,12 @@ type Main struct {
 	Store     *neo4jstore.Store
 	Snapshots *snapshot.Service
 	Resolvers *resolvers.Resolver
+
+	// prebuilt is set once today's snapshots exist: only then is the server ready.
+	prebuilt atomic.Bool
+	// stopping ends when a shutdown's drain time is over.
+	stopping     context.Context
+	stopRequests context.CancelFunc
 }
 
 // Open reads the rules, starts a local Neo4j when no URI is configured, connects, applies
@@ -91,9 +101,36 @@ func (m *Main) Open(ctx context.Context) error {
 	if len(applied) > 0 {
 		m.Log.Info("schema migrations applied", "migrations", applied)
 	}
-	m.Snapshots = snapshot.New(m.Store, rules, m.Config.Snapshots)
+	snaps := m.Config.Snapshots
+	if snaps.Pinned == nil {
+		snaps.Pinned = m.pinned
+	}
+	m.Snapshots = snapshot.New(m.Store, rules, snaps)
 	m.Resolvers = resolvers.New(resolvers.Config{Store: m.Store, Rules: rules, Snapshots: m.Snapshots, Pages: m.Config.Pages})
+	m.stopping, m.stopRequests = context.WithCancel(context.Background())
 	return nil
+}
+
+// pinned names today's snapshots, which the dashboard lives on: the network, the census
+// and the places they are built from.
+func (m *Main) pinned() []snapshot.Key {
+	if m.Resolvers == nil {
+		return nil
+	}
+	today := m.Resolvers.Today()
+	return []snapshot.Key{snapshot.ProjectionKey(today, nil), snapshot.CensusKey(today), snapshot.PlacesKey()}
+}
+
+// Ready returns nil when the server can answer: today's snapshots are built and Neo4j
+// answers. Otherwise it says why not.
+func (m *Main) Ready(ctx context.Context) error {
+	if !m.prebuilt.Load() {
+		return cobuild.Errorf(cobuild.EUNAVAILABLE, "正在启动：今天的网络与统计数据尚未建好。Starting: today's network and census are being built.")
+	}
+	if m.Store == nil {
+		return cobuild.Errorf(cobuild.EUNAVAILABLE, "no store")
+	}
+	return m.Store.Ping(ctx)
 }
 
 // ReadRules reads the rules: the defaults, overridden by a JSON file if one is named.
@@ -131,14 +168,15 @@ func (m *Main) Close() {
 
 // Handler returns the whole HTTP API over what Open opened.
 func (m *Main) Handler() http.Handler {
-	return server.Handler(server.Config{Resolvers: m.Resolvers, Ping: m.Store.Ping, Logger: m.Log,
-		CORSOrigins: m.Config.CORSOrigins, RequestTimeout: m.Config.RequestTimeout})
+	return server.Handler(server.Config{Resolvers: m.Resolvers, Ready: m.Ready, Logger: m.Log,
+		CORSOrigins: m.Config.CORSOrigins, RequestTimeout: m.Config.RequestTimeout, Stopping: m.stopping})
 }
 
 // Run serves the API until ctx is done: it opens what Open opens (unless it is open
 // already), seeds the demo data into the local Neo4j (or into a configured one with
-// SeedDemo), keeps the snapshots current, builds today's ahead of the first request, and
-// calls ready with the address it listens on.
+// SeedDemo), keeps the snapshots current, and listens at once (so that /healthz answers);
+// once today's snapshots are built it is ready (/readyz) and calls ready with the address
+// it listens on. When ctx is done it drains (see server.Serve) and returns nil.
 func (m *Main) Run(ctx context.Context, ready func(net.Addr)) error {
 	if m.Store == nil {
 		if err := m.Open(ctx); err != nil {
@@ -154,20 +192,47 @@ func (m *Main) Run(ctx context.Context, ready func(net.Addr)) error {
 		return fmt.Errorf("read the graph's version: %w", err)
 	}
 	go m.Snapshots.Watch(ctx)
-	go func() {
-		if err := m.Prebuild(ctx); err != nil {
-			m.Log.Warn("prebuild snapshots", "err", err)
-		}
-	}()
 	addr := m.Config.Addr
 	if addr == "" {
 		addr = "127.0.0.1:8080"
 	}
-	return server.Serve(ctx, addr, m.Handler(), ready)
+	ln, err := server.Listen(addr)
+	if err != nil {
+		return err
+	}
+	go func() {
+		// Until today's snapshots exist the server is not ready; a failed build (Neo4j
+		// away) is tried again.
+		for wait := time.Second; ; wait = min(2*wait, 30*time.Second) {
+			err := m.Prebuild(ctx)
+			if err == nil {
+				break
+			}
+			m.Log.Warn("prebuild snapshots; trying again", "err", err, "in", wait.String())
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
+			}
+		}
+		if ready != nil {
+			ready(ln.Addr())
+		}
+	}()
+	drain := m.Config.Drain
+	if drain <= 0 {
+		drain = 10 * time.Second
+	}
+	err = server.Serve(ctx, ln, m.Handler(), drain, func() {
+		m.Log.Warn("drain time over; stopping the requests still running", "drain", drain)
+		m.stopRequests()
+	})
+	m.Log.Info("server stopped")
+	return err
 }
 
 // Prebuild builds today's network, places and census ahead of the first request that
-// needs them.
+// needs them; once they are built the server is ready.
 func (m *Main) Prebuild(ctx context.Context) error {
 	version, err := m.Snapshots.Version(ctx)
 	if err != nil {
@@ -184,6 +249,7 @@ func (m *Main) Prebuild(ctx context.Context) error {
 		return fmt.Errorf("census: %w", err)
 	}
 	m.Log.Info("census built", "organisations", len(c.Rows), "ms", c.BuildTime.Milliseconds())
+	m.prebuilt.Store(true)
 	return nil
 }
 

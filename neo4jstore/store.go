@@ -31,6 +31,9 @@ type Config struct {
 	ProjectionTimeout time.Duration
 }
 
+// PoolSize is how many connections to Neo4j a store holds at most.
+const PoolSize = 50
+
 // Store is the Neo4j implementation of cobuild.Reader and snapshot.Source. It is safe for
 // concurrent use.
 type Store struct {
@@ -55,8 +58,15 @@ func Open(ctx context.Context, cfg Config, rules cobuild.Rules) (*Store, error) 
 		auth = neo4j.BasicAuth(cfg.User, cfg.Password, "")
 	}
 	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *neo4j.Config) {
-		c.MaxConnectionPoolSize = 50
-		c.ConnectionAcquisitionTimeout = 10 * time.Second
+		c.MaxConnectionPoolSize = PoolSize
+		// A Neo4j that is away must be answered UNAVAILABLE within two seconds: a refused
+		// or silent connection fails within SocketConnectTimeout, and a managed transaction
+		// that failed is retried once, after the driver's first pause of about a second
+		// (its default of retrying for 30 s held every request for as long; with 1 s, it
+		// measured 2.2 s). Waiting for a free connection of a busy pool may take longer.
+		c.SocketConnectTimeout = time.Second
+		c.MaxTransactionRetryTime = 200 * time.Millisecond
+		c.ConnectionAcquisitionTimeout = 5 * time.Second
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open neo4j driver for %s: %w", cfg.URI, err)
@@ -82,7 +92,7 @@ func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
 // Ping returns nil when Neo4j answers, and an UNAVAILABLE error otherwise.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.driver.VerifyConnectivity(ctx); err != nil {
-		return cobuild.Errorf(cobuild.EUNAVAILABLE, "the graph database is unavailable; try again shortly")
+		return errUnavailable
 	}
 	return nil
 }
@@ -119,13 +129,20 @@ func sumHits(p neo4j.ProfiledPlan) int64 {
 func domainError(err error) error {
 	var ce *neo4j.ConnectivityError
 	var ne *neo4j.Neo4jError
+	var limit *neo4j.TransactionExecutionLimit
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &limit) && len(limit.Errors) > 0:
+		// Retries gave up: what counts is why the last one failed.
+		if last := domainError(limit.Errors[len(limit.Errors)-1]); errors.As(last, new(*cobuild.Error)) {
+			return last
+		}
+		return err
 	case errors.As(err, new(*cobuild.Error)):
 		return err
 	case errors.As(err, &ce), neo4j.IsConnectivityError(err):
-		return cobuild.Errorf(cobuild.EUNAVAILABLE, "the graph database is unavailable; try again shortly")
+		return errUnavailable
 	case errors.As(err, &ne) && (ne.Code == "Neo.ClientError.Transaction.TransactionTimedOut" ||
 		ne.Code == "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration"):
 		return cobuild.Errorf(cobuild.ETIMEOUT, "the query took too long and was stopped")
@@ -134,6 +151,9 @@ func domainError(err error) error {
 	}
 	return err
 }
+
+// errUnavailable is how a Neo4j that cannot be reached is reported.
+var errUnavailable = cobuild.Errorf(cobuild.EUNAVAILABLE, "图数据库暂时无法连接，请稍后重试。The graph database is unavailable; try again shortly.")
 
 func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
 	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
@@ -175,10 +195,15 @@ func query[T any](ctx context.Context, s *Store, cypher string, params map[strin
 }
 
 func queryOnce[T any](ctx context.Context, s *Store, cypher string, params map[string]any, decode func(*neo4j.Record) (T, error)) ([]T, error) {
+	release, err := cobuild.AcquireShare(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(ctx)
 	stmt, profile := s.statement(cypher)
-	res, err := sess.Run(ctx, stmt, params, neo4j.WithTxTimeout(s.timeout))
+	res, err := sess.Run(ctx, stmt, params, neo4j.WithTxTimeout(txTimeout(ctx, s.timeout)))
 	if err != nil {
 		return nil, err
 	}
@@ -197,20 +222,44 @@ func queryOnce[T any](ctx context.Context, s *Store, cypher string, params map[s
 	return out, nil
 }
 
+// txTimeout is the timeout Neo4j gives a transaction: the store's, or what is left of the
+// request's time if that is less, so that Neo4j itself stops a statement whose request
+// has given up.
+func txTimeout(ctx context.Context, timeout time.Duration) time.Duration {
+	if dl, ok := ctx.Deadline(); ok {
+		if left := time.Until(dl); left < timeout {
+			return max(left, 10*time.Millisecond)
+		}
+	}
+	return timeout
+}
+
 // readTx runs fn in one read transaction with the given timeout, for reads of several
 // statements that must see one state of the graph.
 func readTx[T any](ctx context.Context, s *Store, timeout time.Duration, fn func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	release, err := cobuild.AcquireShare(ctx)
+	if err != nil {
+		var zero T
+		return zero, domainError(err)
+	}
+	defer release()
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(ctx)
-	v, err := neo4j.ExecuteRead(ctx, sess, fn, neo4j.WithTxTimeout(timeout))
+	v, err := neo4j.ExecuteRead(ctx, sess, fn, neo4j.WithTxTimeout(txTimeout(ctx, timeout)))
 	return v, domainError(err)
 }
 
 // writeTx runs fn in one write transaction with the given timeout.
 func writeTx[T any](ctx context.Context, s *Store, timeout time.Duration, fn func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	release, err := cobuild.AcquireShare(ctx)
+	if err != nil {
+		var zero T
+		return zero, domainError(err)
+	}
+	defer release()
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
-	v, err := neo4j.ExecuteWrite(ctx, sess, fn, neo4j.WithTxTimeout(timeout))
+	v, err := neo4j.ExecuteWrite(ctx, sess, fn, neo4j.WithTxTimeout(txTimeout(ctx, timeout)))
 	return v, domainError(err)
 }
 

@@ -89,7 +89,7 @@ func TestHealthReadinessAndGraphiQL(t *testing.T) {
 
 func TestReadinessFailsWhenNeo4jIsDown(t *testing.T) {
 	h := server.Handler(server.Config{
-		Ping:   func(context.Context) error { return cobuild.Errorf(cobuild.EUNAVAILABLE, "down") },
+		Ready:  func(context.Context) error { return cobuild.Errorf(cobuild.EUNAVAILABLE, "down") },
 		Logger: slog.New(slog.DiscardHandler),
 	})
 	rec := httptest.NewRecorder()

@@ -4,6 +4,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,10 +32,19 @@ type Config struct {
 	// Resolvers serve /graphql; nil serves no GraphQL (the health checks and the
 	// dashboard's files still answer).
 	Resolvers *resolvers.Resolver
-	Ping      func(context.Context) error // readiness: nil when the store answers
-	Logger    *slog.Logger
-	// RequestTimeout bounds one GraphQL request.
+	// Ready says whether the server is ready to answer: nil when it is, else an error
+	// saying why not (starting, or Neo4j down).
+	Ready  func(context.Context) error
+	Logger *slog.Logger
+	// RequestTimeout bounds one GraphQL request: its resolvers and Cypher stop at it and
+	// it answers TIMEOUT.
 	RequestTimeout time.Duration
+	// Share is how many Cypher statements one request may run at once, its share of the
+	// store's connections; default 8.
+	Share int
+	// Stopping, when done, stops the requests still running (the server is shutting down
+	// and their drain time is over): they answer UNAVAILABLE.
+	Stopping context.Context
 	// CORSOrigins are the origins (such as https://dash.example.org) whose pages may call
 	// /graphql from a browser; "*" allows any. Empty: same origin only, as the dashboard.
 	CORSOrigins []string
@@ -49,15 +59,22 @@ func Handler(cfg Config) http.Handler {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 30 * time.Second
 	}
-	if cfg.Ping == nil {
-		cfg.Ping = func(context.Context) error { return cobuild.Errorf(cobuild.EUNAVAILABLE, "no store") }
+	if cfg.Ready == nil {
+		cfg.Ready = func(context.Context) error { return cobuild.Errorf(cobuild.EUNAVAILABLE, "no store") }
 	}
 	mux := http.NewServeMux()
 	var gql http.Handler = http.NotFoundHandler()
 	if r := cfg.Resolvers; r != nil {
 		gql = GraphQL(r, cfg.Logger)
 	}
-	var api http.Handler = http.TimeoutHandler(gql, cfg.RequestTimeout, `{"errors":[{"message":"request timed out","extensions":{"code":"TIMEOUT"}}]}`)
+	// The request's own deadline stops its resolvers and Cypher, which then answer TIMEOUT
+	// in GraphQL's shape; the TimeoutHandler, a little later, is only the backstop for
+	// work that ignores its context.
+	if cfg.Share <= 0 {
+		cfg.Share = 8
+	}
+	var api http.Handler = http.TimeoutHandler(bounded(gql, cfg.RequestTimeout, cfg.Share, cfg.Stopping), cfg.RequestTimeout+5*time.Second,
+		`{"errors":[{"message":"查询超时，已停止。The request took too long and was stopped.","extensions":{"code":"TIMEOUT"}}]}`)
 	if len(cfg.CORSOrigins) > 0 {
 		// Answers preflight requests itself, and names the origin in the response only when
 		// it is one of those listed, so browsers refuse the others.
@@ -81,12 +98,12 @@ func Handler(cfg Config) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
 		w.Header().Set("Content-Type", "application/json")
-		if err := cfg.Ping(ctx); err != nil {
+		if err := cfg.Ready(ctx); err != nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
-			fmt.Fprint(w, `{"status":"unavailable","neo4j":"down"}`)
+			json.NewEncoder(w).Encode(map[string]string{"status": "unavailable", "reason": cobuild.ErrorMessage(err)})
 			return
 		}
-		fmt.Fprint(w, `{"status":"ready","neo4j":"up"}`)
+		fmt.Fprint(w, `{"status":"ready"}`)
 	})
 	return logRequests(cfg.Logger, mux)
 }
@@ -128,6 +145,13 @@ func PresentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return gerr
 		}
 		code := cobuild.ErrorCode(gerr.Err)
+		if code == cobuild.ETIMEOUT || code == cobuild.EINTERNAL || code == cobuild.EUNAVAILABLE {
+			// A request stopped by the server's shutdown, or by its deadline, says so
+			// rather than what the stop looked like to the resolver.
+			if cause := asStop(context.Cause(ctx)); cause != nil {
+				gerr.Err, code = cause, cause.Code
+			}
+		}
 		if code == cobuild.EINTERNAL {
 			log.ErrorContext(ctx, "internal error", "err", gerr.Err.Error(), "path", gerr.Path.String())
 		}
@@ -159,17 +183,56 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-// Serve listens on addr until ctx is done, then shuts down gracefully, letting requests
-// in flight finish for up to 10 seconds. ready, if not nil, receives the bound address.
-func Serve(ctx context.Context, addr string, h http.Handler, ready func(net.Addr)) error {
+// errStopping is why the requests still running when the drain time is over are stopped.
+var errStopping = cobuild.Errorf(cobuild.EUNAVAILABLE, "服务正在重启，请稍后重试。The server is restarting; try again shortly.")
+
+// errDeadline is why a request past its deadline is stopped.
+var errDeadline = cobuild.Errorf(cobuild.ETIMEOUT, "查询超时，已停止。The request took too long and was stopped.")
+
+// asStop returns the cobuild error a request was stopped with, nil if it was not stopped
+// by the server.
+func asStop(cause error) *cobuild.Error {
+	switch cause {
+	case errStopping:
+		return errStopping
+	case errDeadline:
+		return errDeadline
+	}
+	return nil
+}
+
+// bounded gives each request a context that ends at its deadline or when stopping is
+// done, each with its cause, and its share of Neo4j's connections.
+func bounded(next http.Handler, timeout time.Duration, share int, stopping context.Context) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeoutCause(cobuild.WithShare(r.Context(), share), timeout, errDeadline)
+		defer cancel()
+		if stopping != nil {
+			ctx2, cancel2 := context.WithCancelCause(ctx)
+			defer cancel2(nil)
+			stop := context.AfterFunc(stopping, func() { cancel2(errStopping) })
+			defer stop()
+			ctx = ctx2
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// Listen listens on addr (host:port; port 0 picks a free one).
+func Listen(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	return ln, nil
+}
+
+// Serve serves h on ln until ctx is done, then shuts down: it stops accepting, lets the
+// requests in flight finish for up to drain, then calls stop (which should make the rest
+// answer UNAVAILABLE, see Config.Stopping) and gives them a few seconds more before
+// closing their connections. A shutdown is not an error.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, drain time.Duration, stop func()) error {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	if ready != nil {
-		ready(ln.Addr())
-	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -177,7 +240,18 @@ func Serve(ctx context.Context, addr string, h http.Handler, ready func(net.Addr
 		return err
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	drainCtx, cancel := context.WithTimeout(context.Background(), drain)
 	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	if err := srv.Shutdown(drainCtx); err == nil {
+		return nil
+	}
+	if stop != nil {
+		stop()
+	}
+	lastCtx, cancelLast := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancelLast()
+	if err := srv.Shutdown(lastCtx); err != nil {
+		srv.Close()
+	}
+	return nil
 }

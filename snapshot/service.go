@@ -64,10 +64,18 @@ type Options struct {
 	// Poll is how often Watch reads the version of the graph: the longest a change made
 	// by another process goes unseen.
 	Poll time.Duration
+	// Pinned names the snapshots the dashboard lives on (today's census, network and
+	// places): they are never evicted by other snapshots, are built in a lane of their
+	// own, and when the graph changes the new one is built beside the old, which answers
+	// meanwhile. Nil pins nothing.
+	Pinned func() []Key
+	// PerClient is how many builds of snapshots that are not pinned one client (see
+	// WithClient) may have under way at once; another fails at once with RATE_LIMITED.
+	PerClient int
 }
 
 // DefaultOptions are the options of a Service unless configured otherwise.
-var DefaultOptions = Options{Keep: 16, BuildTimeout: 10 * time.Minute, MaxQueued: 8, Poll: 200 * time.Millisecond}
+var DefaultOptions = Options{Keep: 16, BuildTimeout: 10 * time.Minute, MaxQueued: 8, Poll: 200 * time.Millisecond, PerClient: 2}
 
 // Service builds and caches snapshots. It is safe for concurrent use.
 type Service struct {
@@ -80,8 +88,11 @@ type Service struct {
 	mu      sync.Mutex
 	cache   []entry // newest first
 	flights map[flightKey]*flight
-	// build serialises builds: two builds at once would only compete for Neo4j.
-	build sync.Mutex
+	// clients counts the builds under way per client.
+	clients map[string]int
+	// build serialises builds: two builds at once would only compete for Neo4j. Pinned
+	// snapshots have a lane of their own, so that no build of another day holds them up.
+	build, pinnedBuild sync.Mutex
 }
 
 type entry struct {
@@ -110,7 +121,10 @@ func New(src Source, rules cobuild.Rules, opts Options) *Service {
 	if opts.Poll <= 0 {
 		opts.Poll = d.Poll
 	}
-	return &Service{src: src, rules: rules, opts: opts, flights: map[flightKey]*flight{}}
+	if opts.PerClient <= 0 {
+		opts.PerClient = d.PerClient
+	}
+	return &Service{src: src, rules: rules, opts: opts, flights: map[flightKey]*flight{}, clients: map[string]int{}}
 }
 
 // Rules returns the rules the censuses decide coverage by.
@@ -170,22 +184,48 @@ func (s *Service) Cached(key Key, version string) (any, bool) {
 // get returns the snapshot of key for a version, built when missing. Requests for the same
 // snapshot share one build; builds run one at a time, detached from the requests: a
 // request that gives up (a timeout) leaves its build running, and the next request finds
-// it done or waits for it.
+// it done or waits for it. A pinned snapshot of an older version answers while the new
+// one is built.
 func (s *Service) get(ctx context.Context, key Key, version string, build func(ctx context.Context) (any, error)) (any, error) {
 	if v, ok := s.Cached(key, version); ok {
 		return v, nil
 	}
+	pinned := s.pinned(key)
 	s.mu.Lock()
+	if cur := s.version.Load(); pinned && cur != nil && *cur != version {
+		// A request still on a version the graph has left: a pinned snapshot of another
+		// version serves it rather than a build of an outdated one.
+		if old, ok := s.older(key); ok {
+			s.mu.Unlock()
+			return old, nil
+		}
+	}
 	fk := flightKey{key, version}
 	f, ok := s.flights[fk]
 	if !ok {
-		if len(s.flights) >= s.opts.MaxQueued {
-			s.mu.Unlock()
-			return nil, cobuild.Errorf(cobuild.EUNAVAILABLE, "%d builds of network data are queued already; try again when they are done", s.opts.MaxQueued)
+		client := clientOf(ctx)
+		if !pinned {
+			if len(s.flights) >= s.opts.MaxQueued {
+				s.mu.Unlock()
+				return nil, cobuild.Errorf(cobuild.EUNAVAILABLE, "已有 %d 项网络数据正在计算，请稍后再试。%d builds of network data are queued already; try again when they are done.", s.opts.MaxQueued, s.opts.MaxQueued)
+			}
+			if client != "" && s.clients[client] >= s.opts.PerClient {
+				s.mu.Unlock()
+				return nil, cobuild.Errorf(cobuild.ERATELIMITED, "您已有 %d 项其他日期的数据正在计算，请等其完成。You have %d builds of other days under way already; wait for them to finish.", s.opts.PerClient, s.opts.PerClient)
+			}
+			s.clients[client]++
+		} else {
+			client = ""
 		}
-		f = &flight{done: make(chan struct{})}
+		f = &flight{done: make(chan struct{}), client: client}
 		s.flights[fk] = f
-		go s.run(context.WithoutCancel(ctx), fk, f, build)
+		go s.run(context.WithoutCancel(ctx), fk, f, pinned, build)
+	}
+	if pinned {
+		if old, ok := s.older(key); ok {
+			s.mu.Unlock()
+			return old, nil
+		}
 	}
 	s.mu.Unlock()
 	select {
@@ -196,16 +236,36 @@ func (s *Service) get(ctx context.Context, key Key, version string, build func(c
 	}
 }
 
-// flight is a build that requests wait for.
-type flight struct {
-	done  chan struct{}
-	value any
-	err   error
+// pinned says whether key is one of the pinned snapshots.
+func (s *Service) pinned(key Key) bool {
+	return s.opts.Pinned != nil && slices.Contains(s.opts.Pinned(), key)
 }
 
-func (s *Service) run(ctx context.Context, fk flightKey, f *flight, build func(ctx context.Context) (any, error)) {
-	s.build.Lock()
-	defer s.build.Unlock()
+// older returns the newest cached snapshot of key of any version; s.mu is held.
+func (s *Service) older(key Key) (any, bool) {
+	for _, e := range s.cache {
+		if e.key == key {
+			return e.value, true
+		}
+	}
+	return nil, false
+}
+
+// flight is a build that requests wait for.
+type flight struct {
+	done   chan struct{}
+	client string
+	value  any
+	err    error
+}
+
+func (s *Service) run(ctx context.Context, fk flightKey, f *flight, pinned bool, build func(ctx context.Context) (any, error)) {
+	lane := &s.build
+	if pinned {
+		lane = &s.pinnedBuild
+	}
+	lane.Lock()
+	defer lane.Unlock()
 	bctx, cancel := context.WithTimeout(ctx, s.opts.BuildTimeout)
 	defer cancel()
 	f.value, f.err = build(bctx)
@@ -214,17 +274,52 @@ func (s *Service) run(ctx context.Context, fk flightKey, f *flight, build func(c
 		s.put(fk.key, fk.version, f.value)
 	}
 	delete(s.flights, fk)
+	if f.client != "" {
+		if s.clients[f.client]--; s.clients[f.client] <= 0 {
+			delete(s.clients, f.client)
+		}
+	}
 	s.mu.Unlock()
 	close(f.done)
 }
 
-// put caches a snapshot as the newest entry; s.mu is held.
+// put caches a snapshot as the newest entry; s.mu is held. A pinned snapshot replaces the
+// older versions of its key and is not counted against Keep, so that other snapshots
+// never evict it; once a key is no longer pinned (the day has turned), its entries age
+// out like any other.
 func (s *Service) put(key Key, version string, value any) {
-	s.cache = slices.DeleteFunc(s.cache, func(e entry) bool { return e.key == key && e.version == version })
-	s.cache = append([]entry{{key, version, value}}, s.cache...)
-	if len(s.cache) > s.opts.Keep {
-		s.cache = s.cache[:s.opts.Keep]
+	pinned := s.opts.Pinned
+	var pins []Key
+	if pinned != nil {
+		pins = pinned()
 	}
+	isPinned := slices.Contains(pins, key)
+	s.cache = slices.DeleteFunc(s.cache, func(e entry) bool { return e.key == key && (e.version == version || isPinned) })
+	s.cache = append([]entry{{key, version, value}}, s.cache...)
+	kept, unpinned := s.cache[:0], 0
+	for _, e := range s.cache {
+		if !slices.Contains(pins, e.key) {
+			if unpinned++; unpinned > s.opts.Keep {
+				continue
+			}
+		}
+		kept = append(kept, e)
+	}
+	clear(s.cache[len(kept):])
+	s.cache = kept
+}
+
+type clientKey struct{}
+
+// WithClient returns ctx naming the client whose request it is (a token's subject or an
+// address), so that the builds one client starts are bounded (Options.PerClient).
+func WithClient(ctx context.Context, client string) context.Context {
+	return context.WithValue(ctx, clientKey{}, client)
+}
+
+func clientOf(ctx context.Context) string {
+	c, _ := ctx.Value(clientKey{}).(string)
+	return c
 }
 
 // Replace puts a snapshot derived from another (a change applied to a copy) into the
