@@ -23,7 +23,9 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"cobuild"
+	"cobuild/auth"
 	"cobuild/resolvers"
+	"cobuild/snapshot"
 	"cobuild/web"
 )
 
@@ -205,7 +207,8 @@ func asStop(cause error) *cobuild.Error {
 // done, each with its cause, and its share of Neo4j's connections.
 func bounded(next http.Handler, timeout time.Duration, share int, stopping context.Context) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeoutCause(cobuild.WithShare(r.Context(), share), timeout, errDeadline)
+		ctx := snapshot.WithClient(cobuild.WithShare(r.Context(), share), clientOf(r))
+		ctx, cancel := context.WithTimeoutCause(ctx, timeout, errDeadline)
 		defer cancel()
 		if stopping != nil {
 			ctx2, cancel2 := context.WithCancelCause(ctx)
@@ -216,6 +219,18 @@ func bounded(next http.Handler, timeout time.Duration, share int, stopping conte
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// clientOf names who sends r: the subject of its token, or else its address.
+func clientOf(r *http.Request) string {
+	if p := auth.FromContext(r.Context()); p != nil && p.Subject != "" {
+		return "sub:" + p.Subject
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return "addr:" + r.RemoteAddr
+	}
+	return "addr:" + host
 }
 
 // Listen listens on addr (host:port; port 0 picks a free one).
