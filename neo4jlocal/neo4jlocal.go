@@ -8,6 +8,9 @@
 // embedded API with Bolt on 127.0.0.1 and password authentication. The JVM
 // exits when Server.Close is called or when the Go process dies (the launcher
 // watches its stdin for EOF), so no server is left behind.
+//
+// The password of user neo4j is generated at random at the first start of a
+// data folder and kept in the file PasswordFile inside it.
 package neo4jlocal
 
 import (
@@ -33,7 +36,6 @@ const (
 	DefaultVersion      = "5.26.30"
 	DefaultPageCache    = "256m"
 	DefaultHeap         = "1g"
-	DefaultPassword     = "cobuild-local"
 	DefaultStartTimeout = 3 * time.Minute
 )
 
@@ -69,8 +71,10 @@ type Options struct {
 	PageCache string
 	// Heap is the JVM heap size (-Xms and -Xmx), e.g. "1g"; default "1g".
 	Heap string
-	// Password is the password of user "neo4j" (at least 8 characters);
-	// default "cobuild-local".
+	// Password is the password of user "neo4j" (at least 8 characters). When
+	// empty, the one recorded in DataDir's PasswordFile is used, generated at
+	// random on the first start; when set, it is given to user neo4j and
+	// replaces the recorded one.
 	Password string
 	// Logger receives progress messages (Info) and Neo4j's output (Debug);
 	// default slog.Default().
@@ -100,9 +104,6 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Heap == "" {
 		o.Heap = DefaultHeap
 	}
-	if o.Password == "" {
-		o.Password = DefaultPassword
-	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -122,8 +123,11 @@ func (o Options) withDefaults() (Options, error) {
 	if !sizeRE.MatchString(o.Heap) {
 		return o, fmt.Errorf("invalid Heap %q: want a size like %q", o.Heap, DefaultHeap)
 	}
-	if len(o.Password) < minPasswordLength {
+	if o.Password != "" && len(o.Password) < minPasswordLength {
 		return o, fmt.Errorf("invalid Password: Neo4j requires at least %d characters", minPasswordLength)
+	}
+	if strings.ContainsAny(o.Password, "\r\n") {
+		return o, fmt.Errorf("invalid Password: it must not contain line breaks")
 	}
 	if o.StartTimeout < 0 {
 		return o, fmt.Errorf("invalid StartTimeout %v: must not be negative", o.StartTimeout)
@@ -191,6 +195,7 @@ type Server struct {
 	cmd      *exec.Cmd
 	stdin    io.WriteCloser
 	out      *tailBuffer
+	unlock   func() // releases the data folder's lock
 
 	exited  chan struct{} // closed once the JVM has exited
 	waitErr error         // result of cmd.Wait, set before exited is closed
@@ -205,7 +210,8 @@ func (s *Server) URI() string { return fmt.Sprintf("bolt://127.0.0.1:%d", s.port
 // User returns the user name to log in with, always "neo4j".
 func (s *Server) User() string { return User }
 
-// Password returns the password of user "neo4j".
+// Password returns the password of user "neo4j" in force: Options.Password
+// when set, else the one recorded in the data folder's PasswordFile.
 func (s *Server) Password() string { return s.password }
 
 // Port returns the Bolt port the server listens on at 127.0.0.1.
@@ -229,6 +235,7 @@ func (s *Server) Close() error {
 }
 
 func (s *Server) shutdown() error {
+	defer s.unlock()
 	select {
 	case <-s.exited:
 		if s.waitErr != nil && !isSignalExit(s.waitErr) {
@@ -288,6 +295,10 @@ const (
 	errorPrefix = "COBUILD-NEO4J-ERROR "
 )
 
+// lockFileName is the file in the data folder that a Server keeps locked from
+// Start to Close, so that no other Start touches the folder's password file.
+const lockFileName = "cobuild.lock"
+
 // Start starts Neo4j as configured by opts and blocks until Bolt accepts
 // connections, ctx is done, or StartTimeout passes; on failure nothing is
 // left running. On first use it fetches the jars and compiles the launcher.
@@ -308,6 +319,24 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	if err := os.MkdirAll(o.DataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("start neo4j: create data dir: %w", err)
+	}
+	unlock, ok, err := tryLockFile(filepath.Join(o.DataDir, lockFileName))
+	if err != nil {
+		return nil, fmt.Errorf("start neo4j: lock data dir: %w", err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("start neo4j: data dir %s is in use by another running Neo4j instance; stop it or use another DataDir: %w",
+			o.DataDir, ErrDataDirLocked)
+	}
+	started := false
+	defer func() {
+		if !started {
+			unlock()
+		}
+	}()
+	o.Password, err = resolvePassword(o.DataDir, o.Password, o.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("start neo4j: %w", err)
 	}
 
 	o.Logger.Info("starting Neo4j", "version", o.Version, "data", o.DataDir)
@@ -342,6 +371,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		stdin:    stdin,
 		out:      newTailBuffer(40),
 		exited:   make(chan struct{}),
+		unlock:   unlock,
 	}
 	ready := make(chan int, 1)
 	var launcherErr string // set by the stdout reader before exited is closed
@@ -381,7 +411,9 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	var failure error
 	select {
 	case s.port = <-ready:
-		o.Logger.Info(fmt.Sprintf("Neo4j ready on %s in %s", s.URI(), roundDuration(time.Since(begin))))
+		o.Logger.Info(fmt.Sprintf("Neo4j ready on %s in %s", s.URI(), roundDuration(time.Since(begin))),
+			"passwordFile", filepath.Join(o.DataDir, PasswordFile))
+		started = true
 		return s, nil
 	case <-s.exited:
 		failure = s.exitError(launcherErr)

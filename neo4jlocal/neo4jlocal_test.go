@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -48,8 +49,8 @@ func TestServer(t *testing.T) {
 	if !strings.HasPrefix(srv.URI(), "bolt://127.0.0.1:") || srv.Port() == 0 {
 		t.Fatalf("URI() = %q, Port() = %d", srv.URI(), srv.Port())
 	}
-	if srv.User() != "neo4j" || srv.Password() != DefaultPassword {
-		t.Fatalf("User(), Password() = %q, %q", srv.User(), srv.Password())
+	if recorded, err := ReadPassword(dataDir); srv.User() != "neo4j" || err != nil || srv.Password() != recorded {
+		t.Fatalf("User(), Password() = %q, %q; recorded password %q, %v", srv.User(), srv.Password(), recorded, err)
 	}
 
 	driver := connect(t, ctx, srv, srv.Password())
@@ -121,6 +122,110 @@ func TestServer(t *testing.T) {
 	checkGone(t, pid, port)
 }
 
+// TestPasswordFile starts Neo4j four times on one data folder: made the way
+// releases before per-install passwords made it (initial password
+// "cobuild-local", no password file), it gets a random password of its own
+// at the next start, recorded with mode 0600 and its data kept; the start
+// after reuses that password; an explicit Password is used and replaces it.
+func TestPasswordFile(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	dataDir := t.TempDir()
+	file := filepath.Join(dataDir, PasswordFile)
+	opts := Options{DataDir: dataDir, Logger: testLogger(), Heap: "512m", PageCache: "64m"}
+	const published = "cobuild-local"
+
+	legacy := opts
+	legacy.Password = published
+	srv := startOrSkip(t, ctx, legacy)
+	if srv.Password() != published {
+		t.Fatalf("Password() = %q with Options.Password %q", srv.Password(), published)
+	}
+	driver := connect(t, ctx, srv, published)
+	if _, err := neo4j.ExecuteQuery(ctx, driver, "CREATE (:CobuildTest {name: 'kept'})", nil, neo4j.EagerResultTransformer); err != nil {
+		t.Fatalf("CREATE: %v", err)
+	}
+	_ = driver.Close(ctx)
+	closeAndCheck(t, srv)
+	if err := os.Remove(file); err != nil {
+		t.Fatalf("remove the password file, as releases before it left none: %v", err)
+	}
+
+	// The folder of an earlier release gets a password of its own.
+	srv = startOrSkip(t, ctx, opts)
+	own := srv.Password()
+	if !regexp.MustCompile(`^[A-Za-z0-9_-]{24}$`).MatchString(own) {
+		t.Errorf("generated password %q: want 24 url-safe characters", own)
+	}
+	checkPasswordFile(t, file, own)
+	checkRefused(t, ctx, srv, published)
+	driver = connect(t, ctx, srv, own)
+	if got := readNames(t, ctx, driver); got != "kept" {
+		t.Errorf("names after the switch to a password of its own = %q, want %q", got, "kept")
+	}
+	_ = driver.Close(ctx)
+	closeAndCheck(t, srv)
+
+	// The next start reuses it.
+	srv = startOrSkip(t, ctx, opts)
+	if srv.Password() != own {
+		t.Errorf("Password() on the second start = %q, want the recorded %q", srv.Password(), own)
+	}
+	checkPasswordFile(t, file, own)
+	_ = connect(t, ctx, srv, own).Close(ctx)
+	closeAndCheck(t, srv)
+
+	// An explicit password wins, and becomes the recorded one.
+	explicit := opts
+	explicit.Password = "explicit-password"
+	srv = startOrSkip(t, ctx, explicit)
+	if srv.Password() != explicit.Password {
+		t.Errorf("Password() = %q with Options.Password %q", srv.Password(), explicit.Password)
+	}
+	checkPasswordFile(t, file, explicit.Password)
+	checkRefused(t, ctx, srv, own)
+	_ = connect(t, ctx, srv, explicit.Password).Close(ctx)
+	closeAndCheck(t, srv)
+}
+
+// closeAndCheck closes srv and checks that its JVM and listener are gone.
+func closeAndCheck(t *testing.T, srv *Server) {
+	t.Helper()
+	pid, port := srv.PID(), srv.Port()
+	if err := srv.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	checkGone(t, pid, port)
+}
+
+// checkPasswordFile checks that file holds want and only its owner may read it.
+func checkPasswordFile(t *testing.T, file, want string) {
+	t.Helper()
+	fi, err := os.Stat(file)
+	if err != nil {
+		t.Fatalf("password file: %v", err)
+	}
+	if mode := fi.Mode().Perm(); mode != 0o600 {
+		t.Errorf("password file mode = %#o, want 0600", mode)
+	}
+	if got, err := ReadPassword(filepath.Dir(file)); err != nil || got != want {
+		t.Errorf("ReadPassword = %q, %v; want %q", got, err, want)
+	}
+}
+
+// checkRefused fails the test if user neo4j can log in with password.
+func checkRefused(t *testing.T, ctx context.Context, srv *Server, password string) {
+	t.Helper()
+	d, err := neo4j.NewDriverWithContext(srv.URI(), neo4j.BasicAuth(srv.User(), password, ""))
+	if err != nil {
+		t.Fatalf("NewDriverWithContext: %v", err)
+	}
+	defer d.Close(ctx)
+	if err := d.VerifyConnectivity(ctx); err == nil {
+		t.Errorf("logging in with the former password %q succeeded", password)
+	}
+}
+
 func connect(t *testing.T, ctx context.Context, srv *Server, password string) neo4j.DriverWithContext {
 	t.Helper()
 	driver, err := neo4j.NewDriverWithContext(srv.URI(), neo4j.BasicAuth(srv.User(), password, ""))
@@ -184,7 +289,6 @@ func TestOptionsDefaults(t *testing.T) {
 		Version:      "5.26.30",
 		PageCache:    "256m",
 		Heap:         "1g",
-		Password:     "cobuild-local",
 		StartTimeout: 3 * time.Minute,
 	}
 	if o.Logger != slog.Default() {
@@ -217,6 +321,7 @@ func TestOptionsValidation(t *testing.T) {
 		{"bad page cache", Options{PageCache: "256 MB"}, "invalid PageCache"},
 		{"bad heap", Options{Heap: "-1g"}, "invalid Heap"},
 		{"short password", Options{Password: "short"}, "invalid Password"},
+		{"password of two lines", Options{Password: "first-line\nsecond-line"}, "invalid Password"},
 		{"negative timeout", Options{StartTimeout: -time.Second}, "invalid StartTimeout"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
