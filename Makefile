@@ -11,7 +11,7 @@ serve:
 # database. The dashboard's browser test needs web/node_modules (puppeteer-core). A test
 # that skips fails the run (tools/noskip): here every test has what it needs. Then the
 # packages with concurrent code run again under the race detector.
-RACE_PACKAGES = ./analytics ./snapshot ./resolvers ./neo4jstore ./server
+RACE_PACKAGES = ./analytics ./snapshot ./resolvers ./neo4jstore ./server ./neo4jlocal
 test:
 	[ -d web/node_modules ] || npm ci --prefix web
 	go build -o .cobuild/bin/cobuild ./cmd/cobuild

@@ -8,6 +8,11 @@
 // embedded API with Bolt on 127.0.0.1 and password authentication. The JVM
 // exits when Server.Close is called or when the Go process dies (the launcher
 // watches its stdin for EOF), so no server is left behind.
+//
+// The password of user neo4j is generated at random at the first start of a
+// data folder and kept in the file PasswordFile inside it. The Server
+// supervises its JVM: if it dies while the Server is open, it is started again
+// on the same port and data folder, and Healthy reports false meanwhile.
 package neo4jlocal
 
 import (
@@ -33,7 +38,6 @@ const (
 	DefaultVersion      = "5.26.30"
 	DefaultPageCache    = "256m"
 	DefaultHeap         = "1g"
-	DefaultPassword     = "cobuild-local"
 	DefaultStartTimeout = 3 * time.Minute
 )
 
@@ -69,15 +73,23 @@ type Options struct {
 	PageCache string
 	// Heap is the JVM heap size (-Xms and -Xmx), e.g. "1g"; default "1g".
 	Heap string
-	// Password is the password of user "neo4j" (at least 8 characters);
-	// default "cobuild-local".
+	// Password is the password of user "neo4j" (at least 8 characters). When
+	// empty, the one recorded in DataDir's PasswordFile is used, generated at
+	// random on the first start; when set, it is given to user neo4j and
+	// replaces the recorded one.
 	Password string
 	// Logger receives progress messages (Info) and Neo4j's output (Debug);
 	// default slog.Default().
 	Logger *slog.Logger
 	// StartTimeout bounds the time the JVM may take to become ready, not
 	// counting the first-use jar fetch and compilation; default 3 minutes.
+	// It bounds each restart too.
 	StartTimeout time.Duration
+	// OnState, when set, is called with false when the JVM has died while the
+	// Server is open, and with true once the restarted one is ready. Calls
+	// come one at a time, in order, from a goroutine of the Server; OnState
+	// must return soon and must not call Close. Close itself calls it not.
+	OnState func(up bool)
 }
 
 var (
@@ -100,9 +112,6 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Heap == "" {
 		o.Heap = DefaultHeap
 	}
-	if o.Password == "" {
-		o.Password = DefaultPassword
-	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -122,8 +131,11 @@ func (o Options) withDefaults() (Options, error) {
 	if !sizeRE.MatchString(o.Heap) {
 		return o, fmt.Errorf("invalid Heap %q: want a size like %q", o.Heap, DefaultHeap)
 	}
-	if len(o.Password) < minPasswordLength {
+	if o.Password != "" && len(o.Password) < minPasswordLength {
 		return o, fmt.Errorf("invalid Password: Neo4j requires at least %d characters", minPasswordLength)
+	}
+	if strings.ContainsAny(o.Password, "\r\n") {
+		return o, fmt.Errorf("invalid Password: it must not contain line breaks")
 	}
 	if o.StartTimeout < 0 {
 		return o, fmt.Errorf("invalid StartTimeout %v: must not be negative", o.StartTimeout)
@@ -182,21 +194,39 @@ func absUnder(base, p string) string {
 	return filepath.Join(base, p)
 }
 
-// Server is a running Neo4j server started by Start.
+// Server is a running Neo4j server started by Start. Until Close it
+// supervises its JVM: one that dies is started again on the same port and
+// data folder.
 type Server struct {
-	port     int
-	password string
-	dataDir  string
-	logger   *slog.Logger
-	cmd      *exec.Cmd
-	stdin    io.WriteCloser
-	out      *tailBuffer
+	opts      Options // with defaults; the port is the field below
+	java      string
+	classpath string
+	port      int // picked at the first start, kept across restarts
+	password  string
+	unlock    func() // releases the data folder's lock
 
-	exited  chan struct{} // closed once the JVM has exited
-	waitErr error         // result of cmd.Wait, set before exited is closed
+	closing    context.Context // done once Close has begun
+	beginClose context.CancelFunc
+	supervised chan struct{} // closed once the supervisor has returned
+
+	mu      sync.Mutex
+	proc    *process // the running JVM; nil while it is restarted and after Close
+	healthy bool
 
 	closeOnce sync.Once
 	closeErr  error
+}
+
+// process is one run of the launcher's JVM.
+type process struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	out   *tailBuffer
+	ready chan int // receives the Bolt port once Neo4j is ready
+
+	exited      chan struct{} // closed once the JVM has exited
+	waitErr     error         // result of cmd.Wait, set before exited is closed
+	launcherErr string        // the launcher's error line, set before exited is closed
 }
 
 // URI returns the Bolt URI of the server, "bolt://127.0.0.1:PORT".
@@ -205,63 +235,95 @@ func (s *Server) URI() string { return fmt.Sprintf("bolt://127.0.0.1:%d", s.port
 // User returns the user name to log in with, always "neo4j".
 func (s *Server) User() string { return User }
 
-// Password returns the password of user "neo4j".
+// Password returns the password of user "neo4j" in force: Options.Password
+// when set, else the one recorded in the data folder's PasswordFile.
 func (s *Server) Password() string { return s.password }
 
-// Port returns the Bolt port the server listens on at 127.0.0.1.
+// Port returns the Bolt port the server listens on at 127.0.0.1; it stays the
+// same across restarts.
 func (s *Server) Port() int { return s.port }
 
-// PID returns the process id of the server's JVM.
-func (s *Server) PID() int { return s.cmd.Process.Pid }
+// PID returns the process id of the server's JVM, or 0 while none runs (the
+// JVM died and is being restarted, or the Server is closed).
+func (s *Server) PID() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.proc == nil {
+		return 0
+	}
+	return s.proc.cmd.Process.Pid
+}
 
 // DataDir returns the absolute path of the database folder.
-func (s *Server) DataDir() string { return s.dataDir }
+func (s *Server) DataDir() string { return s.opts.DataDir }
+
+// Healthy reports whether Neo4j runs and is ready: true when Start returns,
+// false from the moment its JVM is seen dead until the restarted one is
+// ready, and false once Close has begun.
+func (s *Server) Healthy() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.healthy
+}
 
 // closeTimeout is how long Close waits for a clean shutdown before killing the JVM.
 const closeTimeout = 30 * time.Second
 
-// Close shuts the server down cleanly (it closes the JVM's stdin, waits up to
-// 30s, then kills it) and returns once the JVM has exited; it is idempotent
-// and safe for concurrent use.
+// Close stops supervising, shuts the server down cleanly (it closes the JVM's
+// stdin, waits up to 30s, then kills it) and returns once the JVM has exited;
+// a restart under way is abandoned and its JVM stopped. It is idempotent and
+// safe for concurrent use, but must not be called from Options.OnState.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() { s.closeErr = s.shutdown() })
 	return s.closeErr
 }
 
 func (s *Server) shutdown() error {
+	s.beginClose()
+	<-s.supervised // from here on only Close touches proc
+	defer s.unlock()
+	s.mu.Lock()
+	p := s.proc
+	s.proc, s.healthy = nil, false
+	s.mu.Unlock()
+	if p == nil {
+		// It died, and the restart under way was abandoned with its JVM stopped.
+		s.opts.Logger.Info("Neo4j stopped while it was being restarted", "uri", s.URI())
+		return nil
+	}
 	select {
-	case <-s.exited:
-		if s.waitErr != nil && !isSignalExit(s.waitErr) {
-			return fmt.Errorf("close neo4j: server had already exited: %v; last output:\n%s", s.waitErr, s.out.String())
+	case <-p.exited:
+		if p.waitErr != nil && !isSignalExit(p.waitErr) {
+			return fmt.Errorf("close neo4j: server had already exited: %v; last output:\n%s", p.waitErr, p.out.String())
 		}
 		return nil
 	default:
 	}
 	start := time.Now()
-	s.logger.Info("stopping Neo4j", "uri", s.URI())
-	if !s.stop(closeTimeout) {
-		return fmt.Errorf("close neo4j: no clean shutdown within %v, killed pid %d", closeTimeout, s.PID())
+	s.opts.Logger.Info("stopping Neo4j", "uri", s.URI())
+	if !p.stop(closeTimeout) {
+		return fmt.Errorf("close neo4j: no clean shutdown within %v, killed pid %d", closeTimeout, p.cmd.Process.Pid)
 	}
-	if s.waitErr != nil && !isSignalExit(s.waitErr) {
-		return fmt.Errorf("close neo4j: %v; last output:\n%s", s.waitErr, s.out.String())
+	if p.waitErr != nil && !isSignalExit(p.waitErr) {
+		return fmt.Errorf("close neo4j: %v; last output:\n%s", p.waitErr, p.out.String())
 	}
-	s.logger.Info("Neo4j stopped", "elapsed", roundDuration(time.Since(start)))
+	s.opts.Logger.Info("Neo4j stopped", "elapsed", roundDuration(time.Since(start)))
 	return nil
 }
 
 // stop closes the JVM's stdin, which makes the launcher shut Neo4j down and
 // exit, waits up to timeout for that, then kills the JVM. It returns once the
 // JVM has exited, reporting whether it exited without being killed.
-func (s *Server) stop(timeout time.Duration) bool {
-	_ = s.stdin.Close()
+func (p *process) stop(timeout time.Duration) bool {
+	_ = p.stdin.Close()
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {
-	case <-s.exited:
+	case <-p.exited:
 		return true
 	case <-timer.C:
-		_ = s.cmd.Process.Kill()
-		<-s.exited
+		_ = p.cmd.Process.Kill()
+		<-p.exited
 		return false
 	}
 }
@@ -288,6 +350,11 @@ const (
 	errorPrefix = "COBUILD-NEO4J-ERROR "
 )
 
+// lockFileName is the file in the data folder that a Server keeps locked from
+// Start to Close, restarts included, so that no other Start touches the
+// folder's password file or takes the folder while its JVM is down.
+const lockFileName = "cobuild.lock"
+
 // Start starts Neo4j as configured by opts and blocks until Bolt accepts
 // connections, ctx is done, or StartTimeout passes; on failure nothing is
 // left running. On first use it fetches the jars and compiles the launcher.
@@ -309,42 +376,99 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err := os.MkdirAll(o.DataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("start neo4j: create data dir: %w", err)
 	}
-
-	o.Logger.Info("starting Neo4j", "version", o.Version, "data", o.DataDir)
-	args := append(jvmArgs(o.Heap),
-		"-cp", filepath.Join(libDir, "*")+string(os.PathListSeparator)+launcherDir,
-		"Launcher", o.DataDir, strconv.Itoa(o.Port), o.PageCache)
-	cmd := exec.Command(tools.java, args...)
-	cmd.Dir = o.Dir
-	cmd.Env = append(os.Environ(), "COBUILD_NEO4J_PASSWORD="+o.Password)
-	setProcessGroup(cmd)
-	stdin, err := cmd.StdinPipe()
+	unlock, ok, err := tryLockFile(filepath.Join(o.DataDir, lockFileName))
 	if err != nil {
-		return nil, fmt.Errorf("start neo4j: %w", err)
+		return nil, fmt.Errorf("start neo4j: lock data dir: %w", err)
 	}
-	stdout, err := cmd.StdoutPipe()
+	if !ok {
+		return nil, fmt.Errorf("start neo4j: data dir %s is in use by another running Neo4j instance; stop it or use another DataDir: %w",
+			o.DataDir, ErrDataDirLocked)
+	}
+	password, err := resolvePassword(o.DataDir, o.Password, o.Logger)
 	if err != nil {
+		unlock()
 		return nil, fmt.Errorf("start neo4j: %w", err)
-	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		return nil, fmt.Errorf("start neo4j: %w", err)
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start neo4j: run java: %w", err)
 	}
 
 	s := &Server{
-		password: o.Password,
-		dataDir:  o.DataDir,
-		logger:   o.Logger,
-		cmd:      cmd,
-		stdin:    stdin,
-		out:      newTailBuffer(40),
-		exited:   make(chan struct{}),
+		opts:       o,
+		java:       tools.java,
+		classpath:  filepath.Join(libDir, "*") + string(os.PathListSeparator) + launcherDir,
+		password:   password,
+		unlock:     unlock,
+		supervised: make(chan struct{}),
 	}
-	ready := make(chan int, 1)
-	var launcherErr string // set by the stdout reader before exited is closed
+	s.closing, s.beginClose = context.WithCancel(context.Background())
+	o.Logger.Info("starting Neo4j", "version", o.Version, "data", o.DataDir)
+	p, port, err := s.run(ctx, o.Port)
+	if err != nil {
+		unlock()
+		return nil, fmt.Errorf("start neo4j: %w", err)
+	}
+	s.port, s.proc, s.healthy = port, p, true
+	o.Logger.Info(fmt.Sprintf("Neo4j ready on %s in %s", s.URI(), roundDuration(time.Since(begin))),
+		"passwordFile", filepath.Join(o.DataDir, PasswordFile))
+	go s.supervise()
+	return s, nil
+}
+
+// run starts a JVM with Bolt on port (0: any free one) and waits until Neo4j
+// is ready, returning the port it listens on; when ctx is done, StartTimeout
+// passes or the JVM exits first, it stops the JVM and fails.
+func (s *Server) run(ctx context.Context, port int) (*process, int, error) {
+	p, err := s.spawn(port)
+	if err != nil {
+		return nil, 0, err
+	}
+	timer := time.NewTimer(s.opts.StartTimeout)
+	defer timer.Stop()
+	var failure error
+	select {
+	case bound := <-p.ready:
+		return p, bound, nil
+	case <-p.exited:
+		failure = s.exitError(p)
+	case <-ctx.Done():
+		failure = fmt.Errorf("waiting for Neo4j to become ready: %w", ctx.Err())
+	case <-timer.C:
+		failure = fmt.Errorf("not ready after %v; last output:\n%s", s.opts.StartTimeout, p.out.String())
+	}
+	p.stop(10 * time.Second) // during a start the launcher exits at once on EOF
+	return nil, 0, failure
+}
+
+// spawn starts the launcher's JVM with Bolt on port and the goroutines that
+// read its output and wait for its exit.
+func (s *Server) spawn(port int) (*process, error) {
+	o := s.opts
+	args := append(jvmArgs(o.Heap), "-cp", s.classpath, "Launcher", o.DataDir, strconv.Itoa(port), o.PageCache)
+	cmd := exec.Command(s.java, args...)
+	cmd.Dir = o.Dir
+	cmd.Env = append(os.Environ(), "COBUILD_NEO4J_PASSWORD="+s.password)
+	setProcessGroup(cmd)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("run java: %w", err)
+	}
+
+	p := &process{
+		cmd:    cmd,
+		stdin:  stdin,
+		out:    newTailBuffer(40),
+		ready:  make(chan int, 1),
+		exited: make(chan struct{}),
+	}
 	var readers sync.WaitGroup
 	readers.Add(2)
 	go func() {
@@ -352,13 +476,13 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		forEachLine(stdout, func(line string) {
 			switch {
 			case strings.HasPrefix(line, readyPrefix):
-				if p, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, readyPrefix))); err == nil {
-					ready <- p
+				if n, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, readyPrefix))); err == nil {
+					p.ready <- n
 				}
 			case strings.HasPrefix(line, errorPrefix):
-				launcherErr = strings.TrimPrefix(line, errorPrefix)
+				p.launcherErr = strings.TrimPrefix(line, errorPrefix)
 			default:
-				s.out.Add(line)
+				p.out.Add(line)
 				o.Logger.Debug("neo4j: " + line)
 			}
 		})
@@ -366,47 +490,111 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	go func() {
 		defer readers.Done()
 		forEachLine(stderr, func(line string) {
-			s.out.Add(line)
+			p.out.Add(line)
 			o.Logger.Debug("neo4j: " + line)
 		})
 	}()
 	go func() {
 		readers.Wait() // Wait must not run before the pipes are drained
-		s.waitErr = cmd.Wait()
-		close(s.exited)
+		p.waitErr = cmd.Wait()
+		close(p.exited)
 	}()
-
-	timer := time.NewTimer(o.StartTimeout)
-	defer timer.Stop()
-	var failure error
-	select {
-	case s.port = <-ready:
-		o.Logger.Info(fmt.Sprintf("Neo4j ready on %s in %s", s.URI(), roundDuration(time.Since(begin))))
-		return s, nil
-	case <-s.exited:
-		failure = s.exitError(launcherErr)
-	case <-ctx.Done():
-		failure = fmt.Errorf("start neo4j: waiting for Neo4j to become ready: %w", ctx.Err())
-	case <-timer.C:
-		failure = fmt.Errorf("start neo4j: not ready after %v; last output:\n%s", o.StartTimeout, s.out.String())
-	}
-	s.stop(10 * time.Second) // during a start the launcher exits at once on EOF
-	return nil, failure
+	return p, nil
 }
 
 // exitError describes a JVM that exited before it was ready.
-func (s *Server) exitError(launcherErr string) error {
+func (s *Server) exitError(p *process) error {
 	var ee *exec.ExitError
-	if errors.As(s.waitErr, &ee) && ee.ExitCode() == exitLocked {
-		return fmt.Errorf("start neo4j: data dir %s is in use by another running Neo4j instance; stop it or use another DataDir (%s): %w",
-			s.dataDir, launcherErr, ErrDataDirLocked)
+	if errors.As(p.waitErr, &ee) && ee.ExitCode() == exitLocked {
+		return fmt.Errorf("data dir %s is in use by another running Neo4j instance; stop it or use another DataDir (%s): %w",
+			s.opts.DataDir, p.launcherErr, ErrDataDirLocked)
 	}
-	msg := launcherErr
+	msg := p.launcherErr
 	if msg == "" {
-		msg = fmt.Sprint(s.waitErr)
+		msg = fmt.Sprint(p.waitErr)
 	}
-	return fmt.Errorf("start neo4j: JVM exited before Neo4j was ready: %s\nlast output:\n%s\n(more in %s)",
-		msg, s.out.String(), filepath.Join(s.dataDir, "logs", "debug.log"))
+	return fmt.Errorf("JVM exited before Neo4j was ready: %s\nlast output:\n%s\n(more in %s)",
+		msg, p.out.String(), filepath.Join(s.opts.DataDir, "logs", "debug.log"))
+}
+
+// Bounds of the wait before each attempt to restart a JVM that died: it
+// starts at restartMinBackoff and doubles after each failed attempt.
+const (
+	restartMinBackoff = 500 * time.Millisecond
+	restartMaxBackoff = 10 * time.Second
+)
+
+// supervise waits for the JVM to exit and, unless Close has begun, restarts
+// it; it returns once Close has begun.
+func (s *Server) supervise() {
+	defer close(s.supervised)
+	for {
+		s.mu.Lock()
+		p := s.proc
+		s.mu.Unlock()
+		select {
+		case <-s.closing.Done():
+			return
+		case <-p.exited:
+		}
+		if s.closing.Err() != nil {
+			return // Close has begun; it reports how the JVM ended
+		}
+		s.mu.Lock()
+		s.proc, s.healthy = nil, false
+		s.mu.Unlock()
+		status := "exit status 0"
+		if p.waitErr != nil {
+			status = p.waitErr.Error()
+		}
+		s.opts.Logger.Error("Neo4j exited unexpectedly; restarting it on the same port",
+			"uri", s.URI(), "pid", p.cmd.Process.Pid, "status", status, "output", p.out.String())
+		if s.opts.OnState != nil {
+			s.opts.OnState(false)
+		}
+		if !s.restart() {
+			return
+		}
+	}
+}
+
+// restart starts the JVM again on the same port, waiting before each attempt
+// with a backoff doubling from restartMinBackoff to restartMaxBackoff, until
+// an attempt succeeds (it returns true) or Close begins (false).
+func (s *Server) restart() bool {
+	down := time.Now()
+	wait := restartMinBackoff
+	for attempt := 1; ; attempt++ {
+		timer := time.NewTimer(wait)
+		select {
+		case <-s.closing.Done():
+			timer.Stop()
+			return false
+		case <-timer.C:
+		}
+		s.opts.Logger.Info("restarting Neo4j", "uri", s.URI(), "attempt", attempt)
+		p, _, err := s.run(s.closing, s.port)
+		if err != nil {
+			if s.closing.Err() != nil {
+				return false
+			}
+			wait = min(2*wait, restartMaxBackoff)
+			s.opts.Logger.Error("restart of Neo4j failed", "uri", s.URI(), "attempt", attempt, "retryIn", wait, "err", err)
+			continue
+		}
+		s.mu.Lock()
+		s.proc, s.healthy = p, true
+		s.mu.Unlock()
+		if s.closing.Err() != nil {
+			return false // Close stops it
+		}
+		s.opts.Logger.Info("Neo4j is back", "uri", s.URI(), "pid", p.cmd.Process.Pid,
+			"down", roundDuration(time.Since(down)), "attempts", attempt)
+		if s.opts.OnState != nil {
+			s.opts.OnState(true)
+		}
+		return true
+	}
 }
 
 // jvmArgs returns the JVM options: heap size plus what Neo4j 5 needs on Java 17+.

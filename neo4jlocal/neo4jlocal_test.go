@@ -7,6 +7,9 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -48,8 +51,11 @@ func TestServer(t *testing.T) {
 	if !strings.HasPrefix(srv.URI(), "bolt://127.0.0.1:") || srv.Port() == 0 {
 		t.Fatalf("URI() = %q, Port() = %d", srv.URI(), srv.Port())
 	}
-	if srv.User() != "neo4j" || srv.Password() != DefaultPassword {
-		t.Fatalf("User(), Password() = %q, %q", srv.User(), srv.Password())
+	if recorded, err := ReadPassword(dataDir); srv.User() != "neo4j" || err != nil || srv.Password() != recorded {
+		t.Fatalf("User(), Password() = %q, %q; recorded password %q, %v", srv.User(), srv.Password(), recorded, err)
+	}
+	if !srv.Healthy() {
+		t.Errorf("Healthy() = false right after Start")
 	}
 
 	driver := connect(t, ctx, srv, srv.Password())
@@ -102,6 +108,9 @@ func TestServer(t *testing.T) {
 		t.Errorf("second Close: %v", err)
 	}
 	checkGone(t, pid, port)
+	if srv.Healthy() || srv.PID() != 0 {
+		t.Errorf("after Close: Healthy() = %v, PID() = %d; want false, 0", srv.Healthy(), srv.PID())
+	}
 
 	// Restart on the same data: the node is still there and the password
 	// (already set by the first start) still works.
@@ -119,6 +128,257 @@ func TestServer(t *testing.T) {
 		t.Fatalf("Close after restart: %v", err)
 	}
 	checkGone(t, pid, port)
+}
+
+// TestPasswordFile starts Neo4j four times on one data folder: made the way
+// releases before per-install passwords made it (initial password
+// "cobuild-local", no password file), it gets a random password of its own
+// at the next start, recorded with mode 0600 and its data kept; the start
+// after reuses that password; an explicit Password is used and replaces it.
+func TestPasswordFile(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	dataDir := t.TempDir()
+	file := filepath.Join(dataDir, PasswordFile)
+	opts := Options{DataDir: dataDir, Logger: testLogger(), Heap: "512m", PageCache: "64m"}
+	const published = "cobuild-local"
+
+	legacy := opts
+	legacy.Password = published
+	srv := startOrSkip(t, ctx, legacy)
+	if srv.Password() != published {
+		t.Fatalf("Password() = %q with Options.Password %q", srv.Password(), published)
+	}
+	driver := connect(t, ctx, srv, published)
+	if _, err := neo4j.ExecuteQuery(ctx, driver, "CREATE (:CobuildTest {name: 'kept'})", nil, neo4j.EagerResultTransformer); err != nil {
+		t.Fatalf("CREATE: %v", err)
+	}
+	_ = driver.Close(ctx)
+	closeAndCheck(t, srv)
+	if err := os.Remove(file); err != nil {
+		t.Fatalf("remove the password file, as releases before it left none: %v", err)
+	}
+
+	// The folder of an earlier release gets a password of its own.
+	srv = startOrSkip(t, ctx, opts)
+	own := srv.Password()
+	if !regexp.MustCompile(`^[A-Za-z0-9_-]{24}$`).MatchString(own) {
+		t.Errorf("generated password %q: want 24 url-safe characters", own)
+	}
+	checkPasswordFile(t, file, own)
+	checkRefused(t, ctx, srv, published)
+	driver = connect(t, ctx, srv, own)
+	if got := readNames(t, ctx, driver); got != "kept" {
+		t.Errorf("names after the switch to a password of its own = %q, want %q", got, "kept")
+	}
+	_ = driver.Close(ctx)
+	closeAndCheck(t, srv)
+
+	// The next start reuses it.
+	srv = startOrSkip(t, ctx, opts)
+	if srv.Password() != own {
+		t.Errorf("Password() on the second start = %q, want the recorded %q", srv.Password(), own)
+	}
+	checkPasswordFile(t, file, own)
+	_ = connect(t, ctx, srv, own).Close(ctx)
+	closeAndCheck(t, srv)
+
+	// An explicit password wins, and becomes the recorded one.
+	explicit := opts
+	explicit.Password = "explicit-password"
+	srv = startOrSkip(t, ctx, explicit)
+	if srv.Password() != explicit.Password {
+		t.Errorf("Password() = %q with Options.Password %q", srv.Password(), explicit.Password)
+	}
+	checkPasswordFile(t, file, explicit.Password)
+	checkRefused(t, ctx, srv, own)
+	_ = connect(t, ctx, srv, explicit.Password).Close(ctx)
+	closeAndCheck(t, srv)
+}
+
+// TestSupervision kills the JVM with SIGKILL twice: the first time the Server
+// starts it again on the same port with the same data, reporting unhealthy
+// meanwhile; the second time it is closed while the restart is under way,
+// which must leave no JVM and no listener.
+func TestSupervision(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	dataDir := t.TempDir()
+	states := make(chan bool, 10)
+	opts := Options{DataDir: dataDir, Logger: testLogger(), Heap: "512m", PageCache: "64m",
+		OnState: func(up bool) { states <- up }}
+	srv := startOrSkip(t, ctx, opts)
+	defer srv.Close()
+	port, pid := srv.Port(), srv.PID()
+	driver := connect(t, ctx, srv, srv.Password())
+	defer driver.Close(ctx)
+	if _, err := neo4j.ExecuteQuery(ctx, driver, "CREATE (:CobuildTest {name: 'before'})", nil, neo4j.EagerResultTransformer); err != nil {
+		t.Fatalf("CREATE: %v", err)
+	}
+
+	kill(t, pid)
+	if up := nextState(t, states); up {
+		t.Fatalf("OnState(true) first after the JVM was killed, want OnState(false)")
+	}
+	// A restart waits restartMinBackoff and then takes seconds: still down.
+	if srv.Healthy() || srv.PID() != 0 {
+		t.Errorf("while the JVM is down: Healthy() = %v, PID() = %d; want false, 0", srv.Healthy(), srv.PID())
+	}
+	if up := nextState(t, states); !up {
+		t.Fatalf("OnState(false) twice: the JVM is not back")
+	}
+	if !srv.Healthy() {
+		t.Errorf("Healthy() = false once OnState(true) was called")
+	}
+	if srv.Port() != port || srv.PID() == 0 || srv.PID() == pid {
+		t.Errorf("after the restart: Port() = %d, PID() = %d; want port %d and a new JVM (killed %d)", srv.Port(), srv.PID(), port, pid)
+	}
+	checkProcessGone(t, pid)
+	// The driver opened before the death is the one the app keeps: it must work again.
+	if got := readNames(t, ctx, driver); got != "before" {
+		t.Errorf("names after the restart = %q, want %q", got, "before")
+	}
+
+	// Close while the JVM is being restarted.
+	pid = srv.PID()
+	kill(t, pid)
+	if up := nextState(t, states); up {
+		t.Fatalf("OnState(true) first after the JVM was killed again, want OnState(false)")
+	}
+	restarting := waitForRestartingJVM(t, srv, dataDir, pid)
+	t.Logf("closing while JVM %d is being started in place of %d", restarting, pid)
+	if err := srv.Close(); err != nil {
+		t.Errorf("Close during a restart: %v", err)
+	}
+	checkGone(t, pid, port)
+	if restarting != 0 {
+		checkProcessGone(t, restarting)
+	}
+	if left, ok := launchersOn(dataDir); ok && len(left) > 0 {
+		t.Errorf("JVMs %v still run on %s after Close", left, dataDir)
+	}
+	if srv.Healthy() {
+		t.Errorf("Healthy() = true after Close")
+	}
+	select {
+	case up := <-states:
+		t.Errorf("OnState(%v) after the second kill; want no call, as Close came first", up)
+	default:
+	}
+}
+
+// nextState returns the next OnState call, failing the test when none comes
+// within the time a start may take.
+func nextState(t *testing.T, states <-chan bool) bool {
+	t.Helper()
+	select {
+	case up := <-states:
+		return up
+	case <-time.After(DefaultStartTimeout + time.Minute):
+		t.Fatalf("no OnState call within %v", DefaultStartTimeout+time.Minute)
+		return false
+	}
+}
+
+// kill sends SIGKILL to the JVM with pid, as the OOM killer would.
+func kill(t *testing.T, pid int) {
+	t.Helper()
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		t.Fatalf("find JVM %d: %v", pid, err)
+	}
+	if err := p.Kill(); err != nil {
+		t.Fatalf("kill JVM %d: %v", pid, err)
+	}
+}
+
+// waitForRestartingJVM returns the pid of the launcher JVM the Server starts
+// on dataDir in place of the killed one, once it runs; 0 when processes cannot
+// be listed here, or when the restart completed before it was seen.
+func waitForRestartingJVM(t *testing.T, srv *Server, dataDir string, killed int) int {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		pids, ok := launchersOn(dataDir)
+		if !ok {
+			t.Logf("cannot list processes here; closing without waiting for the restart's JVM")
+			return 0
+		}
+		for _, p := range pids {
+			if p != killed {
+				return p
+			}
+		}
+		if srv.Healthy() {
+			t.Logf("the restart completed before its JVM was seen")
+			return 0
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("no JVM restarted on %s within a minute", dataDir)
+	return 0
+}
+
+// launchersOn returns the pids of the processes running the launcher on
+// dataDir, read from /proc; ok is false where there is no /proc.
+func launchersOn(dataDir string) (pids []int, ok bool) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil, false
+	}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil {
+			continue // gone meanwhile, or not ours to read
+		}
+		args := strings.Split(string(b), "\x00")
+		if slices.Contains(args, "Launcher") && slices.Contains(args, dataDir) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids, true
+}
+
+// closeAndCheck closes srv and checks that its JVM and listener are gone.
+func closeAndCheck(t *testing.T, srv *Server) {
+	t.Helper()
+	pid, port := srv.PID(), srv.Port()
+	if err := srv.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	checkGone(t, pid, port)
+}
+
+// checkPasswordFile checks that file holds want and only its owner may read it.
+func checkPasswordFile(t *testing.T, file, want string) {
+	t.Helper()
+	fi, err := os.Stat(file)
+	if err != nil {
+		t.Fatalf("password file: %v", err)
+	}
+	if mode := fi.Mode().Perm(); mode != 0o600 {
+		t.Errorf("password file mode = %#o, want 0600", mode)
+	}
+	if got, err := ReadPassword(filepath.Dir(file)); err != nil || got != want {
+		t.Errorf("ReadPassword = %q, %v; want %q", got, err, want)
+	}
+}
+
+// checkRefused fails the test if user neo4j can log in with password.
+func checkRefused(t *testing.T, ctx context.Context, srv *Server, password string) {
+	t.Helper()
+	d, err := neo4j.NewDriverWithContext(srv.URI(), neo4j.BasicAuth(srv.User(), password, ""))
+	if err != nil {
+		t.Fatalf("NewDriverWithContext: %v", err)
+	}
+	defer d.Close(ctx)
+	if err := d.VerifyConnectivity(ctx); err == nil {
+		t.Errorf("logging in with the former password %q succeeded", password)
+	}
 }
 
 func connect(t *testing.T, ctx context.Context, srv *Server, password string) neo4j.DriverWithContext {
@@ -155,14 +415,20 @@ func readNames(t *testing.T, ctx context.Context, driver neo4j.DriverWithContext
 // checkGone fails the test if the JVM with pid still runs or Bolt still listens.
 func checkGone(t *testing.T, pid, port int) {
 	t.Helper()
-	if p, err := os.FindProcess(pid); err == nil {
-		if err := p.Signal(syscall.Signal(0)); err == nil {
-			t.Errorf("JVM pid %d still runs after Close", pid)
-		}
-	}
+	checkProcessGone(t, pid)
 	if conn, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second); err == nil {
 		conn.Close()
 		t.Errorf("port %d still accepts connections after Close", port)
+	}
+}
+
+// checkProcessGone fails the test if the process with pid still runs.
+func checkProcessGone(t *testing.T, pid int) {
+	t.Helper()
+	if p, err := os.FindProcess(pid); err == nil {
+		if err := p.Signal(syscall.Signal(0)); err == nil {
+			t.Errorf("JVM pid %d still runs", pid)
+		}
 	}
 }
 
@@ -184,14 +450,13 @@ func TestOptionsDefaults(t *testing.T) {
 		Version:      "5.26.30",
 		PageCache:    "256m",
 		Heap:         "1g",
-		Password:     "cobuild-local",
 		StartTimeout: 3 * time.Minute,
 	}
 	if o.Logger != slog.Default() {
 		t.Errorf("Logger is not slog.Default()")
 	}
 	o.Logger = nil
-	if o != want {
+	if !reflect.DeepEqual(o, want) {
 		t.Errorf("withDefaults() =\n%+v\nwant\n%+v", o, want)
 	}
 
@@ -217,6 +482,7 @@ func TestOptionsValidation(t *testing.T) {
 		{"bad page cache", Options{PageCache: "256 MB"}, "invalid PageCache"},
 		{"bad heap", Options{Heap: "-1g"}, "invalid Heap"},
 		{"short password", Options{Password: "short"}, "invalid Password"},
+		{"password of two lines", Options{Password: "first-line\nsecond-line"}, "invalid Password"},
 		{"negative timeout", Options{StartTimeout: -time.Second}, "invalid StartTimeout"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -47,7 +48,8 @@ commands:
   seed        load the demo data set (into the local Neo4j when NEO4J_URI is unset)
   neo4j exec  -- CMD [ARGS...]  run a command with a local Neo4j, exporting NEO4J_URI,
               NEO4J_USER and NEO4J_PASSWORD to it
-  neo4j start run the local Neo4j in the foreground until interrupted
+  neo4j start run the local Neo4j in the foreground until interrupted, printing its
+              address and password (kept in the data folder's neo4j-password file)
 
 run "cobuild <command> -h" for the flags of a command`
 
@@ -192,7 +194,8 @@ func neo4jCmd(ctx context.Context, args []string) error {
 	}
 	defer srv.Close()
 	if args[0] == "start" {
-		fmt.Fprintf(os.Stderr, "Neo4j on %s (user %s, password %s); Ctrl-C stops it\n", srv.URI(), srv.User(), srv.Password())
+		fmt.Fprintf(os.Stderr, "Neo4j on %s (user %s, password %s, kept in %s); Ctrl-C stops it\n",
+			srv.URI(), srv.User(), srv.Password(), filepath.Join(srv.DataDir(), neo4jlocal.PasswordFile))
 		<-ctx.Done()
 		return nil
 	}
