@@ -125,12 +125,23 @@ func (m *Main) pinned() []snapshot.Key {
 // answers. Otherwise it says why not.
 func (m *Main) Ready(ctx context.Context) error {
 	if !m.prebuilt.Load() {
-		return cobuild.Errorf(cobuild.EUNAVAILABLE, "正在启动：今天的网络与统计数据尚未建好。Starting: today's network and census are being built.")
+		return state("starting", "正在启动：今天的网络与统计数据尚未建好。Starting: today's network and census are being built.")
+	}
+	if m.Local != nil && !m.Local.Healthy() {
+		return state("degraded", "降级运行：本地图数据库意外停止，正在重启；内存中的网络与统计仍可查询。Degraded: the local Neo4j stopped and is being restarted; answers from memory still work.")
 	}
 	if m.Store == nil {
-		return cobuild.Errorf(cobuild.EUNAVAILABLE, "no store")
+		return state("unavailable", "no store")
 	}
-	return m.Store.Ping(ctx)
+	if err := m.Store.Ping(ctx); err != nil {
+		return state("unavailable", cobuild.ErrorMessage(err))
+	}
+	return nil
+}
+
+// state is an UNAVAILABLE error naming the server's state for /readyz.
+func state(status, message string) error {
+	return &cobuild.Error{Code: cobuild.EUNAVAILABLE, Message: message, Extensions: map[string]any{"status": status}}
 }
 
 // ReadRules reads the rules: the defaults, overridden by a JSON file if one is named.

@@ -102,7 +102,11 @@ func Handler(cfg Config) http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		if err := cfg.Ready(ctx); err != nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
-			json.NewEncoder(w).Encode(map[string]string{"status": "unavailable", "reason": cobuild.ErrorMessage(err)})
+			status, _ := cobuild.ErrorExtensions(err)["status"].(string)
+			if status == "" {
+				status = "unavailable"
+			}
+			json.NewEncoder(w).Encode(map[string]string{"status": status, "reason": cobuild.ErrorMessage(err)})
 			return
 		}
 		fmt.Fprint(w, `{"status":"ready"}`)
