@@ -37,6 +37,8 @@ type Config struct {
 	// Neo4j (the local one is always seeded).
 	Seed     demo.Options
 	SeedDemo bool
+	// NoSeed serves what the database holds, even the local one, seeding nothing.
+	NoSeed bool
 	// Addr is where the server listens; port 0 picks a free one.
 	Addr  string
 	Pages resolvers.PageLimits
@@ -194,7 +196,7 @@ func (m *Main) Run(ctx context.Context, ready func(net.Addr)) error {
 			return err
 		}
 	}
-	if m.Local != nil || m.Config.SeedDemo {
+	if (m.Local != nil || m.Config.SeedDemo) && !m.Config.NoSeed {
 		if err := m.SeedIfEmpty(ctx, false); err != nil {
 			return err
 		}

@@ -129,6 +129,7 @@ func serve(ctx context.Context, args []string) error {
 	fs.DurationVar(&c.Snapshots.Poll, "snapshot-poll", 200*time.Millisecond, "how often the graph's version is read, so that a change made elsewhere is seen within it")
 	fs.DurationVar(&c.Drain, "drain", 10*time.Second, "on SIGTERM or Ctrl-C, how long requests in flight may finish before the rest are stopped with UNAVAILABLE")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", 30*time.Second, "longest one GraphQL request may run; its Cypher stops with it")
+	fs.BoolVar(&c.NoSeed, "no-seed", false, "seed nothing, not even into the local Neo4j: serve what the database holds")
 	fs.BoolVar(&c.SeedDemo, "seed-demo", false, "seed the demo data even when NEO4J_URI is set (refused on a database holding other data)")
 	if err := fs.Parse(args); err != nil {
 		return err
