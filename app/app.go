@@ -18,6 +18,7 @@ import (
 
 	"cobuild"
 	"cobuild/demo"
+	"cobuild/metrics"
 	"cobuild/neo4jlocal"
 	"cobuild/neo4jstore"
 	"cobuild/resolvers"
@@ -51,6 +52,8 @@ type Config struct {
 	Drain time.Duration
 	// Snapshots tunes the snapshot cache; zero fields take snapshot.DefaultOptions.
 	Snapshots snapshot.Options
+	// Rate bounds the requests of one client (a token's subject, or an address).
+	Rate server.RateLimit
 }
 
 // Main holds what the commands open, so that Close releases it in order.
@@ -63,6 +66,7 @@ type Main struct {
 	Store     *neo4jstore.Store
 	Snapshots *snapshot.Service
 	Resolvers *resolvers.Resolver
+	Metrics   *metrics.Metrics
 
 	// prebuilt is set once today's snapshots exist: only then is the server ready.
 	prebuilt atomic.Bool
@@ -110,7 +114,31 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Snapshots = snapshot.New(m.Store, rules, snaps)
 	m.Resolvers = resolvers.New(resolvers.Config{Store: m.Store, Rules: rules, Snapshots: m.Snapshots, Pages: m.Config.Pages})
 	m.stopping, m.stopRequests = context.WithCancel(context.Background())
+	m.Metrics = m.metrics()
 	return nil
+}
+
+// metrics registers what the store, the snapshots and the local Neo4j count.
+func (m *Main) metrics() *metrics.Metrics {
+	reg := metrics.New()
+	store, snaps := m.Store, m.Snapshots
+	reg.Counter("cobuild_neo4j_statements_total", "Cypher statements sent to Neo4j.", func() float64 { return float64(store.Queries()) })
+	reg.CounterByLabel("cobuild_neo4j_errors_total", "Cypher statements that failed, by code.", "code", store.Failures)
+	reg.Gauge("cobuild_snapshots_cached", "Snapshots kept in memory.", func() float64 { return float64(snaps.Stats().Cached) })
+	reg.Gauge("cobuild_snapshots_pinned", "Snapshots kept in memory that are today's, pinned.", func() float64 { return float64(snaps.Stats().Pinned) })
+	reg.Gauge("cobuild_snapshot_builds_running", "Snapshot builds under way or queued.", func() float64 { return float64(snaps.Stats().Building) })
+	reg.Counter("cobuild_snapshot_builds_total", "Snapshot builds done.", func() float64 { return float64(snaps.Stats().Builds) })
+	reg.Counter("cobuild_snapshot_build_failures_total", "Snapshot builds that failed.", func() float64 { return float64(snaps.Stats().Failures) })
+	reg.Counter("cobuild_snapshot_build_seconds_total", "Time spent building snapshots.", func() float64 { return snaps.Stats().BuildTime.Seconds() })
+	reg.Gauge("cobuild_ready", "1 when the server is ready: today's snapshots built and Neo4j answering.", func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if m.Ready(ctx) != nil {
+			return 0
+		}
+		return 1
+	})
+	return reg
 }
 
 // pinned names today's snapshots, which the dashboard lives on: the network, the census
@@ -182,7 +210,8 @@ func (m *Main) Close() {
 // Handler returns the whole HTTP API over what Open opened.
 func (m *Main) Handler() http.Handler {
 	return server.Handler(server.Config{Resolvers: m.Resolvers, Ready: m.Ready, Logger: m.Log,
-		CORSOrigins: m.Config.CORSOrigins, RequestTimeout: m.Config.RequestTimeout, Stopping: m.stopping})
+		CORSOrigins: m.Config.CORSOrigins, RequestTimeout: m.Config.RequestTimeout, Stopping: m.stopping,
+		Metrics: m.Metrics, Rate: m.Config.Rate})
 }
 
 // Run serves the API until ctx is done: it opens what Open opens (unless it is open

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -43,6 +44,8 @@ type Store struct {
 	projectionTimeout time.Duration
 	rules             cobuild.Rules
 	queries           atomic.Int64
+	// failures counts the statements that failed, by code (UNAVAILABLE, TIMEOUT, INTERNAL).
+	failures sync.Map // string → *atomic.Int64
 	// When profiling, read statements run under PROFILE and their database hits add up.
 	profiling atomic.Bool
 	dbHits    atomic.Int64
@@ -100,6 +103,25 @@ func (s *Store) Ping(ctx context.Context) error {
 // Queries returns how many Cypher statements the store has sent; tests use it to prove
 // that a request costs one statement, not one per row.
 func (s *Store) Queries() int64 { return s.queries.Load() }
+
+// Failures returns how many statements failed, by code, for the metrics.
+func (s *Store) Failures() map[string]float64 {
+	out := map[string]float64{}
+	s.failures.Range(func(k, v any) bool {
+		out[k.(string)] = float64(v.(*atomic.Int64).Load())
+		return true
+	})
+	return out
+}
+
+// failed counts err (once it is a domain error) and returns it.
+func (s *Store) failed(err error) error {
+	if err != nil {
+		n, _ := s.failures.LoadOrStore(cobuild.ErrorCode(err), new(atomic.Int64))
+		n.(*atomic.Int64).Add(1)
+	}
+	return err
+}
 
 // Rules returns the rules the store applies in its queries.
 func (s *Store) Rules() cobuild.Rules { return s.rules }
@@ -191,7 +213,7 @@ func query[T any](ctx context.Context, s *Store, cypher string, params map[strin
 	if err != nil && neo4j.IsConnectivityError(err) && ctx.Err() == nil {
 		out, err = queryOnce(ctx, s, cypher, params, decode)
 	}
-	return out, domainError(err)
+	return out, s.failed(domainError(err))
 }
 
 func queryOnce[T any](ctx context.Context, s *Store, cypher string, params map[string]any, decode func(*neo4j.Record) (T, error)) ([]T, error) {
@@ -246,7 +268,7 @@ func readTx[T any](ctx context.Context, s *Store, timeout time.Duration, fn func
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(ctx)
 	v, err := neo4j.ExecuteRead(ctx, sess, fn, neo4j.WithTxTimeout(txTimeout(ctx, timeout)))
-	return v, domainError(err)
+	return v, s.failed(domainError(err))
 }
 
 // writeTx runs fn in one write transaction with the given timeout.
@@ -260,7 +282,7 @@ func writeTx[T any](ctx context.Context, s *Store, timeout time.Duration, fn fun
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
 	v, err := neo4j.ExecuteWrite(ctx, sess, fn, neo4j.WithTxTimeout(txTimeout(ctx, timeout)))
-	return v, domainError(err)
+	return v, s.failed(domainError(err))
 }
 
 // collect runs one statement of a transaction and decodes each record.

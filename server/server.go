@@ -24,6 +24,7 @@ import (
 
 	"cobuild"
 	"cobuild/auth"
+	"cobuild/metrics"
 	"cobuild/resolvers"
 	"cobuild/snapshot"
 	"cobuild/web"
@@ -41,6 +42,10 @@ type Config struct {
 	// RequestTimeout bounds one GraphQL request: its resolvers and Cypher stop at it and
 	// it answers TIMEOUT.
 	RequestTimeout time.Duration
+	// Metrics, when set, counts requests and serves /metrics (to admins).
+	Metrics *metrics.Metrics
+	// Rate bounds the requests of one client to /graphql; zero sets no bound.
+	Rate RateLimit
 	// Share is how many Cypher statements one request may run at once, its share of the
 	// store's connections; default 8.
 	Share int
@@ -67,7 +72,7 @@ func Handler(cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	var gql http.Handler = http.NotFoundHandler()
 	if r := cfg.Resolvers; r != nil {
-		gql = GraphQL(r, cfg.Logger)
+		gql = GraphQL(r, cfg.Logger, cfg.Metrics)
 	}
 	// The request's own deadline stops its resolvers and Cypher, which then answer TIMEOUT
 	// in GraphQL's shape; the TimeoutHandler, a little later, is only the backstop for
@@ -87,7 +92,11 @@ func Handler(cfg Config) http.Handler {
 			MaxAge:         600,
 		}).Handler(api)
 	}
+	api = rateLimited(api, cfg.Rate, cfg.Metrics)
 	mux.Handle("/graphql", api)
+	if m := cfg.Metrics; m != nil {
+		mux.Handle("GET /metrics", adminOnly(m.Handler()))
+	}
 	mux.Handle("GET /{$}", playground.Handler("cobuild", "/graphql"))
 	dashboard := web.Handler()
 	mux.Handle("GET /dashboard", dashboard)
@@ -111,12 +120,30 @@ func Handler(cfg Config) http.Handler {
 		}
 		fmt.Fprint(w, `{"status":"ready"}`)
 	})
-	return logRequests(cfg.Logger, mux)
+	var h http.Handler = mux
+	if m := cfg.Metrics; m != nil {
+		h = m.HTTP(h, "/graphql", "/", "/dashboard/", "/healthz", "/readyz", "/metrics", "/signin")
+	}
+	return logRequests(cfg.Logger, h)
+}
+
+// adminOnly lets only admins through (requests without a principal are the server's own).
+func adminOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := auth.FromContext(r.Context()); p != nil && p.Role != auth.Admin {
+			writeError(w, http.StatusForbidden, cobuild.EFORBIDDEN, "只有管理员可以查看运行指标。Only admins may read the metrics.")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // GraphQL returns the GraphQL handler alone; each operation gets loaders of its own.
-func GraphQL(r *resolvers.Resolver, log *slog.Logger) http.Handler {
+func GraphQL(r *resolvers.Resolver, log *slog.Logger, m *metrics.Metrics) http.Handler {
 	srv := handler.New(r.ExecutableSchema())
+	if m != nil {
+		srv.Use(m.Operations())
+	}
 	srv.Use(r.Loaders())
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

@@ -90,6 +90,8 @@ type Service struct {
 	flights map[flightKey]*flight
 	// clients counts the builds under way per client.
 	clients map[string]int
+	// builds, failures and buildTime add up the builds done, for the metrics.
+	builds, failures, buildTime atomic.Int64
 	// build serialises builds: two builds at once would only compete for Neo4j. Pinned
 	// snapshots have a lane of their own, so that no build of another day holds them up.
 	build, pinnedBuild sync.Mutex
@@ -268,7 +270,13 @@ func (s *Service) run(ctx context.Context, fk flightKey, f *flight, pinned bool,
 	defer lane.Unlock()
 	bctx, cancel := context.WithTimeout(ctx, s.opts.BuildTimeout)
 	defer cancel()
+	start := time.Now()
 	f.value, f.err = build(bctx)
+	s.builds.Add(1)
+	s.buildTime.Add(int64(time.Since(start)))
+	if f.err != nil {
+		s.failures.Add(1)
+	}
 	s.mu.Lock()
 	if f.err == nil {
 		s.put(fk.key, fk.version, f.value)
@@ -307,6 +315,33 @@ func (s *Service) put(key Key, version string, value any) {
 	}
 	clear(s.cache[len(kept):])
 	s.cache = kept
+}
+
+// Stats are the service's counts, for the metrics.
+type Stats struct {
+	// Cached and Pinned count the snapshots kept, Building those under way or queued.
+	Cached, Pinned, Building int
+	// Builds and Failures count the builds done; BuildTime adds up their time.
+	Builds, Failures int64
+	BuildTime        time.Duration
+}
+
+// Stats returns the service's counts now.
+func (s *Service) Stats() Stats {
+	var pins []Key
+	if s.opts.Pinned != nil {
+		pins = s.opts.Pinned()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := Stats{Cached: len(s.cache), Building: len(s.flights), Builds: s.builds.Load(), Failures: s.failures.Load(),
+		BuildTime: time.Duration(s.buildTime.Load())}
+	for _, e := range s.cache {
+		if slices.Contains(pins, e.key) {
+			st.Pinned++
+		}
+	}
+	return st
 }
 
 type clientKey struct{}

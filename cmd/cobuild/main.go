@@ -91,6 +91,13 @@ func envInt(name string, def int) int {
 	return def
 }
 
+func envFloat(name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return v
+	}
+	return def
+}
+
 // flags registers the shared flags.
 func flags(fs *flag.FlagSet, o *options) {
 	c := &o.cfg
@@ -129,6 +136,8 @@ func serve(ctx context.Context, args []string) error {
 	fs.DurationVar(&c.Snapshots.Poll, "snapshot-poll", 200*time.Millisecond, "how often the graph's version is read, so that a change made elsewhere is seen within it")
 	fs.DurationVar(&c.Drain, "drain", 10*time.Second, "on SIGTERM or Ctrl-C, how long requests in flight may finish before the rest are stopped with UNAVAILABLE")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", 30*time.Second, "longest one GraphQL request may run; its Cypher stops with it")
+	fs.Float64Var(&c.Rate.Rate, "rate", envFloat("COBUILD_RATE", 50), "requests a second one client (a token's subject, or an address) may send to /graphql on average, 0 for no bound (env COBUILD_RATE)")
+	fs.IntVar(&c.Rate.Burst, "rate-burst", envInt("COBUILD_RATE_BURST", 100), "requests one client may send at once (env COBUILD_RATE_BURST)")
 	fs.BoolVar(&c.NoSeed, "no-seed", false, "seed nothing, not even into the local Neo4j: serve what the database holds")
 	fs.BoolVar(&c.SeedDemo, "seed-demo", false, "seed the demo data even when NEO4J_URI is set (refused on a database holding other data)")
 	if err := fs.Parse(args); err != nil {
