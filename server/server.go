@@ -94,6 +94,8 @@ func Handler(cfg Config) http.Handler {
 // GraphQL returns the GraphQL handler alone; each operation gets loaders of its own.
 func GraphQL(r *resolvers.Resolver, log *slog.Logger) http.Handler {
 	srv := handler.New(r.ExecutableSchema())
+	// First: an operation the caller's role may not read is refused before anything else.
+	srv.Use(&rolePolicy{})
 	srv.Use(r.Loaders())
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
