@@ -22,6 +22,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"cobuild"
+	"cobuild/auth"
 	"cobuild/resolvers"
 	"cobuild/web"
 )
@@ -38,10 +39,15 @@ type Config struct {
 	// CORSOrigins are the origins (such as https://dash.example.org) whose pages may call
 	// /graphql from a browser; "*" allows any. Empty: same origin only, as the dashboard.
 	CORSOrigins []string
+	// Auth verifies the bearer tokens (or sign-in cookies) of requests; nil accepts none,
+	// so that only the health checks and the sign-in page answer.
+	Auth *auth.Verifier
 }
 
 // Handler returns the whole HTTP API: /graphql (GET and POST), GraphiQL at /, the web
-// dashboard at /dashboard/, /healthz (the process is up) and /readyz (Neo4j answers).
+// dashboard at /dashboard/, /healthz (the process is up) and /readyz (Neo4j answers), and
+// /signin and /signout. Every request but the health checks and signing in needs a valid
+// token (see authenticate).
 func Handler(cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -57,14 +63,14 @@ func Handler(cfg Config) http.Handler {
 	if r := cfg.Resolvers; r != nil {
 		gql = GraphQL(r, cfg.Logger)
 	}
-	var api http.Handler = http.TimeoutHandler(gql, cfg.RequestTimeout, `{"errors":[{"message":"request timed out","extensions":{"code":"TIMEOUT"}}]}`)
+	var api http.Handler = requireToken(http.TimeoutHandler(gql, cfg.RequestTimeout, `{"errors":[{"message":"request timed out","extensions":{"code":"TIMEOUT"}}]}`))
 	if len(cfg.CORSOrigins) > 0 {
 		// Answers preflight requests itself, and names the origin in the response only when
 		// it is one of those listed, so browsers refuse the others.
 		api = cors.New(cors.Options{
 			AllowedOrigins: cfg.CORSOrigins,
 			AllowedMethods: []string{http.MethodGet, http.MethodPost},
-			AllowedHeaders: []string{"Content-Type", "Accept"},
+			AllowedHeaders: []string{"Content-Type", "Accept", "Authorization"},
 			MaxAge:         600,
 		}).Handler(api)
 	}
@@ -81,14 +87,28 @@ func Handler(cfg Config) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
 		w.Header().Set("Content-Type", "application/json")
+		// Without a token, the status alone: what is down is for those signed in.
+		signedIn := auth.FromContext(r.Context()) != nil
 		if err := cfg.Ping(ctx); err != nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
-			fmt.Fprint(w, `{"status":"unavailable","neo4j":"down"}`)
+			if signedIn {
+				fmt.Fprint(w, `{"status":"unavailable","neo4j":"down"}`)
+			} else {
+				fmt.Fprint(w, `{"status":"unavailable"}`)
+			}
 			return
 		}
-		fmt.Fprint(w, `{"status":"ready","neo4j":"up"}`)
+		if signedIn {
+			fmt.Fprint(w, `{"status":"ready","neo4j":"up"}`)
+		} else {
+			fmt.Fprint(w, `{"status":"ready"}`)
+		}
 	})
-	return logRequests(cfg.Logger, mux)
+	mux.Handle("GET /signin", signIn(cfg.Auth))
+	mux.Handle("POST /signin", signIn(cfg.Auth))
+	mux.HandleFunc("GET /signout", signOut)
+	mux.HandleFunc("POST /signout", signOut)
+	return logRequests(cfg.Logger, authenticate(cfg.Auth, mux))
 }
 
 // GraphQL returns the GraphQL handler alone; each operation gets loaders of its own.
