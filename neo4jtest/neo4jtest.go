@@ -76,7 +76,7 @@ var Secret = func() []byte {
 	return b
 }()
 
-// OfficerArea is the area of the officer's tokens of Token: 宣城高新区's town.
+// OfficerArea is the area of the officers' tokens of Token: 飞彩街道, a subdistrict.
 const OfficerArea = "ar-000008"
 
 // Token returns a token for a principal of the role, valid for an hour and signed with
