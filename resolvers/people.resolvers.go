@@ -7,13 +7,12 @@ package resolvers
 
 import (
 	"cobuild"
+	"cobuild/auth"
 	"cobuild/gqlmodel"
 	"cobuild/graph"
 	"cobuild/graph/model"
 	"context"
 	"time"
-
-	"cobuild/auth"
 )
 
 // StatusLabel is the resolver for the statusLabel field.
