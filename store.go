@@ -106,6 +106,9 @@ type PersonFilter struct {
 	AsOf           time.Time
 	NameContains   string
 	OrganizationID string
+	// ByID lists the people in id order rather than by name, for callers who may not see
+	// names: a cursor holds the sort key of its row.
+	ByID bool
 }
 
 // CertificationFilter selects red-leader certifications.

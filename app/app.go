@@ -14,9 +14,11 @@ import (
 	"net/http"
 	"os"
 	"sync/atomic"
+	"path/filepath"
 	"time"
 
 	"cobuild"
+	"cobuild/auth"
 	"cobuild/demo"
 	"cobuild/metrics"
 	"cobuild/neo4jlocal"
@@ -54,6 +56,9 @@ type Config struct {
 	Snapshots snapshot.Options
 	// Rate bounds the requests of one client (a token's subject, or an address).
 	Rate server.RateLimit
+	// Auth says which tokens are accepted. With no key configured the install signs and
+	// verifies with its own key, kept in the data folder (SigningKeyFile).
+	Auth auth.Config
 }
 
 // Main holds what the commands open, so that Close releases it in order.
@@ -73,6 +78,14 @@ type Main struct {
 	// stopping ends when a shutdown's drain time is over.
 	stopping     context.Context
 	stopRequests context.CancelFunc
+
+	// Verifier checks the tokens of requests.
+	Verifier *auth.Verifier
+	// Signer signs tokens with the install's own key; nil when keys are configured, whose
+	// tokens come from elsewhere (a single sign-on).
+	Signer *auth.Signer
+
+	stopAuth context.CancelFunc
 }
 
 // Open reads the rules, starts a local Neo4j when no URI is configured, connects, applies
@@ -86,6 +99,9 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Rules = rules
+	if err := m.openAuth(); err != nil {
+		return err
+	}
 	cfg := m.Config.Neo4j
 	if cfg.URI == "" {
 		opts := m.Config.Local
@@ -174,6 +190,57 @@ func state(status, message string) error {
 	return &cobuild.Error{Code: cobuild.EUNAVAILABLE, Message: message, Extensions: map[string]any{"status": status}}
 }
 
+// openAuth builds the token verifier: of the configured keys, or of the install's own
+// signing key, created in the data folder at the first start.
+func (m *Main) openAuth() error {
+	cfg := m.Config.Auth
+	cfg.Logger = m.Log
+	if !cfg.Configured() {
+		file, err := SigningKeyFile(m.Config.Local.DataDir)
+		if err != nil {
+			return err
+		}
+		key, created, err := auth.LoadOrCreateKey(file)
+		if err != nil {
+			return err
+		}
+		if created {
+			m.Log.Info("signing key created", "file", file)
+		}
+		cfg.Secret = key
+		m.Signer = &auth.Signer{Secret: key, Claims: cfg.Claims, Issuer: cfg.Issuer, Audience: cfg.Audience}
+	}
+	// The key set of a JWKS URL is fetched again until Close.
+	ctx, stop := context.WithCancel(context.Background())
+	v, err := auth.NewVerifier(ctx, cfg)
+	if err != nil {
+		stop()
+		return fmt.Errorf("tokens: %w", err)
+	}
+	m.Verifier, m.stopAuth = v, stop
+	return nil
+}
+
+// SigningKeyFile is where the install's signing key is kept: auth.KeyFile in the local
+// Neo4j's data folder (default .cobuild/neo4j/data), a relative folder resolved as the
+// local Neo4j resolves it, against the module root above the working directory.
+func SigningKeyFile(dataDir string) (string, error) {
+	if dataDir == "" {
+		dataDir = filepath.Join(".cobuild", "neo4j", "data")
+	}
+	if !filepath.IsAbs(dataDir) {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", err
+		}
+		if root, ok := neo4jlocal.ModuleRoot(wd); ok {
+			wd = root
+		}
+		dataDir = filepath.Join(wd, dataDir)
+	}
+	return filepath.Join(dataDir, auth.KeyFile), nil
+}
+
 // ReadRules reads the rules: the defaults, overridden by a JSON file if one is named.
 // Contradictory rules are an error.
 func ReadRules(file string) (cobuild.Rules, error) {
@@ -197,6 +264,9 @@ func ReadRules(file string) (cobuild.Rules, error) {
 
 // Close releases the store, then stops the local Neo4j.
 func (m *Main) Close() {
+	if m.stopAuth != nil {
+		m.stopAuth()
+	}
 	if m.Store != nil {
 		m.Store.Close(context.Background())
 	}
@@ -211,7 +281,7 @@ func (m *Main) Close() {
 func (m *Main) Handler() http.Handler {
 	return server.Handler(server.Config{Resolvers: m.Resolvers, Ready: m.Ready, Logger: m.Log,
 		CORSOrigins: m.Config.CORSOrigins, RequestTimeout: m.Config.RequestTimeout, Stopping: m.stopping,
-		Metrics: m.Metrics, Rate: m.Config.Rate})
+		Metrics: m.Metrics, Rate: m.Config.Rate, Auth: m.Verifier})
 }
 
 // Run serves the API until ctx is done: it opens what Open opens (unless it is open

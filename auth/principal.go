@@ -5,6 +5,7 @@ package auth
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // Role is what a principal may do.
@@ -37,6 +38,8 @@ type Principal struct {
 	Role    Role
 	// Areas are the ids (ar-…) of an officer's towns, subdistricts or parks.
 	Areas []string
+	// Expires is when the principal's token stops being valid; zero when not known.
+	Expires time.Time
 }
 
 // PersonalData says whether the principal may see people's names, gender, birth year and

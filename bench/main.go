@@ -12,6 +12,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -32,6 +34,8 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"cobuild/auth"
 )
 
 var systems = []string{"cobuild", "peer", "floor"}
@@ -42,6 +46,7 @@ var opOrder = []string{"organization", "countsByKind", "townPage", "townPage2", 
 type config struct {
 	neo4jURI, neo4jUser, neo4jPassword, neo4jDatabase string
 	cobuildURL, cobuildBin, peerURL                   string
+	cobuildToken                                      string
 	rounds                                            int
 	duration, warmup                                  time.Duration
 	concurrency                                       []int
@@ -69,6 +74,7 @@ func main() {
 	flag.StringVar(&c.neo4jPassword, "neo4j-password", env("NEO4J_PASSWORD", ""), "Neo4j password (env NEO4J_PASSWORD)")
 	flag.StringVar(&c.neo4jDatabase, "neo4j-database", env("NEO4J_DATABASE", ""), "Neo4j database, default the server's (env NEO4J_DATABASE)")
 	flag.StringVar(&c.cobuildURL, "cobuild-url", "", "GraphQL endpoint of a running cobuild (http://127.0.0.1:8080/graphql); empty: build ./cmd/cobuild and start it")
+	flag.StringVar(&c.cobuildToken, "cobuild-token", env("COBUILD_TOKEN", ""), "bearer token for the running cobuild of -cobuild-url, such as `cobuild token -role admin` prints (env COBUILD_TOKEN); a cobuild started here gets one of its own")
 	flag.StringVar(&c.cobuildBin, "cobuild-bin", "", "start this cobuild binary instead of building ./cmd/cobuild into .cobuild/bin/cobuild")
 	flag.StringVar(&c.peerURL, "peer-url", "", "endpoint of a running peer (bench/peer/server.mjs); empty: start it")
 	flag.IntVar(&c.rounds, "rounds", 3, "rounds; each runs every operation on every system, the systems' order rotating")
@@ -136,16 +142,18 @@ type graphqlTarget struct {
 	client *http.Client
 	url    string
 	body   []byte
+	// token is the bearer token sent, if any.
+	token string
 }
 
 var errGraphQL = errors.New("graphql errors")
 
-func newGraphQL(client *http.Client, url, query string, vars map[string]any) (*graphqlTarget, error) {
+func newGraphQL(client *http.Client, url, token, query string, vars map[string]any) (*graphqlTarget, error) {
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
 		return nil, err
 	}
-	return &graphqlTarget{client: client, url: url, body: body}, nil
+	return &graphqlTarget{client: client, url: url, body: body, token: token}, nil
 }
 
 // post sends the request and returns the response body; a non-200 status or an errors
@@ -156,6 +164,9 @@ func (g *graphqlTarget) post(ctx context.Context, header map[string]string) ([]b
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if g.token != "" {
+		req.Header.Set("Authorization", "Bearer "+g.token)
+	}
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
@@ -333,6 +344,7 @@ func expand(v any, sys string, today time.Time, fetched map[string]any) (any, er
 type setup struct {
 	client              *http.Client
 	cobuildURL, peerURL string
+	cobuildToken        string
 	driver              neo4j.DriverWithContext
 	db                  string
 	today               time.Time
@@ -348,9 +360,9 @@ func (op *operation) build(e setup, fetched map[string]map[string]any) error {
 		vars := raw.(map[string]any)
 		switch sys {
 		case "cobuild":
-			op.targets[sys], err = newGraphQL(e.client, e.cobuildURL, op.cobuild, vars)
+			op.targets[sys], err = newGraphQL(e.client, e.cobuildURL, e.cobuildToken, op.cobuild, vars)
 		case "peer":
-			op.targets[sys], err = newGraphQL(e.client, e.peerURL, op.peer, vars)
+			op.targets[sys], err = newGraphQL(e.client, e.peerURL, "", op.peer, vars)
 		case "floor":
 			op.targets[sys] = &floorTarget{driver: e.driver, db: e.db, cypher: op.floor, params: vars}
 		}
@@ -426,8 +438,24 @@ func benchmark(ctx context.Context, c config) int {
 	}
 
 	// cobuild.
-	cobuildURL := c.cobuildURL
+	cobuildURL, cobuildToken := c.cobuildURL, c.cobuildToken
 	if cobuildURL == "" {
+		// The cobuild started here verifies tokens with a secret of this run, and is asked
+		// as its admin.
+		secret := make([]byte, 32)
+		if _, err := rand.Read(secret); err != nil {
+			logf("token secret: %v", err)
+			return 2
+		}
+		hexSecret := hex.EncodeToString(secret)
+		token, err := auth.Signer{Secret: []byte(hexSecret)}.Sign(auth.Principal{Subject: "bench", Role: auth.Admin}, 24*time.Hour)
+		if err != nil {
+			logf("token: %v", err)
+			return 2
+		}
+		cobuildToken = token
+		cobuildEnv := append(slices.Clone(neoEnv), "COBUILD_JWT_SECRET="+hexSecret, "COBUILD_JWT_SECRET_FILE=", "COBUILD_JWT_PUBLIC_KEYS=", "COBUILD_JWKS_URL=",
+			"COBUILD_JWT_ISSUER=", "COBUILD_JWT_AUDIENCE=")
 		bin := c.cobuildBin
 		if bin == "" {
 			bin = filepath.Join(".cobuild", "bin", "cobuild")
@@ -436,11 +464,9 @@ func benchmark(ctx context.Context, c config) int {
 				return 2
 			}
 		}
+		// cobuild says it is ready once today's projection and census are built.
 		ready := regexp.MustCompile(`cobuild is ready: .*the API at (http://\S+/graphql)`)
-		// cobuild answers as soon as it listens, and builds today's projection and census
-		// behind it; measuring starts once they are built (or their build has failed).
-		settled := regexp.MustCompile(`census built|prebuild snapshots`)
-		srv, u, err := startSettled(ctx, "cobuild", neoEnv, ready, settled, 5*time.Minute, bin, "serve", "-addr", "127.0.0.1:0")
+		srv, u, err := start(ctx, "cobuild", cobuildEnv, ready, 5*time.Minute, bin, "serve", "-addr", "127.0.0.1:0")
 		if err != nil {
 			logf("%v", err)
 			return 2
@@ -480,7 +506,7 @@ func benchmark(ctx context.Context, c config) int {
 		DisableCompression: true, ForceAttemptHTTP2: false,
 	}}
 	y, m, d := time.Now().Date()
-	e := setup{client: client, cobuildURL: cobuildURL, peerURL: peerURL, driver: driver, db: c.neo4jDatabase,
+	e := setup{client: client, cobuildURL: cobuildURL, cobuildToken: cobuildToken, peerURL: peerURL, driver: driver, db: c.neo4jDatabase,
 		today: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
 
 	// Load and prepare the operations.

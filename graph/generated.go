@@ -1125,6 +1125,7 @@ type NetworkResolver interface {
 	FarFromCoverage(ctx context.Context, obj *gqlmodel.Network, hops *int, sector []cobuild.Sector, first *int) (*gqlmodel.FarFromCoverage, error)
 }
 type NetworkNodeResolver interface {
+	Name(ctx context.Context, obj *gqlmodel.NetworkNode) (string, error)
 	Node(ctx context.Context, obj *gqlmodel.NetworkNode) (gqlmodel.Node, error)
 }
 type PartyOrganizationResolver interface {
@@ -1138,6 +1139,10 @@ type PartyOrganizationResolver interface {
 	HelpedBy(ctx context.Context, obj *cobuild.PartyOrg) (*cobuild.MassBranch, error)
 }
 type PersonResolver interface {
+	Name(ctx context.Context, obj *cobuild.Person) (string, error)
+	Gender(ctx context.Context, obj *cobuild.Person) (*string, error)
+	PartyMember(ctx context.Context, obj *cobuild.Person) (*bool, error)
+	BirthYear(ctx context.Context, obj *cobuild.Person) (*int, error)
 	Ties(ctx context.Context, obj *cobuild.Person, types []cobuild.TieType, asOf *time.Time) ([]*gqlmodel.PersonTie, error)
 	Mentees(ctx context.Context, obj *cobuild.Person, asOf *time.Time) ([]*gqlmodel.Mentorship, error)
 	Mentors(ctx context.Context, obj *cobuild.Person, asOf *time.Time) ([]*gqlmodel.Mentorship, error)
@@ -7112,7 +7117,10 @@ type NetworkNode {
   when it has none.
   """
   kind: String
-  "Its name; its id when it has none."
+  """
+  Its name; its id when it has none. A person's shows only the family name (such as 王**)
+  for roles without personal data (个人信息).
+  """
   name: String!
   "The node itself, with all its fields."
   node: Node
@@ -8611,7 +8619,7 @@ extend type Query {
     "Their id (pe-...)."
     id: ID!
   ): Person
-  "People matching a filter, by name."
+  "People matching a filter, by name (by id for roles without personal data)."
   people(
     "Which people to list; default all, with roles taken today."
     where: PersonWhere
@@ -8647,13 +8655,18 @@ staff member, a mentor or mentee, a recruit or an apprentice.
 type Person implements Node {
   "Their id (pe-...)."
   id: ID!
-  "Their name."
+  """
+  Their name (姓名). For roles without personal data (个人信息: analyst, viewer) only the
+  family name shows, such as 王**.
+  """
   name: String!
-  "Their gender, F or M; null when unknown."
+  "Their gender (性别), F or M; null when unknown, and for roles without personal data."
   gender: String
-  "Whether they are a party member."
-  partyMember: Boolean!
-  "Their year of birth; null when unknown."
+  """
+  Whether they are a party member (是否党员); null for roles without personal data.
+  """
+  partyMember: Boolean
+  "Their year of birth (出生年份); null when unknown, and for roles without personal data."
   birthYear: Int
   """
   Their ties to organisations: assignments, work, placements, apprenticeships and the
@@ -8735,7 +8748,10 @@ input PersonWhere {
   role: [PersonRole!]
   "The day for roles; default today."
   asOf: Date
-  "Case-sensitive substring of the name."
+  """
+  Case-sensitive substring of the name; FORBIDDEN for roles without personal data (个人信息),
+  whose lists are in id order rather than by name.
+  """
   nameContains: String
   "Tied to this organisation."
   organizationId: ID
@@ -25264,7 +25280,7 @@ func (ec *executionContext) _NetworkNode_name(ctx context.Context, field graphql
 			return ec.fieldContext_NetworkNode_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return ec.Resolvers.NetworkNode().Name(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -25275,7 +25291,7 @@ func (ec *executionContext) _NetworkNode_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_NetworkNode_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "String")
+	return graphql.NewScalarFieldContext("NetworkNode", field, true, true, "String")
 }
 
 func (ec *executionContext) _NetworkNode_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NetworkNode) (ret graphql.Marshaler) {
@@ -26780,7 +26796,7 @@ func (ec *executionContext) _Person_name(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Person_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return ec.Resolvers.Person().Name(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -26791,7 +26807,7 @@ func (ec *executionContext) _Person_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Person_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Person", field, true, true, "String")
 }
 
 func (ec *executionContext) _Person_gender(ctx context.Context, field graphql.CollectedField, obj *cobuild.Person) (ret graphql.Marshaler) {
@@ -26803,18 +26819,18 @@ func (ec *executionContext) _Person_gender(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Person_gender(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Gender, nil
+			return ec.Resolvers.Person().Gender(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Person_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Person", field, true, true, "String")
 }
 
 func (ec *executionContext) _Person_partyMember(ctx context.Context, field graphql.CollectedField, obj *cobuild.Person) (ret graphql.Marshaler) {
@@ -26826,18 +26842,18 @@ func (ec *executionContext) _Person_partyMember(ctx context.Context, field graph
 			return ec.fieldContext_Person_partyMember(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PartyMember, nil
+			return ec.Resolvers.Person().PartyMember(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Person_partyMember(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Person", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("Person", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _Person_birthYear(ctx context.Context, field graphql.CollectedField, obj *cobuild.Person) (ret graphql.Marshaler) {
@@ -26849,18 +26865,18 @@ func (ec *executionContext) _Person_birthYear(ctx context.Context, field graphql
 			return ec.fieldContext_Person_birthYear(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.BirthYear, nil
+			return ec.Resolvers.Person().BirthYear(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalOInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Person_birthYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Person", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Person", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Person_ties(ctx context.Context, field graphql.CollectedField, obj *cobuild.Person) (ret graphql.Marshaler) {
@@ -38853,10 +38869,11 @@ func (ec *executionContext) _NetworkNode(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.Values[i] = ec._NetworkNode_name(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NetworkNode_name(ctx, field, obj)
+				})
 		case "node":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -39479,25 +39496,29 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.Values[i] = ec._Person_name(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_name(ctx, field, obj)
+				})
 		case "gender":
-			out.Values[i] = ec._Person_gender(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_gender(ctx, field, obj)
+				})
 		case "partyMember":
-			out.Values[i] = ec._Person_partyMember(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_partyMember(ctx, field, obj)
+				})
 		case "birthYear":
-			out.Values[i] = ec._Person_birthYear(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_birthYear(ctx, field, obj)
+				})
 		case "ties":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -44152,18 +44173,6 @@ func (ec *executionContext) marshalOIndustry2ᚖcobuildᚐIndustry(ctx context.C
 	return ec._Industry(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOInt2int(ctx context.Context, v any) (int, error) {
-	res, err := graphql.UnmarshalInt(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalInt(v)
-	return res
-}
-
 func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
 	if v == nil {
 		return nil, nil
@@ -44613,18 +44622,6 @@ func (ec *executionContext) marshalOSortDirection2ᚖstring(ctx context.Context,
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(*v)
-	return res
-}
-
-func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(v)
 	return res
 }
 

@@ -40,6 +40,9 @@ func personQuery(f cobuild.PersonFilter) (listQuery, error) {
 		q.params["org"] = f.OrganizationID
 	}
 	q.sortField, q.sortExpr, q.sortKind = "NAME", "coalesce(n.name, '')", cobuild.SortString
+	if f.ByID {
+		q.sortField, q.sortExpr = "ID", "n.id"
+	}
 	return q, nil
 }
 

@@ -6,9 +6,11 @@ package neo4jtest
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"sync"
@@ -18,6 +20,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"cobuild/app"
+	"cobuild/auth"
 	"cobuild/demo"
 	"cobuild/neo4jstore"
 )
@@ -51,14 +54,50 @@ func uri(t testing.TB) string {
 	return u
 }
 
-// Config is the configuration of the production wiring over the test Neo4j.
+// Config is the configuration of the production wiring over the test Neo4j. Its tokens
+// are signed with a secret of the test process (Token), so that no key file is written.
 func Config(t testing.TB) app.Config {
 	return app.Config{
 		Neo4j: neo4jstore.Config{URI: uri(t), User: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"),
 			Database: os.Getenv("NEO4J_DATABASE"), Timeout: time.Minute},
 		Seed: DemoOptions,
 		Addr: "127.0.0.1:0",
+		Auth: auth.Config{Secret: Secret},
 	}
+}
+
+// Secret is the HMAC secret that the test wiring's tokens are signed with, new in every
+// test process.
+var Secret = func() []byte {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return b
+}()
+
+// OfficerArea is the area of the officers' tokens of Token: 飞彩街道, a subdistrict.
+const OfficerArea = "ar-000008"
+
+// Token returns a token for a principal of the role, valid for an hour and signed with
+// Secret; an officer's names OfficerArea unless areas are given.
+func Token(t testing.TB, role auth.Role, areas ...string) string {
+	t.Helper()
+	if role == auth.Officer && len(areas) == 0 {
+		areas = []string{OfficerArea}
+	}
+	tok, err := auth.Signer{Secret: Secret}.Sign(auth.Principal{Subject: "test:" + string(role), Role: role, Areas: areas}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// Authorize gives a request an admin's bearer token, as every caller of the API needs.
+func Authorize(t testing.TB, req *http.Request) *http.Request {
+	t.Helper()
+	req.Header.Set("Authorization", "Bearer "+Token(t, auth.Admin))
+	return req
 }
 
 // Main returns the test process's shared production wiring (app.Main) over the test

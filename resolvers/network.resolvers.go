@@ -139,6 +139,11 @@ func (r *networkResolver) FarFromCoverage(ctx context.Context, obj *gqlmodel.Net
 	return out, nil
 }
 
+// Name is the resolver for the name field.
+func (r *networkNodeResolver) Name(ctx context.Context, obj *gqlmodel.NetworkNode) (string, error) {
+	return nodeName(ctx, obj.Label, obj.ID, obj.Name), nil
+}
+
 // Node is the resolver for the node field.
 func (r *networkNodeResolver) Node(ctx context.Context, obj *gqlmodel.NetworkNode) (gqlmodel.Node, error) {
 	n, err := nodeByID(ctx, r.Resolver, obj.ID)
@@ -183,7 +188,10 @@ func (r *queryResolver) Path(ctx context.Context, from string, to string, maxHop
 		return nil, err
 	}
 	s := p.Graph.ShortestPaths(src, dst, hops, n, nil)
-	return pathResult(p, s, gqlmodel.NewNetworkNode(p.Projection, src).Name, gqlmodel.NewNetworkNode(p.Projection, dst).Name, hops), nil
+	a, b := gqlmodel.NewNetworkNode(p.Projection, src), gqlmodel.NewNetworkNode(p.Projection, dst)
+	res := pathResult(p, s, a.Name, b.Name, hops)
+	maskPeople(ctx, res, a, b)
+	return res, nil
 }
 
 // EgoNetwork is the resolver for the egoNetwork field.
@@ -244,7 +252,8 @@ func (r *queryResolver) WhatIf(ctx context.Context, remove string, asOf *time.Ti
 		IslandsBefore: islands, IslandsAfter: islands, LostCoverage: analytics.LostCoverage(r.rules, coverage)}
 	if inNetwork {
 		rm := p.Remove(node)
-		name := gqlmodel.NewNetworkNode(p.Projection, node).Name
+		n := gqlmodel.NewNetworkNode(p.Projection, node)
+		name := nodeName(ctx, n.Label, n.ID, n.Name)
 		w.Name = &name
 		w.IslandsBefore, w.IslandsAfter, w.Split = rm.IslandsBefore, rm.IslandsAfter, rm.Split
 		for _, v := range rm.NewlyIsolated {

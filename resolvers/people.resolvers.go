@@ -7,6 +7,7 @@ package resolvers
 
 import (
 	"cobuild"
+	"cobuild/auth"
 	"cobuild/gqlmodel"
 	"cobuild/graph"
 	"cobuild/graph/model"
@@ -55,6 +56,38 @@ func (r *massBranchResolver) Recommended(ctx context.Context, obj *cobuild.MassB
 // HelpedForm is the resolver for the helpedForm field.
 func (r *massBranchResolver) HelpedForm(ctx context.Context, obj *cobuild.MassBranch) ([]*cobuild.PartyOrg, error) {
 	return ends[*cobuild.PartyOrg](ctx, r.Resolver, branchHelped, obj.ID)
+}
+
+// Name is the resolver for the name field.
+func (r *personResolver) Name(ctx context.Context, obj *cobuild.Person) (string, error) {
+	if !auth.FromContext(ctx).PersonalData() {
+		return auth.MaskName(obj.Name), nil
+	}
+	return obj.Name, nil
+}
+
+// Gender is the resolver for the gender field.
+func (r *personResolver) Gender(ctx context.Context, obj *cobuild.Person) (*string, error) {
+	if !auth.FromContext(ctx).PersonalData() {
+		return nil, nil
+	}
+	return &obj.Gender, nil
+}
+
+// PartyMember is the resolver for the partyMember field.
+func (r *personResolver) PartyMember(ctx context.Context, obj *cobuild.Person) (*bool, error) {
+	if !auth.FromContext(ctx).PersonalData() {
+		return nil, nil
+	}
+	return &obj.PartyMember, nil
+}
+
+// BirthYear is the resolver for the birthYear field.
+func (r *personResolver) BirthYear(ctx context.Context, obj *cobuild.Person) (*int, error) {
+	if !auth.FromContext(ctx).PersonalData() {
+		return nil, nil
+	}
+	return &obj.BirthYear, nil
 }
 
 // Ties is the resolver for the ties field.
@@ -141,6 +174,14 @@ func (r *queryResolver) People(ctx context.Context, where *model.PersonWhere, fi
 	f := cobuild.PersonFilter{AsOf: r.day(ctx, nil)}
 	if where != nil {
 		f = cobuild.PersonFilter{Roles: where.Role, NameContains: str(where.NameContains), OrganizationID: str(where.OrganizationID), AsOf: r.day(ctx, where.AsOf)}
+	}
+	if who := auth.FromContext(ctx); !who.PersonalData() {
+		// A name filter would tell the names it hides, and so would the cursors of a list in
+		// name order, which hold the name of their row.
+		if f.NameContains != "" {
+			return nil, forbiddenPersonal(who, "people(where: {nameContains})")
+		}
+		f.ByID = true
 	}
 	pg, err := listPage(ctx, r.Resolver, "PersonConnection", "Person", p,
 		func(ctx context.Context, p cobuild.PageArgs) (cobuild.Page[*cobuild.Person], error) {

@@ -36,7 +36,7 @@ type response struct {
 func post(t testing.TB, h http.Handler, query string, vars map[string]any) response {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req := neo4jtest.Authorize(t, httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body)))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
@@ -80,7 +80,7 @@ func TestHealthReadinessAndGraphiQL(t *testing.T) {
 		{"/", "graphiql"},
 	} {
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tt.path, nil))
+		h.ServeHTTP(rec, neo4jtest.Authorize(t, httptest.NewRequest(http.MethodGet, tt.path, nil)))
 		if rec.Code != http.StatusOK || !strings.Contains(strings.ToLower(rec.Body.String()), strings.ToLower(tt.want)) {
 			t.Errorf("GET %s: status %d, body %.200s; want 200 containing %s", tt.path, rec.Code, rec.Body.String(), tt.want)
 		}
@@ -101,7 +101,7 @@ func TestReadinessFailsWhenNeo4jIsDown(t *testing.T) {
 
 func TestGraphQLOverGET(t *testing.T) {
 	h := api(t)
-	req := httptest.NewRequest(http.MethodGet, `/graphql?query={industries(leading:true){name}}`, nil)
+	req := neo4jtest.Authorize(t, httptest.NewRequest(http.MethodGet, `/graphql?query={industries(leading:true){name}}`, nil))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	var r struct {

@@ -1,12 +1,15 @@
 package server_test
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"cobuild/auth"
+	"cobuild/neo4jtest"
 	"cobuild/resolvers"
 	"cobuild/server"
 )
@@ -14,7 +17,11 @@ import (
 // bare is the whole HTTP handler with no store: enough for CORS preflight requests, which
 // never reach GraphQL, and for operations that read nothing.
 func bare(origins ...string) http.Handler {
-	return server.Handler(server.Config{Resolvers: resolvers.New(resolvers.Config{}), Logger: slog.New(slog.DiscardHandler), CORSOrigins: origins})
+	v, err := auth.NewVerifier(context.Background(), auth.Config{Secret: neo4jtest.Secret})
+	if err != nil {
+		panic(err)
+	}
+	return server.Handler(server.Config{Resolvers: resolvers.New(resolvers.Config{}), Logger: slog.New(slog.DiscardHandler), CORSOrigins: origins, Auth: v})
 }
 
 func preflight(h http.Handler, origin string) *httptest.ResponseRecorder {
@@ -44,7 +51,7 @@ func TestCORSAllowsOnlyTheConfiguredOrigins(t *testing.T) {
 		t.Errorf("preflight with no origins configured: Allow-Origin %q, want none", got)
 	}
 	// A plain request from a listed origin is answered with the origin named.
-	req := httptest.NewRequest(http.MethodGet, "/graphql?query=%7B__typename%7D", nil)
+	req := neo4jtest.Authorize(t, httptest.NewRequest(http.MethodGet, "/graphql?query=%7B__typename%7D", nil))
 	req.Header.Set("Origin", listed)
 	simple := httptest.NewRecorder()
 	h.ServeHTTP(simple, req)

@@ -20,7 +20,7 @@ func TestListsAgreeInMemoryAndInCypher(t *testing.T) {
 	m := neo4jtest.Main(t)
 	memory := m.Handler()
 	cypher := server.Handler(server.Config{Resolvers: resolvers.New(resolvers.Config{Store: m.Store, Rules: m.Rules}),
-		Ready: m.Store.Ping, Logger: slog.New(slog.DiscardHandler)})
+		Ready: m.Store.Ping, Logger: slog.New(slog.DiscardHandler), Auth: m.Verifier})
 	const day = `asOf: "2023-10-21"`
 	for _, tc := range []struct{ name, where, sort string }{
 		{"enterprises by name", `kind: [ENTERPRISE]`, ``},

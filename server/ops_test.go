@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -21,20 +20,22 @@ func opsHandler(t *testing.T, rate server.RateLimit) (http.Handler, *metrics.Met
 	reg := metrics.New()
 	reg.Counter("cobuild_neo4j_statements_total", "statements", func() float64 { return float64(m.Store.Queries()) })
 	h := server.Handler(server.Config{Resolvers: m.Resolvers, Ready: m.Ready, Logger: slog.New(slog.DiscardHandler),
-		Metrics: reg, Rate: rate})
+		Metrics: reg, Rate: rate, Auth: m.Verifier})
 	return h, reg
 }
 
-func send(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
+func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)
 	return rec
 }
 
-func gqlRequest(query, from string) *http.Request {
+// gqlRequest is a request of a client, named by the token's subject (tokens of
+// different roles have different subjects).
+func gqlRequest(t *testing.T, query string, role auth.Role) *http.Request {
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader([]byte(`{"query":`+quote(query)+`}`)))
 	req.Header.Set("Content-Type", "application/json")
-	req.RemoteAddr = from
+	req.Header.Set("Authorization", "Bearer "+neo4jtest.Token(t, role))
 	return req
 }
 
@@ -46,15 +47,15 @@ func TestRateLimitPerClient(t *testing.T) {
 	h, _ := opsHandler(t, server.RateLimit{Rate: 0.01, Burst: 3})
 	q := `{ rules { goldFloor } }`
 	for i := range 3 {
-		if rec := send(h, gqlRequest(q, "192.0.2.1:1000")); rec.Code != http.StatusOK {
+		if rec := serve(h, gqlRequest(t, q, auth.Analyst)); rec.Code != http.StatusOK {
 			t.Fatalf("request %d within the burst: %d %s", i, rec.Code, rec.Body)
 		}
 	}
-	rec := send(h, gqlRequest(q, "192.0.2.1:1001"))
+	rec := serve(h, gqlRequest(t, q, auth.Analyst))
 	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), `"RATE_LIMITED"`) || rec.Header().Get("Retry-After") == "" {
 		t.Fatalf("past the burst: %d %q Retry-After %q, want 429 RATE_LIMITED", rec.Code, rec.Body, rec.Header().Get("Retry-After"))
 	}
-	if rec := send(h, gqlRequest(q, "192.0.2.2:1000")); rec.Code != http.StatusOK {
+	if rec := serve(h, gqlRequest(t, q, auth.Viewer)); rec.Code != http.StatusOK {
 		t.Fatalf("another client: %d %s", rec.Code, rec.Body)
 	}
 }
@@ -65,16 +66,16 @@ func TestMetrics(t *testing.T) {
 	h, _ := opsHandler(t, server.RateLimit{Rate: 0.01, Burst: 3})
 	for _, q := range []string{`query Firms { organizations(first: 2) { nodes { id } } }`, `query Firms { organizations(first: 2) { nodes { id } } }`,
 		`query Bad { organizations(first: 0) { nodes { id } } }`, `query Firms { organizations(first: 2) { nodes { id } } }`} {
-		send(h, gqlRequest(q, "192.0.2.9:1"))
+		serve(h, gqlRequest(t, q, auth.Admin))
 	}
-	metricsReq := func(p *auth.Principal) *httptest.ResponseRecorder {
+	metricsReq := func(role auth.Role) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
-		if p != nil {
-			req = req.WithContext(auth.NewContext(context.Background(), p))
+		if role != "" {
+			req.Header.Set("Authorization", "Bearer "+neo4jtest.Token(t, role))
 		}
-		return send(h, req)
+		return serve(h, req)
 	}
-	rec := metricsReq(&auth.Principal{Subject: "ops", Role: auth.Admin})
+	rec := metricsReq(auth.Admin)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("/metrics as admin: %d", rec.Code)
 	}
@@ -92,8 +93,11 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("/metrics lacks %s\n%s", want, grepLines(body, "cobuild_"))
 		}
 	}
-	if rec := metricsReq(&auth.Principal{Subject: "v", Role: auth.Viewer}); rec.Code != http.StatusForbidden {
+	if rec := metricsReq(auth.Viewer); rec.Code != http.StatusForbidden {
 		t.Errorf("/metrics as a viewer: %d, want 403", rec.Code)
+	}
+	if rec := metricsReq(""); rec.Code == http.StatusOK {
+		t.Errorf("/metrics without a token: %d, want no answer", rec.Code)
 	}
 }
 

@@ -55,10 +55,15 @@ type Config struct {
 	// CORSOrigins are the origins (such as https://dash.example.org) whose pages may call
 	// /graphql from a browser; "*" allows any. Empty: same origin only, as the dashboard.
 	CORSOrigins []string
+	// Auth verifies the bearer tokens (or sign-in cookies) of requests; nil accepts none,
+	// so that only the health checks and the sign-in page answer.
+	Auth *auth.Verifier
 }
 
 // Handler returns the whole HTTP API: /graphql (GET and POST), GraphiQL at /, the web
-// dashboard at /dashboard/, /healthz (the process is up) and /readyz (Neo4j answers).
+// dashboard at /dashboard/, /healthz (the process is up) and /readyz (Neo4j answers), and
+// /signin and /signout. Every request but the health checks and signing in needs a valid
+// token (see authenticate).
 func Handler(cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -82,17 +87,17 @@ func Handler(cfg Config) http.Handler {
 	}
 	var api http.Handler = http.TimeoutHandler(bounded(gql, cfg.RequestTimeout, cfg.Share, cfg.Stopping), cfg.RequestTimeout+5*time.Second,
 		`{"errors":[{"message":"查询超时，已停止。The request took too long and was stopped.","extensions":{"code":"TIMEOUT"}}]}`)
+	api = rateLimited(requireToken(api), cfg.Rate, cfg.Metrics)
 	if len(cfg.CORSOrigins) > 0 {
 		// Answers preflight requests itself, and names the origin in the response only when
 		// it is one of those listed, so browsers refuse the others.
 		api = cors.New(cors.Options{
 			AllowedOrigins: cfg.CORSOrigins,
 			AllowedMethods: []string{http.MethodGet, http.MethodPost},
-			AllowedHeaders: []string{"Content-Type", "Accept"},
+			AllowedHeaders: []string{"Content-Type", "Accept", "Authorization"},
 			MaxAge:         600,
 		}).Handler(api)
 	}
-	api = rateLimited(api, cfg.Rate, cfg.Metrics)
 	mux.Handle("/graphql", api)
 	if m := cfg.Metrics; m != nil {
 		mux.Handle("GET /metrics", adminOnly(m.Handler()))
@@ -109,18 +114,28 @@ func Handler(cfg Config) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
 		w.Header().Set("Content-Type", "application/json")
+		// Without a token, the status alone: why it is not ready is for those signed in.
+		signedIn := auth.FromContext(r.Context()) != nil
 		if err := cfg.Ready(ctx); err != nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			status, _ := cobuild.ErrorExtensions(err)["status"].(string)
 			if status == "" {
 				status = "unavailable"
 			}
-			json.NewEncoder(w).Encode(map[string]string{"status": status, "reason": cobuild.ErrorMessage(err)})
+			out := map[string]string{"status": status}
+			if signedIn {
+				out["reason"] = cobuild.ErrorMessage(err)
+			}
+			json.NewEncoder(w).Encode(out)
 			return
 		}
 		fmt.Fprint(w, `{"status":"ready"}`)
 	})
-	var h http.Handler = mux
+	mux.Handle("GET /signin", signIn(cfg.Auth))
+	mux.Handle("POST /signin", signIn(cfg.Auth))
+	mux.HandleFunc("GET /signout", signOut)
+	mux.HandleFunc("POST /signout", signOut)
+	var h http.Handler = authenticate(cfg.Auth, mux)
 	if m := cfg.Metrics; m != nil {
 		h = m.HTTP(h, "/graphql", "/", "/dashboard/", "/healthz", "/readyz", "/metrics", "/signin")
 	}
@@ -144,6 +159,8 @@ func GraphQL(r *resolvers.Resolver, log *slog.Logger, m *metrics.Metrics) http.H
 	if m != nil {
 		srv.Use(m.Operations())
 	}
+	// First: an operation the caller's role may not read is refused before anything else.
+	srv.Use(&rolePolicy{})
 	srv.Use(r.Loaders())
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

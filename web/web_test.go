@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"cobuild/auth"
 	"cobuild/neo4jtest"
 	"cobuild/server"
 	"cobuild/snapshot"
@@ -23,14 +24,19 @@ import (
 )
 
 // bare is the whole HTTP handler with no store: enough for the dashboard's files and for
-// CORS preflight requests, which never reach GraphQL.
+// CORS preflight requests, which never reach GraphQL. It accepts the test wiring's tokens.
 func bare(origins ...string) http.Handler {
-	return server.Handler(server.Config{Logger: slog.New(slog.DiscardHandler), CORSOrigins: origins})
+	v, err := auth.NewVerifier(context.Background(), auth.Config{Secret: neo4jtest.Secret})
+	if err != nil {
+		panic(err)
+	}
+	return server.Handler(server.Config{Logger: slog.New(slog.DiscardHandler), CORSOrigins: origins, Auth: v})
 }
 
+// get sends a signed-in GET request.
 func get(t *testing.T, h http.Handler, path string, header ...string) *httptest.ResponseRecorder {
 	t.Helper()
-	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req := neo4jtest.Authorize(t, httptest.NewRequest(http.MethodGet, path, nil))
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
@@ -150,7 +156,7 @@ func TestDashboardRefusesMissingFilesAndOtherMethods(t *testing.T) {
 		}
 	}
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/dashboard/", strings.NewReader("x")))
+	h.ServeHTTP(rec, neo4jtest.Authorize(t, httptest.NewRequest(http.MethodPost, "/dashboard/", strings.NewReader("x"))))
 	if rec.Code != http.StatusMethodNotAllowed {
 		t.Errorf("POST /dashboard/: status %d, want 405", rec.Code)
 	}
@@ -228,7 +234,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("test", "dashboard.mjs"), base, shots)
+	cmd := exec.CommandContext(ctx, node, filepath.Join("test", "dashboard.mjs"), base, shots, neo4jtest.Token(t, auth.Admin))
 	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
 	// On timeout, interrupt first: puppeteer then closes Chromium rather than orphaning it.
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }

@@ -2,6 +2,7 @@
 //
 //	cobuild serve          start the API (and a local Neo4j with the demo data if no NEO4J_URI)
 //	cobuild seed           load the demo data set into Neo4j
+//	cobuild token          print a token signed with the install's key
 //	cobuild neo4j exec -- CMD...   run CMD with a local Neo4j, its address in NEO4J_URI
 //
 // Every flag has an environment variable; see the README.
@@ -12,18 +13,21 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"os/user"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"cobuild/app"
+	"cobuild/auth"
 	"cobuild/neo4jlocal"
 )
 
@@ -46,6 +50,8 @@ const usage = `usage: cobuild <command> [flags]
 commands:
   serve       serve GraphQL (starts a local Neo4j with the demo data when NEO4J_URI is unset)
   seed        load the demo data set (into the local Neo4j when NEO4J_URI is unset)
+  token       -role R [-area ID...] [-subject S] [-ttl D]  print a token signed with the
+              install's key (or the configured HMAC secret)
   neo4j exec  -- CMD [ARGS...]  run a command with a local Neo4j, exporting NEO4J_URI,
               NEO4J_USER and NEO4J_PASSWORD to it
   neo4j start run the local Neo4j in the foreground until interrupted, printing its
@@ -62,6 +68,8 @@ func run(ctx context.Context, args []string) error {
 		return serve(ctx, args[1:])
 	case "seed":
 		return seed(ctx, args[1:])
+	case "token":
+		return token(args[1:], os.Stdout)
 	case "neo4j":
 		return neo4jCmd(ctx, args[1:])
 	case "-h", "-help", "--help", "help":
@@ -75,6 +83,8 @@ func run(ctx context.Context, args []string) error {
 type options struct {
 	cfg       app.Config
 	logFormat string
+	// Which tokens are accepted (authFlags), read into cfg.Auth by readAuth.
+	secretFile, publicKeys string
 }
 
 func env(name, def string) string {
@@ -116,6 +126,51 @@ func flags(fs *flag.FlagSet, o *options) {
 	fs.Int64Var(&c.Seed.Seed, "seed", 20231021, "demo data: random seed")
 }
 
+// authFlags registers the flags of the tokens accepted.
+func authFlags(fs *flag.FlagSet, o *options) {
+	a := &o.cfg.Auth
+	fs.StringVar(&o.secretFile, "jwt-secret-file", env("COBUILD_JWT_SECRET_FILE", ""), "file holding an HMAC secret of 32 bytes or more that tokens are signed with (env COBUILD_JWT_SECRET_FILE; or the secret itself in COBUILD_JWT_SECRET)")
+	fs.StringVar(&o.publicKeys, "jwt-public-keys", env("COBUILD_JWT_PUBLIC_KEYS", ""), "comma-separated PEM files of RSA, ECDSA or Ed25519 public keys that tokens are signed with (env COBUILD_JWT_PUBLIC_KEYS)")
+	fs.StringVar(&a.JWKSURL, "jwks-url", env("COBUILD_JWKS_URL", ""), "JSON Web Key Set URL of the single sign-on that signs tokens (env COBUILD_JWKS_URL)")
+	fs.DurationVar(&a.JWKSRefresh, "jwks-refresh", envDuration("COBUILD_JWKS_REFRESH", time.Hour), "how often the JWKS is fetched again (env COBUILD_JWKS_REFRESH)")
+	fs.StringVar(&a.Issuer, "jwt-issuer", env("COBUILD_JWT_ISSUER", ""), "when set, tokens must have this iss (env COBUILD_JWT_ISSUER)")
+	fs.StringVar(&a.Audience, "jwt-audience", env("COBUILD_JWT_AUDIENCE", ""), "when set, tokens must have this aud (env COBUILD_JWT_AUDIENCE)")
+	fs.StringVar(&a.Claims.Subject, "jwt-subject-claim", env("COBUILD_JWT_SUBJECT_CLAIM", "sub"), "claim naming the user (env COBUILD_JWT_SUBJECT_CLAIM)")
+	fs.StringVar(&a.Claims.Role, "jwt-role-claim", env("COBUILD_JWT_ROLE_CLAIM", "role"), "claim holding the role as a string (env COBUILD_JWT_ROLE_CLAIM)")
+	fs.StringVar(&a.Claims.Roles, "jwt-roles-claim", env("COBUILD_JWT_ROLES_CLAIM", "roles"), "claim holding roles as an array, the first known one winning (env COBUILD_JWT_ROLES_CLAIM)")
+	fs.StringVar(&a.Claims.Areas, "jwt-areas-claim", env("COBUILD_JWT_AREAS_CLAIM", "areas"), "claim holding an officer's area ids as an array (env COBUILD_JWT_AREAS_CLAIM)")
+}
+
+// readAuth reads the keys the auth flags name into cfg.Auth.
+func (o *options) readAuth() error {
+	a := &o.cfg.Auth
+	if v := os.Getenv("COBUILD_JWT_SECRET"); v != "" {
+		a.Secret = []byte(v)
+	}
+	if o.secretFile != "" {
+		b, err := os.ReadFile(o.secretFile)
+		if err != nil {
+			return fmt.Errorf("read the HMAC secret: %w", err)
+		}
+		a.Secret = []byte(strings.TrimSpace(string(b)))
+	}
+	if files := splitList(o.publicKeys); len(files) > 0 {
+		keys, err := auth.ReadPublicKeys(files...)
+		if err != nil {
+			return err
+		}
+		a.PublicKeys = keys
+	}
+	return nil
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return d
+	}
+	return def
+}
+
 func (o options) logger() *slog.Logger {
 	if o.logFormat == "json" {
 		return slog.New(slog.NewJSONHandler(os.Stderr, nil))
@@ -140,7 +195,12 @@ func serve(ctx context.Context, args []string) error {
 	fs.IntVar(&c.Rate.Burst, "rate-burst", envInt("COBUILD_RATE_BURST", 100), "requests one client may send at once (env COBUILD_RATE_BURST)")
 	fs.BoolVar(&c.NoSeed, "no-seed", false, "seed nothing, not even into the local Neo4j: serve what the database holds")
 	fs.BoolVar(&c.SeedDemo, "seed-demo", false, "seed the demo data even when NEO4J_URI is set (refused on a database holding other data)")
+	authFlags(fs, &o)
+	signinTTL := fs.Duration("signin-ttl", envDuration("COBUILD_SIGNIN_TTL", 12*time.Hour), "lifetime of the admin sign-in link printed at start, when the install signs its own tokens (env COBUILD_SIGNIN_TTL)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := o.readAuth(); err != nil {
 		return err
 	}
 	if c.Pages.Default < 1 || c.Pages.Max < c.Pages.Default {
@@ -152,7 +212,19 @@ func serve(ctx context.Context, args []string) error {
 	return m.Run(ctx, func(a net.Addr) {
 		m.Log.Info("cobuild is ready", "dashboard", "http://"+a.String()+"/dashboard/", "graphiql", "http://"+a.String()+"/",
 			"graphql", "http://"+a.String()+"/graphql")
-		fmt.Fprintf(os.Stderr, "\n  cobuild is ready: the dashboard is at http://%s/dashboard/, GraphiQL at http://%s/, the API at http://%s/graphql\n\n", a, a, a)
+		fmt.Fprintf(os.Stderr, "\n  cobuild is ready: the dashboard is at http://%s/dashboard/, GraphiQL at http://%s/, the API at http://%s/graphql\n", a, a, a)
+		if m.Signer == nil {
+			fmt.Fprintf(os.Stderr, "  sign in with a token of your single sign-on at http://%s/signin\n\n", a)
+			return
+		}
+		// The person who started the server is its admin: a link that signs them in. The
+		// token is printed to the terminal only, never logged.
+		t, err := m.Signer.Sign(auth.Principal{Subject: localUser(), Role: auth.Admin}, *signinTTL)
+		if err != nil {
+			m.Log.Error("sign-in link", "err", err)
+			return
+		}
+		fmt.Fprintf(os.Stderr, "  sign in (admin, for %s): http://%s/signin?token=%s\n\n", signinTTL.Round(time.Minute), a, t)
 	})
 }
 
@@ -165,6 +237,72 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// localUser names the person running the command, for the subject of their tokens.
+func localUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return "local:" + u.Username
+	}
+	return "local"
+}
+
+// areaList collects -area flags, each one id or a comma-separated list.
+type areaList []string
+
+func (l *areaList) String() string { return strings.Join(*l, ",") }
+
+func (l *areaList) Set(v string) error {
+	*l = append(*l, splitList(v)...)
+	return nil
+}
+
+// token prints a token signed with the configured HMAC secret, or with the install's own
+// key (created in the data folder if it is not there yet).
+func token(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+	var o options
+	flags(fs, &o)
+	authFlags(fs, &o)
+	role := fs.String("role", "", "admin, analyst, officer or viewer")
+	var areas areaList
+	fs.Var(&areas, "area", "an officer's area id (ar-…); repeat the flag or separate ids by commas")
+	subject := fs.String("subject", localUser(), "who the token names (sub)")
+	ttl := fs.Duration("ttl", 12*time.Hour, "how long the token is valid")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("token: unexpected arguments %q", fs.Args())
+	}
+	if err := o.readAuth(); err != nil {
+		return err
+	}
+	r := auth.Role(strings.ToLower(*role))
+	if !r.Valid() {
+		return fmt.Errorf("token: -role must be one of %v", auth.Roles)
+	}
+	a := o.cfg.Auth
+	key := a.Secret
+	if len(key) == 0 {
+		if a.Configured() {
+			return errors.New("token: tokens come from the configured public keys or JWKS (a single sign-on); cobuild signs only with an HMAC secret or its own key")
+		}
+		file, err := app.SigningKeyFile(o.cfg.Local.DataDir)
+		if err != nil {
+			return err
+		}
+		if key, _, err = auth.LoadOrCreateKey(file); err != nil {
+			return err
+		}
+	}
+	s := auth.Signer{Secret: key, Claims: a.Claims, Issuer: a.Issuer, Audience: a.Audience}
+	t, err := s.Sign(auth.Principal{Subject: *subject, Role: r, Areas: areas}, *ttl)
+	if err != nil {
+		return fmt.Errorf("token: %w", err)
+	}
+	_, err = fmt.Fprintln(out, t)
+	return err
 }
 
 func seed(ctx context.Context, args []string) error {

@@ -89,7 +89,8 @@ type PersonWhere struct {
 	Role []string `json:"role,omitempty"`
 	// The day for roles; default today.
 	AsOf *time.Time `json:"asOf,omitempty"`
-	// Case-sensitive substring of the name.
+	// Case-sensitive substring of the name; FORBIDDEN for roles without personal data (个人信息),
+	// whose lists are in id order rather than by name.
 	NameContains *string `json:"nameContains,omitempty"`
 	// Tied to this organisation.
 	OrganizationID *string `json:"organizationId,omitempty"`

@@ -35,6 +35,11 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
     if (signal?.aborted) throw err;
     throw new ApiError('无法连接服务器：' + (err instanceof Error ? err.message : String(err)), 'NETWORK');
   }
+  if (res.status === 401) {
+    // No sign-in, or it has expired: sign in again, then come back to this page.
+    window.location.assign('/signin?next=' + encodeURIComponent(window.location.pathname + window.location.search));
+    throw new ApiError('登录已失效，正在转到登录页。Signed out; going to the sign-in page.', 'UNAUTHENTICATED');
+  }
   let body: GraphQLResponse<T>;
   try {
     body = (await res.json()) as GraphQLResponse<T>;

@@ -3,7 +3,10 @@
 // written here are those of the source (docs/domain.md): 14,673 enterprises and 313 social
 // organisations.
 //
-//   node web/test/dashboard.mjs <baseURL> <screenshotDir>
+//   node web/test/dashboard.mjs <baseURL> <screenshotDir> <token>
+//
+// The token (an admin's) signs the browser in through the sign-in link, and goes with this
+// script's own requests as a bearer token.
 //
 // Chromium is /usr/bin/chromium, or the path in CHROMIUM. Exits non-zero on the first
 // check that fails, after saving a screenshot of the page as it was.
@@ -12,9 +15,9 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
 
-const [baseURL, shotDir] = process.argv.slice(2);
-if (!baseURL || !shotDir) {
-  console.error('usage: node dashboard.mjs <baseURL> <screenshotDir>');
+const [baseURL, shotDir, token] = process.argv.slice(2);
+if (!baseURL || !shotDir || !token) {
+  console.error('usage: node dashboard.mjs <baseURL> <screenshotDir> <token>');
   process.exit(2);
 }
 const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -39,7 +42,7 @@ function expectEqual(what, got, want) {
 async function gql(query, variables = {}) {
   const res = await fetch(new URL('/graphql', baseURL), {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
   const body = await res.json();
@@ -438,9 +441,17 @@ async function errorState() {
 let failed = false;
 try {
   page = await newPage();
-  const res = await page.goto(new URL('/dashboard/', baseURL).href, { waitUntil: 'domcontentloaded' });
+  // Not signed in yet: the dashboard sends the browser to the sign-in page.
+  const before = await page.goto(new URL('/dashboard/', baseURL).href, { waitUntil: 'domcontentloaded' });
+  if (new URL(page.url()).pathname !== '/signin' || before.status() !== 200) fail(`GET /dashboard/ without a token: at ${page.url()}, status ${before.status()}`);
+  if (!(await page.$('form[action="/signin"] textarea[name="token"]'))) fail('the sign-in page has no form to paste a token in');
+  ok('without a token the dashboard sends the browser to the sign-in page');
+  const signin = new URL('/signin', baseURL);
+  signin.search = new URLSearchParams({ token, next: '/dashboard/' }).toString();
+  const res = await page.goto(signin.href, { waitUntil: 'domcontentloaded' });
+  if (new URL(page.url()).pathname !== '/dashboard/') fail(`the sign-in link led to ${page.url()}`);
   if (!res.ok() && res.status() !== 304) fail(`GET /dashboard/: status ${res.status()}`);
-  ok('GET /dashboard/ answers');
+  ok('the sign-in link signs in and opens the dashboard');
   const { scope, total } = await headline(page);
   await breakdown(page, scope);
   await grading(page);
