@@ -13,8 +13,8 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"sync/atomic"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"cobuild"
