@@ -53,17 +53,17 @@ var (
 // it of their town.
 func workload(town, org, other string) []op {
 	return []op{
-		{"headline", `query Headline($asOf: Date) { coverageStats(asOf: $asOf) { total { organizations covered uncovered coverageRate } } }`, nil, everyone},
-		{"coverageByTown", `query ByTown { coverageStats(by: AREA) { groups { key label total { organizations covered coverageRate } } } }`, nil, everyone},
-		{"grading", `query Grading { grading { tiers { tier count } } }`, nil, everyone},
-		{"programs", `query Programs { programs { __typename } }`, nil, everyone},
+		{"headline", `query Headline { coverageStats { total { organizations own joint work uncovered isolatedUncovered coverageRate } } }`, nil, everyone},
+		{"coverageByTown", `query ByTown { coverageStats(by: [AREA]) { groups { keys { value label } organizations uncovered coverageRate } } }`, nil, everyone},
+		{"grading", `query Grading { grading { round evaluated tiers { tier label count } stars { tier stars } } }`, nil, everyone},
+		{"programs", `query Programs { programs { mentorCount instructorMentors recruits apprentices seconded } }`, nil, everyone},
 		{"worklist", `query Worklist($town: ID) { organizations(where: {coverage: [UNCOVERED], isolated: true, areaId: $town}, first: 50) { totalCount nodes { id name creditCode headcount community { name } } pageInfo { hasNextPage endCursor } } }`,
 			map[string]any{"town": town}, recordRead},
 		{"shouldHaveOwn", `query Own { organizations(where: {sector: [ENTERPRISE], operating: true, shouldHaveOwn: true}, sort: {field: PARTY_MEMBERS, direction: DESC}, first: 20) { totalCount nodes { name partyMembers area { name } coverage { status reason } } } }`, nil, recordRead},
-		{"organization", `query Org($id: ID!) { organization(id: $id) { id name kind coverage { status reason } area { name } partyOrganizations { name } } }`,
+		{"organization", `query Org($id: ID!) { organization(id: $id) { id name kind coverage { status reason } area { name } partyMembers headcount } }`,
 			map[string]any{"id": org}, recordRead},
 		{"network", `query Net { network { islandCount isolatedOrganizations } }`, nil, recordRead},
-		{"path", `query Chain($from: ID!, $to: ID!) { path(from: $from, to: $to) { __typename } }`, map[string]any{"from": org, "to": other}, recordRead},
+		{"path", `query Chain($from: ID!, $to: ID!) { path(from: $from, to: $to) { found hops explanation } }`, map[string]any{"from": org, "to": other}, recordRead},
 		{"people", `query People { people(first: 20) { totalCount nodes { id name } } }`, nil, recordRead},
 	}
 }
