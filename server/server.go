@@ -16,7 +16,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -40,7 +39,7 @@ type Config struct {
 	CORSOrigins []string
 }
 
-// Handler returns the whole HTTP API: /graphql (GET and POST), GraphiQL at /, the web
+// Handler returns the whole HTTP API: /graphql (GET and POST), GraphiQL at / and /graphiql, the web
 // dashboard at /dashboard/, /healthz (the process is up) and /readyz (Neo4j answers).
 func Handler(cfg Config) http.Handler {
 	if cfg.Logger == nil {
@@ -69,7 +68,9 @@ func Handler(cfg Config) http.Handler {
 		}).Handler(api)
 	}
 	mux.Handle("/graphql", api)
-	mux.Handle("GET /{$}", playground.Handler("cobuild", "/graphql"))
+	graphiql := web.GraphiQL()
+	mux.Handle("GET /{$}", graphiql)
+	mux.Handle("GET /graphiql", graphiql)
 	dashboard := web.Handler()
 	mux.Handle("GET /dashboard", dashboard)
 	mux.Handle("GET /dashboard/", dashboard)

@@ -19,13 +19,21 @@ interface GraphQLResponse<T> {
 export const endpoint = '/graphql';
 
 /**
+ * fetch for the endpoint: same origin only, and with the origin's cookies, so that a session
+ * cookie (HttpOnly, set by the server) goes with every request of the dashboard and GraphiQL.
+ */
+export function sameOrigin(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+  return fetch(input, { ...init, mode: 'same-origin', credentials: 'same-origin' });
+}
+
+/**
  * Runs one operation and returns its data. Any GraphQL error fails the whole call with the
  * first error's message and code, because a panel shown from partial data would mislead.
  */
 export async function gql<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(endpoint, {
+    res = await sameOrigin(endpoint, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: JSON.stringify({ query, variables }),
