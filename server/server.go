@@ -97,8 +97,8 @@ func GraphQL(r *resolvers.Resolver, log *slog.Logger) http.Handler {
 	srv := handler.New(r.ExecutableSchema())
 	srv.Use(r.Loaders())
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(overHTTP(transport.GET{}))
+	srv.AddTransport(overHTTP(transport.POST{}))
 	// Dashboards and clients send the same operations again and again: parsed and
 	// validated once, they are kept.
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
