@@ -45,6 +45,8 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Snapshots tunes the snapshot cache; zero fields take snapshot.DefaultOptions.
 	Snapshots snapshot.Options
+	// Persisted configures persisted queries and the allow-list (see server.PersistedQueries).
+	Persisted server.PersistedQueries
 }
 
 // Main holds what the commands open, so that Close releases it in order.
@@ -132,7 +134,7 @@ func (m *Main) Close() {
 // Handler returns the whole HTTP API over what Open opened.
 func (m *Main) Handler() http.Handler {
 	return server.Handler(server.Config{Resolvers: m.Resolvers, Ping: m.Store.Ping, Logger: m.Log,
-		CORSOrigins: m.Config.CORSOrigins, RequestTimeout: m.Config.RequestTimeout})
+		CORSOrigins: m.Config.CORSOrigins, RequestTimeout: m.Config.RequestTimeout, Persisted: m.Config.Persisted})
 }
 
 // Run serves the API until ctx is done: it opens what Open opens (unless it is open

@@ -37,6 +37,8 @@ type Config struct {
 	// CORSOrigins are the origins (such as https://dash.example.org) whose pages may call
 	// /graphql from a browser; "*" allows any. Empty: same origin only, as the dashboard.
 	CORSOrigins []string
+	// Persisted configures persisted queries and the allow-list (persisted.go).
+	Persisted PersistedQueries
 }
 
 // Handler returns the whole HTTP API: /graphql (GET and POST), GraphiQL at / and /graphiql, the web
@@ -54,7 +56,7 @@ func Handler(cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	var gql http.Handler = http.NotFoundHandler()
 	if r := cfg.Resolvers; r != nil {
-		gql = GraphQL(r, cfg.Logger)
+		gql = GraphQL(r, cfg.Logger, cfg.Persisted)
 	}
 	var api http.Handler = http.TimeoutHandler(gql, cfg.RequestTimeout, `{"errors":[{"message":"request timed out","extensions":{"code":"TIMEOUT"}}]}`)
 	if len(cfg.CORSOrigins) > 0 {
@@ -93,8 +95,10 @@ func Handler(cfg Config) http.Handler {
 }
 
 // GraphQL returns the GraphQL handler alone; each operation gets loaders of its own.
-func GraphQL(r *resolvers.Resolver, log *slog.Logger) http.Handler {
+func GraphQL(r *resolvers.Resolver, log *slog.Logger, pq PersistedQueries) http.Handler {
 	srv := handler.New(r.ExecutableSchema())
+	// First: the operation's text comes from its hash, or it is refused before anything else.
+	usePersisted(srv, pq, log)
 	srv.Use(r.Loaders())
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(overHTTP(transport.GET{}))

@@ -1,12 +1,15 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
+import { persistedOperations } from './persisted.ts';
 
 // The dashboard is served by the cobuild binary under /dashboard/ (see web.go), and talks
 // to /graphql on the same origin. GraphiQL (graphiql.html) is a second page of the same
 // build, served at /; its files share /dashboard/assets/. `npm run dev` proxies /graphql
-// to a running `cobuild serve` (COBUILD_API, default http://127.0.0.1:8080).
+// to a running `cobuild serve` (COBUILD_API, default http://127.0.0.1:8080). The
+// dashboard's operations are registered by persisted.ts into dist/persisted-operations.json.
 export default defineConfig({
   base: '/dashboard/',
+  plugins: [persistedOperations()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

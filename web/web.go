@@ -141,6 +141,24 @@ func Handler() http.Handler {
 	})
 }
 
+// OperationsFile is the manifest of the dashboard's GraphQL operations in web/dist, written
+// by the build (persisted.ts) in the format of Apollo's persisted query manifests: each
+// operation's text, name, type and id, the hex SHA-256 of the text.
+const OperationsFile = "persisted-operations.json"
+
+// Operations returns the manifest of the dashboard's operations, as the build wrote it.
+func Operations() ([]byte, error) {
+	all, err := files()
+	if err != nil {
+		return nil, err
+	}
+	f := all[OperationsFile]
+	if f == nil {
+		return nil, fmt.Errorf("the embedded dashboard has no %s; build it with `npm run build --prefix web`", OperationsFile)
+	}
+	return f.body, nil
+}
+
 // GraphiQL serves GraphiQL, the page built from graphiql.html, at whatever path it is
 // mounted on (its files are under /dashboard/assets/, served by Handler). Only GET and
 // HEAD are answered.

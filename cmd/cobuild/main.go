@@ -24,6 +24,7 @@ import (
 
 	"cobuild/app"
 	"cobuild/neo4jlocal"
+	"cobuild/server"
 )
 
 func main() {
@@ -126,7 +127,13 @@ func serve(ctx context.Context, args []string) error {
 	fs.StringVar(&cors, "cors-origins", env("COBUILD_CORS_ORIGINS", ""), "comma-separated origins whose browser pages may call /graphql, such as https://dash.example.org, or * for any; empty for the same origin only (env COBUILD_CORS_ORIGINS)")
 	fs.DurationVar(&c.Snapshots.Poll, "snapshot-poll", 200*time.Millisecond, "how often the graph's version is read, so that a change made elsewhere is seen within it")
 	fs.BoolVar(&c.SeedDemo, "seed-demo", false, "seed the demo data even when NEO4J_URI is set (refused on a database holding other data)")
+	var allow string
+	fs.StringVar(&allow, "allow-list", env("COBUILD_ALLOW_LIST", ""), "run only registered operations: \"builtin\" for the dashboard's, or a persisted query manifest file whose operations are allowed beside them; empty runs any operation (env COBUILD_ALLOW_LIST)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var err error
+	if c.Persisted.AllowList, err = server.LoadAllowList(allow); err != nil {
 		return err
 	}
 	if c.Pages.Default < 1 || c.Pages.Max < c.Pages.Default {
@@ -135,6 +142,9 @@ func serve(ctx context.Context, args []string) error {
 	c.CORSOrigins = splitList(cors)
 	m := &app.Main{Config: *c, Log: o.logger()}
 	defer m.Close()
+	if c.Persisted.AllowList != nil {
+		m.Log.Info("allow-list: only registered operations run", "operations", len(c.Persisted.AllowList))
+	}
 	return m.Run(ctx, func(a net.Addr) {
 		m.Log.Info("cobuild is ready", "dashboard", "http://"+a.String()+"/dashboard/", "graphiql", "http://"+a.String()+"/",
 			"graphql", "http://"+a.String()+"/graphql")

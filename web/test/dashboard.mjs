@@ -426,9 +426,11 @@ async function networkView(p) {
 async function watchRequests(p, what) {
   const origin = new URL(baseURL).origin;
   const elsewhere = [];
+  const bodies = [];
   p.on('request', (r) => {
     const u = new URL(r.url());
     if (u.protocol !== 'data:' && u.protocol !== 'blob:' && u.origin !== origin) elsewhere.push(r.url());
+    if (u.origin === origin && u.pathname === '/graphql' && r.method() === 'POST') bodies.push(JSON.parse(r.postData() ?? '{}'));
   });
   const cdp = await p.createCDPSession();
   await cdp.send('Network.enable');
@@ -451,6 +453,13 @@ async function watchRequests(p, what) {
       });
       if (without.length) fail(`${what}: ${without.length} of ${api.length} requests to /graphql went without the origin's cookies`);
       ok(`${what}: all ${api.length} requests to /graphql carried the origin's cookies`);
+    },
+    /** Every operation went by its hash alone: the server knew each from the build. */
+    persisted() {
+      const full = bodies.filter((b) => b.query !== undefined || !b.extensions?.persistedQuery?.sha256Hash);
+      if (full.length) fail(`${what}: ${full.length} of ${bodies.length} requests sent the text of ${[...new Set(full.map((b) => b.operationName))].join(', ')}`);
+      const names = [...new Set(bodies.map((b) => b.operationName))].sort();
+      ok(`${what}: all ${bodies.length} requests sent a registered hash, never a text (${names.join(', ')})`);
     },
   };
 }
@@ -513,16 +522,30 @@ async function graphiql() {
   await p.close();
 }
 
-/** A panel whose query fails shows the API's message and code, and the others carry on. */
+/**
+ * A panel whose query fails shows the API's message and code, and the others carry on. And
+ * a server that does not know an operation's hash (PERSISTED_QUERY_NOT_FOUND, as one that
+ * restarted from another build would answer) gets its text with the hash, and the panel
+ * shows as usual.
+ */
 async function errorState() {
   const p = await newPage();
   await p.setRequestInterception(true);
+  const counts = [];
   p.on('request', (r) => {
-    if (r.url().endsWith('/graphql') && (r.postData() ?? '').includes('query Grading(')) {
+    const body = r.url().endsWith('/graphql') ? JSON.parse(r.postData() ?? '{}') : {};
+    if (body.operationName === 'RegistryCounts') counts.push(body);
+    if (body.operationName === 'Grading') {
       r.respond({
         status: 200,
         contentType: 'application/json',
         body: JSON.stringify({ data: null, errors: [{ message: 'Neo4j 暂不可用', extensions: { code: 'UNAVAILABLE' } }] }),
+      });
+    } else if (body.operationName === 'RegistryCounts' && body.query === undefined) {
+      r.respond({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({ errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] }),
       });
     } else r.continue();
   });
@@ -532,6 +555,10 @@ async function errorState() {
   if (!text.includes('Neo4j 暂不可用') || !text.includes('UNAVAILABLE')) fail(`error state shows "${text}"`);
   ok(`error state shows the message and code: ${text}`);
   await settled(p, 'counts');
+  const hash = counts[0]?.extensions?.persistedQuery?.sha256Hash;
+  const sent = counts.map((b) => (b.query === undefined ? 'hash' : b.extensions?.persistedQuery?.sha256Hash === hash ? 'text and hash' : 'text'));
+  expectEqual('RegistryCounts after PERSISTED_QUERY_NOT_FOUND: what the page sent', sent, ['hash', 'text and hash']);
+  await figuresEqual(p, 'counts', { enterprises: sourceFigures.enterprises });
   await shot(p, '6-error-state', '#grading-section');
   await p.close();
 }
@@ -551,6 +578,7 @@ try {
   await networkView(page);
   await shot(page, '5-dashboard');
   watch.report();
+  watch.persisted();
   await errorState();
   await graphiql();
   // The error state above is made on purpose; other problems are real.
