@@ -8,12 +8,14 @@ serve:
 
 # Run every test against a local Neo4j started for the run (its own data folder, so it
 # never collides with a running `serve`). Packages run one at a time: they share the
-# database. The dashboard's browser test needs web/node_modules (puppeteer-core). A test
-# that skips fails the run (tools/noskip): here every test has what it needs. Then the
-# packages with concurrent code run again under the race detector.
+# database. The dashboard's browser test needs web/node_modules (puppeteer-core), the
+# GraphQL-over-HTTP audits tools/httpaudit/node_modules (graphql-http). A test that skips
+# fails the run (tools/noskip): here every test has what it needs. Then the packages with
+# concurrent code run again under the race detector.
 RACE_PACKAGES = ./analytics ./snapshot ./resolvers ./neo4jstore ./server ./neo4jlocal
 test:
 	[ -d web/node_modules ] || npm ci --prefix web
+	[ -d tools/httpaudit/node_modules ] || npm ci --prefix tools/httpaudit
 	go build -o .cobuild/bin/cobuild ./cmd/cobuild
 	go build -o .cobuild/bin/noskip ./tools/noskip
 	.cobuild/bin/cobuild neo4j exec -data-dir .cobuild/test/data -- sh -c \

@@ -24,6 +24,9 @@ const (
 	EFORBIDDEN = "FORBIDDEN"
 	// ERATELIMITED: the caller sent more requests than its rate allows; retry later.
 	ERATELIMITED = "RATE_LIMITED"
+	// ENOTALLOWED: the server runs registered operations only (its allow-list), and this
+	// one is not registered; it was not run. Extensions name its sha256Hash.
+	ENOTALLOWED = "OPERATION_NOT_ALLOWED"
 )
 
 // Error is the one error type whose message may be shown to a user; any other error is

@@ -59,6 +59,8 @@ type Config struct {
 	// Auth says which tokens are accepted. With no key configured the install signs and
 	// verifies with its own key, kept in the data folder (SigningKeyFile).
 	Auth auth.Config
+	// Persisted configures persisted queries and the allow-list (see server.PersistedQueries).
+	Persisted server.PersistedQueries
 }
 
 // Main holds what the commands open, so that Close releases it in order.
@@ -281,7 +283,7 @@ func (m *Main) Close() {
 func (m *Main) Handler() http.Handler {
 	return server.Handler(server.Config{Resolvers: m.Resolvers, Ready: m.Ready, Logger: m.Log,
 		CORSOrigins: m.Config.CORSOrigins, RequestTimeout: m.Config.RequestTimeout, Stopping: m.stopping,
-		Metrics: m.Metrics, Rate: m.Config.Rate, Auth: m.Verifier})
+		Metrics: m.Metrics, Rate: m.Config.Rate, Auth: m.Verifier, Persisted: m.Config.Persisted})
 }
 
 // Run serves the API until ctx is done: it opens what Open opens (unless it is open

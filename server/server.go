@@ -17,7 +17,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -58,12 +57,14 @@ type Config struct {
 	// Auth verifies the bearer tokens (or sign-in cookies) of requests; nil accepts none,
 	// so that only the health checks and the sign-in page answer.
 	Auth *auth.Verifier
+	// Persisted configures persisted queries and the allow-list (persisted.go).
+	Persisted PersistedQueries
 }
 
-// Handler returns the whole HTTP API: /graphql (GET and POST), GraphiQL at /, the web
-// dashboard at /dashboard/, /healthz (the process is up) and /readyz (Neo4j answers), and
-// /signin and /signout. Every request but the health checks and signing in needs a valid
-// token (see authenticate).
+// Handler returns the whole HTTP API: /graphql (GET and POST), GraphiQL at / and /graphiql,
+// the web dashboard at /dashboard/, /healthz (the process is up), /readyz (ready to
+// answer), /metrics (admins), and /signin and /signout. Every request but the health
+// checks and signing in needs a valid token (see authenticate).
 func Handler(cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -77,7 +78,7 @@ func Handler(cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	var gql http.Handler = http.NotFoundHandler()
 	if r := cfg.Resolvers; r != nil {
-		gql = GraphQL(r, cfg.Logger, cfg.Metrics)
+		gql = GraphQL(r, cfg.Logger, cfg.Metrics, cfg.Persisted)
 	}
 	// The request's own deadline stops its resolvers and Cypher, which then answer TIMEOUT
 	// in GraphQL's shape; the TimeoutHandler, a little later, is only the backstop for
@@ -102,7 +103,9 @@ func Handler(cfg Config) http.Handler {
 	if m := cfg.Metrics; m != nil {
 		mux.Handle("GET /metrics", adminOnly(m.Handler()))
 	}
-	mux.Handle("GET /{$}", playground.Handler("cobuild", "/graphql"))
+	graphiql := web.GraphiQL()
+	mux.Handle("GET /{$}", graphiql)
+	mux.Handle("GET /graphiql", graphiql)
 	dashboard := web.Handler()
 	mux.Handle("GET /dashboard", dashboard)
 	mux.Handle("GET /dashboard/", dashboard)
@@ -154,17 +157,19 @@ func adminOnly(next http.Handler) http.Handler {
 }
 
 // GraphQL returns the GraphQL handler alone; each operation gets loaders of its own.
-func GraphQL(r *resolvers.Resolver, log *slog.Logger, m *metrics.Metrics) http.Handler {
+func GraphQL(r *resolvers.Resolver, log *slog.Logger, m *metrics.Metrics, pq PersistedQueries) http.Handler {
 	srv := handler.New(r.ExecutableSchema())
 	if m != nil {
 		srv.Use(m.Operations())
 	}
-	// First: an operation the caller's role may not read is refused before anything else.
+	// Then: the operation's text comes from its hash, or it is refused before anything else.
+	usePersisted(srv, pq, log)
+	// Then: an operation the caller's role may not read is refused before it runs.
 	srv.Use(&rolePolicy{})
 	srv.Use(r.Loaders())
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(overHTTP(transport.GET{}))
+	srv.AddTransport(overHTTP(transport.POST{}))
 	// Dashboards and clients send the same operations again and again: parsed and
 	// validated once, they are kept.
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))

@@ -69,13 +69,14 @@ type Options struct {
 	// own, and when the graph changes the new one is built beside the old, which answers
 	// meanwhile. Nil pins nothing.
 	Pinned func() []Key
-	// PerClient is how many builds of snapshots that are not pinned one client (see
-	// WithClient) may have under way at once; another fails at once with RATE_LIMITED.
+	// PerClient is how many days one client (see WithClient) may have snapshots that are
+	// not pinned built for at once (a day's census and network count once); a build for
+	// yet another day fails at once with RATE_LIMITED.
 	PerClient int
 }
 
 // DefaultOptions are the options of a Service unless configured otherwise.
-var DefaultOptions = Options{Keep: 16, BuildTimeout: 10 * time.Minute, MaxQueued: 8, Poll: 200 * time.Millisecond, PerClient: 2}
+var DefaultOptions = Options{Keep: 16, BuildTimeout: 10 * time.Minute, MaxQueued: 8, Poll: 200 * time.Millisecond, PerClient: 3}
 
 // Service builds and caches snapshots. It is safe for concurrent use.
 type Service struct {
@@ -88,8 +89,8 @@ type Service struct {
 	mu      sync.Mutex
 	cache   []entry // newest first
 	flights map[flightKey]*flight
-	// clients counts the builds under way per client.
-	clients map[string]int
+	// clients counts the builds under way per client and day.
+	clients map[string]map[time.Time]int
 	// builds, failures and buildTime add up the builds done, for the metrics.
 	builds, failures, buildTime atomic.Int64
 	// build serialises builds: two builds at once would only compete for Neo4j. Pinned
@@ -126,7 +127,7 @@ func New(src Source, rules cobuild.Rules, opts Options) *Service {
 	if opts.PerClient <= 0 {
 		opts.PerClient = d.PerClient
 	}
-	return &Service{src: src, rules: rules, opts: opts, flights: map[flightKey]*flight{}, clients: map[string]int{}}
+	return &Service{src: src, rules: rules, opts: opts, flights: map[flightKey]*flight{}, clients: map[string]map[time.Time]int{}}
 }
 
 // Rules returns the rules the censuses decide coverage by.
@@ -211,11 +212,16 @@ func (s *Service) get(ctx context.Context, key Key, version string, build func(c
 				s.mu.Unlock()
 				return nil, cobuild.Errorf(cobuild.EUNAVAILABLE, "已有 %d 项网络数据正在计算，请稍后再试。%d builds of network data are queued already; try again when they are done.", s.opts.MaxQueued, s.opts.MaxQueued)
 			}
-			if client != "" && s.clients[client] >= s.opts.PerClient {
+			days := s.clients[client]
+			if _, building := days[key.Day]; client != "" && !building && len(days) >= s.opts.PerClient {
 				s.mu.Unlock()
-				return nil, cobuild.Errorf(cobuild.ERATELIMITED, "您已有 %d 项其他日期的数据正在计算，请等其完成。You have %d builds of other days under way already; wait for them to finish.", s.opts.PerClient, s.opts.PerClient)
+				return nil, cobuild.Errorf(cobuild.ERATELIMITED, "您已有 %d 个其他日期的数据正在计算，请等其完成。You have data of %d other days being built already; wait for them to finish.", s.opts.PerClient, s.opts.PerClient)
 			}
-			s.clients[client]++
+			if days == nil {
+				days = map[time.Time]int{}
+				s.clients[client] = days
+			}
+			days[key.Day]++
 		} else {
 			client = ""
 		}
@@ -283,7 +289,11 @@ func (s *Service) run(ctx context.Context, fk flightKey, f *flight, pinned bool,
 	}
 	delete(s.flights, fk)
 	if f.client != "" {
-		if s.clients[f.client]--; s.clients[f.client] <= 0 {
+		days := s.clients[f.client]
+		if days[fk.key.Day]--; days[fk.key.Day] <= 0 {
+			delete(days, fk.key.Day)
+		}
+		if len(days) == 0 {
 			delete(s.clients, f.client)
 		}
 	}

@@ -179,9 +179,9 @@ func TestPinnedSnapshotsStayAndAnswerWhileRebuilt(t *testing.T) {
 	}
 }
 
-// TestBuildsOfOtherDaysAreBoundedPerClient: one client may have PerClient builds of days
-// that are not pinned under way; the next fails at once with RATE_LIMITED, while another
-// client is still served.
+// TestBuildsOfOtherDaysAreBoundedPerClient: one client may have builds of PerClient days
+// that are not pinned under way; a build of another day fails at once with RATE_LIMITED,
+// while another client is still served.
 func TestBuildsOfOtherDaysAreBoundedPerClient(t *testing.T) {
 	h := &held{Store: neo4jtest.Store(t)}
 	h.version.Store("v1")
@@ -204,6 +204,13 @@ func TestBuildsOfOtherDaysAreBoundedPerClient(t *testing.T) {
 	}
 	if err := ask("a", 1); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("client a, a day it is building already: %v, want to wait for it", err)
+	}
+	// Another snapshot of a day it is building counts with that day.
+	ctx, cancel := context.WithTimeout(snapshot.WithClient(context.Background(), "a"), 50*time.Millisecond)
+	defer cancel()
+	other := snapshot.ProjectionKey(time.Date(2021, 3, 1, 0, 0, 0, 0, time.UTC), []cobuild.TieType{cobuild.MemberOf})
+	if _, err := svc.Projection(ctx, other, "v1"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("client a, other ties of a day it is building: %v, want its build started", err)
 	}
 	if err := ask("b", 3); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("client b: %v, want its build started", err)

@@ -1,5 +1,6 @@
-// Package web serves the dashboard: the page built from web/src by Vite into web/dist,
-// embedded in the binary so that it needs no files and no Node.js at run time.
+// Package web serves the dashboard and GraphiQL: the pages built from web/src by Vite into
+// web/dist, embedded in the binary so that they need no files, no Node.js and no internet
+// at run time.
 //
 // The built files are committed; after changing web/src, rebuild them with
 // `npm ci --prefix web && npm run build --prefix web` (see web/README.md).
@@ -31,6 +32,18 @@ const Prefix = "/dashboard/"
 // to /graphql on the same origin. Charts and the graph view set inline styles.
 const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
 	"img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'"
+
+// graphiqlCSP is GraphiQL's, found by trying it in Chromium (web/test/dashboard.mjs): its
+// scripts, its editor's workers and its font are files of this origin, it talks only to
+// /graphql here, and its icon is a data: URL. Monaco, its editor, adds <style> elements and
+// style attributes as it lays text out, hence 'unsafe-inline' for styles alone; no script is
+// evaluated from text and no worker is made from a blob. No page may frame it, since it
+// runs operations with the user's cookies.
+const graphiqlCSP = "default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"font-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// pages are the built HTML pages and the Content-Security-Policy each is served with.
+var pages = map[string]string{"index.html": csp, "graphiql.html": graphiqlCSP}
 
 // file is one built file, ready to serve.
 type file struct {
@@ -81,8 +94,10 @@ var files = sync.OnceValues(func() (map[string]*file, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the embedded dashboard: %w", err)
 	}
-	if out["index.html"] == nil {
-		return nil, fmt.Errorf("the embedded dashboard has no index.html; build it with `npm run build --prefix web`")
+	for page := range pages {
+		if out[page] == nil {
+			return nil, fmt.Errorf("the embedded dashboard has no %s; build it with `npm run build --prefix web`", page)
+		}
 	}
 	return out, nil
 })
@@ -126,6 +141,43 @@ func Handler() http.Handler {
 	})
 }
 
+// OperationsFile is the manifest of the dashboard's GraphQL operations in web/dist, written
+// by the build (persisted.ts) in the format of Apollo's persisted query manifests: each
+// operation's text, name, type and id, the hex SHA-256 of the text.
+const OperationsFile = "persisted-operations.json"
+
+// Operations returns the manifest of the dashboard's operations, as the build wrote it.
+func Operations() ([]byte, error) {
+	all, err := files()
+	if err != nil {
+		return nil, err
+	}
+	f := all[OperationsFile]
+	if f == nil {
+		return nil, fmt.Errorf("the embedded dashboard has no %s; build it with `npm run build --prefix web`", OperationsFile)
+	}
+	return f.body, nil
+}
+
+// GraphiQL serves GraphiQL, the page built from graphiql.html, at whatever path it is
+// mounted on (its files are under /dashboard/assets/, served by Handler). Only GET and
+// HEAD are answered.
+func GraphiQL() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		all, err := files()
+		if err != nil {
+			http.Error(w, "GraphiQL unavailable: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		serve(w, r, all["graphiql.html"])
+	})
+}
+
 func serve(w http.ResponseWriter, r *http.Request, f *file) {
 	h := w.Header()
 	h.Set("Content-Type", f.ctype)
@@ -136,8 +188,8 @@ func serve(w http.ResponseWriter, r *http.Request, f *file) {
 	} else {
 		h.Set("Cache-Control", "no-cache")
 	}
-	if f.name == "index.html" {
-		h.Set("Content-Security-Policy", csp)
+	if policy, ok := pages[f.name]; ok {
+		h.Set("Content-Security-Policy", policy)
 		h.Set("Referrer-Policy", "same-origin")
 	}
 	body := f.body

@@ -79,6 +79,57 @@ func TestDashboardPageAtBothPaths(t *testing.T) {
 	}
 }
 
+func TestGraphiQLAtTheRootAndAtGraphiQL(t *testing.T) {
+	h := bare()
+	for _, path := range []string{"/", "/graphiql"} {
+		rec := get(t, h, path)
+		if rec.Code != http.StatusOK {
+			t.Errorf("GET %s: status %d, want 200", path, rec.Code)
+			continue
+		}
+		if ct := rec.Header().Get("Content-Type"); ct != "text/html; charset=utf-8" {
+			t.Errorf("GET %s: Content-Type %q, want text/html; charset=utf-8", path, ct)
+		}
+		if !strings.Contains(rec.Body.String(), `<div id="graphiql">`) {
+			t.Errorf("GET %s: body is not the GraphiQL page: %.300s", path, rec.Body.String())
+		}
+		csp := rec.Header().Get("Content-Security-Policy")
+		for _, want := range []string{"default-src 'none'", "script-src 'self'", "connect-src 'self'", "worker-src 'self'", "frame-ancestors 'none'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("GET %s: Content-Security-Policy %q lacks %s", path, csp, want)
+			}
+		}
+		if regexp.MustCompile(`https?:|wss?:|\*|'unsafe-eval'|blob:`).MatchString(csp) {
+			t.Errorf("GET %s: Content-Security-Policy %q allows another origin, blobs or eval", path, csp)
+		}
+		if rec.Header().Get("X-Content-Type-Options") != "nosniff" || rec.Header().Get("Referrer-Policy") != "same-origin" {
+			t.Errorf("GET %s: headers %v lack nosniff or the same-origin referrer policy", path, rec.Header())
+		}
+		// Every file the page loads is one of the build's, served beside the dashboard's.
+		found := regexp.MustCompile(`(?:src|href)="([^"]+)"`).FindAllStringSubmatch(rec.Body.String(), -1)
+		loaded := 0
+		for _, m := range found {
+			if strings.HasPrefix(m[1], "data:") {
+				continue
+			}
+			loaded++
+			if !strings.HasPrefix(m[1], "/dashboard/assets/") {
+				t.Errorf("GET %s: the page loads %s, which is not a file of the build", path, m[1])
+			} else if got := get(t, h, m[1]); got.Code != http.StatusOK {
+				t.Errorf("GET %s: the page loads %s, which answers %d", path, m[1], got.Code)
+			}
+		}
+		if loaded == 0 {
+			t.Errorf("GET %s: the page loads no script", path)
+		}
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, neo4jtest.Authorize(t, httptest.NewRequest(http.MethodPost, "/graphiql", strings.NewReader("x"))))
+	if rec.Code != http.StatusMethodNotAllowed {
+		t.Errorf("POST /graphiql: status %d, want 405", rec.Code)
+	}
+}
+
 func TestDashboardAssetsAreTypedAndCachedForAYear(t *testing.T) {
 	h := bare()
 	for _, path := range assets(t, h) {

@@ -29,6 +29,7 @@ import (
 	"cobuild/app"
 	"cobuild/auth"
 	"cobuild/neo4jlocal"
+	"cobuild/server"
 )
 
 func main() {
@@ -197,7 +198,13 @@ func serve(ctx context.Context, args []string) error {
 	fs.BoolVar(&c.SeedDemo, "seed-demo", false, "seed the demo data even when NEO4J_URI is set (refused on a database holding other data)")
 	authFlags(fs, &o)
 	signinTTL := fs.Duration("signin-ttl", envDuration("COBUILD_SIGNIN_TTL", 12*time.Hour), "lifetime of the admin sign-in link printed at start, when the install signs its own tokens (env COBUILD_SIGNIN_TTL)")
+	var allow string
+	fs.StringVar(&allow, "allow-list", env("COBUILD_ALLOW_LIST", ""), "run only registered operations: \"builtin\" for the dashboard's, or a persisted query manifest file whose operations are allowed beside them; empty runs any operation (env COBUILD_ALLOW_LIST)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var err error
+	if c.Persisted.AllowList, err = server.LoadAllowList(allow); err != nil {
 		return err
 	}
 	if err := o.readAuth(); err != nil {
@@ -209,6 +216,9 @@ func serve(ctx context.Context, args []string) error {
 	c.CORSOrigins = splitList(cors)
 	m := &app.Main{Config: *c, Log: o.logger()}
 	defer m.Close()
+	if c.Persisted.AllowList != nil {
+		m.Log.Info("allow-list: only registered operations run", "operations", len(c.Persisted.AllowList))
+	}
 	return m.Run(ctx, func(a net.Addr) {
 		m.Log.Info("cobuild is ready", "dashboard", "http://"+a.String()+"/dashboard/", "graphiql", "http://"+a.String()+"/",
 			"graphql", "http://"+a.String()+"/graphql")

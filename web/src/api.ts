@@ -1,4 +1,5 @@
-// The dashboard's one door to the server: GraphQL over POST on the same origin.
+// The dashboard's one door to the server: GraphQL over POST on the same origin, by
+// persisted query when the build gave the operation its hash.
 
 /** An error the API reported, or a failure to reach it; code is the API's extensions.code. */
 export class ApiError extends Error {
@@ -19,16 +20,42 @@ interface GraphQLResponse<T> {
 export const endpoint = '/graphql';
 
 /**
- * Runs one operation and returns its data. Any GraphQL error fails the whole call with the
- * first error's message and code, because a panel shown from partial data would mislead.
+ * fetch for the endpoint: same origin only, and with the origin's cookies, so that a session
+ * cookie (HttpOnly, set by the server) goes with every request of the dashboard and GraphiQL.
  */
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+export function sameOrigin(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+  return fetch(input, { ...init, mode: 'same-origin', credentials: 'same-origin' });
+}
+
+/** One GraphQL operation of the dashboard: its text, its name and, from the build, its sha256. */
+export interface Operation {
+  readonly query: string;
+  readonly name?: string;
+  /** Hex sha256 of query, by which the server knows the operation (persisted queries). */
+  readonly sha256?: string;
+}
+
+/**
+ * Tags the text of one of the dashboard's operations. The build (persisted.ts, a Vite
+ * plugin) replaces each tagged text with an Operation carrying its name and sha256, and
+ * lists it in dist/persisted-operations.json, which the server registers; this function
+ * only runs where that plugin did not, and gives an operation sent in full.
+ */
+export function graphql(strings: TemplateStringsArray): Operation {
+  return { query: strings.join('') };
+}
+
+/** False once the server said it takes no persisted queries: send every text in full. */
+let persisting = true;
+
+/** Posts one request and reads its JSON answer. */
+async function post<T>(body: Record<string, unknown>, signal?: AbortSignal): Promise<{ res: Response; body: GraphQLResponse<T> }> {
   let res: Response;
   try {
-    res = await fetch(endpoint, {
+    res = await sameOrigin(endpoint, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify(body),
       signal,
     });
   } catch (err) {
@@ -40,12 +67,40 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
     window.location.assign('/signin?next=' + encodeURIComponent(window.location.pathname + window.location.search));
     throw new ApiError('登录已失效，正在转到登录页。Signed out; going to the sign-in page.', 'UNAUTHENTICATED');
   }
-  let body: GraphQLResponse<T>;
   try {
-    body = (await res.json()) as GraphQLResponse<T>;
+    return { res, body: (await res.json()) as GraphQLResponse<T> };
   } catch {
     throw new ApiError(`服务器返回了无法解析的响应（HTTP ${res.status}）`, `HTTP_${res.status}`);
   }
+}
+
+/**
+ * Runs one operation and returns its data. Any GraphQL error fails the whole call with the
+ * first error's message and code, because a panel shown from partial data would mislead.
+ *
+ * An operation with a sha256 is first sent by its hash alone (automatic persisted queries):
+ * the server knows the dashboard's operations from its build. When it answers
+ * PERSISTED_QUERY_NOT_FOUND (it forgot, or runs a build without this operation) the text
+ * follows with the hash, which the server then keeps; when it answers
+ * PERSISTED_QUERY_NOT_SUPPORTED, the texts go in full from then on.
+ */
+export async function gql<T>(op: Operation, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+  const request: Record<string, unknown> = { operationName: op.name, variables };
+  let answer: { res: Response; body: GraphQLResponse<T> };
+  if (op.sha256 && persisting) {
+    const extensions = { persistedQuery: { version: 1, sha256Hash: op.sha256 } };
+    answer = await post<T>({ ...request, extensions }, signal);
+    const code = answer.body.errors?.[0]?.extensions?.code;
+    if (code === 'PERSISTED_QUERY_NOT_FOUND') {
+      answer = await post<T>({ ...request, query: op.query, extensions }, signal);
+    } else if (code === 'PERSISTED_QUERY_NOT_SUPPORTED') {
+      persisting = false;
+      answer = await post<T>({ ...request, query: op.query }, signal);
+    }
+  } else {
+    answer = await post<T>({ ...request, query: op.query }, signal);
+  }
+  const { res, body } = answer;
   if (body.errors && body.errors.length > 0) {
     const first = body.errors[0];
     const more = body.errors.length > 1 ? `（另有 ${body.errors.length - 1} 个错误）` : '';

@@ -1,6 +1,7 @@
 // What the sections share: reference data read once, the day the figures are for, and the
 // ways one section hands work to another.
 
+import { graphql } from './api';
 import type { ListFilter } from './sections/isolated';
 
 export interface Area {
@@ -29,7 +30,7 @@ export interface Reference {
   rounds: Round[];
 }
 
-export const referenceQuery = `query Reference {
+export const referenceQuery = graphql`query Reference {
   areas { id name kind inDistrict }
   industries { id name code leading }
   rounds { round date evaluated }

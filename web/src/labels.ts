@@ -1,14 +1,14 @@
 // Chinese labels of the API's enum values, read once from `enumLabels`.
 
-import { gql } from './api';
+import { gql, graphql } from './api';
+
+const labelsQuery = graphql`query EnumLabels { enumLabels { enum value label } }`;
 
 const byEnum = new Map<string, Map<string, string>>();
 
 /** Loads every enum label; the panels label values through label() afterwards. */
 export async function loadLabels(): Promise<void> {
-  const data = await gql<{ enumLabels: { enum: string; value: string; label: string }[] }>(
-    'query EnumLabels { enumLabels { enum value label } }',
-  );
+  const data = await gql<{ enumLabels: { enum: string; value: string; label: string }[] }>(labelsQuery);
   byEnum.clear();
   for (const { enum: name, value, label } of data.enumLabels) {
     let m = byEnum.get(name);

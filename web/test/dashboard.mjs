@@ -70,6 +70,11 @@ async function newPage() {
   const p = await browser.newPage();
   await p.setViewport({ width: 1440, height: 900 });
   p.setDefaultTimeout(timeout);
+  // Chromium reports what the Content-Security-Policy refused only in its own log; the page
+  // tells the console too, where the check below hears it.
+  await p.evaluateOnNewDocument(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`Content-Security-Policy refused ${e.blockedURI || 'inline'} (${e.violatedDirective})`));
+  });
   p.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   p.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
@@ -415,16 +420,135 @@ async function networkView(p) {
   await shot(p, '4-network-expanded', '[data-panel="network"]');
 }
 
-/** A panel whose query fails shows the API's message and code, and the others carry on. */
+/**
+ * Watches where a page's requests go, and whether its requests to /graphql carry the
+ * origin's cookies (the raw headers Chromium sent, from the DevTools protocol): report()
+ * fails on any request to another origin, on a /graphql request without the cookie, or
+ * when there was no /graphql request at all.
+ */
+async function watchRequests(p, what) {
+  const origin = new URL(baseURL).origin;
+  const elsewhere = [];
+  const bodies = [];
+  p.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.protocol !== 'data:' && u.protocol !== 'blob:' && u.origin !== origin) elsewhere.push(r.url());
+    if (u.origin === origin && u.pathname === '/graphql' && r.method() === 'POST') bodies.push(JSON.parse(r.postData() ?? '{}'));
+  });
+  const cdp = await p.createCDPSession();
+  await cdp.send('Network.enable');
+  const urls = new Map();
+  const sent = new Map();
+  cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
+  cdp.on('Network.requestWillBeSentExtraInfo', (e) => sent.set(e.requestId, e.headers));
+  await p.setCookie({ name: testCookie.name, value: testCookie.value, url: baseURL, httpOnly: true, sameSite: 'Strict' });
+  return {
+    report() {
+      if (elsewhere.length) fail(`${what}: requests left ${origin}:\n  ${elsewhere.join('\n  ')}`);
+      ok(`${what}: every request went to ${origin}`);
+      const api = [...urls].filter(([, url]) => new URL(url).pathname === '/graphql').map(([id]) => id);
+      if (api.length === 0) fail(`${what}: no request to /graphql`);
+      const cookie = `${testCookie.name}=${testCookie.value}`;
+      const without = api.filter((id) => {
+        const h = sent.get(id) ?? {};
+        const value = Object.entries(h).find(([k]) => k.toLowerCase() === 'cookie')?.[1] ?? '';
+        return !value.split(/;\s*/).includes(cookie);
+      });
+      if (without.length) fail(`${what}: ${without.length} of ${api.length} requests to /graphql went without the origin's cookies`);
+      ok(`${what}: all ${api.length} requests to /graphql carried the origin's cookies`);
+    },
+    /** Every operation went by its hash alone: the server knew each from the build. */
+    persisted() {
+      const full = bodies.filter((b) => b.query !== undefined || !b.extensions?.persistedQuery?.sha256Hash);
+      if (full.length) fail(`${what}: ${full.length} of ${bodies.length} requests sent the text of ${[...new Set(full.map((b) => b.operationName))].join(', ')}`);
+      const names = [...new Set(bodies.map((b) => b.operationName))].sort();
+      ok(`${what}: all ${bodies.length} requests sent a registered hash, never a text (${names.join(', ')})`);
+    },
+  };
+}
+
+/** An HttpOnly cookie of the test server's origin, as a session cookie would be. */
+const testCookie = { name: 'cobuild_check', value: 'same-origin' };
+
+/** The text Monaco shows in the editor inside sel, without its rendering's spaces. */
+async function editorText(p, sel) {
+  return p.$eval(`${sel} .view-lines`, (e) => e.innerText.replace(/\u00a0/g, ' ').trim());
+}
+
+/**
+ * GraphiQL at / renders from the server's own files under its Content-Security-Policy, runs
+ * an operation typed into its editor, and shows the API's answer.
+ */
+async function graphiql() {
+  const p = await newPage();
+  const watch = await watchRequests(p, 'GraphiQL');
+  const res = await p.goto(new URL('/', baseURL).href, { waitUntil: 'domcontentloaded' });
+  if (!res.ok()) fail(`GET /: status ${res.status()}`);
+  const policy = res.headers()['content-security-policy'] ?? '';
+  if (!/default-src '(self|none)'/.test(policy) || /https?:|wss?:|\*/.test(policy)) fail(`GET /: Content-Security-Policy ${JSON.stringify(policy)} names other origins`);
+  ok(`GraphiQL is served with a Content-Security-Policy of its own origin only`);
+  await p.waitForSelector('.graphiql-query-editor .monaco-editor .view-lines', { timeout });
+  // The schema is read before the editor offers fields; the documentation button follows it.
+  await p.waitForFunction(() => document.querySelector('.graphiql-query-editor .view-lines')?.innerText.includes('rules'), { timeout });
+  ok('GraphiQL renders its editor with the default query');
+  // Monaco falls back to the page's own thread, with a warning only, when it cannot start
+  // a worker: the GraphQL language worker must be running.
+  for (let i = 0; i < 100 && !p.workers().some((w) => w.url().includes('graphql.worker')); i++) await sleep(100);
+  const workers = p.workers().map((w) => new URL(w.url()).pathname);
+  if (!workers.some((u) => u.includes('graphql.worker'))) fail(`GraphiQL: no GraphQL worker runs (workers: ${JSON.stringify(workers)})`);
+  ok(`GraphiQL's editor runs its workers from this origin: ${workers.map((u) => path.basename(u)).join(', ')}`);
+
+  const query = '{ rules { goldFloor } }';
+  await p.click('.graphiql-query-editor .view-lines');
+  await p.keyboard.down('Control');
+  await p.keyboard.press('KeyA');
+  await p.keyboard.up('Control');
+  await p.keyboard.press('Backspace');
+  // The text arrives as one input, as a paste or an input method gives it: typed key by key,
+  // what Monaco makes of it would hang on when its completion list opens (it closes
+  // brackets, and a list open at a space may take it).
+  await p.keyboard.sendCharacter(query);
+  await p.keyboard.press('Escape'); // close any completion list
+  expectEqual('GraphiQL: the operation typed into the editor', await editorText(p, '.graphiql-query-editor'), query);
+
+  const { rules } = await gql('{ rules { goldFloor } }');
+  await p.click('.graphiql-execute-button');
+  const want = `"goldFloor": ${rules.goldFloor}`;
+  try {
+    await p.waitForFunction((w) => document.querySelector('.result-window .view-lines')?.innerText.replace(/\u00a0/g, ' ').includes(w), { timeout }, want);
+  } catch {
+    fail(`GraphiQL: the response shows ${JSON.stringify(await editorText(p, '.result-window'))}, want it to contain ${want}`);
+  }
+  ok(`GraphiQL shows the answer: ${want}`);
+  await shot(p, '7-graphiql');
+  watch.report();
+  await p.close();
+}
+
+/**
+ * A panel whose query fails shows the API's message and code, and the others carry on. And
+ * a server that does not know an operation's hash (PERSISTED_QUERY_NOT_FOUND, as one that
+ * restarted from another build would answer) gets its text with the hash, and the panel
+ * shows as usual.
+ */
 async function errorState() {
   const p = await newPage();
   await p.setRequestInterception(true);
+  const counts = [];
   p.on('request', (r) => {
-    if (r.url().endsWith('/graphql') && (r.postData() ?? '').includes('query Grading(')) {
+    const body = r.url().endsWith('/graphql') ? JSON.parse(r.postData() ?? '{}') : {};
+    if (body.operationName === 'RegistryCounts') counts.push(body);
+    if (body.operationName === 'Grading') {
       r.respond({
         status: 200,
         contentType: 'application/json',
         body: JSON.stringify({ data: null, errors: [{ message: 'Neo4j 暂不可用', extensions: { code: 'UNAVAILABLE' } }] }),
+      });
+    } else if (body.operationName === 'RegistryCounts' && body.query === undefined) {
+      r.respond({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({ errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] }),
       });
     } else r.continue();
   });
@@ -434,6 +558,10 @@ async function errorState() {
   if (!text.includes('Neo4j 暂不可用') || !text.includes('UNAVAILABLE')) fail(`error state shows "${text}"`);
   ok(`error state shows the message and code: ${text}`);
   await settled(p, 'counts');
+  const hash = counts[0]?.extensions?.persistedQuery?.sha256Hash;
+  const sent = counts.map((b) => (b.query === undefined ? 'hash' : b.extensions?.persistedQuery?.sha256Hash === hash ? 'text and hash' : 'text'));
+  expectEqual('RegistryCounts after PERSISTED_QUERY_NOT_FOUND: what the page sent', sent, ['hash', 'text and hash']);
+  await figuresEqual(p, 'counts', { enterprises: sourceFigures.enterprises });
   await shot(p, '6-error-state', '#grading-section');
   await p.close();
 }
@@ -441,6 +569,7 @@ async function errorState() {
 let failed = false;
 try {
   page = await newPage();
+  const watch = await watchRequests(page, 'dashboard');
   // Not signed in yet: the dashboard sends the browser to the sign-in page.
   const before = await page.goto(new URL('/dashboard/', baseURL).href, { waitUntil: 'domcontentloaded' });
   if (new URL(page.url()).pathname !== '/signin' || before.status() !== 200) fail(`GET /dashboard/ without a token: at ${page.url()}, status ${before.status()}`);
@@ -459,8 +588,11 @@ try {
   await list(page, { sector: scope ? scope.split(',') : undefined, isolatedUncovered: total.isolatedUncovered });
   await networkView(page);
   await shot(page, '5-dashboard');
+  watch.report();
+  watch.persisted();
   await errorState();
-  // The error state above is made on purpose; problems before it are real.
+  await graphiql();
+  // The error state above is made on purpose; other problems are real.
   const real = problems.filter((m) => !m.includes('Neo4j 暂不可用'));
   if (real.length > 0) fail('the browser reported:\n  ' + real.join('\n  '));
   ok('no page errors, console errors or failed requests');

@@ -3,7 +3,7 @@
 // coverage rate on a second axis. Clicking a bar opens the isolated-and-uncovered list of
 // that group.
 
-import { gql, isAbort, Latest } from '../api';
+import { gql, graphql, isAbort, Latest } from '../api';
 import { ChartBox, colors } from '../charts';
 import type { Context } from '../context';
 import { h, Panel, replace } from '../dom';
@@ -12,7 +12,7 @@ import { label, order } from '../labels';
 import type { CoverageGroup } from './overview';
 import type { ListFilter } from './isolated';
 
-const query = `query CoverageBy($by: [GroupDimension!], $where: CoverageStatsWhere, $asOf: Date) {
+const query = graphql`query CoverageBy($by: [GroupDimension!], $where: CoverageStatsWhere, $asOf: Date) {
   coverageStats(by: $by, where: $where, asOf: $asOf) {
     groups {
       keys { dimension value label }

@@ -1,13 +1,13 @@
 // Section 3: the grading of a round (tiers and stars) and how tiers moved between two rounds.
 
-import { gql, isAbort, Latest } from '../api';
+import { gql, graphql, isAbort, Latest } from '../api';
 import { ChartBox, colors } from '../charts';
 import type { Context } from '../context';
 import { h, Panel, replace, select } from '../dom';
 import * as fmt from '../format';
 import { label, order } from '../labels';
 
-const gradingQuery = `query Grading($round: String) {
+const gradingQuery = graphql`query Grading($round: String) {
   grading(round: $round) {
     round evaluated previousRound
     tiers { tier label count }
@@ -25,7 +25,7 @@ interface Grading {
   weakTwoRounds: { id: string; name: string }[];
 }
 
-const movementQuery = `query GradeMovement($from: String!, $to: String!) {
+const movementQuery = graphql`query GradeMovement($from: String!, $to: String!) {
   gradeMovement(from: $from, to: $to) {
     from to compared
     matrix { from to count }

@@ -1,7 +1,7 @@
 // Section 4: the isolated-and-uncovered organisations, filtered, paged by cursor, each row
 // with the reason and the best candidate coverers, and the whole filtered list as CSV.
 
-import { ApiError, gql, isAbort, Latest } from '../api';
+import { ApiError, gql, graphql, isAbort, Latest } from '../api';
 import type { Context } from '../context';
 import { download, toCSV } from '../csv';
 import { h, Panel, replace, select } from '../dom';
@@ -43,17 +43,16 @@ const pageSize = 20;
 /** Rows per request of the CSV export; the server's default page size when it allows less. */
 const exportPageSize = 500;
 
-const fields = `
-  id name kind kindLabel creditCode headcount partyMembers sizeBand aboveScale operating
-  area { name } park { name } community { name } industry { name }
-  coverage(asOf: $asOf) { statusLabel shouldHaveOwn reasonLabel }
-  coverageCandidates(first: 3, asOf: $asOf) { node { id label kind name } score reasonLabels }`;
-
-const listQuery = `query IsolatedUncovered($where: OrganizationWhere!, $sort: OrganizationSort, $first: Int, $after: String, $asOf: Date) {
+const listQuery = graphql`query IsolatedUncovered($where: OrganizationWhere!, $sort: OrganizationSort, $first: Int, $after: String, $asOf: Date) {
   organizations(where: $where, sort: $sort, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    nodes { ${fields} }
+    nodes {
+      id name kind kindLabel creditCode headcount partyMembers sizeBand aboveScale operating
+      area { name } park { name } community { name } industry { name }
+      coverage(asOf: $asOf) { statusLabel shouldHaveOwn reasonLabel }
+      coverageCandidates(first: 3, asOf: $asOf) { node { id label kind name } score reasonLabels }
+    }
   }
 }`;
 

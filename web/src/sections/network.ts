@@ -2,7 +2,7 @@
 // Cytoscape.js, and click a node to merge that node's ego network into the view.
 
 import type { Core, ElementDefinition } from 'cytoscape';
-import { ApiError, gql, isAbort, Latest } from '../api';
+import { ApiError, gql, graphql, isAbort, Latest } from '../api';
 import type { Context } from '../context';
 import { h, Panel, replace } from '../dom';
 import * as fmt from '../format';
@@ -13,7 +13,7 @@ const maxNodesPerCall = 150;
 /** Beyond this many nodes the view stops growing: a force layout of more is slow and unreadable. */
 const maxGraphNodes = 1500;
 
-const searchQuery = `query FindOrganization($name: String!) {
+const searchQuery = graphql`query FindOrganization($name: String!) {
   organizations(where: {nameContains: $name}, sort: {field: NAME}, first: 12) {
     totalCount
     nodes { id name kindLabel area { name } }
@@ -24,7 +24,7 @@ interface Found {
   organizations: { totalCount: number; nodes: { id: string; name: string; kindLabel: string; area: { name: string } | null }[] };
 }
 
-const egoQuery = `query EgoNetwork($id: ID!, $asOf: Date, $maxNodes: Int) {
+const egoQuery = graphql`query EgoNetwork($id: ID!, $asOf: Date, $maxNodes: Int) {
   egoNetwork(id: $id, hops: 1, maxNodes: $maxNodes, asOf: $asOf) {
     centre { id label kind name }
     nodes { distance node { id label kind name } }

@@ -1,13 +1,13 @@
 // Section 1: the headline figures. Registry counts come from organisation lists, coverage
 // figures from coverageStats; each has its own panel, so that one failing leaves the other.
 
-import { gql, isAbort, Latest } from '../api';
+import { gql, graphql, isAbort, Latest } from '../api';
 import type { Context } from '../context';
 import { h, Panel, replace, select, type Child } from '../dom';
 import * as fmt from '../format';
 import { label } from '../labels';
 
-const countsQuery = `query RegistryCounts {
+const countsQuery = graphql`query RegistryCounts {
   enterprises: organizations(where: {kind: [ENTERPRISE]}) { totalCount }
   social: organizations(where: {sector: [SOCIAL]}) { totalCount }
   hospitals: organizations(where: {kind: [HOSPITAL]}) { totalCount }
@@ -23,7 +23,7 @@ interface Counts {
   partyOrganizations: { totalCount: number };
 }
 
-const statsQuery = `query HeadlineCoverage($where: CoverageStatsWhere, $asOf: Date) {
+const statsQuery = graphql`query HeadlineCoverage($where: CoverageStatsWhere, $asOf: Date) {
   coverageStats(where: $where, asOf: $asOf) {
     asOf
     total {
