@@ -17,6 +17,7 @@ import (
 
 	"cobuild"
 	"cobuild/demo"
+	"cobuild/limits"
 	"cobuild/neo4jlocal"
 	"cobuild/neo4jstore"
 	"cobuild/resolvers"
@@ -45,6 +46,8 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Snapshots tunes the snapshot cache; zero fields take snapshot.DefaultOptions.
 	Snapshots snapshot.Options
+	// Limits are the limits of one request; zero fields take limits.Default.
+	Limits limits.Config
 }
 
 // Main holds what the commands open, so that Close releases it in order.
@@ -92,7 +95,8 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Log.Info("schema migrations applied", "migrations", applied)
 	}
 	m.Snapshots = snapshot.New(m.Store, rules, m.Config.Snapshots)
-	m.Resolvers = resolvers.New(resolvers.Config{Store: m.Store, Rules: rules, Snapshots: m.Snapshots, Pages: m.Config.Pages})
+	m.Resolvers = resolvers.New(resolvers.Config{Store: m.Store, Rules: rules, Snapshots: m.Snapshots, Pages: m.Config.Pages,
+		Requests: m.Config.Limits})
 	return nil
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"cobuild"
+	"cobuild/limits"
 	"cobuild/resolvers"
 	"cobuild/web"
 )
@@ -91,9 +92,14 @@ func Handler(cfg Config) http.Handler {
 	return logRequests(cfg.Logger, mux)
 }
 
-// GraphQL returns the GraphQL handler alone; each operation gets loaders of its own.
+// GraphQL returns the GraphQL handler alone; each operation gets loaders of its own. The
+// resolvers' request limits (limits.Config) are applied before anything runs: the size
+// of the request before it is decoded, the shape of the document before it is validated,
+// the cost before any resolver; and a response lists few errors, each of them short.
 func GraphQL(r *resolvers.Resolver, log *slog.Logger) http.Handler {
+	lim := r.RequestLimits()
 	srv := handler.New(r.ExecutableSchema())
+	srv.Use(limits.NewExtension(lim))
 	srv.Use(r.Loaders())
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -101,13 +107,17 @@ func GraphQL(r *resolvers.Resolver, log *slog.Logger) http.Handler {
 	// Dashboards and clients send the same operations again and again: parsed and
 	// validated once, they are kept.
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	// The extension has counted the tokens already; the parser's own limit is the
+	// backstop (it counts the end of the document too).
+	srv.SetParserTokenLimit(lim.MaxTokens + 1)
+	srv.SetValidationRulesFn(lim.ValidationRules())
 	srv.Use(extension.Introspection{})
 	srv.SetErrorPresenter(PresentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(v), "path", graphql.GetPath(ctx).String())
 		return errors.New("internal error")
 	})
-	return srv
+	return lim.Body(srv)
 }
 
 // PresentError shows users the code and message of domain errors in extensions.code, keeps

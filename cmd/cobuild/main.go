@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"cobuild/app"
+	"cobuild/limits"
 	"cobuild/neo4jlocal"
 )
 
@@ -126,6 +127,7 @@ func serve(ctx context.Context, args []string) error {
 	fs.StringVar(&cors, "cors-origins", env("COBUILD_CORS_ORIGINS", ""), "comma-separated origins whose browser pages may call /graphql, such as https://dash.example.org, or * for any; empty for the same origin only (env COBUILD_CORS_ORIGINS)")
 	fs.DurationVar(&c.Snapshots.Poll, "snapshot-poll", 200*time.Millisecond, "how often the graph's version is read, so that a change made elsewhere is seen within it")
 	fs.BoolVar(&c.SeedDemo, "seed-demo", false, "seed the demo data even when NEO4J_URI is set (refused on a database holding other data)")
+	limitFlags(fs, &c.Limits)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -140,6 +142,21 @@ func serve(ctx context.Context, args []string) error {
 			"graphql", "http://"+a.String()+"/graphql")
 		fmt.Fprintf(os.Stderr, "\n  cobuild is ready: the dashboard is at http://%s/dashboard/, GraphiQL at http://%s/, the API at http://%s/graphql\n\n", a, a, a)
 	})
+}
+
+// limitFlags registers the limits of one request, each defaulting to its environment
+// variable, then to limits.Default. A request past one is refused with LIMIT_EXCEEDED.
+func limitFlags(fs *flag.FlagSet, l *limits.Config) {
+	d := limits.Default
+	fs.Int64Var(&l.MaxBodyBytes, "max-body-bytes", int64(envInt("COBUILD_MAX_BODY_BYTES", int(d.MaxBodyBytes))), "largest request body, or GET query string, in bytes; larger is 413 (env COBUILD_MAX_BODY_BYTES)")
+	fs.IntVar(&l.MaxTokens, "max-tokens", envInt("COBUILD_MAX_TOKENS", d.MaxTokens), "most lexical tokens of a GraphQL document (env COBUILD_MAX_TOKENS)")
+	fs.IntVar(&l.MaxFields, "max-fields", envInt("COBUILD_MAX_FIELDS", d.MaxFields), "most fields a document selects, fragments counted where spread (env COBUILD_MAX_FIELDS)")
+	fs.IntVar(&l.MaxAliases, "max-aliases", envInt("COBUILD_MAX_ALIASES", d.MaxAliases), "most aliased fields of a document (env COBUILD_MAX_ALIASES)")
+	fs.IntVar(&l.MaxDepth, "max-depth", envInt("COBUILD_MAX_DEPTH", d.MaxDepth), "deepest nesting of selections (env COBUILD_MAX_DEPTH)")
+	fs.IntVar(&l.MaxCost, "max-cost", envInt("COBUILD_MAX_COST", d.MaxCost), "highest estimated cost of an operation: rows and lists it may fan out to, and network work (env COBUILD_MAX_COST)")
+	fs.IntVar(&l.MaxListLength, "max-list-length", envInt("COBUILD_MAX_LIST_LENGTH", d.MaxListLength), "most items of a list argument or variable (env COBUILD_MAX_LIST_LENGTH)")
+	fs.IntVar(&l.MaxErrors, "max-errors", envInt("COBUILD_MAX_ERRORS", d.MaxErrors), "most errors listed in one response (env COBUILD_MAX_ERRORS)")
+	fs.IntVar(&l.ListSize, "cost-list-size", envInt("COBUILD_COST_LIST_SIZE", d.ListSize), "items the cost counts for a list that no argument bounds (env COBUILD_COST_LIST_SIZE)")
 }
 
 // splitList splits a comma-separated list, dropping blanks.
