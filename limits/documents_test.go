@@ -42,7 +42,7 @@ var (
 // with the constants they interpolate), of the README, of the golden tests
 // (server/testdata) and of the benchmarks (bench/ops/*/cobuild.graphql, with the
 // variables of their vars.json), and the introspection query of GraphiQL.
-func documents(t *testing.T) []document {
+func documents(t testing.TB) []document {
 	t.Helper()
 	var docs []document
 	read := func(path string) string {

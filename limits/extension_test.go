@@ -158,3 +158,37 @@ func TestBodiesPastTheLimitAre413(t *testing.T) {
 		t.Errorf("the handler was handed %s bytes of 100", rec.Body.String())
 	}
 }
+
+// BenchmarkWorstDocumentWithinTheLimits is what a document at the limits costs the
+// server before it is refused or run: counting its tokens and fields, then validating
+// MaxFields look-ups under one response name, every pair of which conflicts (the
+// quadratic part of gqlparser's validation, bounded by MaxFields).
+func BenchmarkWorstDocumentWithinTheLimits(b *testing.B) {
+	c := limits.Default.WithDefaults()
+	q := "{" + repeat(c.MaxFields/2, ` organization(id: "og-%06d") { id }`) + " }"
+	rulesFn := c.ValidationRules()
+	for b.Loop() {
+		if _, err := c.CheckQuery(q); err != nil {
+			b.Fatal(err)
+		}
+		doc, _ := parser.ParseQuery(&ast.Source{Input: q})
+		if errs := validator.ValidateWithRules(schema, doc, rulesFn()); len(errs) != c.MaxErrors+1 {
+			b.Fatalf("%d errors", len(errs))
+		}
+	}
+}
+
+// BenchmarkCostOfTheExport prices the dashboard's costliest operation, the CSV export of
+// 500 rows with their candidate coverers.
+func BenchmarkCostOfTheExport(b *testing.B) {
+	var export document
+	for _, d := range documents(b) {
+		if strings.HasSuffix(d.name, ":IsolatedUncovered") {
+			export = d
+		}
+	}
+	op, vars := validated(b, export.query, "", export.vars)
+	for b.Loop() {
+		limits.Default.Cost(op, vars)
+	}
+}
