@@ -2,6 +2,7 @@ package limits
 
 import (
 	"context"
+	"crypto/sha256"
 	"strings"
 	"unicode/utf8"
 
@@ -38,9 +39,10 @@ const MaxMessageBytes = 1024
 // Use it together with ValidationRules, which stops validation's errors at MaxErrors.
 type Extension struct {
 	c Config
-	// checked holds the documents whose shape passed, so that the operations a dashboard
-	// sends again and again are lexed and parsed once here, as gqlgen's own cache keeps
-	// them parsed once there.
+	// checked holds the digests of the documents whose shape passed, so that the
+	// operations a dashboard sends again and again are lexed and parsed once here, as
+	// gqlgen's own cache keeps them parsed once there. A digest, not the text: a document
+	// may be as long as the body.
 	checked *lru.LRU[struct{}]
 }
 
@@ -78,13 +80,15 @@ func (x *Extension) MutateOperationParameters(ctx context.Context, p *graphql.Ra
 	if err := x.c.CheckVariables(p.Variables); err != nil {
 		return refusal(err)
 	}
-	if _, ok := x.checked.Get(ctx, p.Query); ok {
+	sum := sha256.Sum256([]byte(p.Query))
+	key := string(sum[:])
+	if _, ok := x.checked.Get(ctx, key); ok {
 		return nil
 	}
 	if _, err := x.c.CheckQuery(p.Query); err != nil {
 		return refusal(err)
 	}
-	x.checked.Add(ctx, p.Query, struct{}{})
+	x.checked.Add(ctx, key, struct{}{})
 	return nil
 }
 
