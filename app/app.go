@@ -20,6 +20,7 @@ import (
 	"cobuild"
 	"cobuild/auth"
 	"cobuild/demo"
+	"cobuild/limits"
 	"cobuild/metrics"
 	"cobuild/neo4jlocal"
 	"cobuild/neo4jstore"
@@ -61,6 +62,8 @@ type Config struct {
 	Auth auth.Config
 	// Persisted configures persisted queries and the allow-list (see server.PersistedQueries).
 	Persisted server.PersistedQueries
+	// Limits are the limits of one request; zero fields take limits.Default.
+	Limits limits.Config
 }
 
 // Main holds what the commands open, so that Close releases it in order.
@@ -130,7 +133,8 @@ func (m *Main) Open(ctx context.Context) error {
 		snaps.Pinned = m.pinned
 	}
 	m.Snapshots = snapshot.New(m.Store, rules, snaps)
-	m.Resolvers = resolvers.New(resolvers.Config{Store: m.Store, Rules: rules, Snapshots: m.Snapshots, Pages: m.Config.Pages})
+	m.Resolvers = resolvers.New(resolvers.Config{Store: m.Store, Rules: rules, Snapshots: m.Snapshots, Pages: m.Config.Pages,
+		Requests: m.Config.Limits})
 	m.stopping, m.stopRequests = context.WithCancel(context.Background())
 	m.Metrics = m.metrics()
 	return nil

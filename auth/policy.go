@@ -26,6 +26,7 @@ var RootFields = map[string]Access{
 	// Reference data.
 	"enumLabels": Everyone,
 	"rules":      Everyone,
+	"limits":     Everyone,
 	"areas":      Everyone,
 	"area":       Everyone,
 	"industries": Everyone,

@@ -8,6 +8,7 @@ import (
 	"cobuild/analytics"
 	"cobuild/gqlmodel"
 	"cobuild/graph/model"
+	"cobuild/limits"
 	"context"
 	"errors"
 	"fmt"
@@ -573,6 +574,19 @@ type ComplexityRoot struct {
 		Industry              func(childComplexity int) int
 	}
 
+	Limits struct {
+		ListSize      func(childComplexity int) int
+		MaxAliases    func(childComplexity int) int
+		MaxBodyBytes  func(childComplexity int) int
+		MaxCost       func(childComplexity int) int
+		MaxDepth      func(childComplexity int) int
+		MaxErrors     func(childComplexity int) int
+		MaxFields     func(childComplexity int) int
+		MaxListLength func(childComplexity int) int
+		MaxTokens     func(childComplexity int) int
+		PageSize      func(childComplexity int) int
+	}
+
 	MassBranch struct {
 		Body        func(childComplexity int) int
 		FormedIn    func(childComplexity int) int
@@ -855,6 +869,7 @@ type ComplexityRoot struct {
 		Grading            func(childComplexity int, round *string) int
 		Industries         func(childComplexity int, leading *bool) int
 		Industry           func(childComplexity int, id *string, name *string) int
+		Limits             func(childComplexity int) int
 		MassBranches       func(childComplexity int, where *model.MassBranchWhere, first *int, after *string) int
 		Network            func(childComplexity int, asOf *time.Time, ties []cobuild.TieType) int
 		Node               func(childComplexity int, id string) int
@@ -1160,6 +1175,7 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (gqlmodel.Node, error)
 	EnumLabels(ctx context.Context, enum *string) ([]*model.EnumLabel, error)
 	Rules(ctx context.Context) (*cobuild.Rules, error)
+	Limits(ctx context.Context) (*limits.Config, error)
 	CoverageStats(ctx context.Context, by []analytics.GroupDimension, where *gqlmodel.CoverageStatsWhere, sort *gqlmodel.CoverageGroupSort, asOf *time.Time) (*gqlmodel.CoverageStats, error)
 	Grading(ctx context.Context, round *string) (*analytics.Grading, error)
 	GradeMovement(ctx context.Context, from string, to string) (*analytics.GradeMovement, error)
@@ -3625,6 +3641,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LeadingIndustry.Industry(childComplexity), true
 
+	case "Limits.listSize":
+		if e.ComplexityRoot.Limits.ListSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Limits.ListSize(childComplexity), true
+	case "Limits.maxAliases":
+		if e.ComplexityRoot.Limits.MaxAliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Limits.MaxAliases(childComplexity), true
+	case "Limits.maxBodyBytes":
+		if e.ComplexityRoot.Limits.MaxBodyBytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Limits.MaxBodyBytes(childComplexity), true
+	case "Limits.maxCost":
+		if e.ComplexityRoot.Limits.MaxCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Limits.MaxCost(childComplexity), true
+	case "Limits.maxDepth":
+		if e.ComplexityRoot.Limits.MaxDepth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Limits.MaxDepth(childComplexity), true
+	case "Limits.maxErrors":
+		if e.ComplexityRoot.Limits.MaxErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Limits.MaxErrors(childComplexity), true
+	case "Limits.maxFields":
+		if e.ComplexityRoot.Limits.MaxFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Limits.MaxFields(childComplexity), true
+	case "Limits.maxListLength":
+		if e.ComplexityRoot.Limits.MaxListLength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Limits.MaxListLength(childComplexity), true
+	case "Limits.maxTokens":
+		if e.ComplexityRoot.Limits.MaxTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Limits.MaxTokens(childComplexity), true
+	case "Limits.pageSize":
+		if e.ComplexityRoot.Limits.PageSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Limits.PageSize(childComplexity), true
+
 	case "MassBranch.body":
 		if e.ComplexityRoot.MassBranch.Body == nil {
 			break
@@ -5016,6 +5093,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Industry(childComplexity, args["id"].(*string), args["name"].(*string)), true
 
+	case "Query.limits":
+		if e.ComplexityRoot.Query.Limits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Limits(childComplexity), true
 	case "Query.massBranches":
 		if e.ComplexityRoot.Query.MassBranches == nil {
 			break
@@ -6064,6 +6147,12 @@ type Query {
   ): [EnumLabel!]!
   "The rules in force: tier floors, star steps, weights, thresholds."
   rules: Rules!
+  """
+  The limits every request is held to (请求限制), checked before anything runs; a request
+  past one is refused with LIMIT_EXCEEDED, whose extensions name the limit, the request's
+  value and the maximum.
+  """
+  limits: Limits!
 }
 
 "Where a page sits in its list, as the Relay connection specification defines it."
@@ -6154,6 +6243,40 @@ type Rules {
   Default 0.02.
   """
   candidateLoad: Float!
+}
+
+"""
+The limits of one request (请求限制), checked before any resolver runs: a request past one is
+refused with the code LIMIT_EXCEEDED and extensions {limit, value, max} (for the cost also
+{cost}). They are the defaults of the README unless the deployment overrides them
+(COBUILD_MAX_*).
+"""
+type Limits {
+  "Most bytes of a request's body, or of the query string of a GET (请求大小). Default 1048576."
+  maxBodyBytes: Int!
+  "Most lexical tokens of a document (词法单元): names, punctuation and values. Default 5000."
+  maxTokens: Int!
+  "Most fields a document selects (字段数), a fragment counted at each place it is spread. Default 500."
+  maxFields: Int!
+  "Most aliased fields of a document (别名数), counted as maxFields. Default 100."
+  maxAliases: Int!
+  "Deepest nesting of selections (嵌套深度), introspection excepted. Default 12."
+  maxDepth: Int!
+  """
+  Highest estimated cost of an operation (查询成本), with its variables: a field costs 1; a
+  list costs its items times its selections, the items given by ` + "`" + `first` + "`" + ` (or ` + "`" + `limit` + "`" + `,
+  ` + "`" + `maxNodes` + "`" + `), else ` + "`" + `pageSize` + "`" + ` for a connection, else ` + "`" + `listSize` + "`" + `; the analyses of the
+  network add the work they do. Default 200000.
+  """
+  maxCost: Int!
+  "Most items of a list given as an argument or in a variable (列表长度), at any depth. Default 100."
+  maxListLength: Int!
+  "Most errors listed in one response (错误数); one more says that some were left out. Default 10."
+  maxErrors: Int!
+  "Rows the cost counts for a connection asked without ` + "`" + `first` + "`" + `: the default page size (每页行数). Default 50."
+  pageSize: Int!
+  "Items the cost counts for a list that no argument bounds (列表项数). Default 10."
+  listSize: Int!
 }
 `, BuiltIn: false},
 	{Name: "../schema/aggregates.graphqls", Input: `# Aggregates for dashboards: coverage, grading, programmes, demonstration.
@@ -9951,6 +10074,32 @@ func (ec *executionContext) childFields_LeadingIndustry(ctx context.Context, fie
 		return ec.fieldContext_LeadingIndustry_inNeither(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LeadingIndustry", field.Name)
+}
+
+func (ec *executionContext) childFields_Limits(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "maxBodyBytes":
+		return ec.fieldContext_Limits_maxBodyBytes(ctx, field)
+	case "maxTokens":
+		return ec.fieldContext_Limits_maxTokens(ctx, field)
+	case "maxFields":
+		return ec.fieldContext_Limits_maxFields(ctx, field)
+	case "maxAliases":
+		return ec.fieldContext_Limits_maxAliases(ctx, field)
+	case "maxDepth":
+		return ec.fieldContext_Limits_maxDepth(ctx, field)
+	case "maxCost":
+		return ec.fieldContext_Limits_maxCost(ctx, field)
+	case "maxListLength":
+		return ec.fieldContext_Limits_maxListLength(ctx, field)
+	case "maxErrors":
+		return ec.fieldContext_Limits_maxErrors(ctx, field)
+	case "pageSize":
+		return ec.fieldContext_Limits_pageSize(ctx, field)
+	case "listSize":
+		return ec.fieldContext_Limits_listSize(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Limits", field.Name)
 }
 
 func (ec *executionContext) childFields_MassBranch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -22920,6 +23069,236 @@ func (ec *executionContext) fieldContext_LeadingIndustry_inNeither(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Limits_maxBodyBytes(ctx context.Context, field graphql.CollectedField, obj *limits.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Limits_maxBodyBytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxBodyBytes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Limits_maxBodyBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Limits", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Limits_maxTokens(ctx context.Context, field graphql.CollectedField, obj *limits.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Limits_maxTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Limits_maxTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Limits", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Limits_maxFields(ctx context.Context, field graphql.CollectedField, obj *limits.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Limits_maxFields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxFields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Limits_maxFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Limits", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Limits_maxAliases(ctx context.Context, field graphql.CollectedField, obj *limits.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Limits_maxAliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxAliases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Limits_maxAliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Limits", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Limits_maxDepth(ctx context.Context, field graphql.CollectedField, obj *limits.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Limits_maxDepth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxDepth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Limits_maxDepth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Limits", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Limits_maxCost(ctx context.Context, field graphql.CollectedField, obj *limits.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Limits_maxCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Limits_maxCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Limits", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Limits_maxListLength(ctx context.Context, field graphql.CollectedField, obj *limits.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Limits_maxListLength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxListLength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Limits_maxListLength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Limits", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Limits_maxErrors(ctx context.Context, field graphql.CollectedField, obj *limits.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Limits_maxErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Limits_maxErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Limits", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Limits_pageSize(ctx context.Context, field graphql.CollectedField, obj *limits.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Limits_pageSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Limits_pageSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Limits", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Limits_listSize(ctx context.Context, field graphql.CollectedField, obj *limits.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Limits_listSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ListSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Limits_listSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Limits", field, false, false, "Int")
+}
+
 func (ec *executionContext) _MassBranch_id(ctx context.Context, field graphql.CollectedField, obj *cobuild.MassBranch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28060,6 +28439,38 @@ func (ec *executionContext) fieldContext_Query_rules(_ context.Context, field gr
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Rules(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_limits(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_limits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Limits(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *limits.Config) graphql.Marshaler {
+			return ec.marshalNLimits2ᚖcobuildᚋlimitsᚐConfig(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_limits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Limits(ctx, field)
 		},
 	}
 	return fc, nil
@@ -38149,6 +38560,84 @@ func (ec *executionContext) _LeadingIndustry(ctx context.Context, sel ast.Select
 	return out
 }
 
+var limitsImplementors = []string{"Limits"}
+
+func (ec *executionContext) _Limits(ctx context.Context, sel ast.SelectionSet, obj *limits.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, limitsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Limits")
+		case "maxBodyBytes":
+			out.Values[i] = ec._Limits_maxBodyBytes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxTokens":
+			out.Values[i] = ec._Limits_maxTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxFields":
+			out.Values[i] = ec._Limits_maxFields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxAliases":
+			out.Values[i] = ec._Limits_maxAliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxDepth":
+			out.Values[i] = ec._Limits_maxDepth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxCost":
+			out.Values[i] = ec._Limits_maxCost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxListLength":
+			out.Values[i] = ec._Limits_maxListLength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxErrors":
+			out.Values[i] = ec._Limits_maxErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageSize":
+			out.Values[i] = ec._Limits_pageSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "listSize":
+			out.Values[i] = ec._Limits_listSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var massBranchImplementors = []string{"MassBranch", "Node"}
 
 func (ec *executionContext) _MassBranch(ctx context.Context, sel ast.SelectionSet, obj *cobuild.MassBranch) graphql.Marshaler {
@@ -39911,6 +40400,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_rules(ctx, field)
+				})
+		case "limits":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_limits(ctx, field)
 				})
 		case "coverageStats":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -42554,6 +43049,20 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -42653,6 +43162,14 @@ func (ec *executionContext) marshalNLeadingIndustry2ᚖcobuildᚋgqlmodelᚐLead
 		return graphql.Null
 	}
 	return ec._LeadingIndustry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLimits2ᚖcobuildᚋlimitsᚐConfig(ctx context.Context, sel ast.SelectionSet, v *limits.Config) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Limits!")
+		return graphql.Null
+	}
+	return ec._Limits(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMassBranch2ᚕᚖcobuildᚐMassBranchᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.MassBranch) graphql.Marshaler {

@@ -14,6 +14,7 @@ import (
 
 	"cobuild"
 	"cobuild/graph"
+	"cobuild/limits"
 	"cobuild/loaders"
 	"cobuild/snapshot"
 )
@@ -26,6 +27,7 @@ type Resolver struct {
 	clock     func() time.Time
 	pages     PageLimits
 	limits    NetworkLimits
+	requests  limits.Config
 	schema    *ast.Schema
 	planCache planCache
 }
@@ -53,6 +55,10 @@ type Config struct {
 	Clock     func() time.Time
 	Pages     PageLimits
 	Limits    NetworkLimits
+	// Requests are the limits of one request (body, tokens, fields, depth, cost...);
+	// zero fields take limits.Default, and the cost counts the default page size of
+	// Pages for a connection asked without first.
+	Requests limits.Config
 }
 
 // DefaultPages and DefaultNetworkLimits are the limits unless configured otherwise.
@@ -63,7 +69,7 @@ var (
 
 // New returns the resolvers over their dependencies.
 func New(c Config) *Resolver {
-	r := &Resolver{store: c.Store, rules: c.Rules, snapshots: c.Snapshots, clock: c.Clock, pages: c.Pages, limits: c.Limits}
+	r := &Resolver{store: c.Store, rules: c.Rules, snapshots: c.Snapshots, clock: c.Clock, pages: c.Pages, limits: c.Limits, requests: c.Requests}
 	if r.clock == nil {
 		r.clock = time.Now
 	}
@@ -86,9 +92,17 @@ func New(c Config) *Resolver {
 	if r.limits.MaxEgoNodes <= 0 {
 		r.limits.MaxEgoNodes = d.MaxEgoNodes
 	}
+	if r.requests.PageSize <= 0 {
+		r.requests.PageSize = r.pages.Default
+	}
+	r.requests = r.requests.WithDefaults()
 	r.schema = graph.NewExecutableSchema(graph.Config{Resolvers: r}).Schema()
 	return r
 }
+
+// RequestLimits returns the limits of one request, every field set; the handler serving
+// ExecutableSchema applies them (server.GraphQL does).
+func (r *Resolver) RequestLimits() limits.Config { return r.requests }
 
 // ExecutableSchema is the schema served by these resolvers.
 func (r *Resolver) ExecutableSchema() graphql.ExecutableSchema {

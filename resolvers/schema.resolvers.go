@@ -10,6 +10,7 @@ import (
 	"cobuild/gqlmodel"
 	"cobuild/graph"
 	"cobuild/graph/model"
+	"cobuild/limits"
 	"context"
 )
 
@@ -45,6 +46,12 @@ func (r *queryResolver) EnumLabels(ctx context.Context, enum *string) ([]*model.
 func (r *queryResolver) Rules(ctx context.Context) (*cobuild.Rules, error) {
 	rules := r.rules
 	return &rules, nil
+}
+
+// Limits is the resolver for the limits field.
+func (r *queryResolver) Limits(ctx context.Context) (*limits.Config, error) {
+	l := r.requests
+	return &l, nil
 }
 
 // DimensionMax is the resolver for the dimensionMax field.

@@ -26,7 +26,7 @@ import (
 // viewerMay are the root fields a viewer reads, as the README's "Who may see what" says:
 // reference data and aggregates. Written here, apart from auth.RootFields, so that a
 // change of the policy shows as a failing test.
-var viewerMay = []string{"enumLabels", "rules", "areas", "area", "industries", "industry", "rounds",
+var viewerMay = []string{"enumLabels", "rules", "limits", "areas", "area", "industries", "industry", "rounds",
 	"coverageStats", "grading", "gradeMovement", "programs", "demonstration", "network"}
 
 // people are ids of the graph the samples need, read with Cypher.
@@ -61,6 +61,7 @@ func rootSamples(p people) map[string]string {
 		"node":               `{ node(id: "og-000019") { id } }`,
 		"enumLabels":         `{ enumLabels(enum: "Tier") { value label } }`,
 		"rules":              `{ rules { goldFloor } }`,
+		"limits":             `{ limits { maxCost } }`,
 		"coverageStats":      `{ coverageStats(by: [AREA], asOf: "2023-10-21") { total { operating coverageRate } groups { keys { label } operating } } }`,
 		"grading":            `{ grading(round: "2023-05") { evaluated tiers { tier count } } }`,
 		"gradeMovement":      `{ gradeMovement(from: "2022-11", to: "2023-05") { compared matrix { from to count } } }`,

@@ -23,6 +23,7 @@ import (
 
 	"cobuild"
 	"cobuild/auth"
+	"cobuild/limits"
 	"cobuild/metrics"
 	"cobuild/resolvers"
 	"cobuild/snapshot"
@@ -156,14 +157,20 @@ func adminOnly(next http.Handler) http.Handler {
 	})
 }
 
-// GraphQL returns the GraphQL handler alone; each operation gets loaders of its own.
+// GraphQL returns the GraphQL handler alone; each operation gets loaders of its own. The
+// resolvers' request limits (limits.Config) are applied before anything runs: the size
+// of the request before it is decoded, the shape of the document before it is validated,
+// the cost before any resolver; and a response lists few errors, each of them short.
 func GraphQL(r *resolvers.Resolver, log *slog.Logger, m *metrics.Metrics, pq PersistedQueries) http.Handler {
+	lim := r.RequestLimits()
 	srv := handler.New(r.ExecutableSchema())
 	if m != nil {
 		srv.Use(m.Operations())
 	}
 	// Then: the operation's text comes from its hash, or it is refused before anything else.
 	usePersisted(srv, pq, log)
+	// Then: the document's shape and cost are checked against the limits.
+	srv.Use(limits.NewExtension(lim))
 	// Then: an operation the caller's role may not read is refused before it runs.
 	srv.Use(&rolePolicy{})
 	srv.Use(r.Loaders())
@@ -173,13 +180,17 @@ func GraphQL(r *resolvers.Resolver, log *slog.Logger, m *metrics.Metrics, pq Per
 	// Dashboards and clients send the same operations again and again: parsed and
 	// validated once, they are kept.
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	// The extension has counted the tokens already; the parser's own limit is the
+	// backstop (it counts the end of the document too).
+	srv.SetParserTokenLimit(lim.MaxTokens + 1)
+	srv.SetValidationRulesFn(lim.ValidationRules())
 	srv.Use(extension.Introspection{})
 	srv.SetErrorPresenter(PresentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(v), "path", graphql.GetPath(ctx).String())
 		return errors.New("internal error")
 	})
-	return srv
+	return lim.Body(srv)
 }
 
 // PresentError shows users the code and message of domain errors in extensions.code, keeps

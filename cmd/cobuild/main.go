@@ -28,6 +28,7 @@ import (
 
 	"cobuild/app"
 	"cobuild/auth"
+	"cobuild/limits"
 	"cobuild/neo4jlocal"
 	"cobuild/server"
 )
@@ -200,6 +201,7 @@ func serve(ctx context.Context, args []string) error {
 	signinTTL := fs.Duration("signin-ttl", envDuration("COBUILD_SIGNIN_TTL", 12*time.Hour), "lifetime of the admin sign-in link printed at start, when the install signs its own tokens (env COBUILD_SIGNIN_TTL)")
 	var allow string
 	fs.StringVar(&allow, "allow-list", env("COBUILD_ALLOW_LIST", ""), "run only registered operations: \"builtin\" for the dashboard's, or a persisted query manifest file whose operations are allowed beside them; empty runs any operation (env COBUILD_ALLOW_LIST)")
+	limitFlags(fs, &c.Limits)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -236,6 +238,21 @@ func serve(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(os.Stderr, "  sign in (admin, for %s): http://%s/signin?token=%s\n\n", signinTTL.Round(time.Minute), a, t)
 	})
+}
+
+// limitFlags registers the limits of one request, each defaulting to its environment
+// variable, then to limits.Default. A request past one is refused with LIMIT_EXCEEDED.
+func limitFlags(fs *flag.FlagSet, l *limits.Config) {
+	d := limits.Default
+	fs.Int64Var(&l.MaxBodyBytes, "max-body-bytes", int64(envInt("COBUILD_MAX_BODY_BYTES", int(d.MaxBodyBytes))), "largest request body, or GET query string, in bytes; larger is 413 (env COBUILD_MAX_BODY_BYTES)")
+	fs.IntVar(&l.MaxTokens, "max-tokens", envInt("COBUILD_MAX_TOKENS", d.MaxTokens), "most lexical tokens of a GraphQL document (env COBUILD_MAX_TOKENS)")
+	fs.IntVar(&l.MaxFields, "max-fields", envInt("COBUILD_MAX_FIELDS", d.MaxFields), "most fields a document selects, fragments counted where spread (env COBUILD_MAX_FIELDS)")
+	fs.IntVar(&l.MaxAliases, "max-aliases", envInt("COBUILD_MAX_ALIASES", d.MaxAliases), "most aliased fields of a document (env COBUILD_MAX_ALIASES)")
+	fs.IntVar(&l.MaxDepth, "max-depth", envInt("COBUILD_MAX_DEPTH", d.MaxDepth), "deepest nesting of selections (env COBUILD_MAX_DEPTH)")
+	fs.IntVar(&l.MaxCost, "max-cost", envInt("COBUILD_MAX_COST", d.MaxCost), "highest estimated cost of an operation: rows and lists it may fan out to, and network work (env COBUILD_MAX_COST)")
+	fs.IntVar(&l.MaxListLength, "max-list-length", envInt("COBUILD_MAX_LIST_LENGTH", d.MaxListLength), "most items of a list argument or variable (env COBUILD_MAX_LIST_LENGTH)")
+	fs.IntVar(&l.MaxErrors, "max-errors", envInt("COBUILD_MAX_ERRORS", d.MaxErrors), "most errors listed in one response (env COBUILD_MAX_ERRORS)")
+	fs.IntVar(&l.ListSize, "cost-list-size", envInt("COBUILD_COST_LIST_SIZE", d.ListSize), "items the cost counts for a list that no argument bounds (env COBUILD_COST_LIST_SIZE)")
 }
 
 // splitList splits a comma-separated list, dropping blanks.
