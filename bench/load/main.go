@@ -137,6 +137,8 @@ func main() {
 		}
 	}
 
+	attacks(url, admin, cmd.Process.Pid)
+
 	var (
 		mu      sync.Mutex
 		results []result
@@ -192,6 +194,89 @@ func main() {
 	close(stopSampling)
 	hwm := memKB(cmd.Process.Pid, "VmHWM")
 	report(os.Stdout, *clients, elapsed, results, max(peakRSS.Load(), hwm))
+}
+
+// attack is one request that took the server down before it had limits.
+type attack struct {
+	name string
+	body []byte
+	get  string // a GET's query string instead of a body
+	auth bool
+}
+
+func repeated(n int, format string) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, format, i)
+	}
+	return b.String()
+}
+
+func gqlBody(query string, vars map[string]any) []byte {
+	b, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	return b
+}
+
+// attacks sends each attack five times and reports the slowest answer, its size and code,
+// and cobuild's resident memory after them all.
+func attacks(url, admin string, pid int) {
+	tiers := make([]string, 10_000)
+	for i := range tiers {
+		tiers[i] = "GOLD"
+	}
+	nested := strings.Repeat("organizations(first: 500) { nodes { area { ", 4) + "organizations(first: 500) { nodes { id name } }" + strings.Repeat(" } } }", 4)
+	list := []attack{
+		{"3,000 aliases of organization (132 KB)", gqlBody("{"+repeated(3000, ` o%[1]d: organization(id: "og-%06[1]d") { id name kind }`)+" }", nil), "", true},
+		{"1,000 aliases of organization (44 KB)", gqlBody("{"+repeated(1000, ` o%[1]d: organization(id: "og-%06[1]d") { id }`)+" }", nil), "", true},
+		{"a million repeated fields (10 MB)", gqlBody("{ rules {"+strings.Repeat(" goldFloor", 1_000_000)+" } }", nil), "", true},
+		{"100,000 repeated fields (1 MB)", gqlBody("{ rules {"+strings.Repeat(" goldFloor", 100_000)+" } }", nil), "", true},
+		{"a 10 MB body of anything", bytes.Repeat([]byte("x"), 10<<20), "", true},
+		{"connections nested 5 levels, first: 500 (267 bytes)", gqlBody("{ "+nested+" }", nil), "", true},
+		{"a tier filter of 10,000 values in a variable", gqlBody(`query($t: [Tier!]) { evaluations(where: {tier: $t}) { totalCount } }`, map[string]any{"t": tiers}), "", true},
+		{"a tier filter of 10,000 values written out (50 KB)", gqlBody(`{ evaluations(where: {tier: [`+strings.Repeat("GOLD ", 10_000)+`]}) { totalCount } }`, nil), "", true},
+		{"a GET of 2 MB", nil, "query=" + strings.Repeat("x", 2<<20), true},
+		{"people's names without a token", gqlBody(`{ people(first: 500) { nodes { name gender birthYear partyMember } } }`, nil), "", false},
+	}
+	fmt.Printf("Attacks, each sent 5 times:\n\n| attack | status | code | answer bytes | slowest ms |\n|---|---:|---|---:|---:|\n")
+	for _, a := range list {
+		var slowest time.Duration
+		var status, size int
+		var code string
+		for range 5 {
+			var req *http.Request
+			if a.get != "" {
+				req, _ = http.NewRequest(http.MethodGet, url+"?"+a.get, nil)
+			} else {
+				req, _ = http.NewRequest(http.MethodPost, url, bytes.NewReader(a.body))
+				req.Header.Set("Content-Type", "application/json")
+			}
+			if a.auth {
+				req.Header.Set("Authorization", "Bearer "+admin)
+			}
+			t0 := time.Now()
+			resp, err := client.Do(req)
+			if err != nil {
+				fatalf("%s: %v", a.name, err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			slowest = max(slowest, time.Since(t0))
+			status, size = resp.StatusCode, len(b)
+			var r struct {
+				Errors []struct{ Extensions map[string]any }
+			}
+			json.Unmarshal(b, &r)
+			code = "none"
+			if len(r.Errors) > 0 {
+				code, _ = r.Errors[0].Extensions["code"].(string)
+				if l, ok := r.Errors[0].Extensions["limit"].(string); ok {
+					code += " (" + l + ")"
+				}
+			}
+		}
+		fmt.Printf("| %s | %d | %s | %d | %s |\n", a.name, status, code, size, ms(slowest))
+	}
+	fmt.Printf("\ncobuild's peak memory (VmHWM) after the attacks: %d MiB\n\n", memKB(pid, "VmHWM")/1024)
 }
 
 // ask runs one operation and returns the code of its first error ("" when whole, HTTP
