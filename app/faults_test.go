@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"cobuild/app"
+	"cobuild/auth"
 	"cobuild/fixture"
 	"cobuild/neo4jlocal"
 )
@@ -26,6 +27,7 @@ import (
 type faultServer struct {
 	m    *app.Main
 	url  string
+	tok  string // an admin's token
 	stop context.CancelFunc
 	done chan error
 }
@@ -70,7 +72,17 @@ func startFaultServer(t *testing.T, drain time.Duration) *faultServer {
 		stop()
 		<-fs.done
 	})
+	fs.tok = fs.token(t, "faults")
 	return fs
+}
+
+// token signs an admin's token for a subject with the install's own key.
+func (fs *faultServer) token(t *testing.T, subject string) string {
+	tok, err := fs.m.Signer.Sign(auth.Principal{Subject: subject, Role: auth.Admin}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }
 
 // The operations of the load: one read through Cypher, one from today's census, one
@@ -90,9 +102,12 @@ type answer struct {
 	err    error
 }
 
-func ask(url, query string) answer {
+func ask(url, tok, query string) answer {
 	body, _ := json.Marshal(map[string]any{"query": query})
-	resp, err := http.Post(url+"/graphql", "application/json", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return answer{err: err}
 	}
@@ -141,7 +156,7 @@ func (a answer) onlyUnavailable() bool {
 func TestNeo4jKilledUnderLoad(t *testing.T) {
 	fs := startFaultServer(t, 5*time.Second)
 	for _, q := range faultOps {
-		if a := ask(fs.url, q); !a.ok() {
+		if a := ask(fs.url, fs.tok, q); !a.ok() {
 			t.Fatalf("before the fault, %s: %+v", q, a)
 		}
 	}
@@ -169,7 +184,7 @@ func TestNeo4jKilledUnderLoad(t *testing.T) {
 		wg.Go(func() {
 			for n := 0; loadCtx.Err() == nil && n < 2000; n++ {
 				q := faultOps[(i+n)%len(faultOps)]
-				record(q, ask(fs.url, q))
+				record(q, ask(fs.url, fs.tok, q))
 				time.Sleep(20 * time.Millisecond)
 			}
 		})
@@ -196,7 +211,7 @@ func TestNeo4jKilledUnderLoad(t *testing.T) {
 	for _, q := range faultOps {
 		var a answer
 		for range 100 {
-			if a = ask(fs.url, q); a.ok() {
+			if a = ask(fs.url, fs.tok, q); a.ok() {
 				break
 			}
 			time.Sleep(100 * time.Millisecond)
@@ -230,12 +245,13 @@ func TestShutdownDrains(t *testing.T) {
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	for i := range 8 {
+		tok := fs.token(t, fmt.Sprintf("client-%d", i))
 		wg.Go(func() {
 			<-start
 			for n := range 20 {
 				// Days that are not pinned: each builds a census, which takes a while.
 				q := fmt.Sprintf(`{ coverageStats(asOf: "2021-%02d-%02d") { total { organizations } } }`, 1+i, 1+n)
-				a := ask(fs.url, q)
+				a := ask(fs.url, tok, q)
 				mu.Lock()
 				answers = append(answers, a)
 				mu.Unlock()
