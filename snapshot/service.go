@@ -77,8 +77,11 @@ type Service struct {
 
 	version atomic.Pointer[string]
 
-	mu      sync.Mutex
-	cache   []entry // newest first
+	mu    sync.Mutex
+	cache []entry // newest first
+	// scoped caches the scopes of areas and the snapshots narrowed to them, apart from
+	// cache, so that the officers' snapshots never push out the whole graph's.
+	scoped  []entry
 	flights map[flightKey]*flight
 	// build serialises builds: two builds at once would only compete for Neo4j.
 	build sync.Mutex
@@ -159,7 +162,7 @@ func (s *Service) Watch(ctx context.Context) {
 func (s *Service) Cached(key Key, version string) (any, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, e := range s.cache {
+	for _, e := range *s.cacheOf(key) {
 		if e.key == key && e.version == version {
 			return e.value, true
 		}
@@ -204,8 +207,12 @@ type flight struct {
 }
 
 func (s *Service) run(ctx context.Context, fk flightKey, f *flight, build func(ctx context.Context) (any, error)) {
-	s.build.Lock()
-	defer s.build.Unlock()
+	// A narrowed snapshot reads nothing itself: it is made from the whole graph's, whose
+	// build it may wait for, so it must not hold the lock that build needs.
+	if fk.key.Scope == "" || fk.key.Kind == KindScope {
+		s.build.Lock()
+		defer s.build.Unlock()
+	}
 	bctx, cancel := context.WithTimeout(ctx, s.opts.BuildTimeout)
 	defer cancel()
 	f.value, f.err = build(bctx)
@@ -220,11 +227,27 @@ func (s *Service) run(ctx context.Context, fk flightKey, f *flight, build func(c
 
 // put caches a snapshot as the newest entry; s.mu is held.
 func (s *Service) put(key Key, version string, value any) {
-	s.cache = slices.DeleteFunc(s.cache, func(e entry) bool { return e.key == key && e.version == version })
-	s.cache = append([]entry{{key, version, value}}, s.cache...)
-	if len(s.cache) > s.opts.Keep {
-		s.cache = s.cache[:s.opts.Keep]
+	cache, keep := s.cacheOf(key), s.opts.Keep
+	if key.Scope != "" {
+		keep *= scopedPerWhole
 	}
+	*cache = slices.DeleteFunc(*cache, func(e entry) bool { return e.key == key && e.version == version })
+	*cache = append([]entry{{key, version, value}}, *cache...)
+	if len(*cache) > keep {
+		*cache = (*cache)[:keep]
+	}
+}
+
+// scopedPerWhole is how many scopes and narrowed snapshots are kept per snapshot of the
+// whole graph kept: several officers' at once.
+const scopedPerWhole = 4
+
+// cacheOf is the cache that holds a key's snapshots; s.mu is held.
+func (s *Service) cacheOf(key Key) *[]entry {
+	if key.Scope != "" {
+		return &s.scoped
+	}
+	return &s.cache
 }
 
 // Replace puts a snapshot derived from another (a change applied to a copy) into the
@@ -244,11 +267,19 @@ func meta(key Key, version string, start time.Time) Meta {
 func (m Meta) Parameters() string {
 	switch m.Key.Kind {
 	case KindProjection:
-		return fmt.Sprintf("asOf=%s ties=%s", m.Key.Day.Format(time.DateOnly), m.Key.Ties)
+		return fmt.Sprintf("asOf=%s ties=%s", m.Key.Day.Format(time.DateOnly), m.Key.Ties) + m.within()
 	case KindCensus:
-		return fmt.Sprintf("asOf=%s", m.Key.Day.Format(time.DateOnly))
+		return fmt.Sprintf("asOf=%s", m.Key.Day.Format(time.DateOnly)) + m.within()
 	case KindRound:
-		return "round=" + m.Key.Round
+		return "round=" + m.Key.Round + m.within()
 	}
 	return ""
+}
+
+// within is what a narrowed snapshot adds to its parameters: the areas of its scope.
+func (m Meta) within() string {
+	if m.Key.Scope == "" {
+		return ""
+	}
+	return " within=" + m.Key.Scope
 }
