@@ -38,6 +38,9 @@ func TestAScopeHoldsItsAreasAndIdsByLabel(t *testing.T) {
 			t.Errorf("IDs(%s) = %#v, want %v (empty, not nil, for none)", c.label, got, c.want)
 		}
 	}
+	if l, err := cobuild.LabelOf("in-000001"); err != nil || l != cobuild.LabelIndustry || s.Has("in-") || s.Has("in-x") {
+		t.Error("industries are the ids in-… and only those")
+	}
 	if got := s.IDs(cobuild.LabelIndustry); got != nil {
 		t.Errorf("IDs(Industry) = %v, want nil: industries are never narrowed", got)
 	}
