@@ -224,6 +224,15 @@ func (s *Store) Organizations(ctx context.Context, f cobuild.OrgFilter, srt cobu
 	if err != nil {
 		return cobuild.Page[*cobuild.Organization]{}, err
 	}
+	n, err := s.narrowing(ctx)
+	if err != nil {
+		return cobuild.Page[*cobuild.Organization]{}, err
+	}
+	if q.sortField == "TIES" && n.scope != nil {
+		// Within a scope the ties counted are those to nodes in scope.
+		q.sortExpr = jointTieCountWithin("n", "$asOf", "$scopeAll")
+		q.params["scopeAll"] = n.scope.All()
+	}
 	return page[*cobuild.Organization](ctx, s, "organisations", q, p, nil)
 }
 

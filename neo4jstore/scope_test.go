@@ -87,6 +87,26 @@ func TestAStoreWithinAScopeReadsNothingOutside(t *testing.T) {
 	if got := idsOf(pg.Items, func(o *cobuild.Organization) string { return o.ID }); !slices.Equal(got, orgs) || pg.HasNext {
 		t.Errorf("organisations within town A: %v, want %v", got, orgs)
 	}
+	// By ties, those in scope: 城西社区 co-builds with 丙 of town A and 丁 of town B, so it
+	// has one tie within town A, as 甲, 乙 and 戊 do, and two in the whole graph, as 丙 has.
+	byTies := func(r cobuild.Reader) []string {
+		t.Helper()
+		pg, err := r.Organizations(ctx, cobuild.OrgFilter{AsOf: day, IDs: orgs}, cobuild.Sort{Field: "TIES", Desc: true}, cobuild.PageArgs{First: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, o := range pg.Items {
+			out = append(out, o.ID)
+		}
+		return out
+	}
+	if got, want := byTies(in), []string{fixture.Bing, fixture.Jia, fixture.Yi, fixture.Wu, fixture.Chengxi, dingTwo}; !slices.Equal(got, want) {
+		t.Errorf("by ties within town A: %v, want %v", got, want)
+	}
+	if got, want := byTies(s), []string{fixture.Bing, fixture.Chengxi, fixture.Jia, fixture.Yi, fixture.Wu, dingTwo}; !slices.Equal(got, want) {
+		t.Errorf("by ties in the whole graph: %v, want %v", got, want)
+	}
 	if n, err := in.CountOrganizations(ctx, cobuild.OrgFilter{AsOf: day, MemberOfID: fixture.Alliance1}); err != nil || n != 3 {
 		t.Errorf("members of 联盟一 within town A: %d, %v; want 甲, 乙, 丙", n, err)
 	}
