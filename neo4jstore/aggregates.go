@@ -161,17 +161,19 @@ func (s *Store) LeadingIndustries(ctx context.Context, asOf time.Time) ([]cobuil
 	if err != nil {
 		return nil, err
 	}
-	call := "CALL"
+	// Within a scope an industry may have no above-scale firm: an optional match keeps its
+	// row, with none (OPTIONAL CALL would too, but only from Neo4j 5.24).
+	firms := "MATCH"
 	if n.scope != nil {
-		call = "OPTIONAL CALL"
+		firms = "OPTIONAL MATCH"
 	}
 	rows, err := query(ctx, s, `
 		MATCH (i:Industry {leading: true})
 		OPTIONAL MATCH (c:Alliance {kind: 'INDUSTRY_COMMITTEE'})-[:IN_INDUSTRY]->(i)`+n.where("c", cobuild.LabelAlliance)+`
 		OPTIONAL MATCH (a:Alliance {kind: 'CLUSTER_ALLIANCE'})-[:IN_INDUSTRY]->(i)`+n.where("a", cobuild.LabelAlliance)+`
 		WITH i, head(collect(DISTINCT c)) AS c, head(collect(DISTINCT a)) AS a
-		`+call+` (i, c, a) {
-		  MATCH (o:Enterprise)-[:IN_INDUSTRY]->(i) WHERE o.aboveScale`+n.and("o", cobuild.LabelOrganization)+`
+		CALL (i, c, a) {
+		  `+firms+` (o:Enterprise)-[:IN_INDUSTRY]->(i) WHERE o.aboveScale`+n.and("o", cobuild.LabelOrganization)+`
 		  RETURN o.id AS firm, EXISTS { MATCH (o)-[r:MEMBER_OF]->(x:Alliance) WHERE x IN [c, a] AND `+inForce("r", "$asOf")+` } AS inEither
 		}
 		WITH i, c, a, firm, inEither ORDER BY firm

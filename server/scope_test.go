@@ -697,6 +697,22 @@ func TestAnOfficersAggregatesAreOfTheirAreas(t *testing.T) {
 				t.Errorf("hubs %v, the graph has %v in scope", hubIDs, wantHubs)
 			}
 
+			// Every leading industry, with its above-scale firms of the areas (none, for some).
+			li := askAs(t, hh, `{ demonstration(asOf: "2023-10-21") { leadingIndustries { industry { id } aboveScale } } }`, nil)
+			rowsLI := li["demonstration"].(map[string]any)["leadingIndustries"].([]any)
+			if want := o.rows(`MATCH (i:Industry {leading: true}) RETURN count(i) AS n`, nil)[0]["n"].(int64); int64(len(rowsLI)) != want {
+				t.Errorf("%d leading industries, the district has %d", len(rowsLI), want)
+			}
+			for _, row := range rowsLI {
+				m := row.(map[string]any)
+				id := m["industry"].(map[string]any)["id"].(string)
+				want := o.rows(`RETURN COUNT { MATCH (o:Enterprise)-[:IN_INDUSTRY]->(:Industry {id: $i}) WHERE o.aboveScale AND o.id IN $orgs } AS n`,
+					map[string]any{"i": id})[0]["n"].(int64)
+				if int64(m["aboveScale"].(float64)) != want {
+					t.Errorf("industry %s: %v above-scale firms, the areas have %d", id, m["aboveScale"], want)
+				}
+			}
+
 			// The network holds every organisation of the areas: alone, or on an island.
 			n := askAs(t, hh, `{ network(asOf: "2023-10-21") { isolatedOrganizations islands(first: 1000, minSize: 2) { organizations } } }`, nil)
 			onIslands := numberAt(t, n, "network", "isolatedOrganizations")
