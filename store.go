@@ -223,6 +223,12 @@ type Reader interface {
 	EventReader
 	HubReader
 	Aggregator
+	// Within returns a reader of the part of the graph a scope keeps (an area officer's):
+	// its lists and counts hold only what is in scope, a lookup of a node outside finds
+	// nothing, the ties read along with a node leave out those leading outside, and the
+	// aggregates' material is counted over the scope. scope is called when a read first
+	// needs it, and its error is the read's.
+	Within(scope ScopeFunc) Reader
 }
 
 // Candidate is a party organisation, instructor or community that could take on an

@@ -28,7 +28,22 @@ type Places struct {
 
 // NewPlaces indexes the rows.
 func NewPlaces(rows []cobuild.CensusRow) *Places {
-	p := &Places{Rows: rows, ByName: make([]int, len(rows)), nameRank: make([]int, len(rows)), index: make(map[string]int, len(rows)),
+	byName := make([]int, len(rows))
+	for i := range rows {
+		byName[i] = i
+	}
+	slices.SortFunc(byName, func(a, b int) int {
+		if c := CompareNames(rows[a].Name, rows[b].Name); c != 0 {
+			return c
+		}
+		return strings.Compare(rows[a].ID, rows[b].ID)
+	})
+	return indexPlaces(rows, byName)
+}
+
+// indexPlaces indexes rows whose order by name is known already.
+func indexPlaces(rows []cobuild.CensusRow, byName []int) *Places {
+	p := &Places{Rows: rows, ByName: byName, nameRank: make([]int, len(rows)), index: make(map[string]int, len(rows)),
 		byKind: map[cobuild.OrgKind][]int{}, byArea: map[string][]int{}, byPark: map[string][]int{},
 		byCommunity: map[string][]int{}, byIndustry: map[string][]int{}}
 	add := func(m map[string][]int, k string, i int) {
@@ -37,7 +52,6 @@ func NewPlaces(rows []cobuild.CensusRow) *Places {
 		}
 	}
 	for i, r := range rows {
-		p.ByName[i] = i
 		p.index[r.ID] = i
 		p.byKind[r.Kind] = append(p.byKind[r.Kind], i)
 		add(p.byArea, r.AreaID, i)
@@ -48,12 +62,6 @@ func NewPlaces(rows []cobuild.CensusRow) *Places {
 		add(p.byCommunity, r.CommunityID, i)
 		add(p.byIndustry, r.IndustryID, i)
 	}
-	slices.SortFunc(p.ByName, func(a, b int) int {
-		if c := CompareNames(rows[a].Name, rows[b].Name); c != 0 {
-			return c
-		}
-		return strings.Compare(rows[a].ID, rows[b].ID)
-	})
 	for rank, row := range p.ByName {
 		p.nameRank[row] = rank
 	}

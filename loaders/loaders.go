@@ -25,7 +25,11 @@ type ctxKey struct{}
 
 // Loaders are one request's batched readers and snapshot view.
 type Loaders struct {
-	store cobuild.NodeReader
+	// Store is the request's reader: narrowed to the scope of an area officer, of the
+	// whole graph otherwise. The batched readers read through it.
+	Store cobuild.Reader
+	// Scope returns the scope the request is narrowed to; nil for the whole graph.
+	Scope cobuild.ScopeFunc
 	// Today is the day the request answers for when it gives no asOf.
 	Today time.Time
 	// Snapshots is the request's view of the snapshots: every field answers from one
@@ -46,10 +50,10 @@ type Loaders struct {
 // would only add latency.
 var noWait = dataloadgen.WithWait(0)
 
-// New returns fresh loaders over a store, for a request answering for a day and from a
-// view of the snapshots (nil when the server keeps none).
-func New(store cobuild.NodeReader, today time.Time, view *snapshot.View) *Loaders {
-	l := &Loaders{store: store, Today: today, Snapshots: view, ties: map[cobuild.TieKey]*dataloadgen.Loader[string, []cobuild.Neighbour]{}}
+// New returns fresh loaders over a store (the request's reader), for a request answering
+// for a day and from a view of the snapshots (nil when the server keeps none).
+func New(store cobuild.Reader, today time.Time, view *snapshot.View) *Loaders {
+	l := &Loaders{Store: store, Today: today, Snapshots: view, ties: map[cobuild.TieKey]*dataloadgen.Loader[string, []cobuild.Neighbour]{}}
 	l.nodes = dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]any, []error) {
 		f, err := store.Expand(ctx, ids, nil)
 		return byKey(ids, err, func(id string) any { return f.Nodes[id] })
@@ -197,7 +201,7 @@ func (l *Loaders) tieLoader(k cobuild.TieKey) *dataloadgen.Loader[string, []cobu
 			}
 		}
 		ld = dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]cobuild.Neighbour, []error) {
-			f, err := l.store.Expand(ctx, ids, &cobuild.Fetch{Ties: []cobuild.FetchTie{{Query: q}}})
+			f, err := l.Store.Expand(ctx, ids, &cobuild.Fetch{Ties: []cobuild.FetchTie{{Query: q}}})
 			return byKey(ids, err, func(id string) []cobuild.Neighbour { return f.Ties[k][id] })
 		}, noWait)
 		l.ties[k] = ld

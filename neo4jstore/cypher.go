@@ -68,9 +68,20 @@ func connected(o, day string) string {
 // jointTieCount counts the joint-building ties of organisation o in force on the day,
 // each tie once: the sort by ties.
 func jointTieCount(o, day string) string {
+	return jointTieCountWithin(o, day, "")
+}
+
+// jointTieCountWithin counts, as jointTieCount, the ties whose other end is in a scope,
+// when within is the expression of its ids (all in scope when ""): an officer's sort by
+// ties, which agrees with the degrees of the projection narrowed to the scope.
+func jointTieCountWithin(o, day, within string) string {
 	var terms []string
 	for _, j := range orgJointTies {
-		terms = append(terms, "COUNT { "+j.match(o, "jr", "jb", day)+" }")
+		m := j.match(o, "jr", "jb", day)
+		if within != "" {
+			m += " AND jb.id IN " + within
+		}
+		terms = append(terms, "COUNT { "+m+" }")
 	}
 	return "(" + strings.Join(terms, " + ") + ")"
 }

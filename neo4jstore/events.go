@@ -10,7 +10,7 @@ import (
 )
 
 func eventQuery(f cobuild.EventFilter) (listQuery, error) {
-	q := listQuery{match: "MATCH (n:Event)", params: map[string]any{}}
+	q := listQuery{label: cobuild.LabelEvent, match: "MATCH (n:Event)", params: map[string]any{}}
 	if len(f.Kinds) > 0 {
 		q.where = append(q.where, "n.kind IN $kinds")
 		q.params["kinds"] = f.Kinds
@@ -64,8 +64,20 @@ func (s *Store) EventTotals(ctx context.Context, f cobuild.EventFilter) (cobuild
 	if err != nil {
 		return cobuild.EventTotals{}, err
 	}
-	rows, err := query(ctx, s, fmt.Sprintf("%s %s RETURN sum(coalesce(n.personTimes, 0)) AS pt, sum(COUNT { (n)<-[:ATTENDED]-() }) AS att",
-		q.match, q.whereClause()), q.params, func(r *neo4j.Record) (cobuild.EventTotals, error) {
+	n, err := s.narrowing(ctx)
+	if err != nil {
+		return cobuild.EventTotals{}, err
+	}
+	if q, err = q.narrowed(n); err != nil {
+		return cobuild.EventTotals{}, err
+	}
+	// Within a scope, the attendance is that of the attendees in scope.
+	attendance := "COUNT { (n)<-[:ATTENDED]-() }"
+	if c := n.anyIn("a"); c != "" {
+		attendance = "COUNT { MATCH (n)<-[:ATTENDED]-(a) WHERE " + c + " }"
+	}
+	rows, err := query(ctx, s, fmt.Sprintf("%s %s RETURN sum(coalesce(n.personTimes, 0)) AS pt, sum(%s) AS att",
+		q.match, q.whereClause(), attendance), n.bind(q.params), func(r *neo4j.Record) (cobuild.EventTotals, error) {
 		p := recordMap(r)
 		return cobuild.EventTotals{PersonTimes: p.integer("pt"), Attendance: p.integer("att")}, p.err
 	})

@@ -28,6 +28,9 @@ type expansion struct {
 	expr  string         // the map expression over the node bound to the variable; "" for none
 	days  map[string]any // the days the expression names as parameters ($xd0, ...)
 	shape *shape
+	// scoped: the expression counts attendance within a scope, whose ids it names as
+	// $scopeAll.
+	scoped bool
 }
 
 // shape is how to read the map expression of one node.
@@ -57,8 +60,9 @@ type factColumn struct {
 }
 
 type expansionKey struct {
-	v string
-	f *cobuild.Fetch
+	v      string
+	f      *cobuild.Fetch
+	scoped bool
 }
 
 // expansions keeps the compiled fetches by variable and Fetch (its pointer: a Fetch is
@@ -70,12 +74,14 @@ var expansions struct {
 
 const maxExpansions = 4096
 
-// expansionOf returns the expansion of f over the node bound to v.
-func expansionOf(v string, f *cobuild.Fetch) (*expansion, error) {
+// expansionOf returns the expansion of f over the node bound to v, in a read narrowed to
+// a scope or of the whole graph.
+func expansionOf(v string, f *cobuild.Fetch, n *narrowing) (*expansion, error) {
 	if f.Empty() {
 		return &expansion{}, nil
 	}
-	k := expansionKey{v, f}
+	scoped := n.scope != nil
+	k := expansionKey{v, f, scoped}
 	keep := worthKeeping(f)
 	if keep {
 		expansions.Lock()
@@ -85,12 +91,12 @@ func expansionOf(v string, f *cobuild.Fetch) (*expansion, error) {
 			return x, nil
 		}
 	}
-	c := &compiler{days: map[time.Time]string{}, params: map[string]any{}}
+	c := &compiler{days: map[time.Time]string{}, params: map[string]any{}, scoped: scoped}
 	expr, sh, err := c.expr(v, f)
 	if err != nil {
 		return nil, err
 	}
-	x := &expansion{expr: expr, days: c.params, shape: sh}
+	x := &expansion{expr: expr, days: c.params, shape: sh, scoped: c.scopedAttendance}
 	if !keep {
 		return x, nil
 	}
@@ -120,22 +126,29 @@ func worthKeeping(f *cobuild.Fetch) bool {
 }
 
 // returning is the RETURN clause of a statement whose rows are bound to v, with the
-// expansion as column x when it asks for anything; it adds the days it names to params.
-func (x *expansion) returning(v, extra string, params map[string]any) string {
+// expansion as column x when it asks for anything; it adds the days it names, and the
+// scope's ids when it counts within one, to params.
+func (x *expansion) returning(v, extra string, params map[string]any, n *narrowing) string {
 	ret := "RETURN " + v + extra
 	if x.expr == "" {
 		return ret
 	}
 	maps.Copy(params, x.days)
+	if x.scoped {
+		params["scopeAll"] = n.scope.All()
+	}
 	return ret + ", " + x.expr + " AS x"
 }
 
 // compiler holds the state of compiling one fetch: the days named so far and the number of
-// variables used.
+// variables used; scoped when the read is narrowed to a scope, and scopedAttendance once
+// the expression counts attendance within it.
 type compiler struct {
-	params map[string]any
-	days   map[time.Time]string
-	n      int
+	params           map[string]any
+	days             map[time.Time]string
+	n                int
+	scoped           bool
+	scopedAttendance bool
 }
 
 // day returns the parameter holding a day, as it appears in a statement ($xd0).
@@ -256,14 +269,22 @@ func (c *compiler) expr(v string, f *cobuild.Fetch) (string, *shape, error) {
 		parts = append(parts, fmt.Sprintf("%s: %s", col, factsMap(v, c.day(d))))
 	}
 	if f.Attendance {
-		parts = append(parts, fmt.Sprintf("att: COUNT { (%s)<-[:ATTENDED]-() }", v))
+		if c.scoped {
+			// Within a scope an event's attendance is that of the attendees in scope.
+			_, a := c.vars()
+			parts = append(parts, fmt.Sprintf("att: COUNT { MATCH (%s)<-[:ATTENDED]-(%[2]s) WHERE %[2]s.id IN $scopeAll }", v, a))
+			c.scopedAttendance = true
+		} else {
+			parts = append(parts, fmt.Sprintf("att: COUNT { (%s)<-[:ATTENDED]-() }", v))
+		}
 	}
 	return "{" + strings.Join(parts, ", ") + "}", sh, nil
 }
 
 // decode reads what expr returned for the node id into out. Each node's ties of one
-// query come in the order of the nodes at their other ends' ids.
-func (sh *shape) decode(id string, m map[string]any, out *cobuild.Fetched) error {
+// query come in the order of the nodes at their other ends' ids. Within a scope (in), the
+// ties to nodes outside are left out, and nothing is read of those nodes.
+func (sh *shape) decode(id string, m map[string]any, out *cobuild.Fetched, in *cobuild.Scope) error {
 	p := propsOf(m, "expansion of "+id)
 	for _, g := range sh.groups {
 		lists := map[cobuild.TieType][]cobuild.Neighbour{}
@@ -279,6 +300,9 @@ func (sh *shape) decode(id string, m map[string]any, out *cobuild.Fetched) error
 				return fmt.Errorf("decode expansion of %s: tie %T to %T", id, im["r"], im["b"])
 			}
 			bid, _ := b.Props["id"].(string)
+			if in != nil && !in.Has(bid) {
+				continue
+			}
 			from, to := id, bid
 			if g.dir == cobuild.In || (g.dir == cobuild.Both && !ip.boolean("s")) {
 				from, to = bid, id
@@ -294,7 +318,7 @@ func (sh *shape) decode(id string, m map[string]any, out *cobuild.Fetched) error
 			out.Nodes[bid] = node
 			lists[tie.Type] = append(lists[tie.Type], cobuild.Neighbour{Tie: tie, Node: node})
 			if g.shape != nil {
-				if err := g.shape.decode(bid, ip.mapOf("x"), out); err != nil {
+				if err := g.shape.decode(bid, ip.mapOf("x"), out, in); err != nil {
 					return err
 				}
 			}
@@ -327,11 +351,14 @@ func (sh *shape) decode(id string, m map[string]any, out *cobuild.Fetched) error
 			if err != nil {
 				return err
 			}
+			if in != nil && !in.Has(ev.ID) {
+				continue
+			}
 			ev.PartyOrgID = id
 			out.Latest[id] = ev
 			out.Nodes[ev.ID] = ev
 			if !sh.latest.empty() {
-				if err := sh.latest.decode(ev.ID, propsOf(im, "latest").mapOf("x"), out); err != nil {
+				if err := sh.latest.decode(ev.ID, propsOf(im, "latest").mapOf("x"), out, in); err != nil {
 					return err
 				}
 			}
@@ -355,8 +382,9 @@ func (sh *shape) empty() bool {
 }
 
 // expanded reads the node of column v of a record and, when the expansion asks for
-// anything, what it read along with it in column x, into out.
-func expanded(r *neo4j.Record, v string, x *expansion, out *cobuild.Fetched) (any, error) {
+// anything, what it read along with it in column x, into out; within a scope (in), what it
+// read of nodes outside is left out (the statement keeps the node of v in scope).
+func expanded(r *neo4j.Record, v string, x *expansion, out *cobuild.Fetched, in *cobuild.Scope) (any, error) {
 	n, err := recordNode(r, v)
 	if err != nil {
 		return nil, err
@@ -374,13 +402,27 @@ func expanded(r *neo4j.Record, v string, x *expansion, out *cobuild.Fetched) (an
 	if err != nil {
 		return nil, err
 	}
-	return node, x.shape.decode(id, m, out)
+	return node, x.shape.decode(id, m, out, in)
 }
 
 // Expand implements cobuild.Reader: it reads the nodes with the given ids and what f asks
 // along with them, in one statement.
+//
+// Within a scope, the ids outside are missing, as ids of no node are.
 func (s *Store) Expand(ctx context.Context, ids []string, f *cobuild.Fetch) (*cobuild.Fetched, error) {
 	out := cobuild.NewFetched()
+	n, err := s.narrowing(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n.scope != nil {
+		for _, id := range ids {
+			if _, err := cobuild.LabelOf(id); err != nil {
+				return nil, err
+			}
+		}
+		ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return !n.scope.Has(id) })
+	}
 	if len(ids) == 0 {
 		return out, nil
 	}
@@ -394,12 +436,12 @@ func (s *Store) Expand(ctx context.Context, ids []string, f *cobuild.Fetch) (*co
 		params[fmt.Sprintf("ids%d", i)] = groups[l]
 		union = append(union, fmt.Sprintf("MATCH (v:%s) WHERE v.id IN $ids%d RETURN v", l, i))
 	}
-	x, err := expansionOf("v", f)
+	x, err := expansionOf("v", f, n)
 	if err != nil {
 		return nil, err
 	}
-	cypher := "CALL () { " + strings.Join(union, " UNION ALL ") + " } " + x.returning("v", "", params)
-	if _, err := query(ctx, s, cypher, params, func(r *neo4j.Record) (any, error) { return expanded(r, "v", x, out) }); err != nil {
+	cypher := "CALL () { " + strings.Join(union, " UNION ALL ") + " } " + x.returning("v", "", params, n)
+	if _, err := query(ctx, s, cypher, params, func(r *neo4j.Record) (any, error) { return expanded(r, "v", x, out, n.scope) }); err != nil {
 		return nil, fmt.Errorf("expand %d nodes: %w", len(ids), err)
 	}
 	return out, nil

@@ -28,8 +28,15 @@ func (s *Store) Hubs(ctx context.Context, label cobuild.NodeLabel, f cobuild.Hub
 	if err := checkHubLabel(label); err != nil {
 		return nil, nil, err
 	}
+	n, err := s.narrowing(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	params := map[string]any{}
 	var where []string
+	if c := n.in("v", label); c != "" {
+		where = append(where, c)
+	}
 	if f.Kind != "" {
 		where, params["kind"] = append(where, "v.kind = $kind"), f.Kind
 	}
@@ -44,12 +51,13 @@ func (s *Store) Hubs(ctx context.Context, label cobuild.NodeLabel, f cobuild.Hub
 		match += " WHERE " + strings.Join(where, " AND ")
 	}
 	match += " WITH v ORDER BY v.name, v.id"
-	x, err := expansionOf("v", with)
+	params = n.bind(params)
+	x, err := expansionOf("v", with, n)
 	if err != nil {
 		return nil, nil, err
 	}
 	out := cobuild.NewFetched()
-	nodes, err := query(ctx, s, match+" "+x.returning("v", "", params), params, func(r *neo4j.Record) (any, error) { return expanded(r, "v", x, out) })
+	nodes, err := query(ctx, s, match+" "+x.returning("v", "", params, n), params, func(r *neo4j.Record) (any, error) { return expanded(r, "v", x, out, n.scope) })
 	if err != nil {
 		return nil, nil, fmt.Errorf("list %s: %w", label, err)
 	}
@@ -61,6 +69,6 @@ func (s *Store) HubByName(ctx context.Context, label cobuild.NodeLabel, name str
 	if err := checkHubLabel(label); err != nil {
 		return nil, nil, err
 	}
-	return lookup[any](ctx, s, string(label)+" by name", "MATCH (v:"+string(label)+" {name: $name}) WITH v ORDER BY v.id LIMIT 1",
+	return lookup[any](ctx, s, string(label)+" by name", label, "MATCH (v:"+string(label)+" {name: $name})", "WITH v ORDER BY v.id LIMIT 1",
 		map[string]any{"name": name}, with)
 }

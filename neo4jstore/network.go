@@ -92,11 +92,20 @@ func (s *Store) CoverageWithout(ctx context.Context, id string, asOf time.Time) 
 	if !ok {
 		return map[string][2]cobuild.CoverageFacts{}, nil
 	}
+	// Within a scope, the organisations in scope, of a node in scope.
+	n, err := s.narrowing(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n.scope != nil && !n.scope.Has(id) {
+		return map[string][2]cobuild.CoverageFacts{}, nil
+	}
+	match += n.and("o", cobuild.LabelOrganization)
 	type lost struct {
 		org, typ, role, mode string
 	}
 	rows, err := query(ctx, s, match+" RETURN o.id AS org, type(r) AS type, r.role AS role, r.mode AS mode ORDER BY org",
-		map[string]any{"id": id, "asOf": dateParam(asOf)}, func(r *neo4j.Record) (lost, error) {
+		n.bind(map[string]any{"id": id, "asOf": dateParam(asOf)}), func(r *neo4j.Record) (lost, error) {
 			p := recordMap(r)
 			return lost{p.str("org"), p.str("type"), p.str("role"), p.str("mode")}, p.err
 		})

@@ -12,16 +12,23 @@ import (
 
 var _ cobuild.Reader = (*Store)(nil)
 
-// lookup reads the one node that match binds to v (or none), with what f asks for along
-// with it.
-func lookup[T any](ctx context.Context, s *Store, what, match string, params map[string]any, f *cobuild.Fetch) (T, *cobuild.Fetched, error) {
+// lookup reads the one node of a label that match binds to v (or none), with what f asks
+// for along with it; then, when given, runs tail (such as the order that picks one of
+// several). Within a scope, it finds the node among those in scope.
+func lookup[T any](ctx context.Context, s *Store, what string, label cobuild.NodeLabel, match, tail string, params map[string]any, f *cobuild.Fetch) (T, *cobuild.Fetched, error) {
 	var zero T
-	x, err := expansionOf("v", f)
+	n, err := s.narrowing(ctx)
+	if err != nil {
+		return zero, nil, err
+	}
+	match += n.where("v", label) + " " + tail
+	params = n.bind(params)
+	x, err := expansionOf("v", f, n)
 	if err != nil {
 		return zero, nil, err
 	}
 	out := cobuild.NewFetched()
-	rows, err := query(ctx, s, match+" "+x.returning("v", "", params), params, func(r *neo4j.Record) (any, error) { return expanded(r, "v", x, out) })
+	rows, err := query(ctx, s, match+" "+x.returning("v", "", params, n), params, func(r *neo4j.Record) (any, error) { return expanded(r, "v", x, out, n.scope) })
 	if err != nil {
 		return zero, nil, fmt.Errorf("find %s: %w", what, err)
 	}
@@ -40,14 +47,14 @@ func (s *Store) OrganizationByCreditCode(ctx context.Context, code string, with 
 	if err := cobuild.ValidateCreditCode(code); err != nil {
 		return nil, nil, err
 	}
-	return lookup[*cobuild.Organization](ctx, s, "organisation by credit code", "MATCH (v:Organization {creditCode: $code})",
-		map[string]any{"code": code}, with)
+	return lookup[*cobuild.Organization](ctx, s, "organisation by credit code", cobuild.LabelOrganization,
+		"MATCH (v:Organization {creditCode: $code})", "", map[string]any{"code": code}, with)
 }
 
 // OrganizationByName implements cobuild.OrganizationReader.
 func (s *Store) OrganizationByName(ctx context.Context, name string, with *cobuild.Fetch) (*cobuild.Organization, *cobuild.Fetched, error) {
-	return lookup[*cobuild.Organization](ctx, s, "organisation by name", "MATCH (v:Organization {name: $name}) WITH v ORDER BY v.id LIMIT 1",
-		map[string]any{"name": name}, with)
+	return lookup[*cobuild.Organization](ctx, s, "organisation by name", cobuild.LabelOrganization,
+		"MATCH (v:Organization {name: $name})", "WITH v ORDER BY v.id LIMIT 1", map[string]any{"name": name}, with)
 }
 
 var orgSorts = map[string]sortKey{
@@ -76,7 +83,7 @@ type anchor struct {
 // organisation, a community, a park, an area, an industry), else from the kind's label;
 // the other conditions are tested of the rows found.
 func (s *Store) orgQuery(ctx context.Context, f cobuild.OrgFilter) (listQuery, error) {
-	q := listQuery{params: map[string]any{"asOf": dateParam(f.AsOf)}}
+	q := listQuery{label: cobuild.LabelOrganization, params: map[string]any{"asOf": dateParam(f.AsOf)}}
 	add := func(pred string, name string, v any) {
 		q.where = append(q.where, pred)
 		if name != "" {
@@ -216,6 +223,15 @@ func (s *Store) Organizations(ctx context.Context, f cobuild.OrgFilter, srt cobu
 	}
 	if err != nil {
 		return cobuild.Page[*cobuild.Organization]{}, err
+	}
+	n, err := s.narrowing(ctx)
+	if err != nil {
+		return cobuild.Page[*cobuild.Organization]{}, err
+	}
+	if q.sortField == "TIES" && n.scope != nil {
+		// Within a scope the ties counted are those to nodes in scope.
+		q.sortExpr = jointTieCountWithin("n", "$asOf", "$scopeAll")
+		q.params["scopeAll"] = n.scope.All()
 	}
 	return page[*cobuild.Organization](ctx, s, "organisations", q, p, nil)
 }

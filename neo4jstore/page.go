@@ -2,7 +2,10 @@ package neo4jstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +18,9 @@ import (
 // listQuery is one keyset-paginated list: rows bound to `n` by match, filtered by where,
 // ordered by sortExpr then n.id.
 type listQuery struct {
+	// label is the label of the rows, n: a list narrowed to a scope keeps those of its
+	// ids in scope.
+	label     cobuild.NodeLabel
 	match     string   // e.g. "MATCH (n:Organization)"; may bind n from a selective start
 	where     []string // predicates joined with AND
 	params    map[string]any
@@ -52,12 +58,37 @@ func (q listQuery) whereClause() string {
 	return "WHERE " + strings.Join(q.where, " AND ")
 }
 
+// narrowed returns the list narrowed to the store's scope: its rows those in scope. Every
+// list and count goes through it.
+func (q listQuery) narrowed(n *narrowing) (listQuery, error) {
+	if n.scope == nil {
+		return q, nil
+	}
+	if q.label == "" {
+		return q, errors.New("a list narrowed to a scope does not say the label of its rows")
+	}
+	cond := n.in("n", q.label)
+	if cond == "" {
+		return q, nil
+	}
+	q.where = append(slices.Clone(q.where), cond)
+	q.params = n.bind(maps.Clone(q.params))
+	return q, nil
+}
+
 // page runs a page query in one statement: the rows after the cursor, in order, each
 // with what p.With asks for along with it.
 func page[T any](ctx context.Context, s *Store, what string, q listQuery, p cobuild.PageArgs, fill func(*neo4j.Record, T) error) (cobuild.Page[T], error) {
 	var out cobuild.Page[T]
 	if p.First <= 0 {
 		return out, cobuild.Errorf(cobuild.EINVALID, "page size must be positive")
+	}
+	n, err := s.narrowing(ctx)
+	if err != nil {
+		return out, err
+	}
+	if q, err = q.narrowed(n); err != nil {
+		return out, fmt.Errorf("list %s: %w", what, err)
 	}
 	params := map[string]any{}
 	for k, v := range q.params {
@@ -82,11 +113,11 @@ func page[T any](ctx context.Context, s *Store, what string, q listQuery, p cobu
 		dir = "DESC"
 	}
 	params["limit"] = p.First + 1
-	x, err := expansionOf("n", p.With)
+	x, err := expansionOf("n", p.With, n)
 	if err != nil {
 		return out, err
 	}
-	ret := x.returning("n", ", sortKey"+q.returns, params)
+	ret := x.returning("n", ", sortKey"+q.returns, params, n)
 	cypher := fmt.Sprintf("%s %s WITH *, %s AS sortKey ORDER BY sortKey %s, n.id ASC LIMIT $limit %s",
 		q.match, q.whereClause(), q.sortExpr, dir, ret)
 	fetched := cobuild.NewFetched()
@@ -95,7 +126,7 @@ func page[T any](ctx context.Context, s *Store, what string, q listQuery, p cobu
 		cursor string
 	}
 	rows, err := query(ctx, s, cypher, params, func(r *neo4j.Record) (row, error) {
-		v, err := expanded(r, "n", x, fetched)
+		v, err := expanded(r, "n", x, fetched, n.scope)
 		if err != nil {
 			return row{}, err
 		}
@@ -128,6 +159,13 @@ func page[T any](ctx context.Context, s *Store, what string, q listQuery, p cobu
 
 // count returns how many rows the list's filter selects.
 func (s *Store) count(ctx context.Context, what string, q listQuery) (int, error) {
+	n, err := s.narrowing(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if q, err = q.narrowed(n); err != nil {
+		return 0, fmt.Errorf("count %s: %w", what, err)
+	}
 	rows, err := query(ctx, s, fmt.Sprintf("%s %s RETURN count(n) AS n", q.match, q.whereClause()), q.params,
 		func(r *neo4j.Record) (int, error) { return recordInt(r, "n") })
 	if err != nil {

@@ -31,7 +31,7 @@ func (s *Store) newestRound(ctx context.Context) (string, error) {
 }
 
 func (s *Store) partyOrgQuery(ctx context.Context, f cobuild.PartyOrgFilter) (listQuery, error) {
-	q := listQuery{match: "MATCH (n:PartyOrg)", params: map[string]any{}}
+	q := listQuery{label: cobuild.LabelPartyOrg, match: "MATCH (n:PartyOrg)", params: map[string]any{}}
 	if len(f.Kinds) > 0 {
 		q.where = append(q.where, "n.kind IN $kinds")
 		q.params["kinds"] = f.Kinds
@@ -74,7 +74,7 @@ func (s *Store) CountPartyOrgs(ctx context.Context, f cobuild.PartyOrgFilter) (i
 }
 
 func (s *Store) evaluationQuery(f cobuild.EvaluationFilter) (listQuery, error) {
-	q := listQuery{match: "MATCH (po:PartyOrg)-[:EVALUATED]->(n:Evaluation)", params: map[string]any{}, returns: ", po.id AS po"}
+	q := listQuery{label: cobuild.LabelEvaluation, match: "MATCH (po:PartyOrg)-[:EVALUATED]->(n:Evaluation)", params: map[string]any{}, returns: ", po.id AS po"}
 	if f.PartyOrgID != "" {
 		if err := cobuild.CheckID(f.PartyOrgID, cobuild.LabelPartyOrg); err != nil {
 			return q, err
@@ -154,10 +154,19 @@ func (s *Store) CountEvaluations(ctx context.Context, f cobuild.EvaluationFilter
 	return s.count(ctx, "evaluations", q)
 }
 
-// Rounds implements cobuild.PartyReader.
+// Rounds implements cobuild.PartyReader. Within a scope the rounds are the same (they
+// are the district's), and each counts the evaluations in scope.
 func (s *Store) Rounds(ctx context.Context) ([]cobuild.Round, error) {
+	n, err := s.narrowing(ctx)
+	if err != nil {
+		return nil, err
+	}
+	evaluated := "count(*)"
+	if c := n.in("e", cobuild.LabelEvaluation); c != "" {
+		evaluated = "count(CASE WHEN " + c + " THEN 1 END)"
+	}
 	rounds, err := query(ctx, s, `MATCH (e:Evaluation)
-		RETURN e.round AS round, min(e.roundDate) AS date, count(*) AS n ORDER BY round DESC`, nil,
+		RETURN e.round AS round, min(e.roundDate) AS date, `+evaluated+` AS n ORDER BY round DESC`, n.bind(nil),
 		func(r *neo4j.Record) (cobuild.Round, error) {
 			p := recordMap(r)
 			rd := cobuild.Round{Round: p.str("round"), Evaluated: p.integer("n")}
@@ -174,8 +183,12 @@ func (s *Store) Rounds(ctx context.Context) ([]cobuild.Round, error) {
 
 // RoundEvaluations implements snapshot.Source.
 func (s *Store) RoundEvaluations(ctx context.Context, rounds []string) ([]*cobuild.Evaluation, error) {
-	es, err := query(ctx, s, `MATCH (p:PartyOrg)-[:EVALUATED]->(e:Evaluation) WHERE e.round IN $rounds
-		RETURN p.id AS po, e ORDER BY e.id`, map[string]any{"rounds": rounds},
+	n, err := s.narrowing(ctx)
+	if err != nil {
+		return nil, err
+	}
+	es, err := query(ctx, s, `MATCH (p:PartyOrg)-[:EVALUATED]->(e:Evaluation) WHERE e.round IN $rounds`+n.and("e", cobuild.LabelEvaluation)+`
+		RETURN p.id AS po, e ORDER BY e.id`, n.bind(map[string]any{"rounds": rounds}),
 		func(r *neo4j.Record) (*cobuild.Evaluation, error) {
 			n, err := recordNode(r, "e")
 			if err != nil {

@@ -20,7 +20,7 @@ var personRoles = map[string]string{
 }
 
 func personQuery(f cobuild.PersonFilter) (listQuery, error) {
-	q := listQuery{match: "MATCH (n:Person)", params: map[string]any{"asOf": dateParam(f.AsOf)}}
+	q := listQuery{label: cobuild.LabelPerson, match: "MATCH (n:Person)", params: map[string]any{"asOf": dateParam(f.AsOf)}}
 	for _, role := range f.Roles {
 		pred, ok := personRoles[role]
 		if !ok {
@@ -65,7 +65,7 @@ func (s *Store) CountPeople(ctx context.Context, f cobuild.PersonFilter) (int, e
 }
 
 func certificationQuery(f cobuild.CertificationFilter) listQuery {
-	q := listQuery{match: "MATCH (n:Certification)", params: map[string]any{}}
+	q := listQuery{label: cobuild.LabelCertification, match: "MATCH (n:Certification)", params: map[string]any{}}
 	if len(f.Statuses) > 0 {
 		q.where = append(q.where, "n.status IN $statuses")
 		q.params["statuses"] = f.Statuses
@@ -85,7 +85,7 @@ func (s *Store) CountCertifications(ctx context.Context, f cobuild.Certification
 }
 
 func massBranchQuery(f cobuild.MassBranchFilter) listQuery {
-	q := listQuery{match: "MATCH (n:MassBranch)", params: map[string]any{}}
+	q := listQuery{label: cobuild.LabelMassBranch, match: "MATCH (n:MassBranch)", params: map[string]any{}}
 	if len(f.Kinds) > 0 {
 		q.where = append(q.where, "n.kind IN $kinds")
 		q.params["kinds"] = f.Kinds

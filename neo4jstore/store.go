@@ -38,6 +38,14 @@ const PoolSize = 50
 // Store is the Neo4j implementation of cobuild.Reader and snapshot.Source. It is safe for
 // concurrent use.
 type Store struct {
+	*conn
+	// scope, when set, narrows every read of the Reader to an area officer's part of the
+	// graph (Within); nil reads the whole graph.
+	scope cobuild.ScopeFunc
+}
+
+// conn is what the stores narrowed to scopes share with the store they were made from.
+type conn struct {
 	driver            neo4j.DriverWithContext
 	db                string
 	timeout           time.Duration
@@ -74,7 +82,7 @@ func Open(ctx context.Context, cfg Config, rules cobuild.Rules) (*Store, error) 
 	if err != nil {
 		return nil, fmt.Errorf("open neo4j driver for %s: %w", cfg.URI, err)
 	}
-	s := &Store{driver: driver, db: cfg.Database, timeout: cfg.Timeout, rules: rules}
+	s := &Store{conn: &conn{driver: driver, db: cfg.Database, timeout: cfg.Timeout, rules: rules}}
 	if s.timeout <= 0 {
 		s.timeout = 15 * time.Second
 	}

@@ -13,7 +13,7 @@ import (
 func (r *Resolver) hubNames(ctx context.Context, labels ...cobuild.NodeLabel) (map[string]string, error) {
 	names := map[string]string{}
 	for _, label := range labels {
-		hs, _, err := r.store.Hubs(ctx, label, cobuild.HubFilter{}, nil)
+		hs, _, err := r.reader(ctx).Hubs(ctx, label, cobuild.HubFilter{}, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -86,7 +86,9 @@ func (r *Resolver) coverageFilter(ctx context.Context, w *gqlmodel.CoverageStats
 		}
 	}
 	if w.AreaID != nil {
-		areas, _, err := r.store.Hubs(ctx, cobuild.LabelArea, cobuild.HubFilter{}, nil)
+		// Whether the area is the district, which holds every area in it, is read of the
+		// whole graph: an officer's counts are of the census within their scope anyway.
+		areas, _, err := r.whole.Hubs(ctx, cobuild.LabelArea, cobuild.HubFilter{}, nil)
 		if err != nil {
 			return f, err
 		}
@@ -107,7 +109,7 @@ func (r *Resolver) coverageFilter(ctx context.Context, w *gqlmodel.CoverageStats
 // roundsAround returns a round (the newest when empty) and the one before it; a round
 // nobody was evaluated in is NOT_FOUND.
 func (r *Resolver) roundsAround(ctx context.Context, round string) (string, string, error) {
-	rounds, err := r.store.Rounds(ctx) // newest first
+	rounds, err := r.reader(ctx).Rounds(ctx) // newest first
 	if err != nil {
 		return "", "", err
 	}
@@ -143,7 +145,7 @@ func (r *Resolver) gradedRound(ctx context.Context, round string) ([]*analytics.
 		es = rd.Evaluations
 	} else {
 		var err error
-		if es, err = r.store.RoundEvaluations(ctx, []string{round}); err != nil {
+		if es, err = r.reader(ctx).RoundEvaluations(ctx, []string{round}); err != nil {
 			return nil, err
 		}
 	}

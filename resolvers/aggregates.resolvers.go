@@ -94,7 +94,7 @@ func (r *programsResolver) Mentors(ctx context.Context, obj *gqlmodel.Programs, 
 		pos = append(pos, m.MenteePartyOrgs...)
 		ids = append(ids, m.PersonID)
 	}
-	fetched, err := r.store.Expand(ctx, slices.Compact(slices.Sorted(slices.Values(pos))), &cobuild.Fetch{Latest: &cobuild.Fetch{}})
+	fetched, err := r.reader(ctx).Expand(ctx, slices.Compact(slices.Sorted(slices.Values(pos))), &cobuild.Fetch{Latest: &cobuild.Fetch{}})
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +179,7 @@ func (r *queryResolver) GradeMovement(ctx context.Context, from string, to strin
 func (r *queryResolver) Programs(ctx context.Context, asOf *time.Time) (*gqlmodel.Programs, error) {
 	day := r.day(ctx, asOf)
 	p := &gqlmodel.Programs{AsOf: day}
-	mentors, err := r.store.Mentors(ctx, day)
+	mentors, err := r.reader(ctx).Mentors(ctx, day)
 	if err != nil {
 		return nil, err
 	}
@@ -193,16 +193,16 @@ func (r *queryResolver) Programs(ctx context.Context, asOf *time.Time) (*gqlmode
 		n    *int
 		role string
 	}{{&p.Recruits, "RECRUIT"}, {&p.Apprentices, "APPRENTICE"}, {&p.Seconded, "SECONDED"}} {
-		if *c.n, err = r.store.CountPeople(ctx, cobuild.PersonFilter{Roles: []string{c.role}, AsOf: day}); err != nil {
+		if *c.n, err = r.reader(ctx).CountPeople(ctx, cobuild.PersonFilter{Roles: []string{c.role}, AsOf: day}); err != nil {
 			return nil, err
 		}
 	}
-	totals, err := r.store.EventTotals(ctx, cobuild.EventFilter{Kinds: []string{"DELTA_TRAINING"}, To: &day})
+	totals, err := r.reader(ctx).EventTotals(ctx, cobuild.EventFilter{Kinds: []string{"DELTA_TRAINING"}, To: &day})
 	if err != nil {
 		return nil, err
 	}
 	p.DeltaTrainingPersonTimes = totals.Attendance
-	certs, err := r.store.CertificationRows(ctx)
+	certs, err := r.reader(ctx).CertificationRows(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +211,7 @@ func (r *queryResolver) Programs(ctx context.Context, asOf *time.Time) (*gqlmode
 		return nil, err
 	}
 	p.Certification = analytics.NewCertificationFunnel(certs, names)
-	facts, err := r.store.MassBranchFacts(ctx)
+	facts, err := r.reader(ctx).MassBranchFacts(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +223,7 @@ func (r *queryResolver) Programs(ctx context.Context, asOf *time.Time) (*gqlmode
 func (r *queryResolver) Demonstration(ctx context.Context, asOf *time.Time, round *string) (*gqlmodel.Demonstration, error) {
 	day := r.day(ctx, asOf)
 	d := &gqlmodel.Demonstration{AsOf: day, TierOf: map[string]cobuild.Tier{}}
-	rows, err := r.store.HubRows(ctx, day)
+	rows, err := r.reader(ctx).HubRows(ctx, day)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +240,7 @@ func (r *queryResolver) Demonstration(ctx context.Context, asOf *time.Time, roun
 	} else if round != nil {
 		return nil, err
 	}
-	industries, err := r.store.LeadingIndustries(ctx, day)
+	industries, err := r.reader(ctx).LeadingIndustries(ctx, day)
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +252,7 @@ func (r *queryResolver) Demonstration(ctx context.Context, asOf *time.Time, roun
 		enum  string
 		out   *[]*analytics.KindCount
 	}{{cobuild.LabelDemoSite, "DemoSiteKind", &d.Sites}, {cobuild.LabelBrand, "BrandKind", &d.Brands}} {
-		nodes, _, err := r.store.Hubs(ctx, k.label, cobuild.HubFilter{}, nil)
+		nodes, _, err := r.reader(ctx).Hubs(ctx, k.label, cobuild.HubFilter{}, nil)
 		if err != nil {
 			return nil, err
 		}

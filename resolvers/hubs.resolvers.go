@@ -159,7 +159,7 @@ func (r *queryResolver) Events(ctx context.Context, where *model.EventWhere, fir
 	}
 	pg, err := listPage(ctx, r.Resolver, "EventConnection", "Event", p,
 		func(ctx context.Context, p cobuild.PageArgs) (cobuild.Page[*cobuild.Event], error) {
-			return r.store.Events(ctx, f, p)
+			return r.reader(ctx).Events(ctx, f, p)
 		})
 	if err != nil {
 		return nil, err
@@ -168,8 +168,8 @@ func (r *queryResolver) Events(ctx context.Context, where *model.EventWhere, fir
 	c.Nodes, c.Edges, c.PageInfo = rows(pg, p.After, same[*cobuild.Event], func(cur string, n *cobuild.Event) *gqlmodel.EventEdge {
 		return &gqlmodel.EventEdge{Cursor: cur, Node: n}
 	})
-	c.Count = func(ctx context.Context) (int, error) { return r.store.CountEvents(ctx, f) }
-	totals := sync.OnceValues(func() (cobuild.EventTotals, error) { return r.store.EventTotals(ctx, f) })
+	c.Count = func(ctx context.Context) (int, error) { return r.reader(ctx).CountEvents(ctx, f) }
+	totals := sync.OnceValues(func() (cobuild.EventTotals, error) { return r.reader(ctx).EventTotals(ctx, f) })
 	c.Totals = func(context.Context) (cobuild.EventTotals, error) { return totals() }
 	return c, nil
 }

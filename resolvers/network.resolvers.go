@@ -243,7 +243,7 @@ func (r *queryResolver) WhatIf(ctx context.Context, remove string, asOf *time.Ti
 			return nil, cobuild.Errorf(cobuild.ENOTFOUND, "no node has the id %s", remove)
 		}
 	}
-	coverage, err := r.store.CoverageWithout(ctx, remove, p.Day())
+	coverage, err := r.reader(ctx).CoverageWithout(ctx, remove, p.Day())
 	if err != nil {
 		return nil, err
 	}

@@ -24,9 +24,9 @@ func (r *queryResolver) Organization(ctx context.Context, id *string, creditCode
 	case id != nil:
 		o, err = lookupNode[*cobuild.Organization](ctx, r.Resolver, *id, cobuild.LabelOrganization, "Organization")
 	case creditCode != nil:
-		o, fetched, err = r.store.OrganizationByCreditCode(ctx, *creditCode, with)
+		o, fetched, err = r.reader(ctx).OrganizationByCreditCode(ctx, *creditCode, with)
 	default:
-		o, fetched, err = r.store.OrganizationByName(ctx, *name, with)
+		o, fetched, err = r.reader(ctx).OrganizationByName(ctx, *name, with)
 	}
 	if err != nil || o == nil {
 		return nil, err

@@ -266,13 +266,13 @@ func (r *Resolver) organizations(ctx context.Context, base cobuild.OrgFilter, wh
 		f.Coverage, f.Isolated, f.ShouldHaveOwn = nil, nil, nil // decided by the census already
 	}
 	if conn.Count == nil {
-		conn.Count = func(ctx context.Context) (int, error) { return r.store.CountOrganizations(ctx, f) }
+		conn.Count = func(ctx context.Context) (int, error) { return r.reader(ctx).CountOrganizations(ctx, f) }
 	}
 	if !needPage {
 		return conn, nil
 	}
 	p.With = r.planConnection(ctx, "OrganizationConnection", "Organization")
-	pg, err := r.store.Organizations(ctx, f, s, p)
+	pg, err := r.reader(ctx).Organizations(ctx, f, s, p)
 	if err != nil {
 		return nil, err
 	}
@@ -357,7 +357,7 @@ func (r *Resolver) fillPage(ctx context.Context, conn *gqlmodel.OrganizationConn
 	for i, row := range pg.Rows {
 		ids[i] = places.Rows[row].ID
 	}
-	fetched, err := r.store.Expand(ctx, ids, r.planConnection(ctx, "OrganizationConnection", "Organization"))
+	fetched, err := r.reader(ctx).Expand(ctx, ids, r.planConnection(ctx, "OrganizationConnection", "Organization"))
 	if err != nil {
 		return err
 	}

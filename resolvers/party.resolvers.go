@@ -111,7 +111,7 @@ func (r *queryResolver) PartyOrganizations(ctx context.Context, where *model.Par
 	}
 	pg, err := listPage(ctx, r.Resolver, "PartyOrganizationConnection", "PartyOrganization", p,
 		func(ctx context.Context, p cobuild.PageArgs) (cobuild.Page[*cobuild.PartyOrg], error) {
-			return r.store.PartyOrgs(ctx, f, p)
+			return r.reader(ctx).PartyOrgs(ctx, f, p)
 		})
 	if err != nil {
 		return nil, err
@@ -120,13 +120,13 @@ func (r *queryResolver) PartyOrganizations(ctx context.Context, where *model.Par
 	c.Nodes, c.Edges, c.PageInfo = rows(pg, p.After, same[*cobuild.PartyOrg], func(cur string, n *cobuild.PartyOrg) *gqlmodel.PartyOrganizationEdge {
 		return &gqlmodel.PartyOrganizationEdge{Cursor: cur, Node: n}
 	})
-	c.Count = func(ctx context.Context) (int, error) { return r.store.CountPartyOrgs(ctx, f) }
+	c.Count = func(ctx context.Context) (int, error) { return r.reader(ctx).CountPartyOrgs(ctx, f) }
 	return c, nil
 }
 
 // Rounds is the resolver for the rounds field.
 func (r *queryResolver) Rounds(ctx context.Context) ([]*cobuild.Round, error) {
-	rs, err := r.store.Rounds(ctx)
+	rs, err := r.reader(ctx).Rounds(ctx)
 	out := make([]*cobuild.Round, len(rs))
 	for i := range rs {
 		out[i] = &rs[i]
@@ -151,7 +151,7 @@ func (r *queryResolver) Evaluations(ctx context.Context, where *model.Evaluation
 	}
 	pg, err := listPage(ctx, r.Resolver, "EvaluationConnection", "Evaluation", p,
 		func(ctx context.Context, p cobuild.PageArgs) (cobuild.Page[*cobuild.Evaluation], error) {
-			return r.store.Evaluations(ctx, f, s, p)
+			return r.reader(ctx).Evaluations(ctx, f, s, p)
 		})
 	if err != nil {
 		return nil, err
@@ -165,7 +165,7 @@ func (r *queryResolver) Evaluations(ctx context.Context, where *model.Evaluation
 	c.Nodes, c.Edges, c.PageInfo = rows(gp, p.After, same[*analytics.Evaluation], func(cur string, n *analytics.Evaluation) *gqlmodel.EvaluationEdge {
 		return &gqlmodel.EvaluationEdge{Cursor: cur, Node: n}
 	})
-	c.Count = func(ctx context.Context) (int, error) { return r.store.CountEvaluations(ctx, f) }
+	c.Count = func(ctx context.Context) (int, error) { return r.reader(ctx).CountEvaluations(ctx, f) }
 	return c, nil
 }
 

@@ -185,7 +185,7 @@ func (r *queryResolver) People(ctx context.Context, where *model.PersonWhere, fi
 	}
 	pg, err := listPage(ctx, r.Resolver, "PersonConnection", "Person", p,
 		func(ctx context.Context, p cobuild.PageArgs) (cobuild.Page[*cobuild.Person], error) {
-			return r.store.People(ctx, f, p)
+			return r.reader(ctx).People(ctx, f, p)
 		})
 	if err != nil {
 		return nil, err
@@ -194,7 +194,7 @@ func (r *queryResolver) People(ctx context.Context, where *model.PersonWhere, fi
 	c.Nodes, c.Edges, c.PageInfo = rows(pg, p.After, same[*cobuild.Person], func(cur string, n *cobuild.Person) *gqlmodel.PersonEdge {
 		return &gqlmodel.PersonEdge{Cursor: cur, Node: n}
 	})
-	c.Count = func(ctx context.Context) (int, error) { return r.store.CountPeople(ctx, f) }
+	c.Count = func(ctx context.Context) (int, error) { return r.reader(ctx).CountPeople(ctx, f) }
 	return c, nil
 }
 
@@ -210,7 +210,7 @@ func (r *queryResolver) Certifications(ctx context.Context, where *model.Certifi
 	}
 	pg, err := listPage(ctx, r.Resolver, "CertificationConnection", "Certification", p,
 		func(ctx context.Context, p cobuild.PageArgs) (cobuild.Page[*cobuild.Certification], error) {
-			return r.store.Certifications(ctx, f, p)
+			return r.reader(ctx).Certifications(ctx, f, p)
 		})
 	if err != nil {
 		return nil, err
@@ -219,7 +219,7 @@ func (r *queryResolver) Certifications(ctx context.Context, where *model.Certifi
 	c.Nodes, c.Edges, c.PageInfo = rows(pg, p.After, same[*cobuild.Certification], func(cur string, n *cobuild.Certification) *gqlmodel.CertificationEdge {
 		return &gqlmodel.CertificationEdge{Cursor: cur, Node: n}
 	})
-	c.Count = func(ctx context.Context) (int, error) { return r.store.CountCertifications(ctx, f) }
+	c.Count = func(ctx context.Context) (int, error) { return r.reader(ctx).CountCertifications(ctx, f) }
 	return c, nil
 }
 
@@ -235,7 +235,7 @@ func (r *queryResolver) MassBranches(ctx context.Context, where *model.MassBranc
 	}
 	pg, err := listPage(ctx, r.Resolver, "MassBranchConnection", "MassBranch", p,
 		func(ctx context.Context, p cobuild.PageArgs) (cobuild.Page[*cobuild.MassBranch], error) {
-			return r.store.MassBranches(ctx, f, p)
+			return r.reader(ctx).MassBranches(ctx, f, p)
 		})
 	if err != nil {
 		return nil, err
@@ -244,7 +244,7 @@ func (r *queryResolver) MassBranches(ctx context.Context, where *model.MassBranc
 	c.Nodes, c.Edges, c.PageInfo = rows(pg, p.After, same[*cobuild.MassBranch], func(cur string, n *cobuild.MassBranch) *gqlmodel.MassBranchEdge {
 		return &gqlmodel.MassBranchEdge{Cursor: cur, Node: n}
 	})
-	c.Count = func(ctx context.Context) (int, error) { return r.store.CountMassBranches(ctx, f) }
+	c.Count = func(ctx context.Context) (int, error) { return r.reader(ctx).CountMassBranches(ctx, f) }
 	return c, nil
 }
 

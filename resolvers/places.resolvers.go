@@ -10,6 +10,7 @@ import (
 	"cobuild/gqlmodel"
 	"cobuild/graph"
 	"context"
+	"slices"
 )
 
 // KindLabel is the resolver for the kindLabel field.
@@ -43,7 +44,17 @@ func (r *queryResolver) Area(ctx context.Context, id *string, name *string) (*co
 
 // Areas is the resolver for the areas field.
 func (r *queryResolver) Areas(ctx context.Context, kind *string, inDistrict *bool) ([]*cobuild.Area, error) {
-	return hubs[*cobuild.Area](ctx, r.Resolver, cobuild.LabelArea, "Area", cobuild.HubFilter{Kind: str(kind), InDistrict: inDistrict})
+	areas, err := hubs[*cobuild.Area](ctx, r.Resolver, cobuild.LabelArea, "Area", cobuild.HubFilter{Kind: str(kind), InDistrict: inDistrict})
+	if err != nil {
+		return nil, err
+	}
+	// An area officer's list is of their own areas (and those within them), though the
+	// areas their organisations are placed in are in scope too.
+	scope, err := r.scope(ctx)
+	if scope == nil || err != nil {
+		return areas, err
+	}
+	return slices.DeleteFunc(areas, func(a *cobuild.Area) bool { return !scope.OwnArea(a.ID) }), nil
 }
 
 // Industry is the resolver for the industry field.

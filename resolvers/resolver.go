@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"cobuild"
+	"cobuild/auth"
 	"cobuild/graph"
 	"cobuild/limits"
 	"cobuild/loaders"
@@ -21,7 +22,9 @@ import (
 
 // Resolver is the root of the resolvers and holds their dependencies, set once by New.
 type Resolver struct {
-	store     cobuild.Reader
+	// whole reads the whole graph. Resolvers read through reader(ctx), the request's
+	// reader, which is narrowed to an area officer's scope.
+	whole     cobuild.Reader
 	rules     cobuild.Rules
 	snapshots *snapshot.Service
 	clock     func() time.Time
@@ -69,7 +72,7 @@ var (
 
 // New returns the resolvers over their dependencies.
 func New(c Config) *Resolver {
-	r := &Resolver{store: c.Store, rules: c.Rules, snapshots: c.Snapshots, clock: c.Clock, pages: c.Pages, limits: c.Limits, requests: c.Requests}
+	r := &Resolver{whole: c.Store, rules: c.Rules, snapshots: c.Snapshots, clock: c.Clock, pages: c.Pages, limits: c.Limits, requests: c.Requests}
 	if r.clock == nil {
 		r.clock = time.Now
 	}
@@ -109,8 +112,8 @@ func (r *Resolver) ExecutableSchema() graphql.ExecutableSchema {
 	return graph.NewExecutableSchema(graph.Config{Resolvers: r})
 }
 
-// Store returns the store the resolvers read.
-func (r *Resolver) Store() cobuild.Reader { return r.store }
+// Store returns the store the resolvers read, of the whole graph.
+func (r *Resolver) Store() cobuild.Reader { return r.whole }
 
 // Snapshots returns the snapshot service, nil when there is none.
 func (r *Resolver) Snapshots() *snapshot.Service { return r.snapshots }
@@ -130,17 +133,44 @@ func (loaderExtension) ExtensionName() string                   { return "Loader
 func (loaderExtension) Validate(graphql.ExecutableSchema) error { return nil }
 func (e loaderExtension) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	if loaders.From(ctx) == nil {
-		ctx = loaders.NewContext(ctx, e.r.newLoaders())
+		ctx = loaders.NewContext(ctx, e.r.newLoaders(ctx))
 	}
 	return next(ctx)
 }
 
-func (r *Resolver) newLoaders() *loaders.Loaders {
+// newLoaders returns the loaders of a request of the principal of ctx: for an area officer
+// (auth.Principal.Scoped), every read and every snapshot of the request is narrowed to
+// the scope of their areas; this is the one place where a request is narrowed.
+func (r *Resolver) newLoaders(ctx context.Context) *loaders.Loaders {
 	var view *snapshot.View
 	if r.snapshots != nil {
 		view = r.snapshots.View()
 	}
-	return loaders.New(r.store, r.Today(), view)
+	p := auth.FromContext(ctx)
+	if !p.Scoped() {
+		return loaders.New(r.whole, r.Today(), view)
+	}
+	scope := func(context.Context) (*cobuild.Scope, error) {
+		return nil, cobuild.Errorf(cobuild.EUNAVAILABLE, "本服务器未保留按辖区查询所需的快照。Answers by area need the snapshots, which this server does not keep.")
+	}
+	if view != nil {
+		view = view.Within(p.Areas)
+		scope = view.Scope
+	}
+	l := loaders.New(r.whole.Within(scope), r.Today(), view)
+	l.Scope = scope
+	return l
+}
+
+// reader returns the request's reader: narrowed to the scope of an area officer.
+func (r *Resolver) reader(ctx context.Context) cobuild.Reader { return r.loaders(ctx).Store }
+
+// scope returns the scope the request is narrowed to; nil for the whole graph.
+func (r *Resolver) scope(ctx context.Context) (*cobuild.Scope, error) {
+	if f := r.loaders(ctx).Scope; f != nil {
+		return f(ctx)
+	}
+	return nil, nil
 }
 
 // loaders returns the operation's loaders (see Loaders), or loaders of its own for a
@@ -149,7 +179,7 @@ func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {
 	if l := loaders.From(ctx); l != nil {
 		return l
 	}
-	return r.newLoaders()
+	return r.newLoaders(ctx)
 }
 
 // day returns the day asked for, or the request's today.

@@ -87,7 +87,7 @@ func lookupNode[T any](ctx context.Context, r *Resolver, id string, label cobuil
 	if err := cobuild.CheckID(id, label); err != nil {
 		return zero, err
 	}
-	f, err := r.store.Expand(ctx, []string{id}, r.planField(ctx, typeName))
+	f, err := r.reader(ctx).Expand(ctx, []string{id}, r.planField(ctx, typeName))
 	if err != nil {
 		return zero, err
 	}
@@ -119,7 +119,7 @@ func (r *Resolver) gradeWithOwner(ctx context.Context, e *cobuild.Evaluation) (*
 
 // hubs lists the nodes of a small label as T, with what the field's selection asks of them.
 func hubs[T any](ctx context.Context, r *Resolver, label cobuild.NodeLabel, typeName string, f cobuild.HubFilter) ([]T, error) {
-	vs, fetched, err := r.store.Hubs(ctx, label, f, r.planField(ctx, typeName))
+	vs, fetched, err := r.reader(ctx).Hubs(ctx, label, f, r.planField(ctx, typeName))
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +142,7 @@ func hubByIDOrName[T any](ctx context.Context, r *Resolver, label cobuild.NodeLa
 	if id != nil {
 		return lookupNode[T](ctx, r, *id, label, typeName)
 	}
-	v, fetched, err := r.store.HubByName(ctx, label, *name, r.planField(ctx, typeName))
+	v, fetched, err := r.reader(ctx).HubByName(ctx, label, *name, r.planField(ctx, typeName))
 	if err != nil {
 		return zero, err
 	}

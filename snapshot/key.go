@@ -17,6 +17,8 @@ const (
 	KindCensus
 	KindPlaces
 	KindRound
+	// KindScope is the scope of some areas: the ids an area officer sees.
+	KindScope
 )
 
 // Key names one snapshot of a version of the graph. Keys are comparable; build them with
@@ -29,6 +31,9 @@ type Key struct {
 	Ties string
 	// Round is the round of a round's evaluations.
 	Round string
+	// Scope names the areas (cobuild.ScopeKey) of a scope, or of a snapshot narrowed to
+	// one (Within); "" for the whole graph.
+	Scope string
 }
 
 // ProjectionKey names the projection of a day over some tie types (the joint ties when
@@ -67,8 +72,27 @@ func PlacesKey() Key { return Key{Kind: KindPlaces} }
 // RoundKey names the evaluations of a round.
 func RoundKey(round string) Key { return Key{Kind: KindRound, Round: round} }
 
+// ScopeOf names the scope of some areas (a cobuild.ScopeKey).
+func ScopeOf(areas string) Key { return Key{Kind: KindScope, Scope: areas} }
+
+// Within names the snapshot of a key narrowed to the scope of some areas (a
+// cobuild.ScopeKey): built from the whole graph's, over the scope only.
+func (k Key) Within(areas string) Key {
+	k.Scope = areas
+	return k
+}
+
+// Whole names the snapshot of the whole graph that a narrowed one is built from.
+func (k Key) Whole() Key {
+	k.Scope = ""
+	return k
+}
+
 // String describes the key, for logs and errors.
 func (k Key) String() string {
+	if k.Scope != "" && k.Kind != KindScope {
+		return k.Whole().String() + " within " + k.Scope
+	}
 	switch k.Kind {
 	case KindProjection:
 		return "projection " + k.Day.Format(time.DateOnly) + " " + k.Ties
@@ -78,6 +102,8 @@ func (k Key) String() string {
 		return "places"
 	case KindRound:
 		return "round " + k.Round
+	case KindScope:
+		return "scope " + k.Scope
 	}
 	return "unknown snapshot"
 }

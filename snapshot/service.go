@@ -86,8 +86,11 @@ type Service struct {
 
 	version atomic.Pointer[string]
 
-	mu      sync.Mutex
-	cache   []entry // newest first
+	mu    sync.Mutex
+	cache []entry // newest first
+	// scoped caches the scopes of areas and the snapshots narrowed to them, apart from
+	// cache, so that the officers' snapshots never push out the whole graph's.
+	scoped  []entry
 	flights map[flightKey]*flight
 	// clients counts the builds under way per client and day.
 	clients map[string]map[time.Time]int
@@ -176,7 +179,7 @@ func (s *Service) Watch(ctx context.Context) {
 func (s *Service) Cached(key Key, version string) (any, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, e := range s.cache {
+	for _, e := range *s.cacheOf(key) {
 		if e.key == key && e.version == version {
 			return e.value, true
 		}
@@ -251,7 +254,7 @@ func (s *Service) pinned(key Key) bool {
 
 // older returns the newest cached snapshot of key of any version; s.mu is held.
 func (s *Service) older(key Key) (any, bool) {
-	for _, e := range s.cache {
+	for _, e := range *s.cacheOf(key) {
 		if e.key == key {
 			return e.value, true
 		}
@@ -268,12 +271,16 @@ type flight struct {
 }
 
 func (s *Service) run(ctx context.Context, fk flightKey, f *flight, pinned bool, build func(ctx context.Context) (any, error)) {
-	lane := &s.build
-	if pinned {
-		lane = &s.pinnedBuild
+	// A narrowed snapshot reads nothing itself: it is made from the whole graph's, whose
+	// build it may wait for, so it must not hold the lock that build needs.
+	if fk.key.Scope == "" || fk.key.Kind == KindScope {
+		lane := &s.build
+		if pinned {
+			lane = &s.pinnedBuild
+		}
+		lane.Lock()
+		defer lane.Unlock()
 	}
-	lane.Lock()
-	defer lane.Unlock()
 	bctx, cancel := context.WithTimeout(ctx, s.opts.BuildTimeout)
 	defer cancel()
 	start := time.Now()
@@ -312,19 +319,35 @@ func (s *Service) put(key Key, version string, value any) {
 		pins = pinned()
 	}
 	isPinned := slices.Contains(pins, key)
-	s.cache = slices.DeleteFunc(s.cache, func(e entry) bool { return e.key == key && (e.version == version || isPinned) })
-	s.cache = append([]entry{{key, version, value}}, s.cache...)
-	kept, unpinned := s.cache[:0], 0
-	for _, e := range s.cache {
+	cache, keep := s.cacheOf(key), s.opts.Keep
+	if key.Scope != "" {
+		keep *= scopedPerWhole
+	}
+	*cache = slices.DeleteFunc(*cache, func(e entry) bool { return e.key == key && (e.version == version || isPinned) })
+	*cache = append([]entry{{key, version, value}}, *cache...)
+	kept, unpinned := (*cache)[:0], 0
+	for _, e := range *cache {
 		if !slices.Contains(pins, e.key) {
-			if unpinned++; unpinned > s.opts.Keep {
+			if unpinned++; unpinned > keep {
 				continue
 			}
 		}
 		kept = append(kept, e)
 	}
-	clear(s.cache[len(kept):])
-	s.cache = kept
+	clear((*cache)[len(kept):])
+	*cache = kept
+}
+
+// scopedPerWhole is how many scopes and narrowed snapshots are kept per snapshot of the
+// whole graph kept: several officers' at once.
+const scopedPerWhole = 4
+
+// cacheOf is the cache that holds a key's snapshots; s.mu is held.
+func (s *Service) cacheOf(key Key) *[]entry {
+	if key.Scope != "" {
+		return &s.scoped
+	}
+	return &s.cache
 }
 
 // Stats are the service's counts, for the metrics.
@@ -344,7 +367,7 @@ func (s *Service) Stats() Stats {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := Stats{Cached: len(s.cache), Building: len(s.flights), Builds: s.builds.Load(), Failures: s.failures.Load(),
+	st := Stats{Cached: len(s.cache) + len(s.scoped), Building: len(s.flights), Builds: s.builds.Load(), Failures: s.failures.Load(),
 		BuildTime: time.Duration(s.buildTime.Load())}
 	for _, e := range s.cache {
 		if slices.Contains(pins, e.key) {
@@ -384,11 +407,19 @@ func meta(key Key, version string, start time.Time) Meta {
 func (m Meta) Parameters() string {
 	switch m.Key.Kind {
 	case KindProjection:
-		return fmt.Sprintf("asOf=%s ties=%s", m.Key.Day.Format(time.DateOnly), m.Key.Ties)
+		return fmt.Sprintf("asOf=%s ties=%s", m.Key.Day.Format(time.DateOnly), m.Key.Ties) + m.within()
 	case KindCensus:
-		return fmt.Sprintf("asOf=%s", m.Key.Day.Format(time.DateOnly))
+		return fmt.Sprintf("asOf=%s", m.Key.Day.Format(time.DateOnly)) + m.within()
 	case KindRound:
-		return "round=" + m.Key.Round
+		return "round=" + m.Key.Round + m.within()
 	}
 	return ""
+}
+
+// within is what a narrowed snapshot adds to its parameters: the areas of its scope.
+func (m Meta) within() string {
+	if m.Key.Scope == "" {
+		return ""
+	}
+	return " within=" + m.Key.Scope
 }

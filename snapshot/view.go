@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"cobuild"
 )
 
 // View is one request's view of the snapshots: the version of the graph is taken once, at
@@ -12,6 +14,9 @@ import (
 // costs one lookup, not n.
 type View struct {
 	svc *Service
+	// within names the areas (cobuild.ScopeKey) of an area officer's view, whose every
+	// snapshot is narrowed to their scope (Within); "" for the whole graph.
+	within string
 
 	mu      sync.Mutex
 	version string
@@ -22,6 +27,27 @@ type View struct {
 func (s *Service) View() *View {
 	return &View{svc: s, built: map[Key]func() (any, error){}}
 }
+
+// Within returns a new view of the service's snapshots narrowed to the scope of an area
+// officer's areas: its projections, censuses, places and rounds hold what is in scope
+// only, so that everything computed from them is computed over the scope.
+func (v *View) Within(areas []string) *View {
+	return &View{svc: v.svc, within: cobuild.ScopeKey(areas), built: map[Key]func() (any, error){}}
+}
+
+// Scope returns the scope the view is narrowed to; nil for a view of the whole graph.
+func (v *View) Scope(ctx context.Context) (*cobuild.Scope, error) {
+	if !v.scoped() {
+		return nil, nil
+	}
+	s, err := v.once(ctx, ScopeOf(v.within), func(version string) (any, error) { return v.svc.Scope(ctx, v.within, version) })
+	if err != nil {
+		return nil, err
+	}
+	return s.(*cobuild.Scope), nil
+}
+
+func (v *View) scoped() bool { return v.within != "" }
 
 // Version returns the version of the graph the view answers from, taken at the first
 // call.
@@ -56,7 +82,12 @@ func (v *View) once(ctx context.Context, key Key, get func(version string) (any,
 
 // Projection returns the projection of a key made by ProjectionKey.
 func (v *View) Projection(ctx context.Context, key Key) (*Projection, error) {
-	p, err := v.once(ctx, key, func(version string) (any, error) { return v.svc.Projection(ctx, key, version) })
+	p, err := v.once(ctx, key, func(version string) (any, error) {
+		if v.scoped() {
+			return v.svc.ProjectionWithin(ctx, key, v.within, version)
+		}
+		return v.svc.Projection(ctx, key, version)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +96,12 @@ func (v *View) Projection(ctx context.Context, key Key) (*Projection, error) {
 
 // Census returns the census of a day.
 func (v *View) Census(ctx context.Context, day time.Time) (*Census, error) {
-	c, err := v.once(ctx, CensusKey(day), func(version string) (any, error) { return v.svc.Census(ctx, day, version) })
+	c, err := v.once(ctx, CensusKey(day), func(version string) (any, error) {
+		if v.scoped() {
+			return v.svc.CensusWithin(ctx, day, v.within, version)
+		}
+		return v.svc.Census(ctx, day, version)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +110,7 @@ func (v *View) Census(ctx context.Context, day time.Time) (*Census, error) {
 
 // CachedCensus returns the census of a day when it is built already for the view's
 // version, without building it: a list that could use the census, but need not, uses it
-// only then.
+// only then. A narrowed view narrows the whole census when that is built.
 func (v *View) CachedCensus(ctx context.Context, day time.Time) (*Census, bool) {
 	version, err := v.Version(ctx)
 	if err != nil {
@@ -84,12 +120,21 @@ func (v *View) CachedCensus(ctx context.Context, day time.Time) (*Census, bool) 
 	if !ok {
 		return nil, false
 	}
+	if v.scoped() {
+		within, err := v.Census(ctx, day)
+		return within, err == nil
+	}
 	return c.(*Census), true
 }
 
 // Round returns the evaluations of a round.
 func (v *View) Round(ctx context.Context, round string) (*Round, error) {
-	r, err := v.once(ctx, RoundKey(round), func(version string) (any, error) { return v.svc.Round(ctx, round, version) })
+	r, err := v.once(ctx, RoundKey(round), func(version string) (any, error) {
+		if v.scoped() {
+			return v.svc.RoundWithin(ctx, round, v.within, version)
+		}
+		return v.svc.Round(ctx, round, version)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +143,12 @@ func (v *View) Round(ctx context.Context, round string) (*Round, error) {
 
 // Places returns the organisations' places of the view's version.
 func (v *View) Places(ctx context.Context) (*Places, error) {
-	p, err := v.once(ctx, PlacesKey(), func(version string) (any, error) { return v.svc.Places(ctx, version) })
+	p, err := v.once(ctx, PlacesKey(), func(version string) (any, error) {
+		if v.scoped() {
+			return v.svc.PlacesWithin(ctx, v.within, version)
+		}
+		return v.svc.Places(ctx, version)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -115,6 +165,10 @@ func (v *View) CachedPlaces(ctx context.Context) (*Places, bool) {
 	p, ok := v.svc.Cached(PlacesKey(), version)
 	if !ok {
 		return nil, false
+	}
+	if v.scoped() {
+		within, err := v.Places(ctx)
+		return within, err == nil
 	}
 	return p.(*Places), true
 }
