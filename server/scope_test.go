@@ -363,6 +363,26 @@ func TestAnOfficerSeesNothingOutsideTheirAreas(t *testing.T) {
 			if seen < 500 {
 				t.Errorf("the answers held %d ids: too few to say anything", seen)
 			}
+			// The chains between the two organisations of the largest island farthest apart
+			// in the list of its members.
+			n := askAs(t, hh, `{ network(asOf: "2023-10-21") { islands(first: 1) { members(first: 1000) { id label } } } }`, nil)
+			var ends []string
+			for _, m := range n["network"].(map[string]any)["islands"].([]any)[0].(map[string]any)["members"].([]any) {
+				if m := m.(map[string]any); m["label"] == "Organization" {
+					ends = append(ends, m["id"].(string))
+				}
+			}
+			if len(ends) < 2 {
+				t.Fatalf("the largest island holds %d organisations", len(ends))
+			}
+			d := askAs(t, hh, `query($a: ID!, $b: ID!) { path(from: $a, to: $b, asOf: "2023-10-21", maxHops: 12, limit: 20) { found hops
+				paths { nodes { id node { id } } steps { tie { from to } } } } }`, map[string]any{"a": ends[0], "b": ends[len(ends)-1]})
+			if p := d["path"].(map[string]any); p["found"] != true {
+				t.Errorf("no chain between %s and %s of one island", ends[0], ends[len(ends)-1])
+			}
+			if out := o.outside(idsIn(d)); len(out) > 0 {
+				t.Errorf("path: ids outside %v in the answer, such as %v", areas, out[:min(5, len(out))])
+			}
 		})
 	}
 	// The check can fail: an analyst's answers to the same operations show what lies

@@ -32,6 +32,9 @@ func TestAViewWithinAScopeNarrowsEverySnapshot(t *testing.T) {
 	if _, ok := v.CachedCensus(ctx, sourceDay); ok {
 		t.Fatal("a census within the town, though none of the whole graph was built")
 	}
+	if _, ok := v.CachedPlaces(ctx); ok {
+		t.Fatal("places within the town, though none of the whole graph were built")
+	}
 	scope, err := v.Scope(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -61,6 +64,9 @@ func TestAViewWithinAScopeNarrowsEverySnapshot(t *testing.T) {
 		if !scope.Has(n.ID) {
 			t.Fatalf("node %d of the projection within, %s, is outside the town", i, n.ID)
 		}
+	}
+	if cached, ok := v.CachedPlaces(ctx); !ok || cached != places {
+		t.Errorf("the places within the town, built, are not cached: %v", ok)
 	}
 	if len(c.Rows) != len(orgs) || len(places.Rows) != len(orgs) {
 		t.Errorf("census %d and places %d rows within, the scope %d organisations", len(c.Rows), len(places.Rows), len(orgs))
