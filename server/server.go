@@ -311,7 +311,9 @@ func Listen(addr string) (net.Listener, error) {
 // answer UNAVAILABLE, see Config.Stopping) and gives them a few seconds more before
 // closing their connections. A shutdown is not an error.
 func Serve(ctx context.Context, ln net.Listener, h http.Handler, drain time.Duration, stop func()) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	// A client that sends its headers or its body slowly holds a connection no longer
+	// than these.
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
