@@ -11,7 +11,8 @@ serve:
 # database. The dashboard's browser test needs web/node_modules (puppeteer-core), the
 # GraphQL-over-HTTP audits tools/httpaudit/node_modules (graphql-http). A test that skips
 # fails the run (tools/noskip): here every test has what it needs. Then the packages with
-# concurrent code run again under the race detector.
+# concurrent code run again under the race detector, and the HTTP handler is fuzzed for 20 s
+# (FuzzGraphQLHandler; its seeds, the attacks, ran with the tests).
 RACE_PACKAGES = ./analytics ./snapshot ./resolvers ./neo4jstore ./server ./neo4jlocal
 test:
 	[ -d web/node_modules ] || npm ci --prefix web
@@ -19,7 +20,8 @@ test:
 	go build -o .cobuild/bin/cobuild ./cmd/cobuild
 	go build -o .cobuild/bin/noskip ./tools/noskip
 	.cobuild/bin/cobuild neo4j exec -data-dir .cobuild/test/data -- sh -c \
-	  'go test -p 1 -count=1 -json ./... | .cobuild/bin/noskip && go test -race -p 1 -count=1 $(RACE_PACKAGES)'
+	  'go test -p 1 -count=1 -json ./... | .cobuild/bin/noskip && go test -race -p 1 -count=1 $(RACE_PACKAGES) && \
+	    go test -run "^$$" -fuzz "^FuzzGraphQLHandler$$" -fuzztime 20s ./server'
 
 
 # Regenerate graph/ and the resolver stubs from schema.graphqls.
