@@ -208,6 +208,7 @@ func TestNeo4jKilledUnderLoad(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	// Back: every operation answers again, without a restart of cobuild.
+	back := time.Now()
 	for _, q := range faultOps {
 		var a answer
 		for range 100 {
@@ -220,6 +221,7 @@ func TestNeo4jKilledUnderLoad(t *testing.T) {
 			t.Errorf("after Neo4j came back, %s: %+v", q, a)
 		}
 	}
+	t.Logf("every operation answered whole %s after the restarted Neo4j was ready", time.Since(back).Round(time.Millisecond))
 	stopLoad()
 	wg.Wait()
 	t.Logf("answers during the fault: %v", seen)
