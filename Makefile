@@ -51,9 +51,9 @@ lint-schema:
 	[ -d tools/schemalint/node_modules ] || npm ci --prefix tools/schemalint
 	tools/schemalint/node_modules/.bin/graphql-schema-linter --config-directory tools/schemalint
 
-# Mutation testing of the domain package, analytics and snapshot (tools/mutation): writes
+# Mutation testing of the domain package, analytics, snapshot, auth and limits (tools/mutation): writes
 # docs/mutation.md and fails when a package kills under 90% of its mutants or a survivor is
-# not explained in tools/mutation/equivalent.txt. About fifteen minutes on two cores.
+# not explained in tools/mutation/equivalent.txt. About twenty minutes on two cores.
 mutation:
 	go build -o .cobuild/bin/cobuild ./cmd/cobuild
 	.cobuild/bin/cobuild neo4j exec -data-dir .cobuild/test/data -- go run ./tools/mutation

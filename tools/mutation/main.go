@@ -38,6 +38,9 @@ var packages = []pkg{
 	{name: "analytics", dir: "./analytics", workers: 2},
 	// Its tests share one Neo4j: one at a time.
 	{name: "snapshot", dir: "./snapshot", workers: 1},
+	// Who may see what, and the limits before execution: unit tests only.
+	{name: "auth", dir: "./auth", workers: 2},
+	{name: "limits", dir: "./limits", workers: 2},
 }
 
 // operators are gremlins' mutators beyond its defaults; all are enabled.
@@ -73,7 +76,7 @@ type equivalence struct {
 func main() {
 	out := flag.String("out", "docs/mutation.md", "markdown file to write the result to")
 	min := flag.Float64("min", 90, "least share of mutants killed, in percent, for every package")
-	only := flag.String("packages", "", "comma-separated packages to run (root, analytics, snapshot); empty: all")
+	only := flag.String("packages", "", "comma-separated packages to run (root, analytics, snapshot, auth, limits); empty: all")
 	equivFile := flag.String("equivalent", "tools/mutation/equivalent.txt", "the explained equivalent mutants")
 	flag.Parse()
 
