@@ -7,6 +7,7 @@ import (
 	"context"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -120,34 +121,18 @@ func (m *Metrics) operation(name string) string {
 	return name
 }
 
-// HTTP counts the answers of next by route (one of routes, else "other") and status.
-func (m *Metrics) HTTP(next http.Handler, routes ...string) http.Handler {
-	known := map[string]bool{}
-	for _, r := range routes {
-		known[r] = true
+// Answered counts one HTTP answer by its route (the path when it is one of routes, else
+// "other", so that paths cannot grow the labels) and status. The server's request log
+// calls it, once it knows the status.
+func (m *Metrics) Answered(path string, status int, routes ...string) {
+	if m == nil {
+		return
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r)
-		route := r.URL.Path
-		if !known[route] {
-			route = "other"
-		}
-		m.http.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
-	})
+	if !slices.Contains(routes, path) {
+		path = "other"
+	}
+	m.http.WithLabelValues(path, strconv.Itoa(status)).Inc()
 }
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	w.status = code
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // Operations is the GraphQL handler extension that counts operations and times them.
 func (m *Metrics) Operations() graphql.HandlerExtension { return operations{m} }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -97,15 +96,9 @@ func unauthenticated(w http.ResponseWriter, err error, hadToken bool) {
 	if hadToken {
 		challenge += `, error="invalid_token"`
 	}
-	ext := map[string]any{"code": cobuild.EUNAUTHENTICATED}
-	for k, v := range cobuild.ErrorExtensions(err) {
-		ext[k] = v
-	}
 	w.Header().Set("WWW-Authenticate", challenge)
-	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusUnauthorized)
-	json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": cobuild.ErrorMessage(err), "extensions": ext}}})
+	writeError(w, http.StatusUnauthorized, &cobuild.Error{Code: cobuild.EUNAUTHENTICATED, Message: cobuild.ErrorMessage(err), Extensions: cobuild.ErrorExtensions(err)})
 }
 
 // signInStyle is the sign-in page's only style, allowed by its hash: the page runs no

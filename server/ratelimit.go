@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"cobuild"
 	"cobuild/metrics"
 )
 
@@ -78,17 +79,23 @@ func rateLimited(next http.Handler, cfg RateLimit, m *metrics.Metrics) http.Hand
 		if !ok {
 			m.Refused("rate")
 			w.Header().Set("Retry-After", strconv.Itoa(int(retry/time.Second)+1))
-			writeError(w, http.StatusTooManyRequests, "RATE_LIMITED",
-				"请求过于频繁，请稍后再试。Too many requests; try again shortly.")
+			writeError(w, http.StatusTooManyRequests, errRateLimited)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-// writeError answers one GraphQL error with a code, outside GraphQL's execution.
-func writeError(w http.ResponseWriter, status int, code, message string) {
+var errRateLimited = cobuild.Errorf(cobuild.ERATELIMITED, "请求过于频繁，请稍后再试。Too many requests; try again shortly.")
+
+// writeError answers one GraphQL error, its code and extensions, outside GraphQL's
+// execution.
+func writeError(w http.ResponseWriter, status int, err *cobuild.Error) {
+	ext := map[string]any{"code": err.Code}
+	for k, v := range err.Extensions {
+		ext[k] = v
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}}})
+	json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": err.Message, "extensions": ext}}})
 }

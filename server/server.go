@@ -139,18 +139,14 @@ func Handler(cfg Config) http.Handler {
 	mux.Handle("POST /signin", signIn(cfg.Auth))
 	mux.HandleFunc("GET /signout", signOut)
 	mux.HandleFunc("POST /signout", signOut)
-	var h http.Handler = authenticate(cfg.Auth, mux)
-	if m := cfg.Metrics; m != nil {
-		h = m.HTTP(h, "/graphql", "/", "/dashboard/", "/healthz", "/readyz", "/metrics", "/signin")
-	}
-	return logRequests(cfg.Logger, h)
+	return logRequests(cfg.Logger, cfg.Metrics, authenticate(cfg.Auth, mux))
 }
 
 // adminOnly lets only admins through (requests without a principal are the server's own).
 func adminOnly(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := auth.FromContext(r.Context()); p != nil && p.Role != auth.Admin {
-			writeError(w, http.StatusForbidden, cobuild.EFORBIDDEN, "只有管理员可以查看运行指标。Only admins may read the metrics.")
+			writeError(w, http.StatusForbidden, cobuild.Errorf(cobuild.EFORBIDDEN, "只有管理员可以查看运行指标。Only admins may read the metrics."))
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -240,11 +236,16 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
-func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+// routes are the paths whose answers the metrics count apart.
+var routes = []string{"/graphql", "/", "/graphiql", "/dashboard/", "/healthz", "/readyz", "/metrics", "/signin"}
+
+// logRequests logs every answer and counts it in the metrics (m may be nil).
+func logRequests(log *slog.Logger, m *metrics.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
+		m.Answered(r.URL.Path, sw.status, routes...)
 		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", time.Since(start).Milliseconds())
 	})
 }

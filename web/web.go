@@ -113,9 +113,7 @@ func compressible(ctype string) bool {
 // any other file that does not exist. Only GET and HEAD are answered.
 func Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		if !readOnly(w, r) {
 			return
 		}
 		all, err := files()
@@ -159,14 +157,22 @@ func Operations() ([]byte, error) {
 	return f.body, nil
 }
 
+// readOnly answers 405 to anything but GET and HEAD, and says whether r is one of them.
+func readOnly(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return true
+	}
+	w.Header().Set("Allow", "GET, HEAD")
+	http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	return false
+}
+
 // GraphiQL serves GraphiQL, the page built from graphiql.html, at whatever path it is
 // mounted on (its files are under /dashboard/assets/, served by Handler). Only GET and
 // HEAD are answered.
 func GraphiQL() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		if !readOnly(w, r) {
 			return
 		}
 		all, err := files()
