@@ -46,6 +46,8 @@ type Organization struct {
 	Operating    bool
 	RegisteredOn *time.Time
 	Lat, Lng     *float64
+	// Version is the sequence number of the last change that touched it (0 for none).
+	Version int64
 }
 
 // SizeBand groups organisations by headcount.

@@ -119,12 +119,18 @@ type Census struct {
 // NewCensus computes the coverage of every row: the places' rows with the facts of the
 // day (rows holds them, in the places' order).
 func NewCensus(rules cobuild.Rules, places *Places, rows []cobuild.CensusRow) *Census {
+	coverage := make([]cobuild.Coverage, len(rows))
+	for i, r := range rows {
+		coverage[i] = rules.CoverageOf(r.Facts)
+	}
+	return newCensus(places, rows, coverage)
+}
+
+// newCensus is the census of rows, in the places' order, with their coverage.
+func newCensus(places *Places, rows []cobuild.CensusRow, coverage []cobuild.Coverage) *Census {
 	p := *places // the same indexes: rows keeps the places' order
 	p.Rows = rows
-	c := &Census{Places: &p, Coverage: make([]cobuild.Coverage, len(rows))}
-	for i, r := range rows {
-		c.Coverage[i] = rules.CoverageOf(r.Facts)
-	}
+	c := &Census{Places: &p, Coverage: coverage}
 	c.covers = sync.OnceValue(func() *coverIndex { return newCoverIndex(rows) })
 	return c
 }

@@ -64,6 +64,37 @@ var RootFields = map[string]Access{
 	"egoNetwork":         Readers,
 	"whatIf":             Readers,
 	"coverageCandidates": Readers,
+	"changes":            Readers,
+	"history":            Readers,
+}
+
+// Writers: admin and officer, who record the network's changes (an officer about the
+// organisations of their areas, which the writer checks).
+const Writers Access = Readers + 1
+
+// Subscriptions are the feeds of the Subscription type and who may follow them.
+var Subscriptions = map[string]Access{
+	"changes":        Readers,
+	"coverageEvents": Readers,
+}
+
+// MayDo says whether the principal may run a root field of an operation of a type:
+// Query by RootFields, Subscription by Subscriptions, and every field of Mutation is for
+// Writers.
+func (p *Principal) MayDo(op ast.Operation, rootField string) bool {
+	if p == nil {
+		return true
+	}
+	switch op {
+	case ast.Mutation:
+		return p.Role == Admin || p.Role == Officer
+	case ast.Subscription:
+		if Subscriptions[rootField] == Readers {
+			return p.Role == Admin || p.Role == Analyst || p.Role == Officer
+		}
+		return false
+	}
+	return p.MayRead(rootField)
 }
 
 // ReferenceTypes implement Node but are reference data, which every role may read: the

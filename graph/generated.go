@@ -39,6 +39,7 @@ type ResolverRoot interface {
 	BranchFollowed() BranchFollowedResolver
 	Brand() BrandResolver
 	Certification() CertificationResolver
+	ChangeResult() ChangeResultResolver
 	CoverageChange() CoverageChangeResolver
 	DemoBelt() DemoBeltResolver
 	DemoSite() DemoSiteResolver
@@ -51,6 +52,7 @@ type ResolverRoot interface {
 	LeadingIndustry() LeadingIndustryResolver
 	MassBranch() MassBranchResolver
 	Move() MoveResolver
+	Mutation() MutationResolver
 	Network() NetworkResolver
 	NetworkNode() NetworkNodeResolver
 	PartyOrganization() PartyOrganizationResolver
@@ -60,12 +62,18 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	RedZone() RedZoneResolver
 	Rules() RulesResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Actor struct {
+		Role    func(childComplexity int) int
+		Subject func(childComplexity int) int
+	}
+
 	Agreement struct {
 		Held     func(childComplexity int) int
 		ID       func(childComplexity int) int
@@ -163,6 +171,46 @@ type ComplexityRoot struct {
 		Reviewed   func(childComplexity int) int
 	}
 
+	Change struct {
+		Actor          func(childComplexity int) int
+		Areas          func(childComplexity int) int
+		Arguments      func(childComplexity int) int
+		At             func(childComplexity int) int
+		Batch          func(childComplexity int) int
+		CoverageEvents func(childComplexity int) int
+		Diffs          func(childComplexity int) int
+		Entities       func(childComplexity int) int
+		Operation      func(childComplexity int) int
+		Seq            func(childComplexity int) int
+	}
+
+	ChangeConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ChangeDiff struct {
+		After  func(childComplexity int) int
+		Before func(childComplexity int) int
+		Entity func(childComplexity int) int
+		Field  func(childComplexity int) int
+		Other  func(childComplexity int) int
+		Tie    func(childComplexity int) int
+	}
+
+	ChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ChangeResult struct {
+		Change       func(childComplexity int) int
+		Node         func(childComplexity int) int
+		Organization func(childComplexity int) int
+		Replayed     func(childComplexity int) int
+	}
+
 	CoBuild struct {
 		Community    func(childComplexity int) int
 		Mode         func(childComplexity int) int
@@ -203,6 +251,7 @@ type ComplexityRoot struct {
 		RegisteredOn       func(childComplexity int) int
 		Sector             func(childComplexity int) int
 		SizeBand           func(childComplexity int) int
+		Version            func(childComplexity int) int
 	}
 
 	CoverTie struct {
@@ -250,6 +299,20 @@ type ComplexityRoot struct {
 		Organization     func(childComplexity int) int
 		ReasonAfter      func(childComplexity int) int
 		ReasonAfterLabel func(childComplexity int) int
+	}
+
+	CoverageEvent struct {
+		After            func(childComplexity int) int
+		AreaID           func(childComplexity int) int
+		At               func(childComplexity int) int
+		Before           func(childComplexity int) int
+		Isolated         func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		KindLabel        func(childComplexity int) int
+		OrganizationID   func(childComplexity int) int
+		OrganizationName func(childComplexity int) int
+		Seq              func(childComplexity int) int
+		WasIsolated      func(childComplexity int) int
 	}
 
 	CoverageGroup struct {
@@ -330,6 +393,7 @@ type ComplexityRoot struct {
 		RegisteredOn       func(childComplexity int) int
 		Sector             func(childComplexity int) int
 		SizeBand           func(childComplexity int) int
+		Version            func(childComplexity int) int
 	}
 
 	DimensionPull struct {
@@ -391,6 +455,7 @@ type ComplexityRoot struct {
 		RegisteredOn       func(childComplexity int) int
 		Sector             func(childComplexity int) int
 		SizeBand           func(childComplexity int) int
+		Version            func(childComplexity int) int
 	}
 
 	EnumLabel struct {
@@ -529,6 +594,7 @@ type ComplexityRoot struct {
 		RegisteredOn       func(childComplexity int) int
 		Sector             func(childComplexity int) int
 		SizeBand           func(childComplexity int) int
+		Version            func(childComplexity int) int
 	}
 
 	HubStats struct {
@@ -651,6 +717,7 @@ type ComplexityRoot struct {
 		RegisteredOn       func(childComplexity int) int
 		Sector             func(childComplexity int) int
 		SizeBand           func(childComplexity int) int
+		Version            func(childComplexity int) int
 	}
 
 	Membership struct {
@@ -679,6 +746,28 @@ type ComplexityRoot struct {
 		After             func(childComplexity int) int
 		Before            func(childComplexity int) int
 		PartyOrganization func(childComplexity int) int
+	}
+
+	Mutation struct {
+		AssignPerson              func(childComplexity int, personID string, organizationID string, role string, since *time.Time, expectedVersion *int, idempotencyKey *string) int
+		CloseOrganization         func(childComplexity int, id string, on time.Time, expectedVersion *int, idempotencyKey *string) int
+		CoverOrganization         func(childComplexity int, organizationID string, partyOrganizationID string, mode string, since *time.Time, expectedVersion *int, idempotencyKey *string) int
+		DissolvePartyOrganization func(childComplexity int, partyOrganizationID string, on time.Time, idempotencyKey *string) int
+		EndCoverage               func(childComplexity int, organizationID string, partyOrganizationID string, on time.Time, expectedVersion *int, idempotencyKey *string) int
+		EndMentoring              func(childComplexity int, mentorID string, menteeID string, on time.Time, idempotencyKey *string) int
+		FormPartyOrganization     func(childComplexity int, input model.FormPartyOrganizationInput, expectedVersion *int, idempotencyKey *string) int
+		JoinHub                   func(childComplexity int, organizationID string, hubID string, role *string, since *time.Time, expectedVersion *int, idempotencyKey *string) int
+		LeaveHub                  func(childComplexity int, organizationID string, hubID string, on time.Time, expectedVersion *int, idempotencyKey *string) int
+		LinkCommunity             func(childComplexity int, organizationID string, communityID string, mode string, since *time.Time, expectedVersion *int, idempotencyKey *string) int
+		PairMentor                func(childComplexity int, mentorID string, menteeID string, since *time.Time, idempotencyKey *string) int
+		RecordCertificationReview func(childComplexity int, personID string, status string, reviewedOn time.Time, idempotencyKey *string) int
+		RecordEvent               func(childComplexity int, input model.RecordEventInput, idempotencyKey *string) int
+		RecordMassBranch          func(childComplexity int, input model.RecordMassBranchInput, idempotencyKey *string) int
+		RegisterOrganization      func(childComplexity int, input model.RegisterOrganizationInput, idempotencyKey *string) int
+		SignAgreement             func(childComplexity int, input model.SignAgreementInput, idempotencyKey *string) int
+		UnlinkCommunity           func(childComplexity int, organizationID string, communityID string, on time.Time, expectedVersion *int, idempotencyKey *string) int
+		UpdateOrganization        func(childComplexity int, id string, input model.UpdateOrganizationInput, expectedVersion *int, idempotencyKey *string) int
+		WithdrawPerson            func(childComplexity int, personID string, organizationID string, role string, on time.Time, expectedVersion *int, idempotencyKey *string) int
 	}
 
 	Network struct {
@@ -856,6 +945,7 @@ type ComplexityRoot struct {
 		Areas              func(childComplexity int, kind *string, inDistrict *bool) int
 		Brands             func(childComplexity int, kind *string) int
 		Certifications     func(childComplexity int, where *model.CertificationWhere, first *int, after *string) int
+		Changes            func(childComplexity int, where *model.ChangeWhere, first *int, after *string) int
 		CoverageCandidates func(childComplexity int, organization string, first *int, asOf *time.Time) int
 		CoverageStats      func(childComplexity int, by []analytics.GroupDimension, where *gqlmodel.CoverageStatsWhere, sort *gqlmodel.CoverageGroupSort, asOf *time.Time) int
 		DemoBelts          func(childComplexity int) int
@@ -867,6 +957,7 @@ type ComplexityRoot struct {
 		Events             func(childComplexity int, where *model.EventWhere, first *int, after *string) int
 		GradeMovement      func(childComplexity int, from string, to string) int
 		Grading            func(childComplexity int, round *string) int
+		History            func(childComplexity int, id string, first *int) int
 		Industries         func(childComplexity int, leading *bool) int
 		Industry           func(childComplexity int, id *string, name *string) int
 		Limits             func(childComplexity int) int
@@ -961,6 +1052,7 @@ type ComplexityRoot struct {
 		RegisteredOn       func(childComplexity int) int
 		Sector             func(childComplexity int) int
 		SizeBand           func(childComplexity int) int
+		Version            func(childComplexity int) int
 	}
 
 	ScoreGap struct {
@@ -1005,12 +1097,18 @@ type ComplexityRoot struct {
 		RegisteredOn       func(childComplexity int) int
 		Sector             func(childComplexity int) int
 		SizeBand           func(childComplexity int) int
+		Version            func(childComplexity int) int
 	}
 
 	StarCount struct {
 		Count func(childComplexity int) int
 		Stars func(childComplexity int) int
 		Tier  func(childComplexity int) int
+	}
+
+	Subscription struct {
+		Changes        func(childComplexity int, after *int) int
+		CoverageEvents func(childComplexity int, area *string, after *int) int
 	}
 
 	TierCount struct {
@@ -1074,6 +1172,12 @@ type CertificationResolver interface {
 
 	Holder(ctx context.Context, obj *cobuild.Certification) (*cobuild.Person, error)
 }
+type ChangeResultResolver interface {
+	Change(ctx context.Context, obj *gqlmodel.ChangeResult) (*model.Change, error)
+
+	Node(ctx context.Context, obj *gqlmodel.ChangeResult) (gqlmodel.Node, error)
+	Organization(ctx context.Context, obj *gqlmodel.ChangeResult) (gqlmodel.Organization, error)
+}
 type CoverageChangeResolver interface {
 	Organization(ctx context.Context, obj *analytics.CoverageChange) (gqlmodel.Organization, error)
 }
@@ -1128,6 +1232,27 @@ type MassBranchResolver interface {
 type MoveResolver interface {
 	PartyOrganization(ctx context.Context, obj *analytics.Move) (*cobuild.PartyOrg, error)
 }
+type MutationResolver interface {
+	RegisterOrganization(ctx context.Context, input model.RegisterOrganizationInput, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	UpdateOrganization(ctx context.Context, id string, input model.UpdateOrganizationInput, expectedVersion *int, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	CloseOrganization(ctx context.Context, id string, on time.Time, expectedVersion *int, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	FormPartyOrganization(ctx context.Context, input model.FormPartyOrganizationInput, expectedVersion *int, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	DissolvePartyOrganization(ctx context.Context, partyOrganizationID string, on time.Time, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	CoverOrganization(ctx context.Context, organizationID string, partyOrganizationID string, mode string, since *time.Time, expectedVersion *int, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	EndCoverage(ctx context.Context, organizationID string, partyOrganizationID string, on time.Time, expectedVersion *int, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	AssignPerson(ctx context.Context, personID string, organizationID string, role string, since *time.Time, expectedVersion *int, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	WithdrawPerson(ctx context.Context, personID string, organizationID string, role string, on time.Time, expectedVersion *int, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	JoinHub(ctx context.Context, organizationID string, hubID string, role *string, since *time.Time, expectedVersion *int, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	LeaveHub(ctx context.Context, organizationID string, hubID string, on time.Time, expectedVersion *int, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	SignAgreement(ctx context.Context, input model.SignAgreementInput, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	LinkCommunity(ctx context.Context, organizationID string, communityID string, mode string, since *time.Time, expectedVersion *int, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	UnlinkCommunity(ctx context.Context, organizationID string, communityID string, on time.Time, expectedVersion *int, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	RecordEvent(ctx context.Context, input model.RecordEventInput, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	PairMentor(ctx context.Context, mentorID string, menteeID string, since *time.Time, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	EndMentoring(ctx context.Context, mentorID string, menteeID string, on time.Time, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	RecordCertificationReview(ctx context.Context, personID string, status string, reviewedOn time.Time, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	RecordMassBranch(ctx context.Context, input model.RecordMassBranchInput, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+}
 type NetworkResolver interface {
 	Provenance(ctx context.Context, obj *gqlmodel.Network) (*gqlmodel.Provenance, error)
 	IslandCount(ctx context.Context, obj *gqlmodel.Network) (int, error)
@@ -1181,6 +1306,8 @@ type QueryResolver interface {
 	GradeMovement(ctx context.Context, from string, to string) (*analytics.GradeMovement, error)
 	Programs(ctx context.Context, asOf *time.Time) (*gqlmodel.Programs, error)
 	Demonstration(ctx context.Context, asOf *time.Time, round *string) (*gqlmodel.Demonstration, error)
+	Changes(ctx context.Context, where *model.ChangeWhere, first *int, after *string) (*model.ChangeConnection, error)
+	History(ctx context.Context, id string, first *int) ([]*model.Change, error)
 	Alliances(ctx context.Context, kind *string) ([]*cobuild.Alliance, error)
 	Alliance(ctx context.Context, id *string, name *string) (*cobuild.Alliance, error)
 	Agreements(ctx context.Context) ([]*cobuild.Agreement, error)
@@ -1217,6 +1344,10 @@ type RedZoneResolver interface {
 type RulesResolver interface {
 	DimensionMax(ctx context.Context, obj *cobuild.Rules) ([]float64, error)
 }
+type SubscriptionResolver interface {
+	Changes(ctx context.Context, after *int) (<-chan *model.Change, error)
+	CoverageEvents(ctx context.Context, area *string, after *int) (<-chan *model.CoverageEvent, error)
+}
 
 // endregion ************************** generated!.gotpl **************************
 
@@ -1235,6 +1366,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Actor.role":
+		if e.ComplexityRoot.Actor.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.Role(childComplexity), true
+	case "Actor.subject":
+		if e.ComplexityRoot.Actor.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.Subject(childComplexity), true
 
 	case "Agreement.held":
 		if e.ComplexityRoot.Agreement.Held == nil {
@@ -1629,6 +1773,161 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CertificationFunnel.Reviewed(childComplexity), true
 
+	case "Change.actor":
+		if e.ComplexityRoot.Change.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Actor(childComplexity), true
+	case "Change.areas":
+		if e.ComplexityRoot.Change.Areas == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Areas(childComplexity), true
+	case "Change.arguments":
+		if e.ComplexityRoot.Change.Arguments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Arguments(childComplexity), true
+	case "Change.at":
+		if e.ComplexityRoot.Change.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.At(childComplexity), true
+	case "Change.batch":
+		if e.ComplexityRoot.Change.Batch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Batch(childComplexity), true
+	case "Change.coverageEvents":
+		if e.ComplexityRoot.Change.CoverageEvents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.CoverageEvents(childComplexity), true
+	case "Change.diffs":
+		if e.ComplexityRoot.Change.Diffs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Diffs(childComplexity), true
+	case "Change.entities":
+		if e.ComplexityRoot.Change.Entities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Entities(childComplexity), true
+	case "Change.operation":
+		if e.ComplexityRoot.Change.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Operation(childComplexity), true
+	case "Change.seq":
+		if e.ComplexityRoot.Change.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Seq(childComplexity), true
+
+	case "ChangeConnection.edges":
+		if e.ComplexityRoot.ChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.Edges(childComplexity), true
+	case "ChangeConnection.nodes":
+		if e.ComplexityRoot.ChangeConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.Nodes(childComplexity), true
+	case "ChangeConnection.pageInfo":
+		if e.ComplexityRoot.ChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.PageInfo(childComplexity), true
+
+	case "ChangeDiff.after":
+		if e.ComplexityRoot.ChangeDiff.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeDiff.After(childComplexity), true
+	case "ChangeDiff.before":
+		if e.ComplexityRoot.ChangeDiff.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeDiff.Before(childComplexity), true
+	case "ChangeDiff.entity":
+		if e.ComplexityRoot.ChangeDiff.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeDiff.Entity(childComplexity), true
+	case "ChangeDiff.field":
+		if e.ComplexityRoot.ChangeDiff.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeDiff.Field(childComplexity), true
+	case "ChangeDiff.other":
+		if e.ComplexityRoot.ChangeDiff.Other == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeDiff.Other(childComplexity), true
+	case "ChangeDiff.tie":
+		if e.ComplexityRoot.ChangeDiff.Tie == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeDiff.Tie(childComplexity), true
+
+	case "ChangeEdge.cursor":
+		if e.ComplexityRoot.ChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEdge.Cursor(childComplexity), true
+	case "ChangeEdge.node":
+		if e.ComplexityRoot.ChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEdge.Node(childComplexity), true
+
+	case "ChangeResult.change":
+		if e.ComplexityRoot.ChangeResult.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeResult.Change(childComplexity), true
+	case "ChangeResult.node":
+		if e.ComplexityRoot.ChangeResult.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeResult.Node(childComplexity), true
+	case "ChangeResult.organization":
+		if e.ComplexityRoot.ChangeResult.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeResult.Organization(childComplexity), true
+	case "ChangeResult.replayed":
+		if e.ComplexityRoot.ChangeResult.Replayed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeResult.Replayed(childComplexity), true
+
 	case "CoBuild.community":
 		if e.ComplexityRoot.CoBuild.Community == nil {
 			break
@@ -1886,6 +2185,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Community.SizeBand(childComplexity), true
+	case "Community.version":
+		if e.ComplexityRoot.Community.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Version(childComplexity), true
 
 	case "CoverTie.mode":
 		if e.ComplexityRoot.CoverTie.Mode == nil {
@@ -2083,6 +2388,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CoverageChange.ReasonAfterLabel(childComplexity), true
+
+	case "CoverageEvent.after":
+		if e.ComplexityRoot.CoverageEvent.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageEvent.After(childComplexity), true
+	case "CoverageEvent.areaId":
+		if e.ComplexityRoot.CoverageEvent.AreaID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageEvent.AreaID(childComplexity), true
+	case "CoverageEvent.at":
+		if e.ComplexityRoot.CoverageEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageEvent.At(childComplexity), true
+	case "CoverageEvent.before":
+		if e.ComplexityRoot.CoverageEvent.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageEvent.Before(childComplexity), true
+	case "CoverageEvent.isolated":
+		if e.ComplexityRoot.CoverageEvent.Isolated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageEvent.Isolated(childComplexity), true
+	case "CoverageEvent.kind":
+		if e.ComplexityRoot.CoverageEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageEvent.Kind(childComplexity), true
+	case "CoverageEvent.kindLabel":
+		if e.ComplexityRoot.CoverageEvent.KindLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageEvent.KindLabel(childComplexity), true
+	case "CoverageEvent.organizationId":
+		if e.ComplexityRoot.CoverageEvent.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageEvent.OrganizationID(childComplexity), true
+	case "CoverageEvent.organizationName":
+		if e.ComplexityRoot.CoverageEvent.OrganizationName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageEvent.OrganizationName(childComplexity), true
+	case "CoverageEvent.seq":
+		if e.ComplexityRoot.CoverageEvent.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageEvent.Seq(childComplexity), true
+	case "CoverageEvent.wasIsolated":
+		if e.ComplexityRoot.CoverageEvent.WasIsolated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageEvent.WasIsolated(childComplexity), true
 
 	case "CoverageGroup.coverageRate":
 		if e.ComplexityRoot.CoverageGroup.CoverageRate == nil {
@@ -2501,6 +2873,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Department.SizeBand(childComplexity), true
+	case "Department.version":
+		if e.ComplexityRoot.Department.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Department.Version(childComplexity), true
 
 	case "DimensionPull.count":
 		if e.ComplexityRoot.DimensionPull.Count == nil {
@@ -2817,6 +3195,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Enterprise.SizeBand(childComplexity), true
+	case "Enterprise.version":
+		if e.ComplexityRoot.Enterprise.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enterprise.Version(childComplexity), true
 
 	case "EnumLabel.enum":
 		if e.ComplexityRoot.EnumLabel.Enum == nil {
@@ -3457,6 +3841,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Hospital.SizeBand(childComplexity), true
+	case "Hospital.version":
+		if e.ComplexityRoot.Hospital.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Hospital.Version(childComplexity), true
 
 	case "HubStats.aboveScaleMembers":
 		if e.ComplexityRoot.HubStats.AboveScaleMembers == nil {
@@ -4047,6 +4437,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MassOrganization.SizeBand(childComplexity), true
+	case "MassOrganization.version":
+		if e.ComplexityRoot.MassOrganization.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MassOrganization.Version(childComplexity), true
 
 	case "Membership.hub":
 		if e.ComplexityRoot.Membership.Hub == nil {
@@ -4147,6 +4543,216 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Move.PartyOrganization(childComplexity), true
+
+	case "Mutation.assignPerson":
+		if e.ComplexityRoot.Mutation.AssignPerson == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignPerson_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignPerson(childComplexity, args["personId"].(string), args["organizationId"].(string), args["role"].(string), args["since"].(*time.Time), args["expectedVersion"].(*int), args["idempotencyKey"].(*string)), true
+	case "Mutation.closeOrganization":
+		if e.ComplexityRoot.Mutation.CloseOrganization == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeOrganization_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseOrganization(childComplexity, args["id"].(string), args["on"].(time.Time), args["expectedVersion"].(*int), args["idempotencyKey"].(*string)), true
+	case "Mutation.coverOrganization":
+		if e.ComplexityRoot.Mutation.CoverOrganization == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_coverOrganization_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CoverOrganization(childComplexity, args["organizationId"].(string), args["partyOrganizationId"].(string), args["mode"].(string), args["since"].(*time.Time), args["expectedVersion"].(*int), args["idempotencyKey"].(*string)), true
+	case "Mutation.dissolvePartyOrganization":
+		if e.ComplexityRoot.Mutation.DissolvePartyOrganization == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_dissolvePartyOrganization_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DissolvePartyOrganization(childComplexity, args["partyOrganizationId"].(string), args["on"].(time.Time), args["idempotencyKey"].(*string)), true
+	case "Mutation.endCoverage":
+		if e.ComplexityRoot.Mutation.EndCoverage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endCoverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndCoverage(childComplexity, args["organizationId"].(string), args["partyOrganizationId"].(string), args["on"].(time.Time), args["expectedVersion"].(*int), args["idempotencyKey"].(*string)), true
+	case "Mutation.endMentoring":
+		if e.ComplexityRoot.Mutation.EndMentoring == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endMentoring_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndMentoring(childComplexity, args["mentorId"].(string), args["menteeId"].(string), args["on"].(time.Time), args["idempotencyKey"].(*string)), true
+	case "Mutation.formPartyOrganization":
+		if e.ComplexityRoot.Mutation.FormPartyOrganization == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_formPartyOrganization_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FormPartyOrganization(childComplexity, args["input"].(model.FormPartyOrganizationInput), args["expectedVersion"].(*int), args["idempotencyKey"].(*string)), true
+	case "Mutation.joinHub":
+		if e.ComplexityRoot.Mutation.JoinHub == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_joinHub_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.JoinHub(childComplexity, args["organizationId"].(string), args["hubId"].(string), args["role"].(*string), args["since"].(*time.Time), args["expectedVersion"].(*int), args["idempotencyKey"].(*string)), true
+	case "Mutation.leaveHub":
+		if e.ComplexityRoot.Mutation.LeaveHub == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_leaveHub_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LeaveHub(childComplexity, args["organizationId"].(string), args["hubId"].(string), args["on"].(time.Time), args["expectedVersion"].(*int), args["idempotencyKey"].(*string)), true
+	case "Mutation.linkCommunity":
+		if e.ComplexityRoot.Mutation.LinkCommunity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_linkCommunity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LinkCommunity(childComplexity, args["organizationId"].(string), args["communityId"].(string), args["mode"].(string), args["since"].(*time.Time), args["expectedVersion"].(*int), args["idempotencyKey"].(*string)), true
+	case "Mutation.pairMentor":
+		if e.ComplexityRoot.Mutation.PairMentor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_pairMentor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PairMentor(childComplexity, args["mentorId"].(string), args["menteeId"].(string), args["since"].(*time.Time), args["idempotencyKey"].(*string)), true
+	case "Mutation.recordCertificationReview":
+		if e.ComplexityRoot.Mutation.RecordCertificationReview == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordCertificationReview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordCertificationReview(childComplexity, args["personId"].(string), args["status"].(string), args["reviewedOn"].(time.Time), args["idempotencyKey"].(*string)), true
+	case "Mutation.recordEvent":
+		if e.ComplexityRoot.Mutation.RecordEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordEvent(childComplexity, args["input"].(model.RecordEventInput), args["idempotencyKey"].(*string)), true
+	case "Mutation.recordMassBranch":
+		if e.ComplexityRoot.Mutation.RecordMassBranch == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordMassBranch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordMassBranch(childComplexity, args["input"].(model.RecordMassBranchInput), args["idempotencyKey"].(*string)), true
+	case "Mutation.registerOrganization":
+		if e.ComplexityRoot.Mutation.RegisterOrganization == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerOrganization_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterOrganization(childComplexity, args["input"].(model.RegisterOrganizationInput), args["idempotencyKey"].(*string)), true
+	case "Mutation.signAgreement":
+		if e.ComplexityRoot.Mutation.SignAgreement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_signAgreement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SignAgreement(childComplexity, args["input"].(model.SignAgreementInput), args["idempotencyKey"].(*string)), true
+	case "Mutation.unlinkCommunity":
+		if e.ComplexityRoot.Mutation.UnlinkCommunity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unlinkCommunity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnlinkCommunity(childComplexity, args["organizationId"].(string), args["communityId"].(string), args["on"].(time.Time), args["expectedVersion"].(*int), args["idempotencyKey"].(*string)), true
+	case "Mutation.updateOrganization":
+		if e.ComplexityRoot.Mutation.UpdateOrganization == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateOrganization_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateOrganization(childComplexity, args["id"].(string), args["input"].(model.UpdateOrganizationInput), args["expectedVersion"].(*int), args["idempotencyKey"].(*string)), true
+	case "Mutation.withdrawPerson":
+		if e.ComplexityRoot.Mutation.WithdrawPerson == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawPerson_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawPerson(childComplexity, args["personId"].(string), args["organizationId"].(string), args["role"].(string), args["on"].(time.Time), args["expectedVersion"].(*int), args["idempotencyKey"].(*string)), true
 
 	case "Network.betweennessRanking":
 		if e.ComplexityRoot.Network.BetweennessRanking == nil {
@@ -4954,6 +5560,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Certifications(childComplexity, args["where"].(*model.CertificationWhere), args["first"].(*int), args["after"].(*string)), true
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["where"].(*model.ChangeWhere), args["first"].(*int), args["after"].(*string)), true
 	case "Query.coverageCandidates":
 		if e.ComplexityRoot.Query.CoverageCandidates == nil {
 			break
@@ -5070,6 +5687,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Grading(childComplexity, args["round"].(*string)), true
+	case "Query.history":
+		if e.ComplexityRoot.Query.History == nil {
+			break
+		}
+
+		args, err := ec.field_Query_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.History(childComplexity, args["id"].(string), args["first"].(*int)), true
 	case "Query.industries":
 		if e.ComplexityRoot.Query.Industries == nil {
 			break
@@ -5665,6 +6293,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.School.SizeBand(childComplexity), true
+	case "School.version":
+		if e.ComplexityRoot.School.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.School.Version(childComplexity), true
 
 	case "ScoreGap.evaluation":
 		if e.ComplexityRoot.ScoreGap.Evaluation == nil {
@@ -5913,6 +6547,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SocialOrganization.SizeBand(childComplexity), true
+	case "SocialOrganization.version":
+		if e.ComplexityRoot.SocialOrganization.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SocialOrganization.Version(childComplexity), true
 
 	case "StarCount.count":
 		if e.ComplexityRoot.StarCount.Count == nil {
@@ -5932,6 +6572,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StarCount.Tier(childComplexity), true
+
+	case "Subscription.changes":
+		if e.ComplexityRoot.Subscription.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Changes(childComplexity, args["after"].(*int)), true
+	case "Subscription.coverageEvents":
+		if e.ComplexityRoot.Subscription.CoverageEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_coverageEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.CoverageEvents(childComplexity, args["area"].(*string), args["after"].(*int)), true
 
 	case "TierCount.count":
 		if e.ComplexityRoot.TierCount.Count == nil {
@@ -6030,16 +6693,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("CertificationWhere", ec.unmarshalInputCertificationWhere),
+			graphql.NewInputUnmarshaler("ChangeWhere", ec.unmarshalInputChangeWhere),
 			graphql.NewInputUnmarshaler("CoverageGroupSort", ec.unmarshalInputCoverageGroupSort),
 			graphql.NewInputUnmarshaler("CoverageStatsWhere", ec.unmarshalInputCoverageStatsWhere),
 			graphql.NewInputUnmarshaler("EvaluationSort", ec.unmarshalInputEvaluationSort),
 			graphql.NewInputUnmarshaler("EvaluationWhere", ec.unmarshalInputEvaluationWhere),
 			graphql.NewInputUnmarshaler("EventWhere", ec.unmarshalInputEventWhere),
+			graphql.NewInputUnmarshaler("FormPartyOrganizationInput", ec.unmarshalInputFormPartyOrganizationInput),
 			graphql.NewInputUnmarshaler("MassBranchWhere", ec.unmarshalInputMassBranchWhere),
 			graphql.NewInputUnmarshaler("OrganizationSort", ec.unmarshalInputOrganizationSort),
 			graphql.NewInputUnmarshaler("OrganizationWhere", ec.unmarshalInputOrganizationWhere),
 			graphql.NewInputUnmarshaler("PartyOrganizationWhere", ec.unmarshalInputPartyOrganizationWhere),
 			graphql.NewInputUnmarshaler("PersonWhere", ec.unmarshalInputPersonWhere),
+			graphql.NewInputUnmarshaler("RecordEventInput", ec.unmarshalInputRecordEventInput),
+			graphql.NewInputUnmarshaler("RecordMassBranchInput", ec.unmarshalInputRecordMassBranchInput),
+			graphql.NewInputUnmarshaler("RegisterOrganizationInput", ec.unmarshalInputRegisterOrganizationInput),
+			graphql.NewInputUnmarshaler("SignAgreementInput", ec.unmarshalInputSignAgreementInput),
+			graphql.NewInputUnmarshaler("UpdateOrganizationInput", ec.unmarshalInputUpdateOrganizationInput),
 		)
 	}
 	first := true
@@ -6074,6 +6744,38 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -6113,6 +6815,8 @@ the sibling field named ` + "`" + `...Label` + "`" + ` or the ` + "`" + `enumLab
 """
 schema {
   query: Query
+  mutation: Mutation
+  subscription: Subscription
 }
 
 "A calendar date in ISO 8601 form, such as 2023-05-15."
@@ -6126,7 +6830,8 @@ interface Node {
 
 """
 The root of every read: look-ups by id or name, lists with filters, network analyses and
-the aggregates of the dashboards. The API only reads; nothing is written.
+the aggregates of the dashboards. Writes go through Mutation, each recorded in the change
+log (` + "`" + `changes` + "`" + `).
 """
 type Query {
   "Any node by id."
@@ -6803,6 +7508,514 @@ type LeadingIndustry {
   inCommitteeOrAlliance: Int!
   "Above-scale enterprises of the industry in neither."
   inNeither: [Organization!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/changes.graphqls", Input: `# Writes in the domain's words, the change log that records each of them, and the feed
+# that follows it.
+
+"""
+The work officers record (登记与变更): every mutation is one transaction that appends one
+change to the change log, or writes nothing and answers BAD_USER_INPUT, CONFLICT or
+FORBIDDEN. Ending a tie sets its ` + "`" + `until` + "`" + ` day: history is never deleted, so every ` + "`" + `asOf` + "`" + ` in
+the past answers as before. Admins write everywhere, area officers about the
+organisations of their areas; analysts and viewers only read. Each mutation takes an
+` + "`" + `idempotencyKey` + "`" + `: a retry with the same key writes nothing and returns the first answer
+(` + "`" + `replayed: true` + "`" + `). Those that change an existing organisation take its ` + "`" + `expectedVersion` + "`" + `
+(Organization.version): when another change came first, CONFLICT.
+"""
+type Mutation {
+  "Register an organisation (登记组织): an enterprise, social organisation or private hospital."
+  registerOrganization(
+    "What to register."
+    input: RegisterOrganizationInput!
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "Update what is known of an organisation (更新组织信息); fields left out stay as they are."
+  updateOrganization(
+    "The organisation (og-...)."
+    id: ID!
+    "What to change."
+    input: UpdateOrganizationInput!
+    "The version the change was made against (Organization.version); another is CONFLICT."
+    expectedVersion: Int
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "Record that an organisation stopped operating (停业、注销) on a day."
+  closeOrganization(
+    "The organisation (og-...)."
+    id: ID!
+    "The first day it no longer operates."
+    on: Date!
+    "The version the change was made against (Organization.version); another is CONFLICT."
+    expectedVersion: Int
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "Form a party organisation of an organisation's own (单独组建党组织)."
+  formPartyOrganization(
+    "What to form."
+    input: FormPartyOrganizationInput!
+    "The version the change was made against (Organization.version); another is CONFLICT."
+    expectedVersion: Int
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "End an organisation's own party organisation (撤销党组织) on a day."
+  dissolvePartyOrganization(
+    "The party organisation (po-...)."
+    partyOrganizationId: ID!
+    "The first day it no longer holds."
+    on: Date!
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "Cover an organisation by a joint, regional or industry party organisation (联合、区域、行业覆盖)."
+  coverOrganization(
+    "The organisation (og-...)."
+    organizationId: ID!
+    "The covering party organisation (po-...)."
+    partyOrganizationId: ID!
+    "How it covers it."
+    mode: CoverMode!
+    "The first day the cover holds; default today."
+    since: Date
+    "The version the change was made against (Organization.version); another is CONFLICT."
+    expectedVersion: Int
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "End a party organisation's cover of an organisation (结束覆盖) on a day."
+  endCoverage(
+    "The organisation (og-...)."
+    organizationId: ID!
+    "The covering party organisation (po-...)."
+    partyOrganizationId: ID!
+    "The first day the cover no longer holds."
+    on: Date!
+    "The version the change was made against (Organization.version); another is CONFLICT."
+    expectedVersion: Int
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "Assign an instructor or liaison to an organisation (选派党建指导员、联络员)."
+  assignPerson(
+    "The person (pe-...)."
+    personId: ID!
+    "The organisation (og-...)."
+    organizationId: ID!
+    "INSTRUCTOR or LIAISON."
+    role: PersonRole!
+    "The first day the assignment holds; default today."
+    since: Date
+    "The version the change was made against (Organization.version); another is CONFLICT."
+    expectedVersion: Int
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "Withdraw an instructor or liaison from an organisation (撤回选派) on a day."
+  withdrawPerson(
+    "The person (pe-...)."
+    personId: ID!
+    "The organisation (og-...)."
+    organizationId: ID!
+    "INSTRUCTOR or LIAISON."
+    role: PersonRole!
+    "The first day the assignment no longer holds."
+    on: Date!
+    "The version the change was made against (Organization.version); another is CONFLICT."
+    expectedVersion: Int
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "An organisation joins an alliance, industry committee or red zone (加入联盟、红色街区) in a role."
+  joinHub(
+    "The organisation (og-...)."
+    organizationId: ID!
+    "The alliance (al-...) or red zone (rz-...)."
+    hubId: ID!
+    "Its role; default MEMBER."
+    role: MemberRole
+    "The first day it is a member; default today."
+    since: Date
+    "The version the change was made against (Organization.version); another is CONFLICT."
+    expectedVersion: Int
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "An organisation leaves an alliance, committee or red zone (退出) on a day."
+  leaveHub(
+    "The organisation (og-...)."
+    organizationId: ID!
+    "The alliance (al-...) or red zone (rz-...)."
+    hubId: ID!
+    "The first day it is no longer a member."
+    on: Date!
+    "The version the change was made against (Organization.version); another is CONFLICT."
+    expectedVersion: Int
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "Areas sign a co-building agreement (签订共建协议)."
+  signAgreement(
+    "What is signed."
+    input: SignAgreementInput!
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "Link an organisation with a community (双社联建、社企联建)."
+  linkCommunity(
+    "The organisation (og-...)."
+    organizationId: ID!
+    "The community (og-... of kind COMMUNITY)."
+    communityId: ID!
+    "SHUANGSHE for a social organisation, SHEQI for an enterprise."
+    mode: CoBuildMode!
+    "The first day the link holds; default today."
+    since: Date
+    "The version the change was made against (Organization.version); another is CONFLICT."
+    expectedVersion: Int
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "End an organisation's link with a community (结束联建) on a day."
+  unlinkCommunity(
+    "The organisation (og-...)."
+    organizationId: ID!
+    "The community (og-... of kind COMMUNITY)."
+    communityId: ID!
+    "The first day the link no longer holds."
+    on: Date!
+    "The version the change was made against (Organization.version); another is CONFLICT."
+    expectedVersion: Int
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "Record an event with its hosts and attendees (记录活动)."
+  recordEvent(
+    "The event."
+    input: RecordEventInput!
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "Pair a mentor with a mentee (结对带教)."
+  pairMentor(
+    "The mentor (pe-...)."
+    mentorId: ID!
+    "The mentee (pe-...)."
+    menteeId: ID!
+    "The first day of the pairing; default today."
+    since: Date
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "End a mentor's pairing with a mentee (结束结对) on a day."
+  endMentoring(
+    "The mentor (pe-...)."
+    mentorId: ID!
+    "The mentee (pe-...)."
+    menteeId: ID!
+    "The first day the pairing no longer holds."
+    on: Date!
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "Record a red-leader certification review of a person (红领头雁认证评审)."
+  recordCertificationReview(
+    "The person reviewed (pe-...)."
+    personId: ID!
+    "CERTIFIED or NOT_CERTIFIED."
+    status: CertificationStatus!
+    "The day of the review."
+    reviewedOn: Date!
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "Record a mass-organisation branch formed in an organisation (组建群团组织)."
+  recordMassBranch(
+    "The branch."
+    input: RecordMassBranchInput!
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+}
+
+"An organisation to register."
+input RegisterOrganizationInput {
+  "Its name."
+  name: String!
+  "ENTERPRISE, SOCIAL_ORG or HOSPITAL."
+  kind: OrgKind!
+  "Its unified social credit code (统一社会信用代码), 18 characters with a valid check character."
+  creditCode: String!
+  "Its town or subdistrict (ar-...)."
+  areaId: ID!
+  "The park it is in (ar-... of kind PARK); none when left out."
+  parkId: ID
+  "The community whose patch it is on (og-... of kind COMMUNITY)."
+  communityId: ID
+  "Its industry (in-...)."
+  industryId: ID
+  "Its staff (从业人数); default 0."
+  headcount: Int
+  "Its full party members; default 0."
+  partyMembers: Int
+  "Whether it is an above-scale enterprise; default false."
+  aboveScale: Boolean
+  "The day it was registered; default today."
+  registeredOn: Date
+}
+
+"What to change of an organisation; a field left out stays as it is."
+input UpdateOrganizationInput {
+  "Its name."
+  name: String
+  "Its staff (从业人数)."
+  headcount: Int
+  "Its full party members."
+  partyMembers: Int
+  "Whether it is an above-scale enterprise."
+  aboveScale: Boolean
+  "Its industry (in-...)."
+  industryId: ID
+  "The community whose patch it is on (og-... of kind COMMUNITY)."
+  communityId: ID
+}
+
+"A party organisation to form for an organisation."
+input FormPartyOrganizationInput {
+  "The organisation (og-...)."
+  organizationId: ID!
+  "The party organisation's name; default the organisation's name and 党支部."
+  name: String
+  "BRANCH, GENERAL_BRANCH or COMMITTEE; default BRANCH."
+  kind: PartyOrganizationKind
+  "The day it was founded; default today."
+  foundedOn: Date
+  "Its members; default the organisation's full party members."
+  members: Int
+}
+
+"A co-building agreement between areas."
+input SignAgreementInput {
+  "Its name."
+  name: String!
+  "The areas that sign (ar-...), two or more."
+  areaIds: [ID!]!
+  "The day it is signed; default today."
+  signedOn: Date
+}
+
+"An event to record."
+input RecordEventInput {
+  "Its name."
+  name: String!
+  "Its kind."
+  kind: EventKind!
+  "Its day."
+  date: Date!
+  "Person-times served, for epidemic service; default 0."
+  personTimes: Int
+  "Who held it: organisations, alliances or agreements, one or more."
+  hostIds: [ID!]!
+  "Who attended: organisations, alliances or people."
+  attendeeIds: [ID!]
+}
+
+"A mass-organisation branch to record."
+input RecordMassBranchInput {
+  "The organisation it is formed in (og-...)."
+  organizationId: ID!
+  "The district mass organisation it belongs to (og-... of kind MASS_ORG)."
+  massOrganizationId: ID!
+  "Its kind."
+  kind: MassBranchKind!
+  "Its name; default the organisation's name and the kind's label."
+  name: String
+  "The day it was formed; default today."
+  formedOn: Date
+}
+
+"What a mutation did: the change it recorded, and the node it made or changed."
+type ChangeResult {
+  "The change appended to the change log."
+  change: Change!
+  "True when the idempotency key was used before: nothing was written, this is the first answer."
+  replayed: Boolean!
+  "The node made or changed, as it is now."
+  node: Node
+  "The organisation the change is about, as it is now; null when none."
+  organization: Organization
+}
+
+"""
+One entry of the change log (变更记录), which is also the audit trail: one per write
+transaction, numbered in the order they were committed.
+"""
+type Change {
+  "Its sequence number, strictly increasing; the graph version of every answer computed after it."
+  seq: Int!
+  "When it was committed, in RFC 3339."
+  at: String!
+  "Who made it."
+  actor: Actor!
+  "The operation: a mutation's name, or seed and import for bulk loads."
+  operation: String!
+  "The operation's arguments, as JSON."
+  arguments: String!
+  "The ids of every node it touched."
+  entities: [ID!]!
+  "The areas of the organisations it touched, with the areas holding them."
+  areas: [ID!]!
+  "The before and after of each property and tie it touched."
+  diffs: [ChangeDiff!]!
+  "What it changed in the organisations' coverage (覆盖变化)."
+  coverageEvents: [CoverageEvent!]!
+  "True for a bulk load (a seed, an import), after which snapshots are rebuilt."
+  batch: Boolean!
+}
+
+"Who made a change."
+type Actor {
+  "The token's subject."
+  subject: String!
+  "The role they held."
+  role: String!
+}
+
+"The before and after of one property of a node, or of a tie."
+type ChangeDiff {
+  "The node (or, for a tie, the node it starts from)."
+  entity: ID!
+  "For a tie, its type; null for a property of the node."
+  tie: String
+  "For a tie, the node it leads to."
+  other: ID
+  "The property."
+  field: String!
+  "Its value before, as JSON; null when it had none (a new node or tie)."
+  before: String
+  "Its value after, as JSON."
+  after: String
+}
+
+"What a change meant for an organisation's coverage today."
+enum CoverageEventKind {
+  "It has no joint-building tie in force any more (成为孤岛)."
+  BECAME_ISOLATED
+  "It gained a joint-building tie (不再孤立)."
+  JOINED_NETWORK
+  "It is no longer covered (失去覆盖)."
+  BECAME_UNCOVERED
+  "It is covered again, by a joint, regional or industry party organisation, or by work (恢复覆盖)."
+  REGAINED_COVERAGE
+  "It gained a party organisation of its own (单独组建)."
+  GAINED_OWN_PARTY_ORGANIZATION
+  "It lost its own party organisation (失去党组织)."
+  LOST_OWN_PARTY_ORGANIZATION
+}
+
+"One organisation's coverage moved by a change."
+type CoverageEvent {
+  "The sequence number of the change."
+  seq: Int!
+  "When the change was committed, in RFC 3339."
+  at: String!
+  "What happened."
+  kind: CoverageEventKind!
+  "The kind's Chinese label, such as 成为孤岛."
+  kindLabel: String!
+  "The organisation (og-...)."
+  organizationId: ID!
+  "Its name."
+  organizationName: String!
+  "Its town or subdistrict (ar-...)."
+  areaId: ID
+  "Its coverage before."
+  before: CoverageStatus!
+  "Its coverage after."
+  after: CoverageStatus!
+  "Whether it was isolated before."
+  wasIsolated: Boolean!
+  "Whether it is isolated after."
+  isolated: Boolean!
+}
+
+"Which changes to list; fields left out select every change."
+input ChangeWhere {
+  "The subject of the actor."
+  actor: String
+  "A node the change touched."
+  entity: ID
+  "An area the change touched (an organisation in it, or the area itself)."
+  area: ID
+  "Changes committed at or after this instant (RFC 3339) or day."
+  since: String
+  "Changes committed before this instant (RFC 3339) or day."
+  until: String
+  "The operation, such as assignPerson."
+  operation: String
+}
+
+"A page of changes in the order of their sequence numbers (a Relay connection)."
+type ChangeConnection {
+  "The changes of the page, each with its cursor."
+  edges: [ChangeEdge!]!
+  "The changes of the page."
+  nodes: [Change!]!
+  "Where the page sits in the list."
+  pageInfo: PageInfo!
+}
+
+"One change of a page, with the cursor that names it."
+type ChangeEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to read the changes that follow this one: its sequence number."
+  cursor: String!
+  "The change."
+  node: Change!
+}
+
+"""
+The live feeds (实时推送), over WebSocket with the graphql-ws protocol at /graphql. Each is
+resumable: give the sequence number of the last change seen as ` + "`" + `after` + "`" + `, and nothing
+between is missed. An area officer receives what concerns their areas only.
+"""
+type Subscription {
+  "Every change, in order, from the one after ` + "`" + `after` + "`" + ` (default: from now on)."
+  changes(
+    "The sequence number of the last change seen; default the newest, so only changes to come."
+    after: Int
+  ): Change!
+  "What changes mean for coverage: an organisation became isolated, uncovered, covered again, or formed its own party organisation."
+  coverageEvents(
+    "Only the organisations of this area (ar-...); default every area the caller may see."
+    area: ID
+    "The sequence number of the last change seen; default the newest, so only events to come."
+    after: Int
+  ): CoverageEvent!
+}
+
+extend type Query {
+  """
+  The change log (变更日志), oldest first: who changed what, when, with the before and after
+  of each property and tie. An area officer sees the changes about their areas.
+  """
+  changes(
+    "Which changes; default all."
+    where: ChangeWhere
+    "Most changes to return, between 0 and 500. Default 50."
+    first: Int
+    "The cursor of the last change seen (its sequence number); default from the first."
+    after: String
+  ): ChangeConnection!
+  "The changes that touched one node, newest first (its history, 历史记录)."
+  history(
+    "The node's id."
+    id: ID!
+    "Most changes to return, between 0 and 500. Default 50."
+    first: Int
+  ): [Change!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/hubs.graphqls", Input: `# Hubs of the network: alliances and committees, agreements, red zones, demonstration belts and sites, brands, events.
@@ -7681,6 +8894,11 @@ interface Organization {
   aboveScale: Boolean!
   "Whether it operates now (在营); the rates count the operating organisations only."
   operating: Boolean!
+  """
+  The sequence number of the last change that touched it (版本), 0 if none: pass it as
+  expectedVersion to a mutation, which is CONFLICT when another change came first.
+  """
+  version: Int!
   "The day it was registered (登记日期); null when unknown."
   registeredOn: Date
   "Where it is on the map; null when unknown."
@@ -7772,6 +8990,11 @@ type Enterprise implements Organization & Node {
   aboveScale: Boolean!
   "Whether it operates now (在营); the rates count the operating organisations only."
   operating: Boolean!
+  """
+  The sequence number of the last change that touched it (版本), 0 if none: pass it as
+  expectedVersion to a mutation, which is CONFLICT when another change came first.
+  """
+  version: Int!
   "The day it was registered (登记日期); null when unknown."
   registeredOn: Date
   "Where it is on the map; null when unknown."
@@ -7863,6 +9086,11 @@ type SocialOrganization implements Organization & Node {
   aboveScale: Boolean!
   "Whether it operates now (在营); the rates count the operating organisations only."
   operating: Boolean!
+  """
+  The sequence number of the last change that touched it (版本), 0 if none: pass it as
+  expectedVersion to a mutation, which is CONFLICT when another change came first.
+  """
+  version: Int!
   "The day it was registered (登记日期); null when unknown."
   registeredOn: Date
   "Where it is on the map; null when unknown."
@@ -7954,6 +9182,11 @@ type Hospital implements Organization & Node {
   aboveScale: Boolean!
   "Whether it operates now (在营); the rates count the operating organisations only."
   operating: Boolean!
+  """
+  The sequence number of the last change that touched it (版本), 0 if none: pass it as
+  expectedVersion to a mutation, which is CONFLICT when another change came first.
+  """
+  version: Int!
   "The day it was registered (登记日期); null when unknown."
   registeredOn: Date
   "Where it is on the map; null when unknown."
@@ -8048,6 +9281,11 @@ type School implements Organization & Node {
   aboveScale: Boolean!
   "Whether it operates now (在营); the rates count the operating organisations only."
   operating: Boolean!
+  """
+  The sequence number of the last change that touched it (版本), 0 if none: pass it as
+  expectedVersion to a mutation, which is CONFLICT when another change came first.
+  """
+  version: Int!
   "The day it was registered (登记日期); null when unknown."
   registeredOn: Date
   "Where it is on the map; null when unknown."
@@ -8139,6 +9377,11 @@ type Community implements Organization & Node {
   aboveScale: Boolean!
   "Whether it operates now (在营); the rates count the operating organisations only."
   operating: Boolean!
+  """
+  The sequence number of the last change that touched it (版本), 0 if none: pass it as
+  expectedVersion to a mutation, which is CONFLICT when another change came first.
+  """
+  version: Int!
   "The day it was registered (登记日期); null when unknown."
   registeredOn: Date
   "Where it is on the map; null when unknown."
@@ -8241,6 +9484,11 @@ type Department implements Organization & Node {
   aboveScale: Boolean!
   "Whether it operates now (在营); the rates count the operating organisations only."
   operating: Boolean!
+  """
+  The sequence number of the last change that touched it (版本), 0 if none: pass it as
+  expectedVersion to a mutation, which is CONFLICT when another change came first.
+  """
+  version: Int!
   "The day it was registered (登记日期); null when unknown."
   registeredOn: Date
   "Where it is on the map; null when unknown."
@@ -8332,6 +9580,11 @@ type MassOrganization implements Organization & Node {
   aboveScale: Boolean!
   "Whether it operates now (在营); the rates count the operating organisations only."
   operating: Boolean!
+  """
+  The sequence number of the last change that touched it (版本), 0 if none: pass it as
+  expectedVersion to a mutation, which is CONFLICT when another change came first.
+  """
+  version: Int!
   "The day it was registered (登记日期); null when unknown."
   registeredOn: Date
   "Where it is on the map; null when unknown."
@@ -9252,6 +10505,16 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_Actor_subject(ctx, field)
+	case "role":
+		return ec.fieldContext_Actor_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Actor", field.Name)
+}
+
 func (ec *executionContext) childFields_Agreement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9446,6 +10709,86 @@ func (ec *executionContext) childFields_CertificationFunnel(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type CertificationFunnel", field.Name)
 }
 
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_Change_seq(ctx, field)
+	case "at":
+		return ec.fieldContext_Change_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_Change_actor(ctx, field)
+	case "operation":
+		return ec.fieldContext_Change_operation(ctx, field)
+	case "arguments":
+		return ec.fieldContext_Change_arguments(ctx, field)
+	case "entities":
+		return ec.fieldContext_Change_entities(ctx, field)
+	case "areas":
+		return ec.fieldContext_Change_areas(ctx, field)
+	case "diffs":
+		return ec.fieldContext_Change_diffs(ctx, field)
+	case "coverageEvents":
+		return ec.fieldContext_Change_coverageEvents(ctx, field)
+	case "batch":
+		return ec.fieldContext_Change_batch(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ChangeConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ChangeConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeDiff(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entity":
+		return ec.fieldContext_ChangeDiff_entity(ctx, field)
+	case "tie":
+		return ec.fieldContext_ChangeDiff_tie(ctx, field)
+	case "other":
+		return ec.fieldContext_ChangeDiff_other(ctx, field)
+	case "field":
+		return ec.fieldContext_ChangeDiff_field(ctx, field)
+	case "before":
+		return ec.fieldContext_ChangeDiff_before(ctx, field)
+	case "after":
+		return ec.fieldContext_ChangeDiff_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeDiff", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ChangeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ChangeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_ChangeResult_change(ctx, field)
+	case "replayed":
+		return ec.fieldContext_ChangeResult_replayed(ctx, field)
+	case "node":
+		return ec.fieldContext_ChangeResult_node(ctx, field)
+	case "organization":
+		return ec.fieldContext_ChangeResult_organization(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeResult", field.Name)
+}
+
 func (ec *executionContext) childFields_CoBuild(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "organization":
@@ -9488,6 +10831,8 @@ func (ec *executionContext) childFields_Community(ctx context.Context, field gra
 		return ec.fieldContext_Community_aboveScale(ctx, field)
 	case "operating":
 		return ec.fieldContext_Community_operating(ctx, field)
+	case "version":
+		return ec.fieldContext_Community_version(ctx, field)
 	case "registeredOn":
 		return ec.fieldContext_Community_registeredOn(ctx, field)
 	case "location":
@@ -9622,6 +10967,34 @@ func (ec *executionContext) childFields_CoverageChange(ctx context.Context, fiel
 		return ec.fieldContext_CoverageChange_reasonAfterLabel(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CoverageChange", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_CoverageEvent_seq(ctx, field)
+	case "at":
+		return ec.fieldContext_CoverageEvent_at(ctx, field)
+	case "kind":
+		return ec.fieldContext_CoverageEvent_kind(ctx, field)
+	case "kindLabel":
+		return ec.fieldContext_CoverageEvent_kindLabel(ctx, field)
+	case "organizationId":
+		return ec.fieldContext_CoverageEvent_organizationId(ctx, field)
+	case "organizationName":
+		return ec.fieldContext_CoverageEvent_organizationName(ctx, field)
+	case "areaId":
+		return ec.fieldContext_CoverageEvent_areaId(ctx, field)
+	case "before":
+		return ec.fieldContext_CoverageEvent_before(ctx, field)
+	case "after":
+		return ec.fieldContext_CoverageEvent_after(ctx, field)
+	case "wasIsolated":
+		return ec.fieldContext_CoverageEvent_wasIsolated(ctx, field)
+	case "isolated":
+		return ec.fieldContext_CoverageEvent_isolated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_CoverageGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11666,6 +13039,752 @@ func (ec *executionContext) field_MassOrganization_people_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_assignPerson_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "personId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["personId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNPersonRole2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_closeOrganization_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_coverOrganization_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "partyOrganizationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["partyOrganizationId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNCoverMode2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_dissolvePartyOrganization_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "partyOrganizationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["partyOrganizationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_endCoverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "partyOrganizationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["partyOrganizationId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_endMentoring_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "mentorId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mentorId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "menteeId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["menteeId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_formPartyOrganization_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.FormPartyOrganizationInput, error) {
+			return ec.unmarshalNFormPartyOrganizationInput2cobuildᚋgraphᚋmodelᚐFormPartyOrganizationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_joinHub_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "hubId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["hubId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOMemberRole2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_leaveHub_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "hubId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["hubId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_linkCommunity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "communityId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["communityId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNCoBuildMode2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_pairMentor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "mentorId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mentorId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "menteeId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["menteeId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordCertificationReview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "personId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["personId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNCertificationStatus2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reviewedOn",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reviewedOn"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RecordEventInput, error) {
+			return ec.unmarshalNRecordEventInput2cobuildᚋgraphᚋmodelᚐRecordEventInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordMassBranch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RecordMassBranchInput, error) {
+			return ec.unmarshalNRecordMassBranchInput2cobuildᚋgraphᚋmodelᚐRecordMassBranchInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_registerOrganization_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RegisterOrganizationInput, error) {
+			return ec.unmarshalNRegisterOrganizationInput2cobuildᚋgraphᚋmodelᚐRegisterOrganizationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_signAgreement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SignAgreementInput, error) {
+			return ec.unmarshalNSignAgreementInput2cobuildᚋgraphᚋmodelᚐSignAgreementInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unlinkCommunity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "communityId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["communityId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateOrganization_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateOrganizationInput, error) {
+			return ec.unmarshalNUpdateOrganizationInput2cobuildᚋgraphᚋmodelᚐUpdateOrganizationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_withdrawPerson_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "personId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["personId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNPersonRole2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Network_betweennessRanking_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12006,6 +14125,36 @@ func (ec *executionContext) field_Query_certifications_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ChangeWhere, error) {
+			return ec.unmarshalOChangeWhere2ᚖcobuildᚋgraphᚋmodelᚐChangeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_coverageCandidates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12271,6 +14420,28 @@ func (ec *executionContext) field_Query_grading_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["round"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -12886,6 +15057,42 @@ func (ec *executionContext) field_SocialOrganization_people_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_coverageEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "area",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["area"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field___Directive_args_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12959,6 +15166,52 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Actor_subject(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Actor", field, false, false, "String")
+}
+
+func (ec *executionContext) _Actor_role(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Actor", field, false, false, "String")
+}
 
 func (ec *executionContext) _Agreement_id(ctx context.Context, field graphql.CollectedField, obj *cobuild.Agreement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -14624,6 +16877,671 @@ func (ec *executionContext) fieldContext_CertificationFunnel_byPark(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Change_seq(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+}
+
+func (ec *executionContext) _Change_actor(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖcobuildᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_operation(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+}
+
+func (ec *executionContext) _Change_arguments(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_arguments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Arguments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_arguments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+}
+
+func (ec *executionContext) _Change_entities(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Change_areas(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_areas(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Areas, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_areas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Change_diffs(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_diffs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Diffs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ChangeDiff) graphql.Marshaler {
+			return ec.marshalNChangeDiff2ᚕᚖcobuildᚋgraphᚋmodelᚐChangeDiffᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_diffs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeDiff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_coverageEvents(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_coverageEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoverageEvents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CoverageEvent) graphql.Marshaler {
+			return ec.marshalNCoverageEvent2ᚕᚖcobuildᚋgraphᚋmodelᚐCoverageEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_coverageEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_batch(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_batch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Batch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_batch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ChangeEdge) graphql.Marshaler {
+			return ec.marshalNChangeEdge2ᚕᚖcobuildᚋgraphᚋmodelᚐChangeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖcobuildᚋgraphᚋmodelᚐChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖcobuildᚋgqlmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeDiff_entity(ctx context.Context, field graphql.CollectedField, obj *model.ChangeDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeDiff_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeDiff_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeDiff", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChangeDiff_tie(ctx context.Context, field graphql.CollectedField, obj *model.ChangeDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeDiff_tie(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tie, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeDiff_tie(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeDiff", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeDiff_other(ctx context.Context, field graphql.CollectedField, obj *model.ChangeDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeDiff_other(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Other, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeDiff_other(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeDiff", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChangeDiff_field(ctx context.Context, field graphql.CollectedField, obj *model.ChangeDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeDiff_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeDiff_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeDiff", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeDiff_before(ctx context.Context, field graphql.CollectedField, obj *model.ChangeDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeDiff_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeDiff_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeDiff", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeDiff_after(ctx context.Context, field graphql.CollectedField, obj *model.ChangeDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeDiff_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeDiff_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeDiff", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖcobuildᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeResult_change(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ChangeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeResult_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChangeResult().Change(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖcobuildᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeResult_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeResult",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeResult_replayed(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ChangeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeResult_replayed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replayed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeResult_replayed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ChangeResult_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ChangeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeResult_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChangeResult().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalONode2cobuildᚋgqlmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeResult_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeResult",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeResult_organization(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ChangeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeResult_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChangeResult().Organization(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2cobuildᚋgqlmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeResult_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeResult",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CoBuild_organization(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CoBuild) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15031,6 +17949,29 @@ func (ec *executionContext) _Community_operating(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Community_operating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Community", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Community_version(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Community", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Community_registeredOn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Community) (ret graphql.Marshaler) {
@@ -16536,6 +19477,259 @@ func (ec *executionContext) fieldContext_CoverageChange_reasonAfterLabel(_ conte
 	return graphql.NewScalarFieldContext("CoverageChange", field, false, false, "String")
 }
 
+func (ec *executionContext) _CoverageEvent_seq(ctx context.Context, field graphql.CollectedField, obj *model.CoverageEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageEvent_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageEvent_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageEvent", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageEvent_at(ctx context.Context, field graphql.CollectedField, obj *model.CoverageEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoverageEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.CoverageEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CoverageEventKind) graphql.Marshaler {
+			return ec.marshalNCoverageEventKind2cobuildᚋgraphᚋmodelᚐCoverageEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageEvent", field, false, false, "CoverageEventKind")
+}
+
+func (ec *executionContext) _CoverageEvent_kindLabel(ctx context.Context, field graphql.CollectedField, obj *model.CoverageEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageEvent_kindLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KindLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageEvent_kindLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoverageEvent_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.CoverageEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageEvent_organizationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageEvent_organizationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CoverageEvent_organizationName(ctx context.Context, field graphql.CollectedField, obj *model.CoverageEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageEvent_organizationName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageEvent_organizationName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoverageEvent_areaId(ctx context.Context, field graphql.CollectedField, obj *model.CoverageEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageEvent_areaId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageEvent_areaId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CoverageEvent_before(ctx context.Context, field graphql.CollectedField, obj *model.CoverageEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageEvent_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v cobuild.CoverageStatus) graphql.Marshaler {
+			return ec.marshalNCoverageStatus2cobuildᚐCoverageStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageEvent_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageEvent", field, false, false, "CoverageStatus")
+}
+
+func (ec *executionContext) _CoverageEvent_after(ctx context.Context, field graphql.CollectedField, obj *model.CoverageEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageEvent_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v cobuild.CoverageStatus) graphql.Marshaler {
+			return ec.marshalNCoverageStatus2cobuildᚐCoverageStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageEvent_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageEvent", field, false, false, "CoverageStatus")
+}
+
+func (ec *executionContext) _CoverageEvent_wasIsolated(ctx context.Context, field graphql.CollectedField, obj *model.CoverageEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageEvent_wasIsolated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WasIsolated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageEvent_wasIsolated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageEvent", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CoverageEvent_isolated(ctx context.Context, field graphql.CollectedField, obj *model.CoverageEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageEvent_isolated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Isolated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageEvent_isolated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageEvent", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _CoverageGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.CoverageGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17657,6 +20851,29 @@ func (ec *executionContext) _Department_operating(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Department_operating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Department", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Department_version(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Department) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Department_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Department_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Department", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Department_registeredOn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Department) (ret graphql.Marshaler) {
@@ -18997,6 +22214,29 @@ func (ec *executionContext) _Enterprise_operating(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Enterprise_operating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Enterprise_version(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Enterprise_registeredOn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
@@ -21669,6 +24909,29 @@ func (ec *executionContext) fieldContext_Hospital_operating(_ context.Context, f
 	return graphql.NewScalarFieldContext("Hospital", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Hospital_version(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Hospital) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Hospital_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Hospital_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Hospital", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Hospital_registeredOn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Hospital) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24116,6 +27379,29 @@ func (ec *executionContext) fieldContext_MassOrganization_operating(_ context.Co
 	return graphql.NewScalarFieldContext("MassOrganization", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _MassOrganization_version(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassOrganization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MassOrganization_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MassOrganization_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MassOrganization", field, false, false, "Int")
+}
+
 func (ec *executionContext) _MassOrganization_registeredOn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MassOrganization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25235,6 +28521,842 @@ func (ec *executionContext) fieldContext_Move_after(_ context.Context, field gra
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Evaluation(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_registerOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterOrganization(ctx, fc.Args["input"].(model.RegisterOrganizationInput), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateOrganization(ctx, fc.Args["id"].(string), fc.Args["input"].(model.UpdateOrganizationInput), fc.Args["expectedVersion"].(*int), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseOrganization(ctx, fc.Args["id"].(string), fc.Args["on"].(time.Time), fc.Args["expectedVersion"].(*int), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_formPartyOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_formPartyOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FormPartyOrganization(ctx, fc.Args["input"].(model.FormPartyOrganizationInput), fc.Args["expectedVersion"].(*int), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_formPartyOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_formPartyOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_dissolvePartyOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_dissolvePartyOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DissolvePartyOrganization(ctx, fc.Args["partyOrganizationId"].(string), fc.Args["on"].(time.Time), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_dissolvePartyOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_dissolvePartyOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_coverOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_coverOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CoverOrganization(ctx, fc.Args["organizationId"].(string), fc.Args["partyOrganizationId"].(string), fc.Args["mode"].(string), fc.Args["since"].(*time.Time), fc.Args["expectedVersion"].(*int), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_coverOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_coverOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_endCoverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_endCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EndCoverage(ctx, fc.Args["organizationId"].(string), fc.Args["partyOrganizationId"].(string), fc.Args["on"].(time.Time), fc.Args["expectedVersion"].(*int), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_endCoverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_endCoverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignPerson(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignPerson(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignPerson(ctx, fc.Args["personId"].(string), fc.Args["organizationId"].(string), fc.Args["role"].(string), fc.Args["since"].(*time.Time), fc.Args["expectedVersion"].(*int), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignPerson(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignPerson_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawPerson(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawPerson(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawPerson(ctx, fc.Args["personId"].(string), fc.Args["organizationId"].(string), fc.Args["role"].(string), fc.Args["on"].(time.Time), fc.Args["expectedVersion"].(*int), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawPerson(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawPerson_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_joinHub(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_joinHub(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().JoinHub(ctx, fc.Args["organizationId"].(string), fc.Args["hubId"].(string), fc.Args["role"].(*string), fc.Args["since"].(*time.Time), fc.Args["expectedVersion"].(*int), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_joinHub(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_joinHub_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_leaveHub(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_leaveHub(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LeaveHub(ctx, fc.Args["organizationId"].(string), fc.Args["hubId"].(string), fc.Args["on"].(time.Time), fc.Args["expectedVersion"].(*int), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_leaveHub(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_leaveHub_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_signAgreement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_signAgreement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SignAgreement(ctx, fc.Args["input"].(model.SignAgreementInput), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_signAgreement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_signAgreement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_linkCommunity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_linkCommunity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LinkCommunity(ctx, fc.Args["organizationId"].(string), fc.Args["communityId"].(string), fc.Args["mode"].(string), fc.Args["since"].(*time.Time), fc.Args["expectedVersion"].(*int), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_linkCommunity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_linkCommunity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unlinkCommunity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unlinkCommunity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnlinkCommunity(ctx, fc.Args["organizationId"].(string), fc.Args["communityId"].(string), fc.Args["on"].(time.Time), fc.Args["expectedVersion"].(*int), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unlinkCommunity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unlinkCommunity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordEvent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordEvent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordEvent(ctx, fc.Args["input"].(model.RecordEventInput), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordEvent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordEvent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_pairMentor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_pairMentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PairMentor(ctx, fc.Args["mentorId"].(string), fc.Args["menteeId"].(string), fc.Args["since"].(*time.Time), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_pairMentor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_pairMentor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_endMentoring(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_endMentoring(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EndMentoring(ctx, fc.Args["mentorId"].(string), fc.Args["menteeId"].(string), fc.Args["on"].(time.Time), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_endMentoring(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_endMentoring_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordCertificationReview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordCertificationReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordCertificationReview(ctx, fc.Args["personId"].(string), fc.Args["status"].(string), fc.Args["reviewedOn"].(time.Time), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordCertificationReview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordCertificationReview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordMassBranch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordMassBranch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordMassBranch(ctx, fc.Args["input"].(model.RecordMassBranchInput), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordMassBranch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordMassBranch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -28696,6 +32818,94 @@ func (ec *executionContext) fieldContext_Query_demonstration(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["where"].(*model.ChangeWhere), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖcobuildᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_history(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().History(ctx, fc.Args["id"].(string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖcobuildᚋgraphᚋmodelᚐChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_alliances(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30943,6 +35153,29 @@ func (ec *executionContext) fieldContext_School_operating(_ context.Context, fie
 	return graphql.NewScalarFieldContext("School", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _School_version(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.School) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_School_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_School_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("School", field, false, false, "Int")
+}
+
 func (ec *executionContext) _School_registeredOn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.School) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32012,6 +36245,29 @@ func (ec *executionContext) fieldContext_SocialOrganization_operating(_ context.
 	return graphql.NewScalarFieldContext("SocialOrganization", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _SocialOrganization_version(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SocialOrganization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SocialOrganization_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SocialOrganization_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SocialOrganization", field, false, false, "Int")
+}
+
 func (ec *executionContext) _SocialOrganization_registeredOn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SocialOrganization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32730,6 +36986,94 @@ func (ec *executionContext) _StarCount_count(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_StarCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StarCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Subscription_changes(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().Changes(ctx, fc.Args["after"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖcobuildᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_coverageEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_coverageEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().CoverageEvents(ctx, fc.Args["area"].(*string), fc.Args["after"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CoverageEvent) graphql.Marshaler {
+			return ec.marshalNCoverageEvent2ᚖcobuildᚋgraphᚋmodelᚐCoverageEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_coverageEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_coverageEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _TierCount_tier(ctx context.Context, field graphql.CollectedField, obj *analytics.TierCount) (ret graphql.Marshaler) {
@@ -34196,6 +38540,83 @@ func UnmarshalCertificationWhere(ctx context.Context, raw any) (model.Certificat
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputChangeWhere(ctx context.Context, obj any) (model.ChangeWhere, error) {
+	var it model.ChangeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"actor", "entity", "area", "since", "until", "operation"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "actor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actor"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actor = data
+		case "entity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("entity"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Entity = data
+		case "area":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("area"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Area = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		case "operation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Operation = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangeWhere unmarshals raw into the ChangeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangeWhere(ctx context.Context, raw any) (model.ChangeWhere, error) {
+	var out model.ChangeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCoverageGroupSort(ctx context.Context, obj any) (gqlmodel.CoverageGroupSort, error) {
 	var it gqlmodel.CoverageGroupSort
 	if obj == nil {
@@ -34523,6 +38944,76 @@ func (ec *executionContext) unmarshalInputEventWhere(ctx context.Context, obj an
 func UnmarshalEventWhere(ctx context.Context, raw any) (model.EventWhere, error) {
 	var out model.EventWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFormPartyOrganizationInput(ctx context.Context, obj any) (model.FormPartyOrganizationInput, error) {
+	var it model.FormPartyOrganizationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"organizationId", "name", "kind", "foundedOn", "members"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "organizationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOPartyOrganizationKind2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "foundedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("foundedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FoundedOn = data
+		case "members":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("members"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Members = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFormPartyOrganizationInput unmarshals raw into the FormPartyOrganizationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFormPartyOrganizationInput(ctx context.Context, raw any) (model.FormPartyOrganizationInput, error) {
+	var out model.FormPartyOrganizationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FormPartyOrganizationInput", raw, &out)
 	return out, err
 }
 
@@ -34936,6 +39427,398 @@ func UnmarshalPersonWhere(ctx context.Context, raw any) (model.PersonWhere, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRecordEventInput(ctx context.Context, obj any) (model.RecordEventInput, error) {
+	var it model.RecordEventInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "kind", "date", "personTimes", "hostIds", "attendeeIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNEventKind2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "personTimes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personTimes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonTimes = data
+		case "hostIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hostIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HostIds = data
+		case "attendeeIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attendeeIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttendeeIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordEventInput unmarshals raw into the RecordEventInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordEventInput(ctx context.Context, raw any) (model.RecordEventInput, error) {
+	var out model.RecordEventInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordEventInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecordMassBranchInput(ctx context.Context, obj any) (model.RecordMassBranchInput, error) {
+	var it model.RecordMassBranchInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"organizationId", "massOrganizationId", "kind", "name", "formedOn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "organizationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "massOrganizationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("massOrganizationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MassOrganizationID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNMassBranchKind2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "formedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormedOn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordMassBranchInput unmarshals raw into the RecordMassBranchInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordMassBranchInput(ctx context.Context, raw any) (model.RecordMassBranchInput, error) {
+	var out model.RecordMassBranchInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordMassBranchInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRegisterOrganizationInput(ctx context.Context, obj any) (model.RegisterOrganizationInput, error) {
+	var it model.RegisterOrganizationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "kind", "creditCode", "areaId", "parkId", "communityId", "industryId", "headcount", "partyMembers", "aboveScale", "registeredOn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNOrgKind2cobuildᚐOrgKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "creditCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("creditCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreditCode = data
+		case "areaId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaID = data
+		case "parkId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parkId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParkID = data
+		case "communityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("communityId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommunityID = data
+		case "industryId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("industryId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IndustryID = data
+		case "headcount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headcount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Headcount = data
+		case "partyMembers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyMembers"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartyMembers = data
+		case "aboveScale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aboveScale"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AboveScale = data
+		case "registeredOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredOn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRegisterOrganizationInput unmarshals raw into the RegisterOrganizationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRegisterOrganizationInput(ctx context.Context, raw any) (model.RegisterOrganizationInput, error) {
+	var out model.RegisterOrganizationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegisterOrganizationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSignAgreementInput(ctx context.Context, obj any) (model.SignAgreementInput, error) {
+	var it model.SignAgreementInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "areaIds", "signedOn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "areaIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaIds = data
+		case "signedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignedOn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSignAgreementInput unmarshals raw into the SignAgreementInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSignAgreementInput(ctx context.Context, raw any) (model.SignAgreementInput, error) {
+	var out model.SignAgreementInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignAgreementInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Context, obj any) (model.UpdateOrganizationInput, error) {
+	var it model.UpdateOrganizationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "headcount", "partyMembers", "aboveScale", "industryId", "communityId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "headcount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headcount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Headcount = data
+		case "partyMembers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyMembers"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartyMembers = data
+		case "aboveScale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aboveScale"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AboveScale = data
+		case "industryId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("industryId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IndustryID = data
+		case "communityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("communityId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommunityID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateOrganizationInput unmarshals raw into the UpdateOrganizationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateOrganizationInput(ctx context.Context, raw any) (model.UpdateOrganizationInput, error) {
+	var out model.UpdateOrganizationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateOrganizationInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -35275,6 +40158,44 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var actorImplementors = []string{"Actor"}
+
+func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, obj *model.Actor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Actor")
+		case "subject":
+			out.Values[i] = ec._Actor_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._Actor_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var agreementImplementors = []string{"Agreement", "Node", "EventParty"}
 
@@ -35936,6 +40857,274 @@ func (ec *executionContext) _CertificationFunnel(ctx context.Context, sel ast.Se
 	return out
 }
 
+var changeImplementors = []string{"Change"}
+
+func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *model.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Change")
+		case "seq":
+			out.Values[i] = ec._Change_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._Change_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._Change_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operation":
+			out.Values[i] = ec._Change_operation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "arguments":
+			out.Values[i] = ec._Change_arguments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entities":
+			out.Values[i] = ec._Change_entities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "areas":
+			out.Values[i] = ec._Change_areas(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "diffs":
+			out.Values[i] = ec._Change_diffs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coverageEvents":
+			out.Values[i] = ec._Change_coverageEvents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "batch":
+			out.Values[i] = ec._Change_batch(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeConnectionImplementors = []string{"ChangeConnection"}
+
+func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeConnection")
+		case "edges":
+			out.Values[i] = ec._ChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ChangeConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeDiffImplementors = []string{"ChangeDiff"}
+
+func (ec *executionContext) _ChangeDiff(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeDiff) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeDiffImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeDiff")
+		case "entity":
+			out.Values[i] = ec._ChangeDiff_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tie":
+			out.Values[i] = ec._ChangeDiff_tie(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "other":
+			out.Values[i] = ec._ChangeDiff_other(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._ChangeDiff_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._ChangeDiff_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._ChangeDiff_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeEdgeImplementors = []string{"ChangeEdge"}
+
+func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeEdge")
+		case "cursor":
+			out.Values[i] = ec._ChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeResultImplementors = []string{"ChangeResult"}
+
+func (ec *executionContext) _ChangeResult(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ChangeResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeResult")
+		case "change":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChangeResult_change(ctx, field, obj)
+				})
+		case "replayed":
+			out.Values[i] = ec._ChangeResult_replayed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChangeResult_node(ctx, field, obj)
+				})
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChangeResult_organization(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var coBuildImplementors = []string{"CoBuild"}
 
 func (ec *executionContext) _CoBuild(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.CoBuild) graphql.Marshaler {
@@ -36057,6 +41246,11 @@ func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet
 			}
 		case "operating":
 			out.Values[i] = ec._Community_operating(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Community_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -36490,6 +41684,89 @@ func (ec *executionContext) _CoverageChange(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var coverageEventImplementors = []string{"CoverageEvent"}
+
+func (ec *executionContext) _CoverageEvent(ctx context.Context, sel ast.SelectionSet, obj *model.CoverageEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageEvent")
+		case "seq":
+			out.Values[i] = ec._CoverageEvent_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._CoverageEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._CoverageEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kindLabel":
+			out.Values[i] = ec._CoverageEvent_kindLabel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organizationId":
+			out.Values[i] = ec._CoverageEvent_organizationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organizationName":
+			out.Values[i] = ec._CoverageEvent_organizationName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "areaId":
+			out.Values[i] = ec._CoverageEvent_areaId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._CoverageEvent_before(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._CoverageEvent_after(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "wasIsolated":
+			out.Values[i] = ec._CoverageEvent_wasIsolated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isolated":
+			out.Values[i] = ec._CoverageEvent_isolated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var coverageGroupImplementors = []string{"CoverageGroup"}
 
 func (ec *executionContext) _CoverageGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.CoverageGroup) graphql.Marshaler {
@@ -36864,6 +42141,11 @@ func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSe
 			}
 		case "operating":
 			out.Values[i] = ec._Department_operating(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Department_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -37250,6 +42532,11 @@ func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSe
 			}
 		case "operating":
 			out.Values[i] = ec._Enterprise_operating(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Enterprise_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -38151,6 +43438,11 @@ func (ec *executionContext) _Hospital(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._Hospital_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "registeredOn":
 			out.Values[i] = ec._Hospital_registeredOn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -38927,6 +44219,11 @@ func (ec *executionContext) _MassOrganization(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._MassOrganization_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "registeredOn":
 			out.Values[i] = ec._MassOrganization_registeredOn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -39231,6 +44528,175 @@ func (ec *executionContext) _Move(ctx context.Context, sel ast.SelectionSet, obj
 			out.Values[i] = ec._Move_after(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "registerOrganization":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerOrganization(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateOrganization":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateOrganization(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeOrganization":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeOrganization(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "formPartyOrganization":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_formPartyOrganization(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dissolvePartyOrganization":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_dissolvePartyOrganization(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coverOrganization":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_coverOrganization(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCoverage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_endCoverage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignPerson":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignPerson(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawPerson":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawPerson(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "joinHub":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_joinHub(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leaveHub":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_leaveHub(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signAgreement":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_signAgreement(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "linkCommunity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_linkCommunity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unlinkCommunity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unlinkCommunity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordEvent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordEvent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pairMentor":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_pairMentor(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endMentoring":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_endMentoring(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordCertificationReview":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordCertificationReview(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordMassBranch":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordMassBranch(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -40437,6 +45903,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_demonstration(ctx, field)
 				})
+		case "changes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_changes(ctx, field)
+				})
+		case "history":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_history(ctx, field)
+				})
 		case "alliances":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -40971,6 +46449,11 @@ func (ec *executionContext) _School(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._School_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "registeredOn":
 			out.Values[i] = ec._School_registeredOn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -41246,6 +46729,11 @@ func (ec *executionContext) _SocialOrganization(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._SocialOrganization_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "registeredOn":
 			out.Values[i] = ec._SocialOrganization_registeredOn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -41410,6 +46898,28 @@ func (ec *executionContext) _StarCount(ctx context.Context, sel ast.SelectionSet
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "changes":
+		return ec._Subscription_changes(ctx, fields[0])
+	case "coverageEvents":
+		return ec._Subscription_coverageEvents(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var tierCountImplementors = []string{"TierCount"}
@@ -41928,6 +47438,14 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNActor2ᚖcobuildᚋgraphᚋmodelᚐActor(ctx context.Context, sel ast.SelectionSet, v *model.Actor) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Actor!")
+		return graphql.Null
+	}
+	return ec._Actor(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAgreement2ᚕᚖcobuildᚐAgreementᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.Agreement) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -42238,6 +47756,94 @@ func (ec *executionContext) marshalNCertificationStatus2string(ctx context.Conte
 	return res
 }
 
+func (ec *executionContext) marshalNChange2ᚕᚖcobuildᚋgraphᚋmodelᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Change) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChange2ᚖcobuildᚋgraphᚋmodelᚐChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChange2ᚖcobuildᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Change!")
+		return graphql.Null
+	}
+	return ec._Change(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChangeConnection2ᚖcobuildᚋgraphᚋmodelᚐChangeConnection(ctx context.Context, sel ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeConnection!")
+		return graphql.Null
+	}
+	return ec._ChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChangeDiff2ᚕᚖcobuildᚋgraphᚋmodelᚐChangeDiffᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChangeDiff) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeDiff2ᚖcobuildᚋgraphᚋmodelᚐChangeDiff(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChangeDiff2ᚖcobuildᚋgraphᚋmodelᚐChangeDiff(ctx context.Context, sel ast.SelectionSet, v *model.ChangeDiff) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeDiff!")
+		return graphql.Null
+	}
+	return ec._ChangeDiff(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChangeEdge2ᚕᚖcobuildᚋgraphᚋmodelᚐChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChangeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeEdge2ᚖcobuildᚋgraphᚋmodelᚐChangeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChangeEdge2ᚖcobuildᚋgraphᚋmodelᚐChangeEdge(ctx context.Context, sel ast.SelectionSet, v *model.ChangeEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeEdge!")
+		return graphql.Null
+	}
+	return ec._ChangeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeResult!")
+		return graphql.Null
+	}
+	return ec._ChangeResult(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCoBuild2ᚕᚖcobuildᚋgqlmodelᚐCoBuildᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.CoBuild) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -42376,6 +47982,40 @@ func (ec *executionContext) marshalNCoverageChange2ᚖcobuildᚋanalyticsᚐCove
 		return graphql.Null
 	}
 	return ec._CoverageChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCoverageEvent2ᚕᚖcobuildᚋgraphᚋmodelᚐCoverageEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoverageEvent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoverageEvent2ᚖcobuildᚋgraphᚋmodelᚐCoverageEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoverageEvent2ᚖcobuildᚋgraphᚋmodelᚐCoverageEvent(ctx context.Context, sel ast.SelectionSet, v *model.CoverageEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoverageEvent!")
+		return graphql.Null
+	}
+	return ec._CoverageEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCoverageEventKind2cobuildᚋgraphᚋmodelᚐCoverageEventKind(ctx context.Context, v any) (model.CoverageEventKind, error) {
+	var res model.CoverageEventKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCoverageEventKind2cobuildᚋgraphᚋmodelᚐCoverageEventKind(ctx context.Context, sel ast.SelectionSet, v model.CoverageEventKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNCoverageGroup2ᚕᚖcobuildᚋanalyticsᚐCoverageGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.CoverageGroup) graphql.Marshaler {
@@ -42842,6 +48482,11 @@ func (ec *executionContext) marshalNFloat2ᚕfloat64ᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) unmarshalNFormPartyOrganizationInput2cobuildᚋgraphᚋmodelᚐFormPartyOrganizationInput(ctx context.Context, v any) (model.FormPartyOrganizationInput, error) {
+	res, err := ec.unmarshalInputFormPartyOrganizationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNFunnelGroup2ᚕᚖcobuildᚋanalyticsᚐFunnelGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.FunnelGroup) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -43009,6 +48654,35 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNIndustry2ᚕᚖcobuildᚐIndustryᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.Industry) graphql.Marshaler {
@@ -43823,6 +49497,16 @@ func (ec *executionContext) marshalNRankedNode2ᚖcobuildᚋgqlmodelᚐRankedNod
 	return ec._RankedNode(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRecordEventInput2cobuildᚋgraphᚋmodelᚐRecordEventInput(ctx context.Context, v any) (model.RecordEventInput, error) {
+	res, err := ec.unmarshalInputRecordEventInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRecordMassBranchInput2cobuildᚋgraphᚋmodelᚐRecordMassBranchInput(ctx context.Context, v any) (model.RecordMassBranchInput, error) {
+	res, err := ec.unmarshalInputRecordMassBranchInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNRedZone2ᚕᚖcobuildᚐRedZoneᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.RedZone) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -43859,6 +49543,11 @@ func (ec *executionContext) marshalNRedZoneKind2string(ctx context.Context, sel 
 		graphql.AddInvalidNullFromMarshaler(ctx, "RedZoneKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNRegisterOrganizationInput2cobuildᚋgraphᚋmodelᚐRegisterOrganizationInput(ctx context.Context, v any) (model.RegisterOrganizationInput, error) {
+	res, err := ec.unmarshalInputRegisterOrganizationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRound2ᚕᚖcobuildᚐRoundᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.Round) graphql.Marshaler {
@@ -43954,6 +49643,11 @@ func (ec *executionContext) marshalNSector2cobuildᚐSector(ctx context.Context,
 		graphql.AddInvalidNullFromMarshaler(ctx, "Sector!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNSignAgreementInput2cobuildᚋgraphᚋmodelᚐSignAgreementInput(ctx context.Context, v any) (model.SignAgreementInput, error) {
+	res, err := ec.unmarshalInputSignAgreementInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNSizeBand2cobuildᚐSizeBand(ctx context.Context, v any) (cobuild.SizeBand, error) {
@@ -44099,6 +49793,11 @@ func (ec *executionContext) marshalNTierTransition2ᚖcobuildᚋanalyticsᚐTier
 		return graphql.Null
 	}
 	return ec._TierTransition(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateOrganizationInput2cobuildᚋgraphᚋmodelᚐUpdateOrganizationInput(ctx context.Context, v any) (model.UpdateOrganizationInput, error) {
+	res, err := ec.unmarshalInputUpdateOrganizationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNWhatIf2ᚖcobuildᚋgqlmodelᚐWhatIf(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.WhatIf) graphql.Marshaler {
@@ -44400,6 +50099,14 @@ func (ec *executionContext) unmarshalOCertificationWhere2ᚖcobuildᚋgraphᚋmo
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOChangeWhere2ᚖcobuildᚋgraphᚋmodelᚐChangeWhere(ctx context.Context, v any) (*model.ChangeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputChangeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOCommunity2ᚖcobuildᚋgqlmodelᚐCommunity(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Community) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -44665,6 +50372,41 @@ func (ec *executionContext) marshalOHubKind2ᚕstringᚄ(ctx context.Context, se
 	return ret
 }
 
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -44792,6 +50534,24 @@ func (ec *executionContext) unmarshalOMassBranchWhere2ᚖcobuildᚋgraphᚋmodel
 	}
 	res, err := ec.unmarshalInputMassBranchWhere(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMemberRole2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMemberRole2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalONetworkTieType2ᚕcobuildᚐTieTypeᚄ(ctx context.Context, v any) ([]cobuild.TieType, error) {
@@ -44937,6 +50697,24 @@ func (ec *executionContext) marshalOPartyOrganizationKind2ᚕstringᚄ(ctx conte
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOPartyOrganizationKind2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPartyOrganizationKind2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOPartyOrganizationWhere2ᚖcobuildᚋgraphᚋmodelᚐPartyOrganizationWhere(ctx context.Context, v any) (*model.PartyOrganizationWhere, error) {

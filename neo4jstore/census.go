@@ -15,9 +15,23 @@ import (
 // CensusPlaces implements snapshot.Source: every organisation with what it is grouped by,
 // which does not depend on the day.
 func (s *Store) CensusPlaces(ctx context.Context) ([]cobuild.CensusRow, error) {
+	return s.censusPlaces(ctx, nil)
+}
+
+// PlacesOf implements snapshot.ChangeSource: the places of some organisations, in id
+// order; an id no organisation has is left out.
+func (s *Store) PlacesOf(ctx context.Context, ids []string) ([]cobuild.CensusRow, error) {
+	return s.censusPlaces(ctx, orEmpty(ids))
+}
+
+// censusPlaces reads the places of the organisations with the ids, or of all for nil.
+func (s *Store) censusPlaces(ctx context.Context, ids []string) ([]cobuild.CensusRow, error) {
+	match, params := "MATCH (o:Organization)", map[string]any(nil)
+	if ids != nil {
+		match, params = "MATCH (o:Organization) WHERE o.id IN $ids", map[string]any{"ids": ids}
+	}
 	rows, err := readTx(ctx, s, s.projectionTimeout, func(tx neo4j.ManagedTransaction) ([]cobuild.CensusRow, error) {
-		return collect(ctx, s, tx, `
-			MATCH (o:Organization)
+		return collect(ctx, s, tx, match+`
 			OPTIONAL MATCH (o)-[:LOCATED_IN]->(a:Area)
 			OPTIONAL MATCH (a)-[:LOCATED_IN]->(up:Area)
 			WITH o, head(collect(a.id)) AS area, head(collect(up.id)) AS areaParent
@@ -27,7 +41,7 @@ func (s *Store) CensusPlaces(ctx context.Context) ([]cobuild.CensusRow, error) {
 			  head(COLLECT { MATCH (o)-[:IN_PARK]->(a:Area) RETURN a.id }) AS park,
 			  head(COLLECT { MATCH (o)-[:IN_COMMUNITY]->(c:Organization) RETURN c.id }) AS community,
 			  head(COLLECT { MATCH (o)-[:IN_INDUSTRY]->(i:Industry) RETURN i.id }) AS industry
-			ORDER BY id`, nil, func(r *neo4j.Record) (cobuild.CensusRow, error) {
+			ORDER BY id`, params, func(r *neo4j.Record) (cobuild.CensusRow, error) {
 			p := recordMap(r)
 			return cobuild.CensusRow{ID: p.str("id"), Name: p.str("name"), Kind: cobuild.OrgKind(p.str("kind")),
 				Sector: cobuild.Sector(p.str("sector")), Headcount: p.integer("headcount"), PartyMembers: p.integer("members"),
@@ -86,11 +100,27 @@ var censusFacts = []struct {
 // every organisation that has any, in one read transaction; the organisation's party
 // members and sector are left to the places.
 func (s *Store) CensusFacts(ctx context.Context, asOf time.Time) (map[string]*cobuild.DayFacts, error) {
-	params := map[string]any{"asOf": dateParam(asOf)}
+	return s.censusFacts(ctx, asOf, nil)
+}
+
+// FactsOf implements snapshot.ChangeSource: the coverage facts and coverers on the day of
+// some organisations, those that have any.
+func (s *Store) FactsOf(ctx context.Context, asOf time.Time, ids []string) (map[string]*cobuild.DayFacts, error) {
+	return s.censusFacts(ctx, asOf, orEmpty(ids))
+}
+
+// censusFacts reads the facts of the organisations with the ids, or of all for nil: each
+// statement then starts from those organisations.
+func (s *Store) censusFacts(ctx context.Context, asOf time.Time, ids []string) (map[string]*cobuild.DayFacts, error) {
+	params := map[string]any{"asOf": dateParam(asOf), "ids": ids}
 	out, err := readTx(ctx, s, s.projectionTimeout, func(tx neo4j.ManagedTransaction) (map[string]*cobuild.DayFacts, error) {
 		out := map[string]*cobuild.DayFacts{}
 		for _, q := range censusFacts {
-			_, err := collect(ctx, s, tx, q.query, params, func(r *neo4j.Record) (struct{}, error) {
+			cypher := q.query
+			if ids != nil {
+				cypher = strings.ReplaceAll(cypher, "MATCH (o:Organization)", "MATCH (o:Organization) WHERE o.id IN $ids MATCH (o)")
+			}
+			_, err := collect(ctx, s, tx, cypher, params, func(r *neo4j.Record) (struct{}, error) {
 				p := recordMap(r)
 				id := p.str("id")
 				f, ok := out[id]

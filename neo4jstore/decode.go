@@ -186,7 +186,7 @@ func decodeNode(n dbtype.Node) (any, error) {
 			ID: id, Name: p.str("name"), Kind: cobuild.OrgKind(p.str("kind")), Sector: cobuild.Sector(p.str("sector")),
 			CreditCode: p.strPtr("creditCode"), Headcount: p.integer("headcount"), PartyMembers: p.integer("partyMembers"),
 			AboveScale: p.boolean("aboveScale"), Operating: p.boolean("operating"), RegisteredOn: p.date("registeredOn"),
-			Lat: p.floatPtr("lat"), Lng: p.floatPtr("lng"),
+			Lat: p.floatPtr("lat"), Lng: p.floatPtr("lng"), Version: int64(p.integer("version")),
 		}
 	case cobuild.LabelPartyOrg:
 		v = &cobuild.PartyOrg{ID: id, Name: p.str("name"), Kind: p.str("kind"), FoundedOn: p.date("foundedOn"), Members: p.integer("members")}

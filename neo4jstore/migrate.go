@@ -60,6 +60,14 @@ func migrations() []migration {
 			"CREATE CONSTRAINT Migration_id IF NOT EXISTS FOR (n:Migration) REQUIRE n.id IS UNIQUE",
 			"CREATE CONSTRAINT Seed_id IF NOT EXISTS FOR (n:Seed) REQUIRE n.id IS UNIQUE",
 		}},
+		{id: "004-change-log", statements: []string{
+			"CREATE CONSTRAINT ChangeLog_id IF NOT EXISTS FOR (n:ChangeLog) REQUIRE n.id IS UNIQUE",
+			"CREATE CONSTRAINT Change_seq IF NOT EXISTS FOR (n:Change) REQUIRE n.seq IS UNIQUE",
+			"CREATE CONSTRAINT Change_key IF NOT EXISTS FOR (n:Change) REQUIRE n.key IS UNIQUE",
+			"CREATE INDEX Change_at IF NOT EXISTS FOR (n:Change) ON (n.at)",
+			"CREATE INDEX Change_subject IF NOT EXISTS FOR (n:Change) ON (n.subject)",
+			"MERGE (l:ChangeLog {id: 'log'}) ON CREATE SET l.seq = 0",
+		}},
 	}
 }
 

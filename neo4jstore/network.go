@@ -40,32 +40,98 @@ func (s *Store) NetworkTies(ctx context.Context, asOf time.Time, types []cobuild
 		}
 		for i, t := range types {
 			// Organisations are read above; only the other ends carry their names here.
-			cypher := fmt.Sprintf(`MATCH (a)-[r:%s]->(b) WHERE %s
-				WITH a, r, b, %s AS fromLabel, %s AS toLabel
-				RETURN a.id AS from, b.id AS to, r.role AS role, r.mode AS mode, r.since AS since, r.until AS until,
-				  fromLabel, CASE WHEN fromLabel = 'Organization' THEN null ELSE a.kind END AS fromKind,
-				  CASE WHEN fromLabel = 'Organization' THEN null ELSE a.name END AS fromName,
-				  toLabel, CASE WHEN toLabel = 'Organization' THEN null ELSE b.kind END AS toKind,
-				  CASE WHEN toLabel = 'Organization' THEN null ELSE b.name END AS toName`, t, conds[i], labelExpr("a"), labelExpr("b"))
-			_, err := collect(ctx, s, tx, cypher, params, func(r *neo4j.Record) (struct{}, error) {
-				p := recordMap(r)
-				for _, end := range []string{"from", "to"} {
-					if l := cobuild.NodeLabel(p.str(end + "Label")); l != cobuild.LabelOrganization {
-						out.nodes = append(out.nodes, analytics.NodeInfo{ID: p.str(end), Label: l, Kind: p.str(end + "Kind"), Name: p.str(end + "Name")})
-					}
-				}
-				out.ties = append(out.ties, analytics.TieInfo{Type: t, From: p.str("from"), To: p.str("to"),
-					Role: p.str("role"), Mode: p.str("mode"), Since: p.date("since"), Until: p.date("until")})
-				return struct{}{}, p.err
-			})
+			nodes, ties, err := s.networkTiesOf(ctx, tx, t, "MATCH (a)-[r:"+string(t)+"]->(b) WHERE "+conds[i], params, nil)
 			if err != nil {
 				return out, err
 			}
+			out.nodes, out.ties = append(out.nodes, nodes...), append(out.ties, ties...)
 		}
 		return out, nil
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("read network ties: %w", err)
+	}
+	return r.nodes, r.ties, nil
+}
+
+// networkTiesOf reads the ties a statement matches (a tie r from a to b) and the ends that
+// are not organisations; seen, when not nil, drops a tie read already.
+func (s *Store) networkTiesOf(ctx context.Context, tx neo4j.ManagedTransaction, t cobuild.TieType, match string, params map[string]any, seen map[string]bool) ([]analytics.NodeInfo, []analytics.TieInfo, error) {
+	var nodes []analytics.NodeInfo
+	var ties []analytics.TieInfo
+	cypher := fmt.Sprintf(`%s
+		WITH a, r, b, %s AS fromLabel, %s AS toLabel
+		RETURN a.id AS from, b.id AS to, r.role AS role, r.mode AS mode, r.since AS since, r.until AS until, elementId(r) AS rid,
+		  fromLabel, CASE WHEN fromLabel = 'Organization' THEN null ELSE a.kind END AS fromKind,
+		  CASE WHEN fromLabel = 'Organization' THEN null ELSE a.name END AS fromName,
+		  toLabel, CASE WHEN toLabel = 'Organization' THEN null ELSE b.kind END AS toKind,
+		  CASE WHEN toLabel = 'Organization' THEN null ELSE b.name END AS toName`, match, labelExpr("a"), labelExpr("b"))
+	_, err := collect(ctx, s, tx, cypher, params, func(r *neo4j.Record) (struct{}, error) {
+		p := recordMap(r)
+		if seen != nil {
+			if rid := p.str("rid"); seen[rid] {
+				return struct{}{}, p.err
+			} else {
+				seen[rid] = true
+			}
+		}
+		for _, end := range []string{"from", "to"} {
+			if l := cobuild.NodeLabel(p.str(end + "Label")); l != cobuild.LabelOrganization {
+				nodes = append(nodes, analytics.NodeInfo{ID: p.str(end), Label: l, Kind: p.str(end + "Kind"), Name: p.str(end + "Name")})
+			}
+		}
+		ties = append(ties, analytics.TieInfo{Type: t, From: p.str("from"), To: p.str("to"),
+			Role: p.str("role"), Mode: p.str("mode"), Since: p.date("since"), Until: p.date("until")})
+		return struct{}{}, p.err
+	})
+	return nodes, ties, err
+}
+
+// TiesAt implements snapshot.ChangeSource: the organisations among the ids, and the ties
+// of the types in force on the day that have an end among the ids, with their other ends,
+// in one read transaction. Each statement starts from the ids of one label, through its
+// index.
+func (s *Store) TiesAt(ctx context.Context, asOf time.Time, types []cobuild.TieType, ids []string) ([]analytics.NodeInfo, []analytics.TieInfo, error) {
+	type result struct {
+		nodes []analytics.NodeInfo
+		ties  []analytics.TieInfo
+	}
+	groups := byLabel(ids)
+	r, err := readTx(ctx, s, s.timeout, func(tx neo4j.ManagedTransaction) (result, error) {
+		var out result
+		orgs, err := collect(ctx, s, tx, "MATCH (n:Organization) WHERE n.id IN $ids RETURN n.id AS id, n.kind AS kind, n.name AS name ORDER BY n.id",
+			map[string]any{"ids": orEmpty(groups[cobuild.LabelOrganization])}, func(r *neo4j.Record) (analytics.NodeInfo, error) {
+				p := recordMap(r)
+				return analytics.NodeInfo{ID: p.str("id"), Label: cobuild.LabelOrganization, Kind: p.str("kind"), Name: p.str("name")}, p.err
+			})
+		if err != nil {
+			return out, err
+		}
+		out.nodes = orgs
+		seen := map[string]bool{}
+		for _, t := range types {
+			cond, err := networkTie(t, "a", "r", "b", "$asOf")
+			if err != nil {
+				return out, err
+			}
+			for label, group := range groups {
+				params := map[string]any{"asOf": dateParam(asOf), "ids": group}
+				for _, m := range []string{
+					fmt.Sprintf("MATCH (a:%s)-[r:%s]->(b) WHERE a.id IN $ids AND %s", label, t, cond),
+					fmt.Sprintf("MATCH (a)-[r:%s]->(b:%s) WHERE b.id IN $ids AND %s", t, label, cond),
+				} {
+					nodes, ties, err := s.networkTiesOf(ctx, tx, t, m, params, seen)
+					if err != nil {
+						return out, err
+					}
+					out.nodes, out.ties = append(out.nodes, nodes...), append(out.ties, ties...)
+				}
+			}
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read the network ties of %d nodes: %w", len(ids), err)
 	}
 	return r.nodes, r.ties, nil
 }

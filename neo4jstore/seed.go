@@ -35,7 +35,7 @@ func (s *Store) SeedStatus(ctx context.Context) (*SeedInfo, bool, error) {
 	}
 	rows, err := query(ctx, s, `
 		OPTIONAL MATCH (s:Seed {id: 'demo'})
-		RETURN s, EXISTS { MATCH (n) WHERE NOT n:Seed AND NOT n:Migration AND NOT n:GraphVersion } AS hasData`, nil,
+		RETURN s, EXISTS { MATCH (n) WHERE NOT n:Seed AND NOT n:Migration AND NOT n:GraphVersion AND NOT n:ChangeLog AND NOT n:Change } AS hasData`, nil,
 		func(r *neo4j.Record) (status, error) {
 			hasData, _, err := neo4j.GetRecordValue[bool](r, "hasData")
 			if err != nil {
@@ -63,7 +63,8 @@ func (s *Store) SeedStatus(ctx context.Context) (*SeedInfo, bool, error) {
 	return rows[0].info, rows[0].hasData, nil
 }
 
-// Wipe deletes every node and tie (schema and migrations stay). It marks the seed
+// Wipe deletes every node and tie (schema, migrations and the change log stay, so that
+// sequence numbers never go back). It marks the seed
 // "wiping" first and removes that mark last, so that an interrupted wipe is still known as
 // cobuild's own; and it deletes ties before nodes, in batches, so that a hub with many
 // ties never has to be deleted with all of them in one transaction.
@@ -77,7 +78,7 @@ func (s *Store) Wipe(ctx context.Context) error {
 	defer sess.Close(ctx)
 	for _, stmt := range []string{
 		"MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS",
-		"MATCH (n) WHERE NOT n:Migration AND NOT n:Seed CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS",
+		"MATCH (n) WHERE NOT n:Migration AND NOT n:Seed AND NOT n:ChangeLog AND NOT n:Change CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS",
 		"MATCH (n:Seed) DELETE n",
 	} {
 		s.queries.Add(1)
@@ -141,7 +142,8 @@ func (s *Store) Load(ctx context.Context, ds *cobuild.Dataset, progress func(don
 		return err
 	}
 	_, err = writeTx(ctx, s, time.Minute, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		return struct{}{}, s.bumpVersion(ctx, tx)
+		return struct{}{}, s.AppendBatch(ctx, tx, cobuild.Actor{Subject: "cobuild", Role: "system"}, "seed",
+			fmt.Sprintf(`{"nodes": %d}`, len(ds.Nodes)))
 	})
 	return err
 }

@@ -357,28 +357,3 @@ func (s *Store) exec(ctx context.Context, tx neo4j.ManagedTransaction, cypher st
 	_, err = res.Consume(ctx)
 	return err
 }
-
-// GraphVersion implements snapshot.Source: the seed's completion time and the count of
-// writes recorded in :GraphVersion, so that any change gives a new version. Every write
-// the store makes to the graph increments the count in its own transaction (bumpVersion).
-func (s *Store) GraphVersion(ctx context.Context) (string, error) {
-	rows, err := query(ctx, s, `OPTIONAL MATCH (s:Seed {id: 'demo'}) OPTIONAL MATCH (v:GraphVersion {id: 'graph'})
-		RETURN toString(s.completedAt) AS seeded, coalesce(v.writes, 0) AS writes`, nil,
-		func(r *neo4j.Record) (string, error) {
-			seeded, err := recordString(r, "seeded")
-			if err != nil {
-				return "", err
-			}
-			writes, err := recordInt(r, "writes")
-			return fmt.Sprintf("seed %s, writes %d", seeded, writes), err
-		})
-	if err != nil {
-		return "", fmt.Errorf("read graph version: %w", err)
-	}
-	return rows[0], nil
-}
-
-// bumpVersion records, in the transaction of a write, that the graph changed.
-func (s *Store) bumpVersion(ctx context.Context, tx neo4j.ManagedTransaction) error {
-	return s.exec(ctx, tx, "MERGE (v:GraphVersion {id: 'graph'}) SET v.writes = coalesce(v.writes, 0) + 1", nil)
-}

@@ -177,7 +177,9 @@ func Int(t testing.TB, cypher string, params map[string]any) int {
 // shared snapshots see it at once (rather than within their poll).
 func Changed(t testing.TB) {
 	t.Helper()
-	Write(t, "MERGE (v:GraphVersion {id: 'graph'}) SET v.writes = coalesce(v.writes, 0) + 1", nil)
+	Write(t, `MERGE (l:ChangeLog {id: 'log'}) ON CREATE SET l.seq = 0 SET l.seq = l.seq + 1
+		CREATE (:Change {seq: l.seq, at: datetime(), subject: 'test', role: 'system', op: 'test', args: '{}', batch: true,
+		  diffs: '[]', coverage: '[]', touched: [], orgs: [], nodes: [], areas: []})`, nil)
 	if _, err := Main(t).Snapshots.Refresh(context.Background()); err != nil {
 		t.Fatal(fmt.Errorf("refresh the graph's version: %w", err))
 	}

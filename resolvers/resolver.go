@@ -25,6 +25,8 @@ type Resolver struct {
 	// whole reads the whole graph. Resolvers read through reader(ctx), the request's
 	// reader, which is narrowed to an area officer's scope.
 	whole     cobuild.Reader
+	writer    cobuild.Writer
+	changelog cobuild.ChangeLog
 	rules     cobuild.Rules
 	snapshots *snapshot.Service
 	clock     func() time.Time
@@ -52,7 +54,11 @@ type NetworkLimits struct {
 // UNAVAILABLE and lists use the store's own predicates. Zero limits and a nil clock take
 // the defaults.
 type Config struct {
-	Store     cobuild.Reader
+	Store cobuild.Reader
+	// Writer records mutations and ChangeLog reads the change log; nil answers them
+	// UNAVAILABLE (a server that only reads).
+	Writer    cobuild.Writer
+	ChangeLog cobuild.ChangeLog
 	Rules     cobuild.Rules
 	Snapshots *snapshot.Service
 	Clock     func() time.Time
@@ -72,7 +78,7 @@ var (
 
 // New returns the resolvers over their dependencies.
 func New(c Config) *Resolver {
-	r := &Resolver{whole: c.Store, rules: c.Rules, snapshots: c.Snapshots, clock: c.Clock, pages: c.Pages, limits: c.Limits, requests: c.Requests}
+	r := &Resolver{whole: c.Store, writer: c.Writer, changelog: c.ChangeLog, rules: c.Rules, snapshots: c.Snapshots, clock: c.Clock, pages: c.Pages, limits: c.Limits, requests: c.Requests}
 	if r.clock == nil {
 		r.clock = time.Now
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -230,4 +231,26 @@ func signOut(w http.ResponseWriter, r *http.Request) {
 // the cookie is only ever sent back over HTTPS; on plain HTTP (127.0.0.1) it is not.
 func secure(r *http.Request) bool {
 	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+// wsInit admits a WebSocket whose upgrade request carried a valid token, or whose
+// connection_init payload carries one (Authorization: "Bearer …") that v verifies.
+func wsInit(v *auth.Verifier) transport.WebsocketInitFunc {
+	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		if auth.FromContext(ctx) != nil {
+			return ctx, nil, nil
+		}
+		token := payload.Authorization()
+		if scheme, rest, ok := strings.Cut(token, " "); ok && strings.EqualFold(scheme, "Bearer") {
+			token = rest
+		}
+		if v == nil || token == "" {
+			return ctx, nil, &cobuild.Error{Code: cobuild.EUNAUTHENTICATED, Message: cobuild.ErrorMessage(auth.ErrMissing)}
+		}
+		p, err := v.Verify(ctx, strings.TrimSpace(token))
+		if err != nil {
+			return ctx, nil, &cobuild.Error{Code: cobuild.EUNAUTHENTICATED, Message: cobuild.ErrorMessage(err)}
+		}
+		return auth.NewContext(ctx, p), nil, nil
+	}
 }

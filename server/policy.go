@@ -37,7 +37,7 @@ func (p *rolePolicy) MutateOperationContext(ctx context.Context, oc *graphql.Ope
 	if who == nil || oc.Operation == nil {
 		return nil
 	}
-	if err := p.check(who, oc.Operation.SelectionSet, "", map[string]bool{}); err != nil {
+	if err := p.check(who, oc.Operation.Operation, oc.Operation.SelectionSet, "", map[string]bool{}); err != nil {
 		return err
 	}
 	return nil
@@ -45,7 +45,7 @@ func (p *rolePolicy) MutateOperationContext(ctx context.Context, oc *graphql.Ope
 
 // check walks a selection set; parent is the path of the field it belongs to, "" at the
 // root.
-func (p *rolePolicy) check(who *auth.Principal, set ast.SelectionSet, parent string, seen map[string]bool) *gqlerror.Error {
+func (p *rolePolicy) check(who *auth.Principal, op ast.Operation, set ast.SelectionSet, parent string, seen map[string]bool) *gqlerror.Error {
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
@@ -56,8 +56,8 @@ func (p *rolePolicy) check(who *auth.Principal, set ast.SelectionSet, parent str
 			if parent != "" {
 				path = parent + "." + s.Name
 			}
-			if parent == "" && !who.MayRead(s.Name) {
-				return forbidden(who, "Query."+s.Name, s.Position)
+			if parent == "" && !who.MayDo(op, s.Name) {
+				return forbidden(who, rootType[op]+"."+s.Name, s.Position)
 			}
 			if who.MayReach() {
 				// Every role that reads a root field reads all of it.
@@ -66,11 +66,11 @@ func (p *rolePolicy) check(who *auth.Principal, set ast.SelectionSet, parent str
 			if s.Definition != nil && p.records[s.Definition.Type.Name()] {
 				return forbidden(who, path, s.Position)
 			}
-			if err := p.check(who, s.SelectionSet, path, seen); err != nil {
+			if err := p.check(who, op, s.SelectionSet, path, seen); err != nil {
 				return err
 			}
 		case *ast.InlineFragment:
-			if err := p.check(who, s.SelectionSet, parent, seen); err != nil {
+			if err := p.check(who, op, s.SelectionSet, parent, seen); err != nil {
 				return err
 			}
 		case *ast.FragmentSpread:
@@ -79,13 +79,16 @@ func (p *rolePolicy) check(who *auth.Principal, set ast.SelectionSet, parent str
 				continue
 			}
 			seen[parent+"/"+s.Name] = true
-			if err := p.check(who, s.Definition.SelectionSet, parent, seen); err != nil {
+			if err := p.check(who, op, s.Definition.SelectionSet, parent, seen); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
 }
+
+// rootType names the root type of each kind of operation.
+var rootType = map[ast.Operation]string{ast.Query: "Query", ast.Mutation: "Mutation", ast.Subscription: "Subscription"}
 
 // forbidden is the error of a field the caller's role may not read.
 func forbidden(who *auth.Principal, field string, pos *ast.Position) *gqlerror.Error {

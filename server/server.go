@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -79,7 +80,7 @@ func Handler(cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	var gql http.Handler = http.NotFoundHandler()
 	if r := cfg.Resolvers; r != nil {
-		gql = GraphQL(r, cfg.Logger, cfg.Metrics, cfg.Persisted)
+		gql = GraphQLWith(r, cfg.Logger, cfg.Metrics, cfg.Persisted, cfg.Auth)
 	}
 	// The request's own deadline stops its resolvers and Cypher, which then answer TIMEOUT
 	// in GraphQL's shape; the TimeoutHandler, a little later, is only the backstop for
@@ -100,7 +101,17 @@ func Handler(cfg Config) http.Handler {
 			MaxAge:         600,
 		}).Handler(api)
 	}
-	mux.Handle("/graphql", api)
+	// A subscription's WebSocket lives as long as its client stays: it is bounded by the
+	// rate of its client and its own keep-alive, not by the request timeout; its token is
+	// the request's (a cookie or header) or the connection_init payload's Authorization.
+	ws := rateLimited(gql, cfg.Rate, cfg.Metrics)
+	mux.Handle("/graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			ws.ServeHTTP(w, r)
+			return
+		}
+		api.ServeHTTP(w, r)
+	}))
 	if m := cfg.Metrics; m != nil {
 		mux.Handle("GET /metrics", adminOnly(m.Handler()))
 	}
@@ -158,6 +169,13 @@ func adminOnly(next http.Handler) http.Handler {
 // of the request before it is decoded, the shape of the document before it is validated,
 // the cost before any resolver; and a response lists few errors, each of them short.
 func GraphQL(r *resolvers.Resolver, log *slog.Logger, m *metrics.Metrics, pq PersistedQueries) http.Handler {
+	return GraphQLWith(r, log, m, pq, nil)
+}
+
+// GraphQLWith is GraphQL with subscriptions over WebSocket (graphql-ws and
+// graphql-transport-ws), whose connection_init may carry the token (Authorization:
+// "Bearer …") that v verifies; nil takes only the request's principal.
+func GraphQLWith(r *resolvers.Resolver, log *slog.Logger, m *metrics.Metrics, pq PersistedQueries, v *auth.Verifier) http.Handler {
 	lim := r.RequestLimits()
 	srv := handler.New(r.ExecutableSchema())
 	if m != nil {
@@ -173,6 +191,11 @@ func GraphQL(r *resolvers.Resolver, log *slog.Logger, m *metrics.Metrics, pq Per
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(overHTTP(transport.GET{}))
 	srv.AddTransport(overHTTP(transport.POST{}))
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 15 * time.Second,
+		InitTimeout:           10 * time.Second,
+		InitFunc:              wsInit(v),
+	})
 	// Dashboards and clients send the same operations again and again: parsed and
 	// validated once, they are kept.
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
@@ -235,6 +258,9 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap gives the connection to a WebSocket upgrade, which hijacks it.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // routes are the paths whose answers the metrics count apart.
 var routes = []string{"/graphql", "/", "/graphiql", "/dashboard/", "/healthz", "/readyz", "/metrics", "/signin"}

@@ -94,8 +94,12 @@ type Service struct {
 	flights map[flightKey]*flight
 	// clients counts the builds under way per client and day.
 	clients map[string]map[time.Time]int
-	// builds, failures and buildTime add up the builds done, for the metrics.
-	builds, failures, buildTime atomic.Int64
+	// builds, failures and buildTime add up the builds done, for the metrics; patches
+	// and patchTime the changes applied in place.
+	builds, failures, buildTime, patches, patchTime atomic.Int64
+	// follow serialises Refresh; changed is closed when the version changes.
+	follow  sync.Mutex
+	changed chan struct{}
 	// build serialises builds: two builds at once would only compete for Neo4j. Pinned
 	// snapshots have a lane of their own, so that no build of another day holds them up.
 	build, pinnedBuild sync.Mutex
@@ -130,22 +134,12 @@ func New(src Source, rules cobuild.Rules, opts Options) *Service {
 	if opts.PerClient <= 0 {
 		opts.PerClient = d.PerClient
 	}
-	return &Service{src: src, rules: rules, opts: opts, flights: map[flightKey]*flight{}, clients: map[string]map[time.Time]int{}}
+	return &Service{src: src, rules: rules, opts: opts, flights: map[flightKey]*flight{}, clients: map[string]map[time.Time]int{},
+		changed: make(chan struct{})}
 }
 
 // Rules returns the rules the censuses decide coverage by.
 func (s *Service) Rules() cobuild.Rules { return s.rules }
-
-// Refresh reads the version of the graph now and makes it the version later requests
-// answer from.
-func (s *Service) Refresh(ctx context.Context) (string, error) {
-	v, err := s.src.GraphVersion(ctx)
-	if err != nil {
-		return "", err
-	}
-	s.version.Store(&v)
-	return v, nil
-}
 
 // Version returns the version of the graph that a request should answer from: the one
 // last read, or one read now when none has been yet.
@@ -357,6 +351,10 @@ type Stats struct {
 	// Builds and Failures count the builds done; BuildTime adds up their time.
 	Builds, Failures int64
 	BuildTime        time.Duration
+	// Patches counts the steps of the change log applied in place; PatchTime adds up
+	// their time.
+	Patches   int64
+	PatchTime time.Duration
 }
 
 // Stats returns the service's counts now.
@@ -368,7 +366,7 @@ func (s *Service) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := Stats{Cached: len(s.cache) + len(s.scoped), Building: len(s.flights), Builds: s.builds.Load(), Failures: s.failures.Load(),
-		BuildTime: time.Duration(s.buildTime.Load())}
+		BuildTime: time.Duration(s.buildTime.Load()), Patches: s.patches.Load(), PatchTime: time.Duration(s.patchTime.Load())}
 	for _, e := range s.cache {
 		if slices.Contains(pins, e.key) {
 			st.Pinned++

@@ -3,14 +3,128 @@
 package model
 
 import (
+	"bytes"
 	"cobuild"
+	"cobuild/gqlmodel"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 )
+
+// Who made a change.
+type Actor struct {
+	// The token's subject.
+	Subject string `json:"subject"`
+	// The role they held.
+	Role string `json:"role"`
+}
 
 // Which certifications a list keeps.
 type CertificationWhere struct {
 	// Only these outcomes.
 	Status []string `json:"status,omitempty"`
+}
+
+// One entry of the change log (变更记录), which is also the audit trail: one per write
+// transaction, numbered in the order they were committed.
+type Change struct {
+	// Its sequence number, strictly increasing; the graph version of every answer computed after it.
+	Seq int `json:"seq"`
+	// When it was committed, in RFC 3339.
+	At string `json:"at"`
+	// Who made it.
+	Actor *Actor `json:"actor"`
+	// The operation: a mutation's name, or seed and import for bulk loads.
+	Operation string `json:"operation"`
+	// The operation's arguments, as JSON.
+	Arguments string `json:"arguments"`
+	// The ids of every node it touched.
+	Entities []string `json:"entities"`
+	// The areas of the organisations it touched, with the areas holding them.
+	Areas []string `json:"areas"`
+	// The before and after of each property and tie it touched.
+	Diffs []*ChangeDiff `json:"diffs"`
+	// What it changed in the organisations' coverage (覆盖变化).
+	CoverageEvents []*CoverageEvent `json:"coverageEvents"`
+	// True for a bulk load (a seed, an import), after which snapshots are rebuilt.
+	Batch bool `json:"batch"`
+}
+
+// A page of changes in the order of their sequence numbers (a Relay connection).
+type ChangeConnection struct {
+	// The changes of the page, each with its cursor.
+	Edges []*ChangeEdge `json:"edges"`
+	// The changes of the page.
+	Nodes []*Change `json:"nodes"`
+	// Where the page sits in the list.
+	PageInfo *gqlmodel.PageInfo `json:"pageInfo"`
+}
+
+// The before and after of one property of a node, or of a tie.
+type ChangeDiff struct {
+	// The node (or, for a tie, the node it starts from).
+	Entity string `json:"entity"`
+	// For a tie, its type; null for a property of the node.
+	Tie *string `json:"tie,omitempty"`
+	// For a tie, the node it leads to.
+	Other *string `json:"other,omitempty"`
+	// The property.
+	Field string `json:"field"`
+	// Its value before, as JSON; null when it had none (a new node or tie).
+	Before *string `json:"before,omitempty"`
+	// Its value after, as JSON.
+	After *string `json:"after,omitempty"`
+}
+
+// One change of a page, with the cursor that names it.
+type ChangeEdge struct {
+	// Pass as `after` to read the changes that follow this one: its sequence number.
+	Cursor string `json:"cursor"`
+	// The change.
+	Node *Change `json:"node"`
+}
+
+// Which changes to list; fields left out select every change.
+type ChangeWhere struct {
+	// The subject of the actor.
+	Actor *string `json:"actor,omitempty"`
+	// A node the change touched.
+	Entity *string `json:"entity,omitempty"`
+	// An area the change touched (an organisation in it, or the area itself).
+	Area *string `json:"area,omitempty"`
+	// Changes committed at or after this instant (RFC 3339) or day.
+	Since *string `json:"since,omitempty"`
+	// Changes committed before this instant (RFC 3339) or day.
+	Until *string `json:"until,omitempty"`
+	// The operation, such as assignPerson.
+	Operation *string `json:"operation,omitempty"`
+}
+
+// One organisation's coverage moved by a change.
+type CoverageEvent struct {
+	// The sequence number of the change.
+	Seq int `json:"seq"`
+	// When the change was committed, in RFC 3339.
+	At string `json:"at"`
+	// What happened.
+	Kind CoverageEventKind `json:"kind"`
+	// The kind's Chinese label, such as 成为孤岛.
+	KindLabel string `json:"kindLabel"`
+	// The organisation (og-...).
+	OrganizationID string `json:"organizationId"`
+	// Its name.
+	OrganizationName string `json:"organizationName"`
+	// Its town or subdistrict (ar-...).
+	AreaID *string `json:"areaId,omitempty"`
+	// Its coverage before.
+	Before cobuild.CoverageStatus `json:"before"`
+	// Its coverage after.
+	After cobuild.CoverageStatus `json:"after"`
+	// Whether it was isolated before.
+	WasIsolated bool `json:"wasIsolated"`
+	// Whether it is isolated after.
+	Isolated bool `json:"isolated"`
 }
 
 // One enum value with its Chinese label (中文名称).
@@ -59,6 +173,20 @@ type EventWhere struct {
 	To *time.Time `json:"to,omitempty"`
 }
 
+// A party organisation to form for an organisation.
+type FormPartyOrganizationInput struct {
+	// The organisation (og-...).
+	OrganizationID string `json:"organizationId"`
+	// The party organisation's name; default the organisation's name and 党支部.
+	Name *string `json:"name,omitempty"`
+	// BRANCH, GENERAL_BRANCH or COMMITTEE; default BRANCH.
+	Kind *string `json:"kind,omitempty"`
+	// The day it was founded; default today.
+	FoundedOn *time.Time `json:"foundedOn,omitempty"`
+	// Its members; default the organisation's full party members.
+	Members *int `json:"members,omitempty"`
+}
+
 // Which mass-organisation branches a list keeps; every condition given must hold.
 type MassBranchWhere struct {
 	// Only these kinds.
@@ -67,6 +195,17 @@ type MassBranchWhere struct {
 	Recommended *bool `json:"recommended,omitempty"`
 	// Has helped form a party organisation.
 	HelpedForm *bool `json:"helpedForm,omitempty"`
+}
+
+// The work officers record (登记与变更): every mutation is one transaction that appends one
+// change to the change log, or writes nothing and answers BAD_USER_INPUT, CONFLICT or
+// FORBIDDEN. Ending a tie sets its `until` day: history is never deleted, so every `asOf` in
+// the past answers as before. Admins write everywhere, area officers about the
+// organisations of their areas; analysts and viewers only read. Each mutation takes an
+// `idempotencyKey`: a retry with the same key writes nothing and returns the first answer
+// (`replayed: true`). Those that change an existing organisation take its `expectedVersion`
+// (Organization.version): when another change came first, CONFLICT.
+type Mutation struct {
 }
 
 // Which party organisations a list keeps; every condition given must hold.
@@ -97,6 +236,165 @@ type PersonWhere struct {
 }
 
 // The root of every read: look-ups by id or name, lists with filters, network analyses and
-// the aggregates of the dashboards. The API only reads; nothing is written.
+// the aggregates of the dashboards. Writes go through Mutation, each recorded in the change
+// log (`changes`).
 type Query struct {
+}
+
+// An event to record.
+type RecordEventInput struct {
+	// Its name.
+	Name string `json:"name"`
+	// Its kind.
+	Kind string `json:"kind"`
+	// Its day.
+	Date time.Time `json:"date"`
+	// Person-times served, for epidemic service; default 0.
+	PersonTimes *int `json:"personTimes,omitempty"`
+	// Who held it: organisations, alliances or agreements, one or more.
+	HostIds []string `json:"hostIds"`
+	// Who attended: organisations, alliances or people.
+	AttendeeIds []string `json:"attendeeIds,omitempty"`
+}
+
+// A mass-organisation branch to record.
+type RecordMassBranchInput struct {
+	// The organisation it is formed in (og-...).
+	OrganizationID string `json:"organizationId"`
+	// The district mass organisation it belongs to (og-... of kind MASS_ORG).
+	MassOrganizationID string `json:"massOrganizationId"`
+	// Its kind.
+	Kind string `json:"kind"`
+	// Its name; default the organisation's name and the kind's label.
+	Name *string `json:"name,omitempty"`
+	// The day it was formed; default today.
+	FormedOn *time.Time `json:"formedOn,omitempty"`
+}
+
+// An organisation to register.
+type RegisterOrganizationInput struct {
+	// Its name.
+	Name string `json:"name"`
+	// ENTERPRISE, SOCIAL_ORG or HOSPITAL.
+	Kind cobuild.OrgKind `json:"kind"`
+	// Its unified social credit code (统一社会信用代码), 18 characters with a valid check character.
+	CreditCode string `json:"creditCode"`
+	// Its town or subdistrict (ar-...).
+	AreaID string `json:"areaId"`
+	// The park it is in (ar-... of kind PARK); none when left out.
+	ParkID *string `json:"parkId,omitempty"`
+	// The community whose patch it is on (og-... of kind COMMUNITY).
+	CommunityID *string `json:"communityId,omitempty"`
+	// Its industry (in-...).
+	IndustryID *string `json:"industryId,omitempty"`
+	// Its staff (从业人数); default 0.
+	Headcount *int `json:"headcount,omitempty"`
+	// Its full party members; default 0.
+	PartyMembers *int `json:"partyMembers,omitempty"`
+	// Whether it is an above-scale enterprise; default false.
+	AboveScale *bool `json:"aboveScale,omitempty"`
+	// The day it was registered; default today.
+	RegisteredOn *time.Time `json:"registeredOn,omitempty"`
+}
+
+// A co-building agreement between areas.
+type SignAgreementInput struct {
+	// Its name.
+	Name string `json:"name"`
+	// The areas that sign (ar-...), two or more.
+	AreaIds []string `json:"areaIds"`
+	// The day it is signed; default today.
+	SignedOn *time.Time `json:"signedOn,omitempty"`
+}
+
+// The live feeds (实时推送), over WebSocket with the graphql-ws protocol at /graphql. Each is
+// resumable: give the sequence number of the last change seen as `after`, and nothing
+// between is missed. An area officer receives what concerns their areas only.
+type Subscription struct {
+}
+
+// What to change of an organisation; a field left out stays as it is.
+type UpdateOrganizationInput struct {
+	// Its name.
+	Name *string `json:"name,omitempty"`
+	// Its staff (从业人数).
+	Headcount *int `json:"headcount,omitempty"`
+	// Its full party members.
+	PartyMembers *int `json:"partyMembers,omitempty"`
+	// Whether it is an above-scale enterprise.
+	AboveScale *bool `json:"aboveScale,omitempty"`
+	// Its industry (in-...).
+	IndustryID *string `json:"industryId,omitempty"`
+	// The community whose patch it is on (og-... of kind COMMUNITY).
+	CommunityID *string `json:"communityId,omitempty"`
+}
+
+// What a change meant for an organisation's coverage today.
+type CoverageEventKind string
+
+const (
+	// It has no joint-building tie in force any more (成为孤岛).
+	CoverageEventKindBecameIsolated CoverageEventKind = "BECAME_ISOLATED"
+	// It gained a joint-building tie (不再孤立).
+	CoverageEventKindJoinedNetwork CoverageEventKind = "JOINED_NETWORK"
+	// It is no longer covered (失去覆盖).
+	CoverageEventKindBecameUncovered CoverageEventKind = "BECAME_UNCOVERED"
+	// It is covered again, by a joint, regional or industry party organisation, or by work (恢复覆盖).
+	CoverageEventKindRegainedCoverage CoverageEventKind = "REGAINED_COVERAGE"
+	// It gained a party organisation of its own (单独组建).
+	CoverageEventKindGainedOwnPartyOrganization CoverageEventKind = "GAINED_OWN_PARTY_ORGANIZATION"
+	// It lost its own party organisation (失去党组织).
+	CoverageEventKindLostOwnPartyOrganization CoverageEventKind = "LOST_OWN_PARTY_ORGANIZATION"
+)
+
+var AllCoverageEventKind = []CoverageEventKind{
+	CoverageEventKindBecameIsolated,
+	CoverageEventKindJoinedNetwork,
+	CoverageEventKindBecameUncovered,
+	CoverageEventKindRegainedCoverage,
+	CoverageEventKindGainedOwnPartyOrganization,
+	CoverageEventKindLostOwnPartyOrganization,
+}
+
+func (e CoverageEventKind) IsValid() bool {
+	switch e {
+	case CoverageEventKindBecameIsolated, CoverageEventKindJoinedNetwork, CoverageEventKindBecameUncovered, CoverageEventKindRegainedCoverage, CoverageEventKindGainedOwnPartyOrganization, CoverageEventKindLostOwnPartyOrganization:
+		return true
+	}
+	return false
+}
+
+func (e CoverageEventKind) String() string {
+	return string(e)
+}
+
+func (e *CoverageEventKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CoverageEventKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CoverageEventKind", str)
+	}
+	return nil
+}
+
+func (e CoverageEventKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CoverageEventKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CoverageEventKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

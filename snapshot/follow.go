@@ -1,0 +1,195 @@
+package snapshot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"time"
+
+	"cobuild"
+	"cobuild/analytics"
+)
+
+// ChangeSource is a Source that keeps a change log (neo4jstore.Store is one). A Service
+// over one follows the log: each change is applied to the cached snapshots of the current
+// version in place (the rows and ties of what it touched are read again, the rest kept),
+// and the version becomes the change's sequence number, without a rebuild. A bulk load
+// (a batch), or more changes at once than FollowBatch, makes the snapshots be built
+// afresh instead, when next asked for.
+type ChangeSource interface {
+	Source
+	Changes(ctx context.Context, f cobuild.ChangeFilter, after int64, first int) ([]*cobuild.Change, bool, error)
+	// PlacesOf returns the places of some organisations.
+	PlacesOf(ctx context.Context, ids []string) ([]cobuild.CensusRow, error)
+	// FactsOf returns the coverage facts on a day of some organisations, those that have
+	// any.
+	FactsOf(ctx context.Context, day time.Time, ids []string) (map[string]*cobuild.DayFacts, error)
+	// TiesAt returns the organisations among ids and the ties of the types in force on
+	// the day with an end among ids, with their other ends.
+	TiesAt(ctx context.Context, day time.Time, types []cobuild.TieType, ids []string) ([]analytics.NodeInfo, []analytics.TieInfo, error)
+}
+
+// FollowBatch is the most changes applied in place at once; more pending than that (a
+// follower that fell far behind) are not applied one by one but rebuilt from.
+var FollowBatch = 500
+
+// Refresh brings the version of the graph that later requests answer from up to date:
+// over a ChangeSource, by applying the changes since the current version to the cached
+// snapshots in place; otherwise, or at the first call, by reading the version.
+func (s *Service) Refresh(ctx context.Context) (string, error) {
+	s.follow.Lock()
+	defer s.follow.Unlock()
+	cur := s.version.Load()
+	src, ok := s.src.(ChangeSource)
+	var last int64
+	var err error
+	if ok && cur != nil {
+		last, err = strconv.ParseInt(*cur, 10, 64)
+	}
+	if !ok || cur == nil || err != nil {
+		return s.jump(ctx)
+	}
+	changes, more, err := src.Changes(ctx, cobuild.ChangeFilter{}, last, FollowBatch)
+	if err != nil {
+		return *cur, err
+	}
+	if len(changes) == 0 {
+		return *cur, nil
+	}
+	if more || slices.ContainsFunc(changes, func(c *cobuild.Change) bool { return c.Batch }) {
+		return s.jump(ctx)
+	}
+	next := strconv.FormatInt(changes[len(changes)-1].Seq, 10)
+	if err := s.patch(ctx, src, *cur, next, changes); err != nil {
+		// The snapshots of the new version are built afresh when asked for; the pinned
+		// ones of the old version answer meanwhile.
+		slog.Warn("snapshots not patched; they are rebuilt", "from", *cur, "to", next, "err", err)
+	}
+	s.setVersion(next)
+	return next, nil
+}
+
+// jump makes the version the graph's, read now: snapshots are built for it when asked.
+func (s *Service) jump(ctx context.Context) (string, error) {
+	v, err := s.src.GraphVersion(ctx)
+	if err != nil {
+		return "", err
+	}
+	if cur := s.version.Load(); cur == nil || *cur != v {
+		s.setVersion(v)
+	}
+	return v, nil
+}
+
+func (s *Service) setVersion(v string) {
+	s.version.Store(&v)
+	s.mu.Lock()
+	close(s.changed)
+	s.changed = make(chan struct{})
+	s.mu.Unlock()
+}
+
+// Changed returns a channel closed when the version next changes.
+func (s *Service) Changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changed
+}
+
+// Await returns once the version is seq or later (a change this server just wrote is
+// applied), or ctx is done.
+func (s *Service) Await(ctx context.Context, seq int64) {
+	for {
+		if cur := s.version.Load(); cur != nil {
+			if v, err := strconv.ParseInt(*cur, 10, 64); err == nil && v >= seq {
+				return
+			}
+		}
+		if _, err := s.Refresh(ctx); err != nil || ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+// patch derives the snapshots of version to from the cached ones of version from, which
+// the changes lead from.
+func (s *Service) patch(ctx context.Context, src ChangeSource, from, to string, changes []*cobuild.Change) error {
+	start := time.Now()
+	var orgs, nodes []string
+	for _, c := range changes {
+		orgs = append(orgs, c.Orgs...)
+		nodes = append(nodes, c.Nodes...)
+	}
+	slices.Sort(orgs)
+	orgs = slices.Compact(orgs)
+	slices.Sort(nodes)
+	nodes = slices.Compact(nodes)
+
+	s.mu.Lock()
+	var olds []entry
+	for _, e := range s.cache {
+		if e.version == from {
+			olds = append(olds, e)
+		}
+	}
+	s.mu.Unlock()
+
+	var rows []cobuild.CensusRow
+	if len(orgs) > 0 {
+		var err error
+		if rows, err = src.PlacesOf(ctx, orgs); err != nil {
+			return err
+		}
+	}
+	var places *Places
+	for _, e := range olds {
+		if e.key.Kind == KindPlaces {
+			places = &Places{Places: analytics.PatchPlaces(e.value.(*Places).Places, rows), Meta: meta(e.key, to, start)}
+		}
+	}
+	news := []entry{}
+	if places != nil {
+		news = append(news, entry{places.Key, to, places})
+	}
+	for _, e := range olds {
+		var v any
+		switch old := e.value.(type) {
+		case *Census:
+			base := old.Census.Places
+			if places != nil {
+				base = places.Places
+			} else {
+				base = analytics.PatchPlaces(base, rows)
+			}
+			facts, err := src.FactsOf(ctx, old.Day(), orgs)
+			if err != nil {
+				return err
+			}
+			v = &Census{Census: analytics.PatchCensus(s.rules, old.Census, base, orgs, facts), Meta: meta(e.key, to, start)}
+		case *Projection:
+			infos, ties, err := src.TiesAt(ctx, old.Day(), e.key.TieTypes(), nodes)
+			if err != nil {
+				return err
+			}
+			v = &Projection{Projection: analytics.PatchProjection(old.Projection, nodes, infos, ties), Meta: meta(e.key, to, start)}
+		case *Round:
+			// The changes of this log never touch evaluations.
+			v = &Round{Evaluations: old.Evaluations, Meta: meta(e.key, to, start)}
+		case *Places:
+			continue
+		default:
+			return fmt.Errorf("no patch for a snapshot of %s", e.key)
+		}
+		news = append(news, entry{e.key, to, v})
+	}
+	s.mu.Lock()
+	for _, e := range news {
+		s.put(e.key, e.version, e.value)
+	}
+	s.mu.Unlock()
+	s.patches.Add(1)
+	s.patchTime.Add(int64(time.Since(start)))
+	return nil
+}
