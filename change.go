@@ -86,13 +86,13 @@ var CoverageEventLabels = map[CoverageEventKind]string{
 
 // CoverageEvent is one organisation's coverage moved by a change, today.
 type CoverageEvent struct {
-	Seq                 int64
-	At                  time.Time
-	Kind                CoverageEventKind
-	OrgID, OrgName      string
-	AreaID              string
-	Areas               []string
-	Before, After       CoverageStatus
+	Seq                   int64
+	At                    time.Time
+	Kind                  CoverageEventKind
+	OrgID, OrgName        string
+	AreaID                string
+	Areas                 []string
+	Before, After         CoverageStatus
 	WasIsolated, Isolated bool
 }
 
