@@ -78,12 +78,6 @@ const (
 	LostOwnPartyOrg   CoverageEventKind = "LOST_OWN_PARTY_ORGANIZATION"
 )
 
-// CoverageEventLabels are the Chinese labels of the kinds.
-var CoverageEventLabels = map[CoverageEventKind]string{
-	BecameIsolated: "成为孤岛", JoinedNetwork: "不再孤立", BecameUncovered: "失去覆盖",
-	RegainedCoverage: "恢复覆盖", GainedOwnPartyOrg: "单独组建党组织", LostOwnPartyOrg: "失去党组织",
-}
-
 // CoverageEvent is one organisation's coverage moved by a change, today.
 type CoverageEvent struct {
 	Seq                   int64

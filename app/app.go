@@ -152,6 +152,8 @@ func (m *Main) metrics() *metrics.Metrics {
 	reg.Counter("cobuild_snapshot_builds_total", "Snapshot builds done.", func() float64 { return float64(snaps.Stats().Builds) })
 	reg.Counter("cobuild_snapshot_build_failures_total", "Snapshot builds that failed.", func() float64 { return float64(snaps.Stats().Failures) })
 	reg.Counter("cobuild_snapshot_build_seconds_total", "Time spent building snapshots.", func() float64 { return snaps.Stats().BuildTime.Seconds() })
+	reg.Counter("cobuild_snapshot_patches_total", "Steps of the change log applied to the snapshots in place.", func() float64 { return float64(snaps.Stats().Patches) })
+	reg.Counter("cobuild_snapshot_patch_seconds_total", "Time spent applying changes to the snapshots in place.", func() float64 { return snaps.Stats().PatchTime.Seconds() })
 	reg.Gauge("cobuild_ready", "1 when the server is ready: today's snapshots built and Neo4j answering.", func() float64 {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()

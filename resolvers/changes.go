@@ -91,7 +91,7 @@ func changeModel(c *cobuild.Change) *model.Change {
 
 func coverageEventModel(c *cobuild.Change, e cobuild.CoverageEvent) *model.CoverageEvent {
 	return &model.CoverageEvent{Seq: int(c.Seq), At: c.At.Format(time.RFC3339Nano), Kind: model.CoverageEventKind(e.Kind),
-		KindLabel: cobuild.CoverageEventLabels[e.Kind], OrganizationID: e.OrgID, OrganizationName: e.OrgName,
+		KindLabel: cobuild.Label("CoverageEventKind", string(e.Kind)), OrganizationID: e.OrgID, OrganizationName: e.OrgName,
 		AreaID: nonEmpty(e.AreaID), Before: e.Before, After: e.After, WasIsolated: e.WasIsolated, Isolated: e.Isolated}
 }
 

@@ -99,8 +99,11 @@ func (s *Service) Changed() <-chan struct{} {
 }
 
 // Await returns once the version is seq or later (a change this server just wrote is
-// applied), or ctx is done.
+// applied), or ctx is done. The follow it may run is not stopped by ctx's cancellation
+// (a half-done patch would be a rebuild), only bounded in time.
 func (s *Service) Await(ctx context.Context, seq int64) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	for {
 		if cur := s.version.Load(); cur != nil {
 			if v, err := strconv.ParseInt(*cur, 10, 64); err == nil && v >= seq {
