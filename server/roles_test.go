@@ -94,6 +94,8 @@ func rootSamples(p people) map[string]string {
 		"areas":              `{ areas(inDistrict: true) { id name } }`,
 		"industry":           `{ industry(name: "批发零售") { id name } }`,
 		"industries":         `{ industries(leading: true) { id name } }`,
+		"changes":            `{ changes(first: 3) { nodes { seq operation } pageInfo { hasNextPage } } }`,
+		"history":            `{ history(id: "og-000019", first: 3) { seq operation } }`,
 	}
 }
 
