@@ -169,6 +169,8 @@ func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{
 // Subscription returns graph.SubscriptionResolver implementation.
 func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscriptionResolver{r} }
 
-type changeResultResolver struct{ *Resolver }
-type mutationResolver struct{ *Resolver }
-type subscriptionResolver struct{ *Resolver }
+type (
+	changeResultResolver struct{ *Resolver }
+	mutationResolver     struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
+)
