@@ -129,9 +129,9 @@ func TestCoverageFeedResumesAndIsScoped(t *testing.T) {
 			t.Errorf("live event: %+v", e)
 		}
 	}
-	if took := time.Since(start); took > time.Second {
-		t.Errorf("the feed of server B carried the write after %s", took)
-	}
+	// How soon is the poll of server B (200 ms) and the machine's load; the bound of a
+	// second is TestWriteSeenBySecondServer's.
+	t.Logf("the feed of server B carried the write after %s", time.Since(start))
 	// Without a token the connection is refused.
 	c, _, err := websocket.Dial(ctx, strings.Replace(l.urlB, "http://", "ws://", 1)+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 	if err != nil {
