@@ -1,7 +1,7 @@
 // Command patch measures how long a write takes to reach the snapshots: on the Neo4j of
 // NEO4J_URI (NEO4J_USER, NEO4J_PASSWORD), which it writes to (use a scratch database
 // holding the demo data), it builds today's census and network, then makes -writes
-// changes (an instructor assigned to an uncovered organisation, then withdrawn) and after
+// changes (an instructor assigned to each of -writes uncovered organisations) and after
 // each commit times the follow that applies it in place. It prints the medians beside
 // a fresh build of the same snapshots, and fails if any write caused a rebuild.
 //
@@ -51,12 +51,11 @@ func main() {
 	}
 	full := build(svc)
 	// An uncovered organisation and an instructor.
-	var org, person string
-	page, err := store.Organizations(ctx, cobuild.OrgFilter{Coverage: []cobuild.CoverageStatus{cobuild.CoverageUncovered}, AsOf: today}, cobuild.Sort{}, cobuild.PageArgs{First: 1})
-	if err != nil || len(page.Items) == 0 {
-		log.Fatal("no uncovered organisation: ", err)
+	var person string
+	page, err := store.Organizations(ctx, cobuild.OrgFilter{Coverage: []cobuild.CoverageStatus{cobuild.CoverageUncovered}, AsOf: today}, cobuild.Sort{}, cobuild.PageArgs{First: *writes})
+	if err != nil || len(page.Items) < *writes {
+		log.Fatal("too few uncovered organisations: ", err)
 	}
-	org = page.Items[0].ID
 	people, err := store.People(ctx, cobuild.PersonFilter{Roles: []string{"INSTRUCTOR"}, AsOf: today}, cobuild.PageArgs{First: 1})
 	if err != nil || len(people.Items) == 0 {
 		log.Fatal("no instructor: ", err)
@@ -66,12 +65,7 @@ func main() {
 	var commits, patches []time.Duration
 	actor := cobuild.Actor{Subject: "bench", Role: "admin"}
 	for i := range *writes {
-		cmd := cobuild.Command{Op: "assignPerson", Actor: actor, Args: map[string]any{"personId": person, "organizationId": org, "role": "INSTRUCTOR",
-			"since": today.AddDate(0, 0, -2*i-2).Format(time.DateOnly)}}
-		if i%2 == 1 {
-			cmd = cobuild.Command{Op: "withdrawPerson", Actor: actor, Args: map[string]any{"personId": person, "organizationId": org, "role": "INSTRUCTOR",
-				"on": today.AddDate(0, 0, -2*i+1).Format(time.DateOnly)}}
-		}
+		cmd := cobuild.Command{Op: "assignPerson", Actor: actor, Args: map[string]any{"personId": person, "organizationId": page.Items[i].ID, "role": "INSTRUCTOR"}}
 		start := time.Now()
 		if _, err := store.Apply(ctx, cmd); err != nil {
 			log.Fatalf("write %d: %v", i, err)
