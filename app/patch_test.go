@@ -84,12 +84,11 @@ func TestSnapshotsPatchedInPlaceEqualFreshOnes(t *testing.T) {
 			t.Fatalf("command %d: %v", i, err)
 		}
 		if i%7 == 0 {
-			if _, err := l.a.Snapshots.Refresh(ctx); err != nil {
-				t.Fatal(err)
-			}
+			l.a.Snapshots.Await(ctx, l.lastSeq(t))
 		}
 	}
-	v, err := l.a.Snapshots.Refresh(ctx)
+	l.a.Snapshots.Await(ctx, l.lastSeq(t))
+	v, err := l.a.Snapshots.Version(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,10 @@ type ChangeSource interface {
 // follower that fell far behind) are not applied one by one but rebuilt from.
 var FollowBatch = 500
 
+// patchTries is how many times a patch that failed is tried before the snapshots are
+// rebuilt instead.
+const patchTries = 3
+
 // Refresh brings the version of the graph that later requests answer from up to date:
 // over a ChangeSource, by applying the changes since the current version to the cached
 // snapshots in place; otherwise, or at the first call, by reading the version.
@@ -63,10 +67,16 @@ func (s *Service) Refresh(ctx context.Context) (string, error) {
 	}
 	next := strconv.FormatInt(changes[len(changes)-1].Seq, 10)
 	if err := s.patch(ctx, src, *cur, next, changes); err != nil {
-		// The snapshots of the new version are built afresh when asked for; the pinned
-		// ones of the old version answer meanwhile.
+		// The old version, whole, answers until the patch is tried again at the next
+		// call; after patchTries failures the snapshots of the new version are built
+		// afresh when asked for, the pinned ones of the old version answering meanwhile.
+		if s.patchFailed++; s.patchFailed < patchTries {
+			slog.Warn("snapshots not patched; tried again", "from", *cur, "to", next, "err", err)
+			return *cur, err
+		}
 		slog.Warn("snapshots not patched; they are rebuilt", "from", *cur, "to", next, "err", err)
 	}
+	s.patchFailed = 0
 	s.setVersion(next)
 	return next, nil
 }
@@ -110,8 +120,10 @@ func (s *Service) Await(ctx context.Context, seq int64) {
 				return
 			}
 		}
-		if _, err := s.Refresh(ctx); err != nil || ctx.Err() != nil {
+		if _, err := s.Refresh(ctx); ctx.Err() != nil {
 			return
+		} else if err != nil {
+			time.Sleep(50 * time.Millisecond)
 		}
 	}
 }

@@ -100,6 +100,8 @@ type Service struct {
 	// follow serialises Refresh; changed is closed when the version changes.
 	follow  sync.Mutex
 	changed chan struct{}
+	// patchFailed counts the failures of the pending patch; follow is held.
+	patchFailed int
 	// build serialises builds: two builds at once would only compete for Neo4j. Pinned
 	// snapshots have a lane of their own, so that no build of another day holds them up.
 	build, pinnedBuild sync.Mutex
