@@ -3,6 +3,8 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -55,13 +57,14 @@ func (s *Store) NetworkTies(ctx context.Context, asOf time.Time, types []cobuild
 }
 
 // networkTiesOf reads the ties a statement matches (a tie r from a to b) and the ends that
-// are not organisations; seen, when not nil, drops a tie read already.
+// are not organisations; seen, when not nil, drops a tie read already. A tie's type is t,
+// or for "" the one the statement returns.
 func (s *Store) networkTiesOf(ctx context.Context, tx neo4j.ManagedTransaction, t cobuild.TieType, match string, params map[string]any, seen map[string]bool) ([]analytics.NodeInfo, []analytics.TieInfo, error) {
 	var nodes []analytics.NodeInfo
 	var ties []analytics.TieInfo
 	cypher := fmt.Sprintf(`%s
 		WITH a, r, b, %s AS fromLabel, %s AS toLabel
-		RETURN a.id AS from, b.id AS to, r.role AS role, r.mode AS mode, r.since AS since, r.until AS until, elementId(r) AS rid,
+		RETURN a.id AS from, b.id AS to, r.role AS role, r.mode AS mode, r.since AS since, r.until AS until, elementId(r) AS rid, type(r) AS type,
 		  fromLabel, CASE WHEN fromLabel = 'Organization' THEN null ELSE a.kind END AS fromKind,
 		  CASE WHEN fromLabel = 'Organization' THEN null ELSE a.name END AS fromName,
 		  toLabel, CASE WHEN toLabel = 'Organization' THEN null ELSE b.kind END AS toKind,
@@ -80,11 +83,31 @@ func (s *Store) networkTiesOf(ctx context.Context, tx neo4j.ManagedTransaction, 
 				nodes = append(nodes, analytics.NodeInfo{ID: p.str(end), Label: l, Kind: p.str(end + "Kind"), Name: p.str(end + "Name")})
 			}
 		}
-		ties = append(ties, analytics.TieInfo{Type: t, From: p.str("from"), To: p.str("to"),
+		tt := t
+		if tt == "" {
+			tt = cobuild.TieType(p.str("type"))
+		}
+		ties = append(ties, analytics.TieInfo{Type: tt, From: p.str("from"), To: p.str("to"),
 			Role: p.str("role"), Mode: p.str("mode"), Since: p.date("since"), Until: p.date("until")})
 		return struct{}{}, p.err
 	})
 	return nodes, ties, err
+}
+
+// networkTieEnds are the labels each tie of the network may start and end at.
+var networkTieEnds = map[cobuild.TieType][2][]cobuild.NodeLabel{
+	cobuild.MemberOf:      {{cobuild.LabelOrganization}, {cobuild.LabelAlliance, cobuild.LabelRedZone}},
+	cobuild.CoBuildsWith:  {{cobuild.LabelOrganization}, {cobuild.LabelOrganization}},
+	cobuild.Attended:      {{cobuild.LabelOrganization, cobuild.LabelAlliance, cobuild.LabelPerson}, {cobuild.LabelEvent}},
+	cobuild.Held:          {{cobuild.LabelAlliance, cobuild.LabelAgreement, cobuild.LabelOrganization}, {cobuild.LabelEvent}},
+	cobuild.Mentors:       {{cobuild.LabelPerson}, {cobuild.LabelPerson}},
+	cobuild.WorksAt:       {{cobuild.LabelPerson}, {cobuild.LabelOrganization}},
+	cobuild.PlacedAt:      {{cobuild.LabelPerson}, {cobuild.LabelOrganization}},
+	cobuild.ApprenticedAt: {{cobuild.LabelPerson}, {cobuild.LabelOrganization}},
+	cobuild.TrainedAt:     {{cobuild.LabelPerson}, {cobuild.LabelOrganization}},
+	cobuild.PartyTo:       {{cobuild.LabelArea}, {cobuild.LabelAgreement}},
+	cobuild.CoveredBy:     {{cobuild.LabelOrganization}, {cobuild.LabelPartyOrg}},
+	cobuild.AssignedTo:    {{cobuild.LabelPerson}, {cobuild.LabelOrganization}},
 }
 
 // TiesAt implements snapshot.ChangeSource: the organisations among the ids, and the ties
@@ -109,23 +132,32 @@ func (s *Store) TiesAt(ctx context.Context, asOf time.Time, types []cobuild.TieT
 		}
 		out.nodes = orgs
 		seen := map[string]bool{}
-		for _, t := range types {
-			cond, err := networkTie(t, "a", "r", "b", "$asOf")
-			if err != nil {
-				return out, err
-			}
-			for label, group := range groups {
-				params := map[string]any{"asOf": dateParam(asOf), "ids": group}
-				for _, m := range []string{
-					fmt.Sprintf("MATCH (a:%s)-[r:%s]->(b) WHERE a.id IN $ids AND %s", label, t, cond),
-					fmt.Sprintf("MATCH (a)-[r:%s]->(b:%s) WHERE b.id IN $ids AND %s", t, label, cond),
-				} {
-					nodes, ties, err := s.networkTiesOf(ctx, tx, t, m, params, seen)
+		for label, group := range groups {
+			// One statement per direction, starting from the ids through the label's
+			// index, over the types a tie at such a node can have (docs/graph-model.md).
+			for side, start := range []string{"a", "b"} {
+				var names, whens []string
+				for _, t := range types {
+					if ends, known := networkTieEnds[t]; known && !slices.Contains(ends[side], label) {
+						continue
+					}
+					cond, err := networkTie(t, "a", "r", "b", "$asOf")
 					if err != nil {
 						return out, err
 					}
-					out.nodes, out.ties = append(out.nodes, nodes...), append(out.ties, ties...)
+					names = append(names, string(t))
+					whens = append(whens, fmt.Sprintf("WHEN '%s' THEN %s", t, cond))
 				}
+				if len(names) == 0 {
+					continue
+				}
+				m := fmt.Sprintf("MATCH (%s:%s) WHERE %s.id IN $ids MATCH (a)-[r:%s]->(b) WHERE CASE type(r) %s ELSE false END",
+					start, label, start, strings.Join(names, "|"), strings.Join(whens, " "))
+				nodes, ties, err := s.networkTiesOf(ctx, tx, "", m, map[string]any{"asOf": dateParam(asOf), "ids": group}, seen)
+				if err != nil {
+					return out, err
+				}
+				out.nodes, out.ties = append(out.nodes, nodes...), append(out.ties, ties...)
 			}
 		}
 		return out, nil
