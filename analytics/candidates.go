@@ -15,7 +15,7 @@ type coverIndex struct {
 	byCommunity, byPark, byIndustry map[string]map[string]int
 }
 
-func newCoverIndex(rows []cobuild.CensusRow) *coverIndex {
+func newCoverIndex(rows []cobuild.CensusRow, coverersOf func(int) []string) *coverIndex {
 	x := &coverIndex{served: map[string][]int{}, byCommunity: map[string]map[string]int{},
 		byPark: map[string]map[string]int{}, byIndustry: map[string]map[string]int{}}
 	count := func(m map[string]map[string]int, place, coverer string) {
@@ -28,8 +28,9 @@ func newCoverIndex(rows []cobuild.CensusRow) *coverIndex {
 		m[place][coverer]++
 	}
 	for i, r := range rows {
-		for j, k := range r.Coverers {
-			if slices.Contains(r.Coverers[:j], k) {
+		coverers := coverersOf(i)
+		for j, k := range coverers {
+			if slices.Contains(coverers[:j], k) {
 				continue // covered twice by the same one counts once
 			}
 			x.served[k] = append(x.served[k], i)
@@ -56,7 +57,7 @@ func (c *Census) Candidates(p *Projection, id string) []cobuild.Candidate {
 	x := c.covers()
 	r := c.Rows[i]
 	own := map[string]bool{}
-	for _, k := range r.Coverers {
+	for _, k := range c.CoverersOf(i) {
 		own[k] = true
 	}
 	found := map[string]*cobuild.Candidate{}

@@ -111,7 +111,9 @@ func utf16Units(r rune) [2]uint16 {
 type Census struct {
 	*Places
 	// Coverage is the coverage of Rows[i] under the rules.
-	Coverage []cobuild.Coverage
+	Coverage Coverages
+	// coverers are the coverers of Rows[i] on the day.
+	coverers vec[[]string]
 
 	covers func() *coverIndex
 }
@@ -120,17 +122,44 @@ type Census struct {
 // day (rows holds them, in the places' order).
 func NewCensus(rules cobuild.Rules, places *Places, rows []cobuild.CensusRow) *Census {
 	coverage := make([]cobuild.Coverage, len(rows))
+	coverers := make([][]string, len(rows))
 	for i, r := range rows {
 		coverage[i] = rules.CoverageOf(r.Facts)
+		coverers[i] = r.Coverers
 	}
-	return newCensus(places, rows, coverage)
-}
-
-// newCensus is the census of rows, in the places' order, with their coverage.
-func newCensus(places *Places, rows []cobuild.CensusRow, coverage []cobuild.Coverage) *Census {
 	p := *places // the same indexes: rows keeps the places' order
 	p.Rows = rows
-	c := &Census{Places: &p, Coverage: coverage}
-	c.covers = sync.OnceValue(func() *coverIndex { return newCoverIndex(rows) })
+	return newCensus(&p, CoveragesOf(coverage), vecOf(coverers))
+}
+
+// NewCensusOf computes the coverage on a day of every organisation of the places, from
+// the facts of those that have any (by id); the census shares the places.
+func NewCensusOf(rules cobuild.Rules, places *Places, facts map[string]*cobuild.DayFacts) *Census {
+	coverage := make([]cobuild.Coverage, len(places.Rows))
+	coverers := make([][]string, len(places.Rows))
+	for i, r := range places.Rows {
+		coverage[i], coverers[i] = coverageOf(rules, r, facts[r.ID])
+	}
+	return newCensus(places, CoveragesOf(coverage), vecOf(coverers))
+}
+
+// coverageOf is the coverage of an organisation with its facts of the day (nil for none).
+func coverageOf(rules cobuild.Rules, r cobuild.CensusRow, f *cobuild.DayFacts) (cobuild.Coverage, []string) {
+	var facts cobuild.CoverageFacts
+	var coverers []string
+	if f != nil {
+		facts, coverers = f.Facts, f.Coverers
+	}
+	facts.PartyMembers, facts.Sector = r.PartyMembers, r.Sector
+	return rules.CoverageOf(facts), coverers
+}
+
+// newCensus is the census of the places' rows with their coverage and coverers.
+func newCensus(places *Places, coverage Coverages, coverers vec[[]string]) *Census {
+	c := &Census{Places: places, Coverage: coverage, coverers: coverers}
+	c.covers = sync.OnceValue(func() *coverIndex { return newCoverIndex(places.Rows, c.coverers.at) })
 	return c
 }
+
+// CoverersOf returns the coverers of row i on the census's day.
+func (c *Census) CoverersOf(i int) []string { return c.coverers.at(i) }

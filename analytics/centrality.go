@@ -22,7 +22,7 @@ func (g *Graph) Betweenness(sources []int) []float64 {
 			u := queue[0]
 			queue = queue[1:]
 			order = append(order, u)
-			for _, h := range g.adj[u] {
+			for _, h := range g.adjAt(u) {
 				if dist[h.to] < 0 {
 					dist[h.to] = dist[u] + 1
 					queue = append(queue, h.to)
@@ -34,7 +34,7 @@ func (g *Graph) Betweenness(sources []int) []float64 {
 		}
 		for i := len(order) - 1; i >= 0; i-- {
 			w := order[i]
-			for _, h := range g.adj[w] {
+			for _, h := range g.adjAt(w) {
 				v := h.to
 				if dist[v] != dist[w]-1 {
 					continue

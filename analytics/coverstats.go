@@ -135,7 +135,7 @@ func NewCoverageStats(c *Census, by []GroupDimension, keep CoverageFilter, sort 
 		if !keep.Keeps(r) {
 			continue
 		}
-		cov := c.Coverage[i]
+		cov := c.Coverage.At(i)
 		out.Total.add(r, cov)
 		if len(by) == 0 {
 			continue

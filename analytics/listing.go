@@ -145,8 +145,8 @@ func SectorOfKind(kind string) cobuild.Sector {
 // concerns the managed sectors only.
 func FarFromCoverage(p *Projection, c *Census, hops int, sectors []cobuild.Sector, first int) (int, []int) {
 	var set []int
-	for i, cov := range c.Coverage {
-		if cov.Status != cobuild.CoverageOwn && cov.Status != cobuild.CoverageJoint {
+	for i := range c.Coverage.Len() {
+		if cov := c.Coverage.At(i); cov.Status != cobuild.CoverageOwn && cov.Status != cobuild.CoverageJoint {
 			continue
 		}
 		if v, ok := p.Graph.Lookup(c.Rows[i].ID); ok {

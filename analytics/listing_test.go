@@ -247,7 +247,7 @@ func cmpOrSector(s, def cobuild.Sector) cobuild.Sector {
 func TestFarFromCoverageOfTheDrawnGraph(t *testing.T) {
 	p, c := drawn(t), lsDrawnCensus()
 	for i, r := range c.Rows {
-		if got, want := c.Coverage[i].Status, fixture.Coverage[r.ID]; got != want {
+		if got, want := c.Coverage.At(i).Status, fixture.Coverage[r.ID]; got != want {
 			t.Fatalf("the premise: %s is %s, the drawing says %s", r.ID, got, want)
 		}
 	}
@@ -533,7 +533,12 @@ func TestSelectKeepsWhatTheFilterAsks(t *testing.T) {
 		{"no id", nil, cobuild.OrgFilter{IDs: []string{}}, nil},
 		{"a name", nil, cobuild.OrgFilter{NameContains: "丙"}, []int{2}},
 	} {
-		if got := Select(p, c.cov, c.f); !slices.Equal(got, c.want) {
+		var cov *Coverages
+		if c.cov != nil {
+			v := CoveragesOf(c.cov)
+			cov = &v
+		}
+		if got := Select(p, cov, c.f); !slices.Equal(got, c.want) {
 			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
 	}
@@ -837,11 +842,11 @@ func TestNewCensusTakesTheDaysFactsOverThePlaces(t *testing.T) {
 		{Status: cobuild.CoverageNotManaged, Isolated: true},
 		{Status: cobuild.CoverageJoint},
 	}
-	if len(c.Coverage) != len(want) {
-		t.Fatalf("%d coverages, want %d", len(c.Coverage), len(want))
+	if c.Coverage.Len() != len(want) {
+		t.Fatalf("%d coverages, want %d", c.Coverage.Len(), len(want))
 	}
 	for i, w := range want {
-		g := c.Coverage[i]
+		g := c.Coverage.At(i)
 		if g.Status != w.Status || g.Isolated != w.Isolated || g.ShouldHaveOwn != w.ShouldHaveOwn {
 			t.Errorf("row %d: %s isolated %v should-have-own %v; want %s %v %v", i, g.Status, g.Isolated, g.ShouldHaveOwn, w.Status, w.Isolated, w.ShouldHaveOwn)
 		}

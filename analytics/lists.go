@@ -65,7 +65,7 @@ func keeps(f cobuild.OrgFilter, r cobuild.CensusRow, cov *cobuild.Coverage, ids 
 // keep (coverage needs the census of the filter's day as c; pass nil coverage for places
 // alone), in row order. Conditions the places do not answer (PlacesAnswer) are ignored:
 // the caller leaves them to the store.
-func Select(p *Places, coverage []cobuild.Coverage, f cobuild.OrgFilter) []int {
+func Select(p *Places, coverage *Coverages, f cobuild.OrgFilter) []int {
 	var ids map[string]bool
 	if f.IDs != nil {
 		ids = make(map[string]bool, len(f.IDs))
@@ -77,7 +77,8 @@ func Select(p *Places, coverage []cobuild.Coverage, f cobuild.OrgFilter) []int {
 	test := func(i int) {
 		var cov *cobuild.Coverage
 		if coverage != nil {
-			cov = &coverage[i]
+			c := coverage.At(i)
+			cov = &c
 		}
 		if keeps(f, p.Rows[i], cov, ids) {
 			out = append(out, i)

@@ -18,7 +18,12 @@ import (
 // are shared when no row moved in them (its name, kind, area, park, community and
 // industry are as they were) and none was added; otherwise they are built again.
 func PatchPlaces(p *Places, changed []cobuild.CensusRow) *Places {
+	changed = slices.DeleteFunc(slices.Clone(changed), func(r cobuild.CensusRow) bool {
+		i, ok := p.index[r.ID]
+		return ok && samePlace(p.Rows[i], r)
+	})
 	if len(changed) == 0 {
+		// Most changes are of ties, not of what an organisation is: the places are shared.
 		return p
 	}
 	rows := slices.Clone(p.Rows)
@@ -49,40 +54,116 @@ func PatchPlaces(p *Places, changed []cobuild.CensusRow) *Places {
 
 // PatchCensus returns the census of a day over patched places, with the facts of some
 // organisations read again (facts holds those that have any; an id absent from it has
-// none). Rows added to the places start without facts unless given.
+// none). Rows added to the places are computed too. Every other row's coverage is shared
+// with the old census.
 func PatchCensus(rules cobuild.Rules, old *Census, places *Places, ids []string, facts map[string]*cobuild.DayFacts) *Census {
-	rows := slices.Clone(old.Rows)
-	coverage := slices.Clone(old.Coverage)
-	redo := func(i int) {
-		r := places.Rows[i]
-		if f, ok := facts[r.ID]; ok {
-			r.Facts, r.Coverers = f.Facts, f.Coverers
-		} else {
-			r.Facts, r.Coverers = cobuild.CoverageFacts{}, nil
-		}
-		r.Facts.PartyMembers, r.Facts.Sector = r.PartyMembers, r.Sector
-		rows[i] = r
-		coverage[i] = rules.CoverageOf(r.Facts)
-	}
-	for i := len(rows); i < len(places.Rows); i++ {
-		rows = append(rows, cobuild.CensusRow{})
-		coverage = append(coverage, cobuild.Coverage{})
-		redo(i)
-	}
+	setCov, setCoverers := map[int]cobuild.Coverage{}, map[int][]string{}
 	for _, id := range ids {
-		if i, ok := places.Row(id); ok {
-			redo(i)
+		if i, ok := places.Row(id); ok && i < old.Coverage.Len() {
+			setCov[i], setCoverers[i] = coverageOf(rules, places.Rows[i], facts[id])
 		}
 	}
-	return newCensus(places, rows, coverage)
+	var addCov []cobuild.Coverage
+	var addCoverers [][]string
+	for i := old.Coverage.Len(); i < len(places.Rows); i++ {
+		cov, coverers := coverageOf(rules, places.Rows[i], facts[places.Rows[i].ID])
+		addCov, addCoverers = append(addCov, cov), append(addCoverers, coverers)
+	}
+	return newCensus(places, Coverages{old.Coverage.v.with(setCov, addCov)}, old.coverers.with(setCoverers, addCoverers))
 }
 
 // PatchProjection returns the projection with the ties at the touched nodes replaced by
 // ties, read again for them (those of the projection's types in force on its day with an
 // end among the touched), and the organisations among infos (read again) updated or
-// added; infos also names the other ends of ties. A node other than an organisation that
-// no tie reaches any more leaves the projection, as it would from a fresh build.
+// added; infos also names the other ends of ties. Only the lists of ties of the nodes
+// concerned are copied; the islands, cuts and betweenness are computed anew when asked.
+// A node other than an organisation that no tie reaches any more would be absent from a
+// fresh build: then, and when patches have added many nodes, the projection is built
+// again in memory from its ties instead.
 func PatchProjection(old *Projection, touched []string, infos []NodeInfo, ties []TieInfo) *Projection {
+	g := old.Graph
+	info := make(map[string]NodeInfo, len(infos))
+	for _, n := range infos {
+		info[n.ID] = n
+	}
+	remove := map[int]bool{}
+	for _, id := range touched {
+		if v, ok := g.Lookup(id); ok {
+			for _, h := range g.adjAt(v) {
+				remove[h.tie] = true
+			}
+		}
+	}
+	// The nodes to add: organisations read again that the graph lacks, and the ends of
+	// the new ties.
+	var ids []string
+	var added []NodeInfo
+	number := map[string]int{}
+	node := func(id string) int {
+		if v, ok := g.Lookup(id); ok {
+			return v
+		}
+		if v, ok := number[id]; ok {
+			return v
+		}
+		v := g.Nodes() + len(ids)
+		number[id] = v
+		ids = append(ids, id)
+		n, ok := info[id]
+		if !ok {
+			n = NodeInfo{ID: id}
+		}
+		added = append(added, n)
+		return v
+	}
+	var orgs []string
+	for _, n := range infos {
+		if _, ok := g.Lookup(n.ID); !ok && n.Label == cobuild.LabelOrganization {
+			orgs = append(orgs, n.ID)
+		}
+	}
+	slices.Sort(orgs)
+	for _, id := range orgs {
+		node(id)
+	}
+	add := make([][2]int, 0, len(ties))
+	for _, t := range ties {
+		add = append(add, [2]int{node(t.From), node(t.To)})
+	}
+	if len(g.extra)+len(ids) > maxPatchedNodes || len(g.dead)+len(remove) > maxPatchedNodes {
+		return rebuilt(old, touched, infos, ties)
+	}
+	ng := g.patched(remove, ids, add)
+	// A node other than an organisation left without ties leaves a fresh build.
+	for t := range remove {
+		a, b := g.Ends(t)
+		for _, v := range []int{a, b} {
+			if ng.Degree(v) == 0 && old.Nodes[v].Label != cobuild.LabelOrganization {
+				return rebuilt(old, touched, infos, ties)
+			}
+		}
+	}
+	nodes := old.Nodes
+	for _, id := range touched {
+		if v, ok := g.Lookup(id); ok {
+			if n, ok := info[id]; ok && n.Label == cobuild.LabelOrganization && n != nodes[v] {
+				if len(nodes) == len(old.Nodes) && &nodes[0] == &old.Nodes[0] {
+					nodes = slices.Clone(old.Nodes)
+				}
+				nodes[v] = n
+			}
+		}
+	}
+	return NewProjection(ng, append(nodes, added...), append(old.Ties, ties...))
+}
+
+// maxPatchedNodes is how many nodes and ties patches may add and remove before the
+// projection is built again, so that the overlay of new ids and the removed ties stay
+// small.
+const maxPatchedNodes = 4096
+
+// rebuilt is the patched projection built again in memory from its live ties.
+func rebuilt(old *Projection, touched []string, infos []NodeInfo, ties []TieInfo) *Projection {
 	hit := make(map[string]bool, len(touched))
 	for _, id := range touched {
 		hit[id] = true
@@ -92,9 +173,9 @@ func PatchProjection(old *Projection, touched []string, infos []NodeInfo, ties [
 		info[n.ID] = n
 	}
 	kept := make([]TieInfo, 0, len(old.Ties)+len(ties))
-	for _, t := range old.Ties {
-		if !hit[t.From] && !hit[t.To] {
-			kept = append(kept, t)
+	for t, ti := range old.Ties {
+		if !old.Graph.Dead(t) && !hit[ti.From] && !hit[ti.To] {
+			kept = append(kept, ti)
 		}
 	}
 	kept = append(kept, ties...)
@@ -137,4 +218,12 @@ func PatchProjection(old *Projection, touched []string, infos []NodeInfo, ties [
 		}
 	}
 	return NewProjection(Build(nodes, kept))
+}
+
+// samePlace says whether two rows agree on everything the places hold.
+func samePlace(a, b cobuild.CensusRow) bool {
+	return a.ID == b.ID && a.Name == b.Name && a.Kind == b.Kind && a.Sector == b.Sector && a.Headcount == b.Headcount &&
+		a.PartyMembers == b.PartyMembers && a.AboveScale == b.AboveScale && a.Operating == b.Operating &&
+		a.AreaID == b.AreaID && a.AreaParentID == b.AreaParentID && a.ParkID == b.ParkID && a.CommunityID == b.CommunityID &&
+		a.IndustryID == b.IndustryID
 }

@@ -43,7 +43,7 @@ func (g *Graph) ShortestPaths(src, dst, maxHops, limit int, m *Mask) Shortest {
 		if maxHops > 0 && int(dist[u]) >= maxHops {
 			continue
 		}
-		for _, h := range g.adj[u] {
+		for _, h := range g.adjAt(u) {
 			if m.tie(h.tie) || m.node(h.to) {
 				continue
 			}
@@ -81,7 +81,7 @@ func (g *Graph) ShortestPaths(src, dst, maxHops, limit int, m *Mask) Shortest {
 			res.Paths = append(res.Paths, p)
 			return len(res.Paths) >= limit
 		}
-		for _, h := range g.adj[v] {
+		for _, h := range g.adjAt(v) {
 			if m.tie(h.tie) || m.node(h.to) || dist[h.to] != dist[v]-1 || dist[h.to] < 0 {
 				continue
 			}
@@ -167,7 +167,7 @@ func (g *Graph) EgoNetwork(centre, hops, maxNodes int, m *Mask, keep func(n int)
 		if dist[u] >= hops {
 			continue
 		}
-		for _, h := range g.adj[u] {
+		for _, h := range g.adjAt(u) {
 			if _, seen := dist[h.to]; seen || m.tie(h.tie) || m.node(h.to) || (keep != nil && !keep(h.to)) {
 				continue
 			}
@@ -185,7 +185,7 @@ func (g *Graph) EgoNetwork(centre, hops, maxNodes int, m *Mask, keep func(n int)
 	}
 	seenTie := map[int]bool{}
 	for _, u := range e.Nodes {
-		for _, h := range g.adj[u] {
+		for _, h := range g.adjAt(u) {
 			if _, in := dist[h.to]; in && !m.tie(h.tie) && !seenTie[h.tie] {
 				seenTie[h.tie] = true
 				e.Ties = append(e.Ties, h.tie)
@@ -228,7 +228,7 @@ func (g *Graph) DistancesWithin(src int, targets []int, maxHops, maxNodes int) [
 	for frontier, d := []int{src}, 0; len(frontier) > 0 && left > 0 && d < maxHops; d++ {
 		var next []int
 		for _, u := range frontier {
-			for _, h := range g.adj[u] {
+			for _, h := range g.adjAt(u) {
 				if _, seen := dist[h.to]; seen {
 					continue
 				}

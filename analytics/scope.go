@@ -1,7 +1,6 @@
 package analytics
 
 import (
-	"sync"
 
 	"cobuild"
 )
@@ -43,16 +42,15 @@ func (p *Places) Within(keep func(id string) bool) *Places {
 func (c *Census) Within(places *Places) *Census {
 	rows := make([]cobuild.CensusRow, len(places.Rows))
 	coverage := make([]cobuild.Coverage, len(places.Rows))
+	coverers := make([][]string, len(places.Rows))
 	for i, r := range places.Rows {
 		j, _ := c.Row(r.ID)
-		rows[i], coverage[i] = c.Rows[j], c.Coverage[j]
+		rows[i], coverage[i], coverers[i] = c.Rows[j], c.Coverage.At(j), c.CoverersOf(j)
 		rows[i].CommunityID = r.CommunityID
 	}
 	p := *places // the same indexes: rows keeps the places' order
 	p.Rows = rows
-	out := &Census{Places: &p, Coverage: coverage}
-	out.covers = sync.OnceValue(func() *coverIndex { return newCoverIndex(rows) })
-	return out
+	return newCensus(&p, CoveragesOf(coverage), vecOf(coverers))
 }
 
 // Within returns the projection of the nodes keep keeps and of the ties between two of
@@ -67,7 +65,7 @@ func (p *Projection) Within(keep func(id string) bool) *Projection {
 	}
 	var ties []TieInfo
 	for t, info := range p.Ties {
-		if a, b := p.Graph.Ends(t); kept[a] && kept[b] {
+		if a, b := p.Graph.Ends(t); kept[a] && kept[b] && !p.Graph.Dead(t) {
 			ties = append(ties, info)
 		}
 	}

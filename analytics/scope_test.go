@@ -75,13 +75,13 @@ func TestCensusWithinKeepsEachRowsCoverageAndCountsCoverersWithin(t *testing.T) 
 	c := cdCensus()
 	// og-2 and og-7 outside: po-1 then serves og-1 alone, pe-2 og-3 alone.
 	in := c.Within(c.Places.Within(keepOnly("og-1", "og-3", "og-4", "og-5", "og-9")))
-	if len(in.Rows) != 5 || len(in.Coverage) != 5 {
-		t.Fatalf("%d rows and %d coverages within, want 5", len(in.Rows), len(in.Coverage))
+	if len(in.Rows) != 5 || in.Coverage.Len() != 5 {
+		t.Fatalf("%d rows and %d coverages within, want 5", len(in.Rows), in.Coverage.Len())
 	}
 	for i, r := range in.Rows {
 		j, _ := c.Row(r.ID)
-		if in.Coverage[i] != c.Coverage[j] || !slices.Equal(r.Coverers, c.Rows[j].Coverers) {
-			t.Errorf("%s within: coverage %+v coverers %v, the whole's %+v %v", r.ID, in.Coverage[i], r.Coverers, c.Coverage[j], c.Rows[j].Coverers)
+		if in.Coverage.At(i) != c.Coverage.At(j) || !slices.Equal(in.CoverersOf(i), c.CoverersOf(j)) {
+			t.Errorf("%s within: coverage %+v coverers %v, the whole's %+v %v", r.ID, in.Coverage.At(i), r.Coverers, c.Coverage.At(j), c.Rows[j].Coverers)
 		}
 	}
 	// og-1 (og-9, ar-1, in-1), served by po-1 and pe-5:

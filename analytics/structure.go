@@ -19,7 +19,7 @@ func (g *Graph) Components(m *Mask) ([]int, int) {
 		for len(stack) > 0 {
 			n := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			for _, h := range g.adj[n] {
+			for _, h := range g.adjAt(n) {
 				if comp[h.to] < 0 && !m.node(h.to) && !m.tie(h.tie) {
 					comp[h.to] = count
 					stack = append(stack, h.to)
@@ -72,8 +72,8 @@ func (g *Graph) Cuts(m *Mask) CutInfo {
 		stack = append(stack[:0], frame{node: root, parentTie: -1})
 		for len(stack) > 0 {
 			f := &stack[len(stack)-1]
-			if f.next < len(g.adj[f.node]) {
-				h := g.adj[f.node][f.next]
+			if f.next < len(g.adjAt(f.node)) {
+				h := g.adjAt(f.node)[f.next]
 				f.next++
 				if h.tie == f.parentTie || m.tie(h.tie) || m.node(h.to) {
 					continue

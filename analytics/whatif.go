@@ -52,12 +52,12 @@ func (p *Projection) Remove(node int) Removal {
 func (p *Projection) removalMask(node int) *Mask {
 	g := p.Graph
 	mask := &Mask{Nodes: map[int]bool{node: true}, Ties: map[int]bool{}}
-	for _, h := range g.adj[node] {
+	for _, h := range g.adjAt(node) {
 		if p.Ties[h.tie].Type != cobuild.Mentors || h.to == node {
 			continue
 		}
 		other := false // another mentorship of the person at the far end
-		for _, k := range g.adj[h.to] {
+		for _, k := range g.adjAt(h.to) {
 			if p.Ties[k.tie].Type == cobuild.Mentors && k.to != node {
 				other = true
 				break
@@ -66,7 +66,7 @@ func (p *Projection) removalMask(node int) *Mask {
 		if other {
 			continue
 		}
-		for _, k := range g.adj[h.to] {
+		for _, k := range g.adjAt(h.to) {
 			if p.Ties[k.tie].Type == cobuild.WorksAt {
 				mask.Ties[k.tie] = true
 			}
@@ -77,7 +77,7 @@ func (p *Projection) removalMask(node int) *Mask {
 
 // tied reports whether node v has a tie that the mask leaves, to a node it leaves.
 func (p *Projection) tied(v int, m *Mask) bool {
-	for _, h := range p.Graph.adj[v] {
+	for _, h := range p.Graph.adjAt(v) {
 		if h.to != v && !m.tie(h.tie) && !m.node(h.to) {
 			return true
 		}
@@ -105,7 +105,7 @@ func (g *Graph) FarFrom(set []int, hops int) []int {
 		if dist[u] >= hops {
 			continue
 		}
-		for _, h := range g.adj[u] {
+		for _, h := range g.adjAt(u) {
 			if dist[h.to] < 0 {
 				dist[h.to] = dist[u] + 1
 				queue = append(queue, h.to)

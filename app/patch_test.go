@@ -126,7 +126,7 @@ func TestSnapshotsPatchedInPlaceEqualFreshOnes(t *testing.T) {
 		t.Errorf("network patched in place differs from a fresh one after %d writes (-fresh +patched):\n%s", written, d)
 	}
 	t.Logf("%d of 200 commands wrote; census of %d organisations, network of %d nodes and %d ties",
-		written, len(freshCensus.Rows), freshNet.Graph.Nodes(), freshNet.Graph.Ties())
+		written, len(freshCensus.Rows), freshNet.Graph.Nodes(), freshNet.Graph.LiveTies())
 }
 
 type censusRow struct {
@@ -140,9 +140,9 @@ type censusRow struct {
 func censusOf(c *analytics.Census) map[string]censusRow {
 	out := map[string]censusRow{}
 	for i, row := range c.Rows {
-		row.Coverers = slices.Sorted(slices.Values(row.Coverers))
-		row.Facts.CoveredModes = slices.Sorted(slices.Values(row.Facts.CoveredModes))
-		out[row.ID] = censusRow{Row: row, Coverage: c.Coverage[i]}
+		row.Coverers = slices.Sorted(slices.Values(c.CoverersOf(i)))
+		row.Facts = cobuild.CoverageFacts{} // the census keeps the coverage it decides
+		out[row.ID] = censusRow{Row: row, Coverage: c.Coverage.At(i)}
 	}
 	for rank, i := range c.ByName {
 		r := out[c.Rows[i].ID]
@@ -167,8 +167,10 @@ func networkOf(p *analytics.Projection) network {
 		n.Nodes[info.ID] = info
 		n.Degrees[info.ID] = p.Graph.Degree(i)
 	}
-	for _, t := range p.Ties {
-		n.Ties = append(n.Ties, fmt.Sprintf("%s %s→%s %s %s", t.Type, t.From, t.To, t.Role, t.Mode))
+	for i, t := range p.Ties {
+		if !p.Graph.Dead(i) {
+			n.Ties = append(n.Ties, fmt.Sprintf("%s %s→%s %s %s", t.Type, t.From, t.To, t.Role, t.Mode))
+		}
 	}
 	slices.Sort(n.Ties)
 	isl := p.Islands()

@@ -45,7 +45,14 @@ func (r *Resolver) feed(ctx context.Context, after *int, send func(*cobuild.Chan
 			}
 			cs, more, err := r.changelog.Changes(ctx, cobuild.ChangeFilter{}, last, 100)
 			if err == nil {
+				applied, ok := r.appliedSeq()
 				for _, c := range cs {
+					if ok && c.Seq > applied {
+						// Not in this server's snapshots yet: sent once it is, so that a
+						// query the client makes on hearing of it sees it.
+						more = false
+						break
+					}
 					last = c.Seq
 					if areas != nil && !touchesAreas(c.Areas, areas) {
 						continue
@@ -108,4 +115,14 @@ func (r *Resolver) followCoverage(ctx context.Context, area *string, after *int)
 		return nil, err
 	}
 	return out, nil
+}
+
+// appliedSeq is the last change this server's snapshots have applied; false when it has
+// no snapshots, or they follow no change log.
+func (r *Resolver) appliedSeq() (int64, bool) {
+	if r.snapshots == nil {
+		return 0, false
+	}
+	v, ok := r.snapshots.Applied()
+	return v, ok
 }

@@ -14,7 +14,7 @@ import (
 
 // provenance describes a projection.
 func provenance(p *snapshot.Projection) *gqlmodel.Provenance {
-	return gqlmodel.ProvenanceOf(p.Meta, p.Graph.Nodes(), p.Graph.Ties())
+	return gqlmodel.ProvenanceOf(p.Meta, p.Graph.Nodes(), p.Graph.LiveTies())
 }
 
 // nodeLabel turns an optional label argument into a node label.

@@ -43,7 +43,7 @@ func (r orgResolver) Coverage(ctx context.Context, o *cobuild.Organization, asOf
 	day := r.day(ctx, asOf)
 	if c, ok := r.cachedCensus(ctx, day); ok {
 		if i, ok := c.Row(o.ID); ok {
-			return gqlmodel.NewCoverage(day, c.Coverage[i]), nil
+			return gqlmodel.NewCoverage(day, c.Coverage.At(i)), nil
 		}
 	}
 	f, err := r.loaders(ctx).Facts(ctx, o.ID, day)
@@ -310,7 +310,7 @@ func checkOrgFilter(f cobuild.OrgFilter) error {
 // orgSnapshots returns what a list can choose its rows from in memory: the census of the
 // filter's day for a filter about coverage (built when missing), else the places when they
 // are built already; nil when the list is left to the store.
-func (r *Resolver) orgSnapshots(ctx context.Context, f cobuild.OrgFilter, s cobuild.Sort) (*analytics.Places, []cobuild.Coverage, error) {
+func (r *Resolver) orgSnapshots(ctx context.Context, f cobuild.OrgFilter, s cobuild.Sort) (*analytics.Places, *analytics.Coverages, error) {
 	view := r.loaders(ctx).Snapshots
 	if view == nil {
 		return nil, nil, nil
@@ -320,7 +320,7 @@ func (r *Resolver) orgSnapshots(ctx context.Context, f cobuild.OrgFilter, s cobu
 		if err != nil {
 			return nil, nil, err
 		}
-		return c.Places, c.Coverage, nil
+		return c.Places, &c.Coverage, nil
 	}
 	if p, ok := view.CachedPlaces(ctx); ok {
 		return p.Places, nil, nil

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -92,8 +93,12 @@ var rootType = map[ast.Operation]string{ast.Query: "Query", ast.Mutation: "Mutat
 
 // forbidden is the error of a field the caller's role may not read.
 func forbidden(who *auth.Principal, field string, pos *ast.Position) *gqlerror.Error {
+	msg := fmt.Sprintf("您的角色（%s）无权读取 %s。Your role (%s) may not read %s.", who.Role, field, who.Role, field)
+	if strings.HasPrefix(field, "Mutation.") {
+		msg = fmt.Sprintf("您的角色（%s）无权执行 %s。Your role (%s) may not run %s.", who.Role, field, who.Role, field)
+	}
 	e := &cobuild.Error{Code: cobuild.EFORBIDDEN,
-		Message:    fmt.Sprintf("您的角色（%s）无权读取 %s。Your role (%s) may not read %s.", who.Role, field, who.Role, field),
+		Message:    msg,
 		Extensions: map[string]any{"role": string(who.Role), "field": field}}
 	gerr := &gqlerror.Error{Err: e, Message: e.Message}
 	if pos != nil {

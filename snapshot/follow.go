@@ -208,3 +208,64 @@ func (s *Service) patch(ctx context.Context, src ChangeSource, from, to string, 
 	s.patchTime.Add(int64(time.Since(start)))
 	return nil
 }
+
+// Applied returns the sequence number of the last change the snapshots have applied, and
+// false before the version is known or when it is not a sequence number.
+func (s *Service) Applied() (int64, bool) {
+	cur := s.version.Load()
+	if cur == nil {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(*cur, 10, 64)
+	return v, err == nil
+}
+
+// Warm reads, as a patch would, the rows and ties of one node of each label of the cached
+// snapshots of the current version, so that Neo4j has planned those statements before the
+// first change comes: planning them takes seconds on a fresh Neo4j.
+func (s *Service) Warm(ctx context.Context) error {
+	src, ok := s.src.(ChangeSource)
+	cur := s.version.Load()
+	if !ok || cur == nil {
+		return nil
+	}
+	s.mu.Lock()
+	var olds []entry
+	for _, e := range s.cache {
+		if e.version == *cur {
+			olds = append(olds, e)
+		}
+	}
+	s.mu.Unlock()
+	for _, e := range olds {
+		switch v := e.value.(type) {
+		case *Census:
+			if len(v.Rows) == 0 {
+				continue
+			}
+			ids := []string{v.Rows[0].ID}
+			if _, err := src.PlacesOf(ctx, ids); err != nil {
+				return err
+			}
+			if _, err := src.FactsOf(ctx, v.Day(), ids); err != nil {
+				return err
+			}
+		case *Projection:
+			seen := map[cobuild.NodeLabel]bool{}
+			var ids []string
+			for _, n := range v.Nodes {
+				if !seen[n.Label] && n.Label != "" {
+					seen[n.Label] = true
+					ids = append(ids, n.ID)
+				}
+			}
+			// A statement per label (and direction): the same as a change touching it sends.
+			for _, id := range ids {
+				if _, _, err := src.TiesAt(ctx, v.Day(), e.key.TieTypes(), []string{id}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -163,7 +163,7 @@ func (s *Service) Watch(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			rctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 			s.Refresh(rctx) //nolint:errcheck // kept as it was until the next tick
 			cancel()
 		}

@@ -79,14 +79,7 @@ func (s *Service) Census(ctx context.Context, day time.Time, version string) (*C
 		if err != nil {
 			return nil, err
 		}
-		rows := slices.Clone(places.Rows)
-		for i := range rows {
-			if f, ok := facts[rows[i].ID]; ok {
-				rows[i].Facts, rows[i].Coverers = f.Facts, f.Coverers
-			}
-			rows[i].Facts.PartyMembers, rows[i].Facts.Sector = rows[i].PartyMembers, rows[i].Sector
-		}
-		return &Census{Census: analytics.NewCensus(s.rules, places.Places, rows), Meta: meta(key, version, start)}, nil
+		return &Census{Census: analytics.NewCensusOf(s.rules, places.Places, facts), Meta: meta(key, version, start)}, nil
 	})
 	if err != nil {
 		return nil, err
