@@ -1,7 +1,6 @@
 package analytics
 
 import (
-
 	"cobuild"
 )
 
