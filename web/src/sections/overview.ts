@@ -30,7 +30,7 @@ const statsQuery = graphql`query HeadlineCoverage($where: CoverageStatsWhere, $a
       organizations operating own joint work uncovered
       isolated isolatedUncovered shouldHaveOwn coverageRate ownRate
     }
-    provenance { computedAt }
+    provenance { computedAt graphVersion }
   }
 }`;
 
@@ -50,7 +50,7 @@ export interface CoverageGroup {
 }
 
 interface Stats {
-  coverageStats: { asOf: string; total: CoverageGroup; provenance: { computedAt: string } };
+  coverageStats: { asOf: string; total: CoverageGroup; provenance: { computedAt: string; graphVersion: string } };
 }
 
 /** A headline figure: its value is also kept raw in data-value. */
@@ -121,8 +121,10 @@ export function overview(ctx: Context): HTMLElement {
     try {
       const d = await gql<Stats>(statsQuery, { where: ctx.statsWhere, asOf: ctx.asOf }, signal);
       const t = d.coverageStats.total;
+      ctx.noteSeq(Number(d.coverageStats.provenance.graphVersion));
       if (t.organizations === 0) {
         stats.empty('统计范围内没有组织。');
+        ctx.figuresShown();
         return;
       }
       replace(
@@ -144,13 +146,17 @@ export function overview(ctx: Context): HTMLElement {
         `统计日期 ${d.coverageStats.asOf}；计数均为运营中的组织（组织总数除外）；计算于 ${new Date(d.coverageStats.provenance.computedAt).toLocaleString('zh-CN')}。`,
       );
       stats.ready();
+      ctx.figuresShown();
     } catch (err) {
-      if (!isAbort(err)) stats.error(err, loadStats);
+      if (isAbort(err)) return;
+      stats.error(err, loadStats);
+      ctx.figuresShown();
     }
   };
 
   ctx.onScope(loadStats);
   ctx.onAsOf(loadStats);
+  ctx.onChange(loadStats);
   void loadCounts();
   void loadStats();
   return h('div', { class: 'section-group', id: 'overview' }, counts.el, stats.el);
