@@ -114,7 +114,8 @@ export class Context {
    * Says the graph changed (a write of this page, or one the live feed reported): the
    * sections that show today's figures read them again. Calls within 250 ms are one.
    */
-  changed(): void {
+  changed(seq?: number): void {
+    this.noteSeq(seq);
     clearTimeout(this.changeTimer);
     this.changeTimer = setTimeout(() => this.changeListeners.forEach((f) => f()), 250);
   }
@@ -130,6 +131,16 @@ export class Context {
 
   noteSeq(seq: number | null | undefined): void {
     if (seq != null && Number.isFinite(seq) && (this.seqValue === null || seq > this.seqValue)) this.seqValue = seq;
+  }
+
+  /**
+   * True when an answer computed at a graph version (Provenance.graphVersion) predates a
+   * change the page knows of: the feed may tell of a change before the server's snapshots
+   * include it, so the section reads again shortly.
+   */
+  behind(graphVersion: string | null | undefined): boolean {
+    const v = Number(graphVersion);
+    return graphVersion != null && Number.isFinite(v) && this.seqValue !== null && v < this.seqValue;
   }
 
   /** The CoverageStatsWhere of the scope. */

@@ -62,10 +62,7 @@ async function start(): Promise<void> {
     await ctx.firstFigures;
     const feed = new LiveFeed({
       after: ctx.seq,
-      onEvent: (e) => {
-        ctx.noteSeq(e.seq);
-        ctx.changed();
-      },
+      onEvent: (e) => ctx.changed(e.seq),
       onReconnect: () => ctx.changed(),
       onState: (state, error) => {
         live.dataset.live = state;

@@ -44,6 +44,7 @@ const pageSize = 20;
 const exportPageSize = 500;
 
 const listQuery = graphql`query IsolatedUncovered($where: OrganizationWhere!, $sort: OrganizationSort, $first: Int, $after: String, $asOf: Date) {
+  census: coverageStats(asOf: $asOf) { provenance { graphVersion } }
   organizations(where: $where, sort: $sort, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
@@ -133,6 +134,7 @@ interface Row {
 }
 
 interface Page {
+  census: { provenance: { graphVersion: string } };
   organizations: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Row[] };
 }
 
@@ -305,17 +307,17 @@ export function isolated(ctx: Context): HTMLElement {
     };
     cancel.onclick = idle;
     confirm.onclick = async () => {
+      writing++;
       confirm.disabled = cancel.disabled = true;
       cell.dataset.state = 'writing';
       replace(message, '正在登记…');
       try {
         const d = await gql<Record<string, Written>>(work.op, { ...work.variables, idempotencyKey: newKey() });
-        ctx.noteSeq(d[work.field]?.change.seq);
         cell.closest('tr')?.remove();
         total = Math.max(0, total - 1);
         count.dataset.total = String(total);
         replace(count, `共 ${fmt.int(total)} 家`);
-        ctx.changed();
+        ctx.changed(d[work.field]?.change.seq);
       } catch (err) {
         const code = err instanceof ApiError ? err.code : 'CLIENT';
         cell.dataset.state = 'error';
@@ -324,6 +326,12 @@ export function isolated(ctx: Context): HTMLElement {
           h('span', { class: 'error', 'data-error-code': code }, h('code', { class: 'error-code' }, code), ' ', err instanceof Error ? err.message : String(err)),
         );
         confirm.disabled = cancel.disabled = false;
+      } finally {
+        writing--;
+        if (writing === 0 && deferred) {
+          deferred = false;
+          void load(shown);
+        }
       }
     };
     idle();
@@ -331,8 +339,16 @@ export function isolated(ctx: Context): HTMLElement {
   };
 
   let shown = 0;
+  // Rows being written, and whether a change came meanwhile: the list is read again once
+  // they are done, so that a row never loses its write in progress.
+  let writing = 0;
+  let deferred = false;
+  // Answers older than a change the page knows of are read again, a little later each time
+  // (at most a second apart), for half a minute at most.
+  let behind = 0;
   const latest = new Latest();
   const load = async (page: number) => {
+    shown = page;
     panel.loading();
     prev.disabled = next.disabled = true;
     const signal = latest.next();
@@ -343,14 +359,17 @@ export function isolated(ctx: Context): HTMLElement {
         signal,
       );
       const c = d.organizations;
+      const version = d.census.provenance.graphVersion;
+      if (ctx.behind(version) && behind < 40) setTimeout(reload, Math.min(1000, 200 * ++behind));
+      else behind = 0;
       total = c.totalCount;
       count.dataset.total = String(total);
       replace(count, `共 ${fmt.int(total)} 家`);
       if (c.nodes.length === 0) {
+        replace(tbody);
         panel.empty(page === 0 ? '没有符合筛选条件的孤立且未覆盖组织。' : '本页没有数据。');
         return;
       }
-      shown = page;
       cursors = cursors.slice(0, page + 1);
       if (c.pageInfo.hasNextPage) cursors.push(c.pageInfo.endCursor);
       replace(
@@ -398,6 +417,12 @@ export function isolated(ctx: Context): HTMLElement {
       delete count.dataset.total;
       panel.error(err, () => void load(page));
     }
+  };
+
+  /** The page shown, read again: at once, or once the rows being written are done. */
+  const reload = () => {
+    if (writing > 0) deferred = true;
+    else void load(shown);
   };
 
   const restart = () => {
@@ -484,7 +509,7 @@ export function isolated(ctx: Context): HTMLElement {
   };
   ctx.onAsOf(restart);
   // A write here or elsewhere: the page shown, read again.
-  ctx.onChange(() => void load(shown));
+  ctx.onChange(reload);
 
   show();
   restart();

@@ -115,13 +115,19 @@ export function overview(ctx: Context): HTMLElement {
   stats.body.append(grid2, meta);
 
   const latest = new Latest();
+  // Answers older than a change the page knows of are read again, a little later each time
+  // (at most a second apart), for half a minute at most.
+  let behind = 0;
   const loadStats = async () => {
     stats.loading();
     const signal = latest.next();
     try {
       const d = await gql<Stats>(statsQuery, { where: ctx.statsWhere, asOf: ctx.asOf }, signal);
       const t = d.coverageStats.total;
-      ctx.noteSeq(Number(d.coverageStats.provenance.graphVersion));
+      const version = d.coverageStats.provenance.graphVersion;
+      if (ctx.behind(version) && behind < 40) setTimeout(() => void loadStats(), Math.min(1000, 200 * ++behind));
+      else behind = 0;
+      ctx.noteSeq(Number(version));
       if (t.organizations === 0) {
         stats.empty('统计范围内没有组织。');
         ctx.figuresShown();
