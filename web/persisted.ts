@@ -24,7 +24,8 @@ interface ManifestOperation {
   body: string;
 }
 
-const tagged = /\bgraphql`([^`]*)`/g;
+// The tag alone: not a path or a property that ends in graphql (`${origin}/graphql`).
+const tagged = /(?<![\w$./])graphql`([^`]*)`/g;
 
 /** The operation of a tagged text; throws, naming the file, when it is not one operation. */
 function operationOf(text: string, file: string): ManifestOperation {

@@ -44,13 +44,25 @@ export class Context {
   private readonly asOfListeners: Listener[] = [];
   private readonly scopeListeners: Listener[] = [];
   private scopeValue: string[] = [];
+  private readonly changeListeners: Listener[] = [];
+  private changeTimer: ReturnType<typeof setTimeout> | undefined;
+  private seqValue: number | null = null;
 
   /** Set by the list section: show the isolated-and-uncovered list with a filter. */
   showList: (f: Partial<ListFilter>) => void = () => {};
   /** Set by the network section: open the ties of a node. */
   openNetwork: (id: string, name: string) => void = () => {};
 
+  private shown!: () => void;
+  /** Resolves once the headline figures were first read (or failed): the live feed starts from them. */
+  readonly firstFigures: Promise<void> = new Promise((resolve) => (this.shown = resolve));
+
   constructor(readonly ref: Reference) {}
+
+  /** Called by the headline section after its first answer. */
+  figuresShown(): void {
+    this.shown();
+  }
 
   /** Towns and subdistricts of the district, by name. */
   get towns(): Area[] {
@@ -96,6 +108,39 @@ export class Context {
 
   onScope(f: Listener): void {
     this.scopeListeners.push(f);
+  }
+
+  /**
+   * Says the graph changed (a write of this page, or one the live feed reported): the
+   * sections that show today's figures read them again. Calls within 250 ms are one.
+   */
+  changed(seq?: number): void {
+    this.noteSeq(seq);
+    clearTimeout(this.changeTimer);
+    this.changeTimer = setTimeout(() => this.changeListeners.forEach((f) => f()), 250);
+  }
+
+  onChange(f: Listener): void {
+    this.changeListeners.push(f);
+  }
+
+  /** The newest change (its sequence number) the figures shown are known to include. */
+  get seq(): number | null {
+    return this.seqValue;
+  }
+
+  noteSeq(seq: number | null | undefined): void {
+    if (seq != null && Number.isFinite(seq) && (this.seqValue === null || seq > this.seqValue)) this.seqValue = seq;
+  }
+
+  /**
+   * True when an answer computed at a graph version (Provenance.graphVersion) predates a
+   * change the page knows of: the feed may tell of a change before the server's snapshots
+   * include it, so the section reads again shortly.
+   */
+  behind(graphVersion: string | null | undefined): boolean {
+    const v = Number(graphVersion);
+    return graphVersion != null && Number.isFinite(v) && this.seqValue !== null && v < this.seqValue;
   }
 
   /** The CoverageStatsWhere of the scope. */

@@ -6,6 +6,7 @@ import { gql } from './api';
 import { Context, referenceQuery, type Reference } from './context';
 import { h, Panel, replace } from './dom';
 import { loadLabels } from './labels';
+import { LiveFeed, type FeedState } from './live';
 import { breakdown } from './sections/breakdown';
 import { grading } from './sections/grading';
 import { isolated } from './sections/isolated';
@@ -16,7 +17,10 @@ import * as fmt from './format';
 
 const app = document.getElementById('app')!;
 
-function header(ctx: Context | null): HTMLElement {
+/** What the live feed's state is called in the header. */
+const feedText: Record<FeedState, string> = { connecting: '实时更新：连接中…', open: '实时更新：已连接', closed: '实时更新：已断开，稍后重连' };
+
+function header(ctx: Context | null, live?: HTMLElement): HTMLElement {
   const district = ctx?.district?.name ?? '';
   const day = h('input', { type: 'date', 'aria-label': '统计日期', 'data-control': 'asOf' });
   day.addEventListener('change', () => ctx?.setAsOf(day.value && day.value !== fmt.today() ? day.value : null));
@@ -37,6 +41,7 @@ function header(ctx: Context | null): HTMLElement {
           { class: 'top-controls' },
           h('label', null, '统计日期 ', day),
           h('span', { class: 'sub' }, '不选为今天；用于覆盖、孤立与共建关系'),
+          live,
         )
       : null,
     h('nav', null, nav.map(([id, text]) => h('a', { href: '#' + id }, text))),
@@ -51,7 +56,20 @@ async function start(): Promise<void> {
     const ctx = new Context(ref);
     if (ctx.district) document.title = `${ctx.district.name}共建网络数据看板`;
     ctx.setScope(defaultFilter.sector);
-    replace(app, header(ctx), h('main', null, overview(ctx), breakdown(ctx), grading(ctx), isolated(ctx), network(ctx)));
+    const live = h('span', { class: 'live sub', 'data-live': 'connecting', title: '其他用户登记的工作会即时反映在本页' }, feedText.connecting);
+    replace(app, header(ctx, live), h('main', null, overview(ctx), breakdown(ctx), grading(ctx), isolated(ctx), network(ctx)));
+    // Others' writes: follow the feed from the change the headline figures were read at.
+    await ctx.firstFigures;
+    const feed = new LiveFeed({
+      after: ctx.seq,
+      onEvent: (e) => ctx.changed(e.seq),
+      onReconnect: () => ctx.changed(),
+      onState: (state, error) => {
+        live.dataset.live = state;
+        replace(live, error ? `${feedText[state]}（${error}）` : feedText[state]);
+      },
+    });
+    feed.start();
   } catch (err) {
     boot.error(err, () => void start());
   }

@@ -1,7 +1,7 @@
 // Section 4: the isolated-and-uncovered organisations, filtered, paged by cursor, each row
 // with the reason and the best candidate coverers, and the whole filtered list as CSV.
 
-import { ApiError, gql, graphql, isAbort, Latest } from '../api';
+import { ApiError, gql, graphql, isAbort, Latest, type Operation } from '../api';
 import type { Context } from '../context';
 import { download, toCSV } from '../csv';
 import { h, Panel, replace, select } from '../dom';
@@ -44,6 +44,7 @@ const pageSize = 20;
 const exportPageSize = 500;
 
 const listQuery = graphql`query IsolatedUncovered($where: OrganizationWhere!, $sort: OrganizationSort, $first: Int, $after: String, $asOf: Date) {
+  census: coverageStats(asOf: $asOf) { provenance { graphVersion } }
   organizations(where: $where, sort: $sort, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
@@ -55,6 +56,63 @@ const listQuery = graphql`query IsolatedUncovered($where: OrganizationWhere!, $s
     }
   }
 }`;
+
+// The work an officer records from a row (登记): the suggested coverer covers it. Each is one
+// mutation; a confirm sends a new idempotency key, so that a retry by the network writes once.
+const assignInstructor = graphql`mutation AssignInstructor($personId: ID!, $organizationId: ID!, $idempotencyKey: String) {
+  assignPerson(personId: $personId, organizationId: $organizationId, role: INSTRUCTOR, idempotencyKey: $idempotencyKey) {
+    replayed change { seq } organization { id coverage { status } }
+  }
+}`;
+
+const coverByPartyOrganization = graphql`mutation CoverByPartyOrganization($organizationId: ID!, $partyOrganizationId: ID!, $mode: CoverMode!, $idempotencyKey: String) {
+  coverOrganization(organizationId: $organizationId, partyOrganizationId: $partyOrganizationId, mode: $mode, idempotencyKey: $idempotencyKey) {
+    replayed change { seq } organization { id coverage { status } }
+  }
+}`;
+
+const linkWithCommunity = graphql`mutation LinkWithCommunity($organizationId: ID!, $communityId: ID!, $mode: CoBuildMode!, $idempotencyKey: String) {
+  linkCommunity(organizationId: $organizationId, communityId: $communityId, mode: $mode, idempotencyKey: $idempotencyKey) {
+    replayed change { seq } organization { id coverage { status } }
+  }
+}`;
+
+/** How a joint, regional or industry party organisation covers: its kind's cover mode. */
+const coverMode: Record<string, string> = { JOINT_BRANCH: 'JOINT', REGIONAL: 'REGIONAL', INDUSTRY: 'INDUSTRY' };
+
+interface Written {
+  change: { seq: number };
+}
+
+/** The mutation that records a candidate's cover of an organisation; null when none does. */
+function workOf(o: Row, c: Candidate): { op: Operation; field: string; variables: Record<string, unknown> } | null {
+  if (c.node.label === 'Person') {
+    return { op: assignInstructor, field: 'assignPerson', variables: { personId: c.node.id, organizationId: o.id } };
+  }
+  if (c.node.label === 'PartyOrg' && c.node.kind && coverMode[c.node.kind]) {
+    return {
+      op: coverByPartyOrganization,
+      field: 'coverOrganization',
+      variables: { organizationId: o.id, partyOrganizationId: c.node.id, mode: coverMode[c.node.kind] },
+    };
+  }
+  if (c.node.label === 'Organization' && c.node.kind === 'COMMUNITY') {
+    return {
+      op: linkWithCommunity,
+      field: 'linkCommunity',
+      variables: { organizationId: o.id, communityId: c.node.id, mode: o.kind === 'ENTERPRISE' ? 'SHEQI' : 'SHUANGSHE' },
+    };
+  }
+  return null;
+}
+
+/** A random idempotency key; crypto.randomUUID needs a secure context, which 127.0.0.1 is. */
+function newKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+type Candidate = Row['coverageCandidates'][number];
 
 interface Row {
   id: string;
@@ -76,6 +134,7 @@ interface Row {
 }
 
 interface Page {
+  census: { provenance: { graphVersion: string } };
   organizations: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Row[] };
 }
 
@@ -101,11 +160,11 @@ function sortOf(f: ListFilter): { field: string; direction: string } {
 }
 
 /** What a candidate coverer is: people among the candidates are serving instructors. */
-function candidateKind(c: Row['coverageCandidates'][number]): string {
+function candidateKind(c: Candidate): string {
   return c.node.label === 'Person' ? label('PersonRole', 'INSTRUCTOR') : nodeLabel(c.node.label, c.node.kind);
 }
 
-function candidateText(c: Row['coverageCandidates'][number]): string {
+function candidateText(c: Candidate): string {
   return `${c.node.name}（${candidateKind(c)}，${fmt.score(c.score)}）`;
 }
 
@@ -205,7 +264,7 @@ export function isolated(ctx: Context): HTMLElement {
       h(
         'tr',
         null,
-        ['名称', '类型', '乡镇/街道', '园区', '行业', '规模', '从业人数', '正式党员', '原因', '候选覆盖方'].map((t) => h('th', null, t)),
+        ['名称', '类型', '乡镇/街道', '园区', '行业', '规模', '从业人数', '正式党员', '原因', '候选覆盖方', '登记'].map((t) => h('th', null, t)),
       ),
     ),
     tbody,
@@ -215,8 +274,81 @@ export function isolated(ctx: Context): HTMLElement {
   const pageInfo = h('span', { class: 'meta', 'data-page': '' });
   panel.body.append(h('div', { class: 'table-wrap' }, table), h('div', { class: 'pager' }, prev, pageInfo, next));
 
+  /**
+   * The row's 登记 cell: 指派 shows the suggested coverer with 确认, and 确认 records the
+   * cover. Written, the row leaves the list and the figures are read again; refused, the
+   * cell shows the server's code and message (FORBIDDEN for a role that only reads).
+   */
+  const recordCell = (o: Row): HTMLElement => {
+    const cell = h('td', { class: 'record', 'data-record': '' });
+    const cand = o.coverageCandidates[0];
+    const work = cand ? workOf(o, cand) : null;
+    if (!cand || !work) {
+      replace(cell, '—');
+      return cell;
+    }
+    const message = h('div', { class: 'record-message', role: 'status', 'aria-live': 'polite' });
+    const assign = h('button', { type: 'button', class: 'small', 'data-action': 'assign' }, '指派 Assign');
+    const confirm = h('button', { type: 'button', class: 'small', 'data-action': 'confirm' }, '确认 Confirm');
+    const cancel = h('button', { type: 'button', class: 'small secondary', 'data-action': 'cancel' }, '取消');
+    const idle = () => {
+      cell.dataset.state = 'idle';
+      replace(cell, assign, message);
+    };
+    assign.onclick = () => {
+      cell.dataset.state = 'confirm';
+      replace(message);
+      replace(
+        cell,
+        h('div', { class: 'suggestion', 'data-suggestion': cand.node.id }, `指派 ${candidateText(cand)}`),
+        h('div', { class: 'record-actions' }, confirm, cancel),
+        message,
+      );
+    };
+    cancel.onclick = idle;
+    confirm.onclick = async () => {
+      writing++;
+      confirm.disabled = cancel.disabled = true;
+      cell.dataset.state = 'writing';
+      replace(message, '正在登记…');
+      try {
+        const d = await gql<Record<string, Written>>(work.op, { ...work.variables, idempotencyKey: newKey() });
+        cell.closest('tr')?.remove();
+        total = Math.max(0, total - 1);
+        count.dataset.total = String(total);
+        replace(count, `共 ${fmt.int(total)} 家`);
+        ctx.changed(d[work.field]?.change.seq);
+      } catch (err) {
+        const code = err instanceof ApiError ? err.code : 'CLIENT';
+        cell.dataset.state = 'error';
+        replace(
+          message,
+          h('span', { class: 'error', 'data-error-code': code }, h('code', { class: 'error-code' }, code), ' ', err instanceof Error ? err.message : String(err)),
+        );
+        confirm.disabled = cancel.disabled = false;
+      } finally {
+        writing--;
+        if (writing === 0 && deferred) {
+          deferred = false;
+          void load(shown);
+        }
+      }
+    };
+    idle();
+    return cell;
+  };
+
+  let shown = 0;
+  // Rows being written, and whether a change came meanwhile: the list is read again once
+  // they are done, so that a row never loses its write in progress.
+  let writing = 0;
+  let deferred = false;
+  // Answers older than a change the page knows of are read again, a little later each time
+  // (at most a second apart), for half a minute at most.
+  let behind = 0;
   const latest = new Latest();
   const load = async (page: number) => {
+    shown = page;
     panel.loading();
     prev.disabled = next.disabled = true;
     const signal = latest.next();
@@ -227,10 +359,14 @@ export function isolated(ctx: Context): HTMLElement {
         signal,
       );
       const c = d.organizations;
+      const version = d.census.provenance.graphVersion;
+      if (ctx.behind(version) && behind < 40) setTimeout(reload, Math.min(1000, 200 * ++behind));
+      else behind = 0;
       total = c.totalCount;
       count.dataset.total = String(total);
       replace(count, `共 ${fmt.int(total)} 家`);
       if (c.nodes.length === 0) {
+        replace(tbody);
         panel.empty(page === 0 ? '没有符合筛选条件的孤立且未覆盖组织。' : '本页没有数据。');
         return;
       }
@@ -263,6 +399,7 @@ export function isolated(ctx: Context): HTMLElement {
                 ? '—'
                 : h('ol', { class: 'candidates' }, o.coverageCandidates.map((cand) => h('li', { title: cand.reasonLabels.join('；') }, candidateText(cand)))),
             ),
+            recordCell(o),
           ),
         ),
       );
@@ -280,6 +417,12 @@ export function isolated(ctx: Context): HTMLElement {
       delete count.dataset.total;
       panel.error(err, () => void load(page));
     }
+  };
+
+  /** The page shown, read again: at once, or once the rows being written are done. */
+  const reload = () => {
+    if (writing > 0) deferred = true;
+    else void load(shown);
   };
 
   const restart = () => {
@@ -365,6 +508,8 @@ export function isolated(ctx: Context): HTMLElement {
     panel.el.scrollIntoView({ behavior: 'smooth', block: 'start' });
   };
   ctx.onAsOf(restart);
+  // A write here or elsewhere: the page shown, read again.
+  ctx.onChange(reload);
 
   show();
   restart();

@@ -30,7 +30,7 @@ const statsQuery = graphql`query HeadlineCoverage($where: CoverageStatsWhere, $a
       organizations operating own joint work uncovered
       isolated isolatedUncovered shouldHaveOwn coverageRate ownRate
     }
-    provenance { computedAt }
+    provenance { computedAt graphVersion }
   }
 }`;
 
@@ -50,7 +50,7 @@ export interface CoverageGroup {
 }
 
 interface Stats {
-  coverageStats: { asOf: string; total: CoverageGroup; provenance: { computedAt: string } };
+  coverageStats: { asOf: string; total: CoverageGroup; provenance: { computedAt: string; graphVersion: string } };
 }
 
 /** A headline figure: its value is also kept raw in data-value. */
@@ -115,14 +115,22 @@ export function overview(ctx: Context): HTMLElement {
   stats.body.append(grid2, meta);
 
   const latest = new Latest();
+  // Answers older than a change the page knows of are read again, a little later each time
+  // (at most a second apart), for half a minute at most.
+  let behind = 0;
   const loadStats = async () => {
     stats.loading();
     const signal = latest.next();
     try {
       const d = await gql<Stats>(statsQuery, { where: ctx.statsWhere, asOf: ctx.asOf }, signal);
       const t = d.coverageStats.total;
+      const version = d.coverageStats.provenance.graphVersion;
+      if (ctx.behind(version) && behind < 40) setTimeout(() => void loadStats(), Math.min(1000, 200 * ++behind));
+      else behind = 0;
+      ctx.noteSeq(Number(version));
       if (t.organizations === 0) {
         stats.empty('统计范围内没有组织。');
+        ctx.figuresShown();
         return;
       }
       replace(
@@ -144,13 +152,17 @@ export function overview(ctx: Context): HTMLElement {
         `统计日期 ${d.coverageStats.asOf}；计数均为运营中的组织（组织总数除外）；计算于 ${new Date(d.coverageStats.provenance.computedAt).toLocaleString('zh-CN')}。`,
       );
       stats.ready();
+      ctx.figuresShown();
     } catch (err) {
-      if (!isAbort(err)) stats.error(err, loadStats);
+      if (isAbort(err)) return;
+      stats.error(err, loadStats);
+      ctx.figuresShown();
     }
   };
 
   ctx.onScope(loadStats);
   ctx.onAsOf(loadStats);
+  ctx.onChange(loadStats);
   void loadCounts();
   void loadStats();
   return h('div', { class: 'section-group', id: 'overview' }, counts.el, stats.el);
