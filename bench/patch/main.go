@@ -50,6 +50,10 @@ func main() {
 		return time.Since(start)
 	}
 	full := build(svc)
+	// As a server does after its first build (app.Main.Prebuild).
+	if err := svc.Warm(ctx); err != nil {
+		log.Fatal(err)
+	}
 	// An uncovered organisation and an instructor.
 	var person string
 	page, err := store.Organizations(ctx, cobuild.OrgFilter{Coverage: []cobuild.CoverageStatus{cobuild.CoverageUncovered}, AsOf: today}, cobuild.Sort{}, cobuild.PageArgs{First: *writes})
