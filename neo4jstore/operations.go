@@ -204,7 +204,7 @@ func updateOrganization(w *wtx) error {
 		if len(rows) > 0 {
 			old, _ = rows[0]["old"].(string)
 		}
-		if err := w.s.exec(w.ctx, w.tx, fmt.Sprintf("MATCH (o:Organization {id: $id}), (x {id: $to}) WHERE x:Industry OR x:Organization CREATE (o)-[:%s]->(x)", m.t),
+		if err := w.s.exec(w.ctx, w.tx, fmt.Sprintf("MATCH (o:Organization {id: $id}), (x:%s {id: $to}) CREATE (o)-[:%s]->(x)", end(m.to).label, m.t),
 			map[string]any{"id": id, "to": m.to}); err != nil {
 			return err
 		}
