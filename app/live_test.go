@@ -20,13 +20,15 @@ import (
 	"cobuild"
 	"cobuild/app"
 	"cobuild/auth"
+	"cobuild/demo"
 	"cobuild/fixture"
 	"cobuild/neo4jlocal"
 	"cobuild/neo4jstore"
 )
 
-// live is two cobuild servers on one Neo4j of their own, holding the drawn graph and
-// written to by the tests (the shared test database is never written).
+// live is two cobuild servers on one Neo4j of their own, holding the district and the
+// drawn graph beside it, written to by the tests (the shared test database is never
+// written).
 type live struct {
 	a, b       *app.Main
 	urlA, urlB string
@@ -66,6 +68,10 @@ func openLive() (*live, error) {
 	a := &app.Main{Log: log, Config: app.Config{
 		Local: neo4jlocal.Options{DataDir: dir, Heap: "512m", PageCache: "64m"}, NoSeed: true, Addr: "127.0.0.1:0"}}
 	if err := a.Open(ctx); err != nil {
+		return nil, err
+	}
+	// The district, and the drawing beside it (its ids are of a range the demo never uses).
+	if _, err := app.Seed(ctx, a.Store, demo.Options{}, false, nil); err != nil {
 		return nil, err
 	}
 	if err := a.Store.Load(ctx, fixture.Graph(), nil); err != nil {
@@ -318,7 +324,7 @@ func TestMutationsCheckEverythingAndWriteNothingOnError(t *testing.T) {
 func TestWriteSeenBySecondServer(t *testing.T) {
 	l := startLive(t)
 	admin := l.token(t, auth.Admin)
-	worklist := `{ organizations(where: {coverage: [UNCOVERED], isolated: true}, first: 50) { totalCount nodes { id } } coverageStats { total { uncovered } } }`
+	worklist := `{ organizations(where: {coverage: [UNCOVERED], isolated: true, nameContains: "癸"}, first: 50) { totalCount nodes { id } } coverageStats { total { uncovered } } }`
 	type wl struct {
 		Organizations struct {
 			TotalCount int

@@ -17,50 +17,113 @@ import (
 	"cobuild/snapshot"
 )
 
-// randomCommand is one of the officers' commands over the drawn graph, with arguments
-// drawn at random: many are refused (a tie already in force, none to end), which must
-// leave the snapshots as they are.
-func randomCommand(r *rand.Rand, i int, today time.Time) cobuild.Command {
-	orgs := []string{fixture.Jia, fixture.Yi, fixture.Bing, fixture.Ding, fixture.Wu, fixture.Ji, fixture.Geng, fixture.Xin,
-		fixture.Ren, fixture.Gui, fixture.Zi, fixture.Chou, fixture.Yin}
-	people := []string{"pe-900000001", "pe-900000002", "pe-900000003", "pe-900000004", "pe-900000005", "pe-900000006", "pe-900000007"}
-	hubs := []string{fixture.Alliance1, fixture.Alliance2}
+// pools are the nodes random commands are drawn among.
+type pools struct {
+	orgs, people, hubs, joint, communities []string
+	area                                   string
+}
+
+// fixturePools are the nodes of the drawing.
+func fixturePools() pools {
+	return pools{
+		orgs: []string{fixture.Jia, fixture.Yi, fixture.Bing, fixture.Ding, fixture.Wu, fixture.Ji, fixture.Geng, fixture.Xin,
+			fixture.Ren, fixture.Gui, fixture.Zi, fixture.Chou, fixture.Yin},
+		people:      []string{"pe-900000001", "pe-900000002", "pe-900000003", "pe-900000004", "pe-900000005", "pe-900000006", "pe-900000007"},
+		hubs:        []string{fixture.Alliance1, fixture.Alliance2},
+		joint:       []string{"po-900000002"},
+		communities: []string{fixture.Chengxi},
+		area:        "ar-900000001",
+	}
+}
+
+// districtPools are some nodes of the district: managed organisations, instructors,
+// alliances, joint branches and communities of one town.
+func districtPools(t *testing.T, l *live) pools {
+	ctx := context.Background()
+	store := l.a.Store
+	var p pools
+	orgs, err := store.Organizations(ctx, cobuild.OrgFilter{AreaID: "ar-000008", Sectors: cobuild.ManagedSectors}, cobuild.Sort{}, cobuild.PageArgs{First: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range orgs.Items {
+		p.orgs = append(p.orgs, o.ID)
+	}
+	communities, err := store.Organizations(ctx, cobuild.OrgFilter{AreaID: "ar-000008", Kinds: []cobuild.OrgKind{cobuild.OrgCommunity}}, cobuild.Sort{}, cobuild.PageArgs{First: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range communities.Items {
+		p.communities = append(p.communities, o.ID)
+	}
+	people, err := store.People(ctx, cobuild.PersonFilter{Roles: []string{"INSTRUCTOR"}, AsOf: cobuild.Today()}, cobuild.PageArgs{First: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range people.Items {
+		p.people = append(p.people, x.ID)
+	}
+	hubs, _, err := store.Hubs(ctx, cobuild.LabelAlliance, cobuild.HubFilter{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hubs {
+		p.hubs = append(p.hubs, h.(*cobuild.Alliance).ID)
+	}
+	joint, err := store.PartyOrgs(ctx, cobuild.PartyOrgFilter{Kinds: []string{"JOINT_BRANCH"}}, cobuild.PageArgs{First: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range joint.Items {
+		p.joint = append(p.joint, x.ID)
+	}
+	p.area = "ar-000008"
+	if len(p.orgs) < 20 || len(p.people) == 0 || len(p.hubs) == 0 || len(p.joint) == 0 || len(p.communities) == 0 {
+		t.Fatalf("the district's pools are short: %+v", p)
+	}
+	return p
+}
+
+// randomCommand is one of the officers' commands over the nodes of the pools, with
+// arguments drawn at random: many are refused (a tie already in force, none to end),
+// which must leave the snapshots as they are.
+func randomCommand(r *rand.Rand, i int, today time.Time, p pools) cobuild.Command {
 	pick := func(xs []string) string { return xs[r.IntN(len(xs))] }
 	day := today.Format(time.DateOnly)
 	past := today.AddDate(0, 0, -1-r.IntN(400)).Format(time.DateOnly)
-	org := pick(orgs)
+	org := pick(p.orgs)
 	var op string
 	var args map[string]any
 	switch r.IntN(14) {
 	case 0:
-		op, args = "joinHub", map[string]any{"organizationId": org, "hubId": pick(hubs), "since": past}
+		op, args = "joinHub", map[string]any{"organizationId": org, "hubId": pick(p.hubs), "since": past}
 	case 1:
-		op, args = "leaveHub", map[string]any{"organizationId": org, "hubId": pick(hubs), "on": day}
+		op, args = "leaveHub", map[string]any{"organizationId": org, "hubId": pick(p.hubs), "on": day}
 	case 2:
-		op, args = "assignPerson", map[string]any{"personId": pick(people), "organizationId": org, "role": pick([]string{"INSTRUCTOR", "LIAISON"}), "since": past}
+		op, args = "assignPerson", map[string]any{"personId": pick(p.people), "organizationId": org, "role": pick([]string{"INSTRUCTOR", "LIAISON"}), "since": past}
 	case 3:
-		op, args = "withdrawPerson", map[string]any{"personId": pick(people), "organizationId": org, "role": pick([]string{"INSTRUCTOR", "LIAISON"}), "on": day}
+		op, args = "withdrawPerson", map[string]any{"personId": pick(p.people), "organizationId": org, "role": pick([]string{"INSTRUCTOR", "LIAISON"}), "on": day}
 	case 4:
-		op, args = "coverOrganization", map[string]any{"organizationId": org, "partyOrganizationId": "po-900000002", "mode": "JOINT", "since": past}
+		op, args = "coverOrganization", map[string]any{"organizationId": org, "partyOrganizationId": pick(p.joint), "mode": "JOINT", "since": past}
 	case 5:
-		op, args = "endCoverage", map[string]any{"organizationId": org, "partyOrganizationId": "po-900000002", "on": day}
+		op, args = "endCoverage", map[string]any{"organizationId": org, "partyOrganizationId": pick(p.joint), "on": day}
 	case 6:
-		op, args = "linkCommunity", map[string]any{"organizationId": org, "communityId": fixture.Chengxi, "mode": pick([]string{"SHEQI", "SHUANGSHE"}), "since": past}
+		op, args = "linkCommunity", map[string]any{"organizationId": org, "communityId": pick(p.communities), "mode": pick([]string{"SHEQI", "SHUANGSHE"}), "since": past}
 	case 7:
-		op, args = "unlinkCommunity", map[string]any{"organizationId": org, "communityId": fixture.Chengxi, "on": day}
+		op, args = "unlinkCommunity", map[string]any{"organizationId": org, "communityId": pick(p.communities), "on": day}
 	case 8:
-		op, args = "pairMentor", map[string]any{"mentorId": pick(people), "menteeId": pick(people), "since": past}
+		op, args = "pairMentor", map[string]any{"mentorId": pick(p.people), "menteeId": pick(p.people), "since": past}
 	case 9:
-		op, args = "endMentoring", map[string]any{"mentorId": pick(people), "menteeId": pick(people), "on": day}
+		op, args = "endMentoring", map[string]any{"mentorId": pick(p.people), "menteeId": pick(p.people), "on": day}
 	case 10:
 		op, args = "recordEvent", map[string]any{"input.name": fmt.Sprintf("活动%d", i), "input.kind": "JOINT_ACTIVITY", "input.date": past,
-			"input.hostIds": []string{pick(hubs)}, "input.attendeeIds": []string{org}}
+			"input.hostIds": []string{pick(p.hubs)}, "input.attendeeIds": []string{org}}
 	case 11:
 		op, args = "updateOrganization", map[string]any{"id": org, "input.name": fmt.Sprintf("改名%d", i), "input.partyMembers": r.IntN(6)}
 	case 12:
-		code, _ := cobuild.NewCreditCode('9', '1', "320000", 70000000+i)
+		code, _ := cobuild.NewCreditCode('9', '1', "320000", 70000000+r.IntN(20000000))
 		op, args = "registerOrganization", map[string]any{"input.name": fmt.Sprintf("新企业%d", i), "input.kind": "ENTERPRISE",
-			"input.creditCode": code, "input.areaId": "ar-900000001", "input.communityId": fixture.Chengxi, "input.partyMembers": r.IntN(5), "input.headcount": 10}
+			"input.creditCode": code, "input.areaId": p.area, "input.communityId": pick(p.communities), "input.partyMembers": r.IntN(5), "input.headcount": 10}
 	default:
 		op, args = "formPartyOrganization", map[string]any{"input.organizationId": org, "input.foundedOn": past}
 	}
@@ -72,13 +135,26 @@ func randomCommand(r *rand.Rand, i int, today time.Time) cobuild.Command {
 // place equal the ones a new service builds afresh from the graph.
 func TestSnapshotsPatchedInPlaceEqualFreshOnes(t *testing.T) {
 	l := startLive(t)
+	patchedEqualsFresh(t, l, fixturePools(), 200)
+}
+
+// TestSnapshotsPatchedInPlaceEqualFreshOnesOnTheDistrict: the same over the organisations,
+// instructors, alliances and communities of one town of the district.
+func TestSnapshotsPatchedInPlaceEqualFreshOnesOnTheDistrict(t *testing.T) {
+	l := startLive(t)
+	patchedEqualsFresh(t, l, districtPools(t, l), 150)
+}
+
+func patchedEqualsFresh(t *testing.T, l *live, p pools, n int) {
 	ctx := context.Background()
 	today := l.a.Resolvers.Today()
-	r := rand.New(rand.NewPCG(11, uint64(time.Now().UnixNano())))
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("random commands of seed %d", seed)
+	r := rand.New(rand.NewPCG(11, seed))
 	builds := l.a.Snapshots.Stats().Builds
 	written := 0
-	for i := range 200 {
-		if _, err := l.a.Store.Apply(ctx, randomCommand(r, i, today)); err == nil {
+	for i := range n {
+		if _, err := l.a.Store.Apply(ctx, randomCommand(r, i, today, p)); err == nil {
 			written++
 		} else if cobuild.ErrorCode(err) != cobuild.EINVALID {
 			t.Fatalf("command %d: %v", i, err)
@@ -92,8 +168,8 @@ func TestSnapshotsPatchedInPlaceEqualFreshOnes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if written < 50 {
-		t.Fatalf("only %d of 200 random commands wrote", written)
+	if written < n/4 {
+		t.Fatalf("only %d of %d random commands wrote", written, n)
 	}
 	patchedCensus, err := l.a.Snapshots.Census(ctx, today, v)
 	if err != nil {
@@ -125,8 +201,8 @@ func TestSnapshotsPatchedInPlaceEqualFreshOnes(t *testing.T) {
 	if d := cmp.Diff(networkOf(freshNet.Projection), networkOf(patchedNet.Projection)); d != "" {
 		t.Errorf("network patched in place differs from a fresh one after %d writes (-fresh +patched):\n%s", written, d)
 	}
-	t.Logf("%d of 200 commands wrote; census of %d organisations, network of %d nodes and %d ties",
-		written, len(freshCensus.Rows), freshNet.Graph.Nodes(), freshNet.Graph.LiveTies())
+	t.Logf("%d of %d commands wrote; census of %d organisations, network of %d nodes and %d ties",
+		written, n, len(freshCensus.Rows), freshNet.Graph.Nodes(), freshNet.Graph.LiveTies())
 }
 
 type censusRow struct {
