@@ -112,8 +112,9 @@ type Census struct {
 	*Places
 	// Coverage is the coverage of Rows[i] under the rules.
 	Coverage Coverages
-	// coverers are the coverers of Rows[i] on the day.
+	// coverers are the coverers of Rows[i] on the day, facts its coverage facts.
 	coverers vec[[]string]
+	facts    vec[cobuild.CoverageFacts]
 
 	covers func() *coverIndex
 }
@@ -123,13 +124,14 @@ type Census struct {
 func NewCensus(rules cobuild.Rules, places *Places, rows []cobuild.CensusRow) *Census {
 	coverage := make([]cobuild.Coverage, len(rows))
 	coverers := make([][]string, len(rows))
+	facts := make([]cobuild.CoverageFacts, len(rows))
 	for i, r := range rows {
 		coverage[i] = rules.CoverageOf(r.Facts)
-		coverers[i] = r.Coverers
+		coverers[i], facts[i] = r.Coverers, r.Facts
 	}
 	p := *places // the same indexes: rows keeps the places' order
 	p.Rows = rows
-	return newCensus(&p, CoveragesOf(coverage), vecOf(coverers))
+	return newCensus(&p, CoveragesOf(coverage), vecOf(coverers), vecOf(facts))
 }
 
 // NewCensusOf computes the coverage on a day of every organisation of the places, from
@@ -137,29 +139,33 @@ func NewCensus(rules cobuild.Rules, places *Places, rows []cobuild.CensusRow) *C
 func NewCensusOf(rules cobuild.Rules, places *Places, facts map[string]*cobuild.DayFacts) *Census {
 	coverage := make([]cobuild.Coverage, len(places.Rows))
 	coverers := make([][]string, len(places.Rows))
+	all := make([]cobuild.CoverageFacts, len(places.Rows))
 	for i, r := range places.Rows {
-		coverage[i], coverers[i] = coverageOf(rules, r, facts[r.ID])
+		coverage[i], coverers[i], all[i] = coverageOf(rules, r, facts[r.ID])
 	}
-	return newCensus(places, CoveragesOf(coverage), vecOf(coverers))
+	return newCensus(places, CoveragesOf(coverage), vecOf(coverers), vecOf(all))
 }
 
 // coverageOf is the coverage of an organisation with its facts of the day (nil for none).
-func coverageOf(rules cobuild.Rules, r cobuild.CensusRow, f *cobuild.DayFacts) (cobuild.Coverage, []string) {
+func coverageOf(rules cobuild.Rules, r cobuild.CensusRow, f *cobuild.DayFacts) (cobuild.Coverage, []string, cobuild.CoverageFacts) {
 	var facts cobuild.CoverageFacts
 	var coverers []string
 	if f != nil {
 		facts, coverers = f.Facts, f.Coverers
 	}
 	facts.PartyMembers, facts.Sector = r.PartyMembers, r.Sector
-	return rules.CoverageOf(facts), coverers
+	return rules.CoverageOf(facts), coverers, facts
 }
 
 // newCensus is the census of the places' rows with their coverage and coverers.
-func newCensus(places *Places, coverage Coverages, coverers vec[[]string]) *Census {
-	c := &Census{Places: places, Coverage: coverage, coverers: coverers}
+func newCensus(places *Places, coverage Coverages, coverers vec[[]string], facts vec[cobuild.CoverageFacts]) *Census {
+	c := &Census{Places: places, Coverage: coverage, coverers: coverers, facts: facts}
 	c.covers = sync.OnceValue(func() *coverIndex { return newCoverIndex(places.Rows, c.coverers.at) })
 	return c
 }
 
 // CoverersOf returns the coverers of row i on the census's day.
 func (c *Census) CoverersOf(i int) []string { return c.coverers.at(i) }
+
+// FactsOf returns the coverage facts of row i on the census's day.
+func (c *Census) FactsOf(i int) cobuild.CoverageFacts { return c.facts.at(i) }

@@ -57,19 +57,21 @@ func PatchPlaces(p *Places, changed []cobuild.CensusRow) *Places {
 // none). Rows added to the places are computed too. Every other row's coverage is shared
 // with the old census.
 func PatchCensus(rules cobuild.Rules, old *Census, places *Places, ids []string, facts map[string]*cobuild.DayFacts) *Census {
-	setCov, setCoverers := map[int]cobuild.Coverage{}, map[int][]string{}
+	setCov, setCoverers, setFacts := map[int]cobuild.Coverage{}, map[int][]string{}, map[int]cobuild.CoverageFacts{}
 	for _, id := range ids {
 		if i, ok := places.Row(id); ok && i < old.Coverage.Len() {
-			setCov[i], setCoverers[i] = coverageOf(rules, places.Rows[i], facts[id])
+			setCov[i], setCoverers[i], setFacts[i] = coverageOf(rules, places.Rows[i], facts[id])
 		}
 	}
 	var addCov []cobuild.Coverage
 	var addCoverers [][]string
+	var addFacts []cobuild.CoverageFacts
 	for i := old.Coverage.Len(); i < len(places.Rows); i++ {
-		cov, coverers := coverageOf(rules, places.Rows[i], facts[places.Rows[i].ID])
-		addCov, addCoverers = append(addCov, cov), append(addCoverers, coverers)
+		cov, coverers, f := coverageOf(rules, places.Rows[i], facts[places.Rows[i].ID])
+		addCov, addCoverers, addFacts = append(addCov, cov), append(addCoverers, coverers), append(addFacts, f)
 	}
-	return newCensus(places, Coverages{old.Coverage.v.with(setCov, addCov)}, old.coverers.with(setCoverers, addCoverers))
+	return newCensus(places, Coverages{old.Coverage.v.with(setCov, addCov)}, old.coverers.with(setCoverers, addCoverers),
+		old.facts.with(setFacts, addFacts))
 }
 
 // PatchProjection returns the projection with the ties at the touched nodes replaced by

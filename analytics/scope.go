@@ -42,14 +42,15 @@ func (c *Census) Within(places *Places) *Census {
 	rows := make([]cobuild.CensusRow, len(places.Rows))
 	coverage := make([]cobuild.Coverage, len(places.Rows))
 	coverers := make([][]string, len(places.Rows))
+	facts := make([]cobuild.CoverageFacts, len(places.Rows))
 	for i, r := range places.Rows {
 		j, _ := c.Row(r.ID)
-		rows[i], coverage[i], coverers[i] = c.Rows[j], c.Coverage.At(j), c.CoverersOf(j)
+		rows[i], coverage[i], coverers[i], facts[i] = c.Rows[j], c.Coverage.At(j), c.CoverersOf(j), c.FactsOf(j)
 		rows[i].CommunityID = r.CommunityID
 	}
 	p := *places // the same indexes: rows keeps the places' order
 	p.Rows = rows
-	return newCensus(&p, CoveragesOf(coverage), vecOf(coverers))
+	return newCensus(&p, CoveragesOf(coverage), vecOf(coverers), vecOf(facts))
 }
 
 // Within returns the projection of the nodes keep keeps and of the ties between two of

@@ -217,7 +217,8 @@ func censusOf(c *analytics.Census) map[string]censusRow {
 	out := map[string]censusRow{}
 	for i, row := range c.Rows {
 		row.Coverers = slices.Sorted(slices.Values(c.CoverersOf(i)))
-		row.Facts = cobuild.CoverageFacts{} // the census keeps the coverage it decides
+		row.Facts = c.FactsOf(i)
+		row.Facts.CoveredModes = slices.Sorted(slices.Values(row.Facts.CoveredModes))
 		out[row.ID] = censusRow{Row: row, Coverage: c.Coverage.At(i)}
 	}
 	for rank, i := range c.ByName {

@@ -28,6 +28,11 @@ var dashboardVariables = map[string]string{
 	"CoverageBy":        `{"by": ["INDUSTRY", "SIZE_BAND"]}`,
 	"GradeMovement":     `{"from": "2022-11", "to": "2023-05"}`,
 	"FindOrganization":  `{"name": "医院"}`,
+	// Recording work from the worklist.
+	"AssignInstructor":         `{"personId": "pe-000001", "organizationId": "og-000102", "idempotencyKey": "k"}`,
+	"CoverByPartyOrganization": `{"organizationId": "og-000102", "partyOrganizationId": "po-000001", "mode": "JOINT", "idempotencyKey": "k"}`,
+	"LinkWithCommunity":        `{"organizationId": "og-000102", "communityId": "og-000019", "mode": "SHEQI", "idempotencyKey": "k"}`,
+	"CoverageFeed":             `{"after": 1}`,
 }
 
 var graphqlFence = regexp.MustCompile("(?s)```graphql\n(.*?)```")

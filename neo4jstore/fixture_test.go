@@ -97,7 +97,7 @@ func TestTheCypherRulesAgreeWithTheGoRulesOnTheDrawnGraph(t *testing.T) {
 				if !ok {
 					t.Fatalf("the census has no row for %s", id)
 				}
-				if got := fmt.Sprintf("%+v", census.Rows[row].Facts); got != want {
+				if got := fmt.Sprintf("%+v", census.FactsOf(row)); got != want {
 					t.Errorf("%s: the census's facts are %s, the Go rule's %s", id, got, want)
 				}
 			}

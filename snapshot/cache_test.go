@@ -174,9 +174,9 @@ func TestCensusesShareThePlacesOfAVersion(t *testing.T) {
 	}
 	// Every managed organisation's facts carry its sector and party members.
 	for i, row := range c1.Rows {
-		if row.Facts.Sector != row.Sector || row.Facts.PartyMembers != row.PartyMembers {
+		if f := c1.FactsOf(i); f.Sector != row.Sector || f.PartyMembers != row.PartyMembers {
 			t.Fatalf("row %d (%s): facts of sector %s with %d members, the row %s with %d", i, row.ID,
-				row.Facts.Sector, row.Facts.PartyMembers, row.Sector, row.PartyMembers)
+				f.Sector, f.PartyMembers, row.Sector, row.PartyMembers)
 		}
 	}
 	if _, err := svc.Census(ctx, sourceDay, "v2"); err != nil || src.count("places") != 2 {
