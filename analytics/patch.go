@@ -156,7 +156,31 @@ func PatchProjection(old *Projection, touched []string, infos []NodeInfo, ties [
 			}
 		}
 	}
-	return NewProjection(ng, append(nodes, added...), append(old.Ties, ties...))
+	out := NewProjection(ng, append(nodes, added...), append(old.Ties, ties...))
+	// The ties counted per row change only at the ends of the ties removed and added.
+	var ends []int
+	for t := range remove {
+		a, b := g.Ends(t)
+		ends = append(ends, a, b)
+	}
+	for _, e := range add {
+		ends = append(ends, e[0], e[1])
+	}
+	old.mu.Lock()
+	defer old.mu.Unlock()
+	for places, d := range old.degrees {
+		nd := slices.Clone(d)
+		for _, v := range ends {
+			if row, ok := places.Row(ng.ID(v)); ok {
+				nd[row] = int32(ng.Degree(v))
+			}
+		}
+		if out.degrees == nil {
+			out.degrees = map[*Places][]int32{}
+		}
+		out.degrees[places] = nd
+	}
+	return out
 }
 
 // maxPatchedNodes is how many nodes and ties patches may add and remove before the

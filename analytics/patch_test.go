@@ -70,6 +70,7 @@ func TestPatchesEqualFreshBuilds(t *testing.T) {
 	// 甲 leaves its alliance and joins another; a new organisation joins one.
 	a := rows[1].ID
 	newTies := []TieInfo{{Type: cobuild.MemberOf, From: a, To: "al-000999"}, {Type: cobuild.MemberOf, From: added.ID, To: "al-000001"}}
+	proj.DegreesOf(places)
 	p := PatchProjection(proj, []string{a, added.ID}, []NodeInfo{{ID: a, Label: cobuild.LabelOrganization, Name: "甲"},
 		{ID: added.ID, Label: cobuild.LabelOrganization, Name: added.Name}, {ID: "al-000999", Label: cobuild.LabelAlliance}, {ID: "al-000001", Label: cobuild.LabelAlliance}}, newTies)
 	var freshTies []TieInfo
@@ -83,6 +84,13 @@ func TestPatchesEqualFreshBuilds(t *testing.T) {
 	if p.Graph.Nodes() != fp.Graph.Nodes() || p.Graph.LiveTies() != fp.Graph.LiveTies() || p.Islands().Count != fp.Islands().Count {
 		t.Errorf("patched: %d nodes, %d ties, %d islands; fresh %d, %d, %d", p.Graph.Nodes(), p.Graph.LiveTies(), p.Islands().Count,
 			fp.Graph.Nodes(), fp.Graph.LiveTies(), fp.Islands().Count)
+	}
+	// The ties per row, counted on the old network before the patch, are carried over.
+	if p.degrees[places] == nil {
+		t.Error("the ties per row were not carried over to the patched network")
+	}
+	if got, want := p.DegreesOf(places), fp.DegreesOf(places); !slices.Equal(got, want) {
+		t.Errorf("degrees carried over differ from a fresh count")
 	}
 	if v, ok := p.Graph.Lookup(a); !ok || p.Nodes[v].Name != "甲" || p.Graph.Degree(v) != 1 {
 		t.Errorf("甲 in the patched network: %v %+v", ok, p.Nodes[v])
@@ -114,4 +122,29 @@ func BenchmarkPatchProjection50x(b *testing.B) {
 	for b.Loop() {
 		proj = PatchProjection(proj, []string{id}, []NodeInfo{nodes[10], {ID: "al-000001", Label: cobuild.LabelAlliance}}, newTies)
 	}
+}
+
+// What the first read after a change computes again on the new snapshot at 50×: the
+// islands of the network and the coverer index of the census.
+func BenchmarkFirstReadAfterPatch50x(b *testing.B) {
+	rules := cobuild.DefaultRules()
+	rows, nodes, ties := synthetic(750_000)
+	places := NewPlaces(rows)
+	census := NewCensus(rules, places, rows)
+	proj := NewProjection(Build(nodes, ties))
+	b.Run("islands", func(b *testing.B) {
+		for b.Loop() {
+			NewProjection(proj.Graph, proj.Nodes, proj.Ties).Islands()
+		}
+	})
+	b.Run("degrees", func(b *testing.B) {
+		for b.Loop() {
+			NewProjection(proj.Graph, proj.Nodes, proj.Ties).DegreesOf(places)
+		}
+	})
+	b.Run("coverers", func(b *testing.B) {
+		for b.Loop() {
+			newCensus(census.Places, census.Coverage, census.coverers, census.facts).covers()
+		}
+	})
 }
