@@ -29,9 +29,9 @@ var dashboardVariables = map[string]string{
 	"GradeMovement":     `{"from": "2022-11", "to": "2023-05"}`,
 	"FindOrganization":  `{"name": "医院"}`,
 	// Recording work from the worklist.
-	"AssignInstructor":         `{"personId": "pe-000001", "organizationId": "og-000102", "idempotencyKey": "k"}`,
-	"CoverByPartyOrganization": `{"organizationId": "og-000102", "partyOrganizationId": "po-000001", "mode": "JOINT", "idempotencyKey": "k"}`,
-	"LinkWithCommunity":        `{"organizationId": "og-000102", "communityId": "og-000019", "mode": "SHEQI", "idempotencyKey": "k"}`,
+	"AssignInstructor":         `{"personId": "pe-000001", "organizationId": "og-000102", "expectedVersion": 3, "idempotencyKey": "k"}`,
+	"CoverByPartyOrganization": `{"organizationId": "og-000102", "partyOrganizationId": "po-000001", "mode": "JOINT", "expectedVersion": 3, "idempotencyKey": "k"}`,
+	"LinkWithCommunity":        `{"organizationId": "og-000102", "communityId": "og-000019", "mode": "SHEQI", "expectedVersion": 3, "idempotencyKey": "k"}`,
 	"CoverageFeed":             `{"after": 1}`,
 }
 

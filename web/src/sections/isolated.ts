@@ -49,7 +49,7 @@ const listQuery = graphql`query IsolatedUncovered($where: OrganizationWhere!, $s
     totalCount
     pageInfo { hasNextPage endCursor }
     nodes {
-      id name kind kindLabel creditCode headcount partyMembers sizeBand aboveScale operating
+      id name version kind kindLabel creditCode headcount partyMembers sizeBand aboveScale operating
       area { name } park { name } community { name } industry { name }
       coverage(asOf: $asOf) { statusLabel shouldHaveOwn reasonLabel }
       coverageCandidates(first: 3, asOf: $asOf) { node { id label kind name } score reasonLabels }
@@ -58,21 +58,23 @@ const listQuery = graphql`query IsolatedUncovered($where: OrganizationWhere!, $s
 }`;
 
 // The work an officer records from a row (登记): the suggested coverer covers it. Each is one
-// mutation; a confirm sends a new idempotency key, so that a retry by the network writes once.
-const assignInstructor = graphql`mutation AssignInstructor($personId: ID!, $organizationId: ID!, $idempotencyKey: String) {
-  assignPerson(personId: $personId, organizationId: $organizationId, role: INSTRUCTOR, idempotencyKey: $idempotencyKey) {
+// mutation; a confirm sends a new idempotency key, so that a retry by the network writes once,
+// and the version of the row as it was listed: when someone else changed the organisation
+// meanwhile, the server answers CONFLICT and the row says so.
+const assignInstructor = graphql`mutation AssignInstructor($personId: ID!, $organizationId: ID!, $expectedVersion: Int, $idempotencyKey: String) {
+  assignPerson(personId: $personId, organizationId: $organizationId, role: INSTRUCTOR, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {
     replayed change { seq } organization { id coverage { status } }
   }
 }`;
 
-const coverByPartyOrganization = graphql`mutation CoverByPartyOrganization($organizationId: ID!, $partyOrganizationId: ID!, $mode: CoverMode!, $idempotencyKey: String) {
-  coverOrganization(organizationId: $organizationId, partyOrganizationId: $partyOrganizationId, mode: $mode, idempotencyKey: $idempotencyKey) {
+const coverByPartyOrganization = graphql`mutation CoverByPartyOrganization($organizationId: ID!, $partyOrganizationId: ID!, $mode: CoverMode!, $expectedVersion: Int, $idempotencyKey: String) {
+  coverOrganization(organizationId: $organizationId, partyOrganizationId: $partyOrganizationId, mode: $mode, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {
     replayed change { seq } organization { id coverage { status } }
   }
 }`;
 
-const linkWithCommunity = graphql`mutation LinkWithCommunity($organizationId: ID!, $communityId: ID!, $mode: CoBuildMode!, $idempotencyKey: String) {
-  linkCommunity(organizationId: $organizationId, communityId: $communityId, mode: $mode, idempotencyKey: $idempotencyKey) {
+const linkWithCommunity = graphql`mutation LinkWithCommunity($organizationId: ID!, $communityId: ID!, $mode: CoBuildMode!, $expectedVersion: Int, $idempotencyKey: String) {
+  linkCommunity(organizationId: $organizationId, communityId: $communityId, mode: $mode, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {
     replayed change { seq } organization { id coverage { status } }
   }
 }`;
@@ -87,20 +89,25 @@ interface Written {
 /** The mutation that records a candidate's cover of an organisation; null when none does. */
 function workOf(o: Row, c: Candidate): { op: Operation; field: string; variables: Record<string, unknown> } | null {
   if (c.node.label === 'Person') {
-    return { op: assignInstructor, field: 'assignPerson', variables: { personId: c.node.id, organizationId: o.id } };
+    return { op: assignInstructor, field: 'assignPerson', variables: { personId: c.node.id, organizationId: o.id, expectedVersion: o.version } };
   }
   if (c.node.label === 'PartyOrg' && c.node.kind && coverMode[c.node.kind]) {
     return {
       op: coverByPartyOrganization,
       field: 'coverOrganization',
-      variables: { organizationId: o.id, partyOrganizationId: c.node.id, mode: coverMode[c.node.kind] },
+      variables: { organizationId: o.id, partyOrganizationId: c.node.id, mode: coverMode[c.node.kind], expectedVersion: o.version },
     };
   }
   if (c.node.label === 'Organization' && c.node.kind === 'COMMUNITY') {
     return {
       op: linkWithCommunity,
       field: 'linkCommunity',
-      variables: { organizationId: o.id, communityId: c.node.id, mode: o.kind === 'ENTERPRISE' ? 'SHEQI' : 'SHUANGSHE' },
+      variables: {
+        organizationId: o.id,
+        communityId: c.node.id,
+        mode: o.kind === 'ENTERPRISE' ? 'SHEQI' : 'SHUANGSHE',
+        expectedVersion: o.version,
+      },
     };
   }
   return null;
@@ -117,6 +124,9 @@ type Candidate = Row['coverageCandidates'][number];
 interface Row {
   id: string;
   name: string;
+  /** The sequence number of the last change to it: a write sends it back, so that one
+   * made after another officer's is refused with CONFLICT rather than doubled. */
+  version: number;
   kind: string;
   kindLabel: string;
   creditCode: string | null;
