@@ -13,7 +13,7 @@ serve:
 # fails the run (tools/noskip): here every test has what it needs. Then the packages with
 # concurrent code run again under the race detector, and the HTTP handler is fuzzed for 20 s
 # (FuzzGraphQLHandler; its seeds, the attacks, ran with the tests).
-RACE_PACKAGES = ./analytics ./snapshot ./resolvers ./neo4jstore ./server ./neo4jlocal
+RACE_PACKAGES = ./analytics ./snapshot ./resolvers ./neo4jstore ./server ./neo4jlocal ./app
 test:
 	[ -d web/node_modules ] || npm ci --prefix web
 	[ -d tools/httpaudit/node_modules ] || npm ci --prefix tools/httpaudit
