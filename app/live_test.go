@@ -440,3 +440,18 @@ func TestConcurrentWritesLoseNothingAndDoubleNothing(t *testing.T) {
 		t.Errorf("%d changes, %d keys, %d events; want 1000 of each", len(changes), len(keys), n)
 	}
 }
+
+// TestBulkLoadsAreBatchesOfTheLog: the seed of the district and the load of the drawing
+// went through the change log, each as one batch.
+func TestBulkLoadsAreBatchesOfTheLog(t *testing.T) {
+	l := startLive(t)
+	for _, op := range []string{"seed", "load"} {
+		cs, _, err := l.a.Store.Changes(context.Background(), cobuild.ChangeFilter{Op: op}, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) != 1 || !cs[0].Batch || cs[0].Actor.Subject != "cobuild" {
+			t.Errorf("%s: %+v, want one batch change by cobuild", op, cs)
+		}
+	}
+}

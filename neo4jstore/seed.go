@@ -90,6 +90,12 @@ func (s *Store) Wipe(ctx context.Context) error {
 			return fmt.Errorf("wipe database: %w", domainError(err))
 		}
 	}
+	// In the change log as one batch, so that every server rebuilds its snapshots.
+	if _, err := writeTx(ctx, s, time.Minute, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		return struct{}{}, s.AppendBatch(ctx, tx, cobuild.Actor{Subject: "cobuild", Role: "system"}, "wipe", "{}")
+	}); err != nil {
+		return fmt.Errorf("record wipe: %w", err)
+	}
 	return nil
 }
 
@@ -123,7 +129,12 @@ func (s *Store) Seed(ctx context.Context, ds *cobuild.Dataset, info SeedInfo, pr
 		return err
 	}
 	if _, err := writeTx(ctx, s, time.Minute, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		return struct{}{}, s.exec(ctx, tx, `MATCH (s:Seed {id: 'demo'}) SET s.status = 'complete', s.completedAt = datetime()`, nil)
+		if err := s.exec(ctx, tx, `MATCH (s:Seed {id: 'demo'}) SET s.status = 'complete', s.completedAt = datetime()`, nil); err != nil {
+			return struct{}{}, err
+		}
+		// In the change log as one batch, so that every server rebuilds its snapshots.
+		return struct{}{}, s.AppendBatch(ctx, tx, cobuild.Actor{Subject: "cobuild", Role: "system"}, "seed",
+			fmt.Sprintf(`{"scale": %d, "seed": %d, "nodes": %d}`, info.Scale, info.Seed, len(ds.Nodes)))
 	}); err != nil {
 		return fmt.Errorf("record seed: %w", err)
 	}
@@ -142,7 +153,7 @@ func (s *Store) Load(ctx context.Context, ds *cobuild.Dataset, progress func(don
 		return err
 	}
 	_, err = writeTx(ctx, s, time.Minute, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		return struct{}{}, s.AppendBatch(ctx, tx, cobuild.Actor{Subject: "cobuild", Role: "system"}, "seed",
+		return struct{}{}, s.AppendBatch(ctx, tx, cobuild.Actor{Subject: "cobuild", Role: "system"}, "load",
 			fmt.Sprintf(`{"nodes": %d}`, len(ds.Nodes)))
 	})
 	return err
