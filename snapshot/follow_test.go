@@ -75,7 +75,9 @@ func (w *world) CensusFacts(context.Context, time.Time) (map[string]*cobuild.Day
 	return out, nil
 }
 
-func (w *world) RoundEvaluations(context.Context, []string) ([]*cobuild.Evaluation, error) { return nil, nil }
+func (w *world) RoundEvaluations(context.Context, []string) ([]*cobuild.Evaluation, error) {
+	return nil, nil
+}
 
 func (w *world) Changes(_ context.Context, _ cobuild.ChangeFilter, after int64, first int) ([]*cobuild.Change, bool, error) {
 	w.mu.Lock()
