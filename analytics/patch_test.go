@@ -95,6 +95,31 @@ func TestPatchesEqualFreshBuilds(t *testing.T) {
 	if v, ok := p.Graph.Lookup(a); !ok || p.Nodes[v].Name != "甲" || p.Graph.Degree(v) != 1 {
 		t.Errorf("甲 in the patched network: %v %+v", ok, p.Nodes[v])
 	}
+
+	// 甲 leaves al-000999 again, its only member: the alliance leaves the network, which a
+	// patch of the tie lists cannot say, so the network is built again from its live ties.
+	q := PatchProjection(p, []string{a}, []NodeInfo{{ID: a, Label: cobuild.LabelOrganization, Name: "甲"}}, nil)
+	var qTies []TieInfo
+	for _, t := range freshTies {
+		if t.From != a {
+			qTies = append(qTies, t)
+		}
+	}
+	fq := NewProjection(Build(append(nodes, NodeInfo{ID: added.ID, Label: cobuild.LabelOrganization}), qTies))
+	if _, ok := q.Graph.Lookup("al-000999"); ok {
+		t.Error("an alliance without ties stays in the network")
+	}
+	if q.Graph.Nodes() != fq.Graph.Nodes() || q.Graph.LiveTies() != fq.Graph.LiveTies() || q.Islands().Count != fq.Islands().Count ||
+		q.Graph.Ties() != q.Graph.LiveTies() {
+		t.Errorf("rebuilt: %d nodes, %d ties (%d numbers), %d islands; fresh %d, %d, %d", q.Graph.Nodes(), q.Graph.LiveTies(), q.Graph.Ties(),
+			q.Islands().Count, fq.Graph.Nodes(), fq.Graph.LiveTies(), fq.Islands().Count)
+	}
+	if v, ok := q.Graph.Lookup(a); !ok || q.Graph.Degree(v) != 0 || q.Nodes[v].Name != "甲" {
+		t.Errorf("甲 after leaving: %v", ok)
+	}
+	if v, ok := q.Graph.Lookup(added.ID); !ok || q.Nodes[v].Name != added.Name {
+		t.Errorf("the new organisation after the rebuild: %v %+v", ok, q.Nodes)
+	}
 }
 
 // The in-memory part of applying one change at 50× (750,000 organisations, 500,000
