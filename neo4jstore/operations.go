@@ -346,12 +346,8 @@ func coverOrganization(w *wtx) error {
 		return invalid("partyOrganizationId", "%s（%s）是%s，不能以%s方式覆盖。%s is a %v party organisation: it cannot cover by mode %s.",
 			po, pp["name"], cobuild.Label("PartyOrganizationKind", fmt.Sprint(pp["kind"])), cobuild.Label("CoverMode", mode), po, pp["kind"], mode)
 	}
-	since, err := w.date("since", w.today)
-	if err != nil {
-		return err
-	}
 	w.touch(po)
-	return w.open(cobuild.CoveredBy, end(id), end(po), since, map[string]any{"mode": mode}, "partyOrganizationId", false)
+	return w.openFrom("since", cobuild.CoveredBy, end(id), end(po), map[string]any{"mode": mode}, "partyOrganizationId", false)
 }
 
 func endCoverage(w *wtx) error {
@@ -366,11 +362,7 @@ func endCoverage(w *wtx) error {
 	if _, _, err := w.node("partyOrganizationId", po, cobuild.LabelPartyOrg); err != nil {
 		return err
 	}
-	on, err := w.date("on", time.Time{})
-	if err != nil {
-		return err
-	}
-	return w.close(cobuild.CoveredBy, end(id), end(po), on, "", "partyOrganizationId")
+	return w.closeOn("on", cobuild.CoveredBy, end(id), end(po), "", "partyOrganizationId")
 }
 
 var assignRoles = []string{"INSTRUCTOR", "LIAISON"}
@@ -395,12 +387,8 @@ func assignPerson(w *wtx) error {
 	if err != nil {
 		return err
 	}
-	since, err := w.date("since", w.today)
-	if err != nil {
-		return err
-	}
 	w.c.Entity = org
-	return w.open(cobuild.AssignedTo, end(person), end(org), since, map[string]any{"role": role}, "personId", true)
+	return w.openFrom("since", cobuild.AssignedTo, end(person), end(org), map[string]any{"role": role}, "personId", true)
 }
 
 func withdrawPerson(w *wtx) error {
@@ -408,12 +396,8 @@ func withdrawPerson(w *wtx) error {
 	if err != nil {
 		return err
 	}
-	on, err := w.date("on", time.Time{})
-	if err != nil {
-		return err
-	}
 	w.c.Entity = org
-	return w.close(cobuild.AssignedTo, end(person), end(org), on, role, "personId")
+	return w.closeOn("on", cobuild.AssignedTo, end(person), end(org), role, "personId")
 }
 
 func membership(w *wtx) (org, hub string, err error) {
@@ -440,12 +424,8 @@ func joinHub(w *wtx) error {
 	if role == "" {
 		role = "MEMBER"
 	}
-	since, err := w.date("since", w.today)
-	if err != nil {
-		return err
-	}
 	w.c.Entity = org
-	return w.open(cobuild.MemberOf, end(org), end(hub), since, map[string]any{"role": role}, "hubId", false)
+	return w.openFrom("since", cobuild.MemberOf, end(org), end(hub), map[string]any{"role": role}, "hubId", false)
 }
 
 func leaveHub(w *wtx) error {
@@ -453,12 +433,8 @@ func leaveHub(w *wtx) error {
 	if err != nil {
 		return err
 	}
-	on, err := w.date("on", time.Time{})
-	if err != nil {
-		return err
-	}
 	w.c.Entity = org
-	return w.close(cobuild.MemberOf, end(org), end(hub), on, "", "hubId")
+	return w.closeOn("on", cobuild.MemberOf, end(org), end(hub), "", "hubId")
 }
 
 func signAgreement(w *wtx) error {
@@ -529,12 +505,8 @@ func linkCommunity(w *wtx) error {
 	if err != nil {
 		return err
 	}
-	since, err := w.date("since", w.today)
-	if err != nil {
-		return err
-	}
 	w.c.Entity = org
-	return w.open(cobuild.CoBuildsWith, end(org), end(community), since, map[string]any{"mode": w.str("mode")}, "communityId", false)
+	return w.openFrom("since", cobuild.CoBuildsWith, end(org), end(community), map[string]any{"mode": w.str("mode")}, "communityId", false)
 }
 
 func unlinkCommunity(w *wtx) error {
@@ -542,12 +514,8 @@ func unlinkCommunity(w *wtx) error {
 	if err != nil {
 		return err
 	}
-	on, err := w.date("on", time.Time{})
-	if err != nil {
-		return err
-	}
 	w.c.Entity = org
-	return w.close(cobuild.CoBuildsWith, end(org), end(community), on, "", "communityId")
+	return w.closeOn("on", cobuild.CoBuildsWith, end(org), end(community), "", "communityId")
 }
 
 func recordEvent(w *wtx) error {
@@ -629,12 +597,8 @@ func pairMentor(w *wtx) error {
 	if err != nil {
 		return err
 	}
-	since, err := w.date("since", w.today)
-	if err != nil {
-		return err
-	}
 	w.c.Entity = mentee
-	return w.open(cobuild.Mentors, end(mentor), end(mentee), since, nil, "menteeId", false)
+	return w.openFrom("since", cobuild.Mentors, end(mentor), end(mentee), nil, "menteeId", false)
 }
 
 func endMentoring(w *wtx) error {
@@ -642,12 +606,8 @@ func endMentoring(w *wtx) error {
 	if err != nil {
 		return err
 	}
-	on, err := w.date("on", time.Time{})
-	if err != nil {
-		return err
-	}
 	w.c.Entity = mentee
-	return w.close(cobuild.Mentors, end(mentor), end(mentee), on, "", "menteeId")
+	return w.closeOn("on", cobuild.Mentors, end(mentor), end(mentee), "", "menteeId")
 }
 
 func recordCertificationReview(w *wtx) error {

@@ -524,7 +524,25 @@ func (w *wtx) close(t cobuild.TieType, a, b tieEnd, on time.Time, role, field st
 	return nil
 }
 
-// tieDated makes a tie without dates of its own (HELD, ATTENDED, HOLDS, BRANCH_OF) or with
+// openFrom opens a tie from the day of the argument arg (default today).
+func (w *wtx) openFrom(arg string, t cobuild.TieType, a, b tieEnd, props map[string]any, field string, byRole bool) error {
+	since, err := w.date(arg, w.today)
+	if err != nil {
+		return err
+	}
+	return w.open(t, a, b, since, props, field, byRole)
+}
+
+// closeOn ends a tie on the day of the argument arg, which is required.
+func (w *wtx) closeOn(arg string, t cobuild.TieType, a, b tieEnd, role, field string) error {
+	on, err := w.date(arg, time.Time{})
+	if err != nil {
+		return err
+	}
+	return w.close(t, a, b, on, role, field)
+}
+
+// tie makes a tie without dates of its own (HELD, ATTENDED, HOLDS, BRANCH_OF) or with
 // one fixed property.
 func (w *wtx) tie(t cobuild.TieType, a, b tieEnd, props map[string]any) error {
 	if err := w.write(); err != nil {
