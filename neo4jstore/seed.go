@@ -35,7 +35,7 @@ func (s *Store) SeedStatus(ctx context.Context) (*SeedInfo, bool, error) {
 	}
 	rows, err := query(ctx, s, `
 		OPTIONAL MATCH (s:Seed {id: 'demo'})
-		RETURN s, EXISTS { MATCH (n) WHERE NOT n:Seed AND NOT n:Migration AND NOT n:GraphVersion AND NOT n:ChangeLog AND NOT n:Change } AS hasData`, nil,
+		RETURN s, EXISTS { MATCH (n) WHERE NOT n:Seed AND NOT n:Migration AND NOT n:GraphVersion AND NOT n:ChangeLog AND NOT n:Change AND NOT n:Import } AS hasData`, nil,
 		func(r *neo4j.Record) (status, error) {
 			hasData, _, err := neo4j.GetRecordValue[bool](r, "hasData")
 			if err != nil {

@@ -52,6 +52,10 @@ const usage = `usage: cobuild <command> [flags]
 commands:
   serve       serve GraphQL (starts a local Neo4j with the demo data when NEO4J_URI is unset)
   seed        load the demo data set (into the local Neo4j when NEO4J_URI is unset)
+  import      [-dry-run] [-skip-bad-rows] FILE...  import the district's .xlsx and CSV files
+              (-template KIND writes the template of a kind of file)
+  demo        -write DIR [-format csv|xlsx]  write the demo data set as the files a district
+              brings, for cobuild import
   token       -role R [-area ID...] [-subject S] [-ttl D]  print a token signed with the
               install's key (or the configured HMAC secret)
   neo4j exec  -- CMD [ARGS...]  run a command with a local Neo4j, exporting NEO4J_URI,
@@ -70,6 +74,10 @@ func run(ctx context.Context, args []string) error {
 		return serve(ctx, args[1:])
 	case "seed":
 		return seed(ctx, args[1:])
+	case "import":
+		return importCmd(ctx, args[1:], os.Stdout)
+	case "demo":
+		return demoCmd(args[1:], os.Stdout)
 	case "token":
 		return token(args[1:], os.Stdout)
 	case "neo4j":
