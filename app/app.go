@@ -133,7 +133,7 @@ func (m *Main) Open(ctx context.Context) error {
 		snaps.Pinned = m.pinned
 	}
 	m.Snapshots = snapshot.New(m.Store, rules, snaps)
-	m.Resolvers = resolvers.New(resolvers.Config{Store: m.Store, Writer: m.Store, ChangeLog: m.Store, Rules: rules, Snapshots: m.Snapshots, Pages: m.Config.Pages,
+	m.Resolvers = resolvers.New(resolvers.Config{Store: m.Store, Writer: m.Store, ChangeLog: m.Store, Importer: m.Store, Rules: rules, Snapshots: m.Snapshots, Pages: m.Config.Pages,
 		Requests: m.Config.Limits})
 	m.stopping, m.stopRequests = context.WithCancel(context.Background())
 	m.Metrics = m.metrics()

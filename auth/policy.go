@@ -32,6 +32,8 @@ var RootFields = map[string]Access{
 	"industries": Everyone,
 	"industry":   Everyone,
 	"rounds":     Everyone,
+	// The kinds of file an import reads (importing is for admins: resolvers check it).
+	"importKinds": Everyone,
 	// Aggregates: counts, rates and distributions.
 	"coverageStats": Everyone,
 	"grading":       Everyone,

@@ -8,6 +8,7 @@ import (
 	"cobuild/analytics"
 	"cobuild/gqlmodel"
 	"cobuild/graph/model"
+	"cobuild/imports"
 	"cobuild/limits"
 	"context"
 	"errors"
@@ -47,6 +48,8 @@ type ResolverRoot interface {
 	Evaluation() EvaluationResolver
 	Event() EventResolver
 	Grading() GradingResolver
+	ImportReport() ImportReportResolver
+	ImportSheetReport() ImportSheetReportResolver
 	Industry() IndustryResolver
 	Island() IslandResolver
 	LeadingIndustry() LeadingIndustryResolver
@@ -609,6 +612,64 @@ type ComplexityRoot struct {
 		Name              func(childComplexity int) int
 	}
 
+	ImportColumn struct {
+		Header   func(childComplexity int) int
+		Hint     func(childComplexity int) int
+		Key      func(childComplexity int) int
+		Required func(childComplexity int) int
+		Synonyms func(childComplexity int) int
+	}
+
+	ImportCount struct {
+		Change func(childComplexity int) int
+		Count  func(childComplexity int) int
+		Of     func(childComplexity int) int
+	}
+
+	ImportFileReport struct {
+		Name   func(childComplexity int) int
+		SHA256 func(childComplexity int) int
+		Sheets func(childComplexity int) int
+	}
+
+	ImportKind struct {
+		Columns func(childComplexity int) int
+		Name    func(childComplexity int) int
+		Title   func(childComplexity int) int
+	}
+
+	ImportProblem struct {
+		Code    func(childComplexity int) int
+		Column  func(childComplexity int) int
+		File    func(childComplexity int) int
+		Message func(childComplexity int) int
+		Row     func(childComplexity int) int
+		Sheet   func(childComplexity int) int
+	}
+
+	ImportReport struct {
+		Changes      func(childComplexity int) int
+		DryRun       func(childComplexity int) int
+		Files        func(childComplexity int) int
+		ProblemCount func(childComplexity int) int
+		Problems     func(childComplexity int) int
+		Resumed      func(childComplexity int) int
+		Rows         func(childComplexity int) int
+		Seq          func(childComplexity int) int
+		SkipBadRows  func(childComplexity int) int
+		Skipped      func(childComplexity int) int
+		Written      func(childComplexity int) int
+	}
+
+	ImportSheetReport struct {
+		Bad            func(childComplexity int) int
+		Encoding       func(childComplexity int) int
+		IgnoredColumns func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Rows           func(childComplexity int) int
+	}
+
 	Industry struct {
 		Code          func(childComplexity int) int
 		ID            func(childComplexity int) int
@@ -756,6 +817,7 @@ type ComplexityRoot struct {
 		EndCoverage               func(childComplexity int, organizationID string, partyOrganizationID string, on time.Time, expectedVersion *int, idempotencyKey *string) int
 		EndMentoring              func(childComplexity int, mentorID string, menteeID string, on time.Time, idempotencyKey *string) int
 		FormPartyOrganization     func(childComplexity int, input model.FormPartyOrganizationInput, expectedVersion *int, idempotencyKey *string) int
+		ImportFiles               func(childComplexity int, files []*graphql.Upload, dryRun *bool, skipBadRows *bool, kind *string) int
 		JoinHub                   func(childComplexity int, organizationID string, hubID string, role *string, since *time.Time, expectedVersion *int, idempotencyKey *string) int
 		LeaveHub                  func(childComplexity int, organizationID string, hubID string, on time.Time, expectedVersion *int, idempotencyKey *string) int
 		LinkCommunity             func(childComplexity int, organizationID string, communityID string, mode string, since *time.Time, expectedVersion *int, idempotencyKey *string) int
@@ -958,6 +1020,7 @@ type ComplexityRoot struct {
 		GradeMovement      func(childComplexity int, from string, to string) int
 		Grading            func(childComplexity int, round *string) int
 		History            func(childComplexity int, id string, first *int) int
+		ImportKinds        func(childComplexity int) int
 		Industries         func(childComplexity int, leading *bool) int
 		Industry           func(childComplexity int, id *string, name *string) int
 		Limits             func(childComplexity int) int
@@ -1208,6 +1271,12 @@ type EventResolver interface {
 type GradingResolver interface {
 	WeakTwoRounds(ctx context.Context, obj *analytics.Grading) ([]*cobuild.PartyOrg, error)
 }
+type ImportReportResolver interface {
+	Changes(ctx context.Context, obj *imports.Report) ([]*model.ImportCount, error)
+}
+type ImportSheetReportResolver interface {
+	IgnoredColumns(ctx context.Context, obj *imports.SheetReport) ([]string, error)
+}
 type IndustryResolver interface {
 	Organizations(ctx context.Context, obj *cobuild.Industry, where *gqlmodel.OrganizationWhere, sort *gqlmodel.OrganizationSort, first *int, after *string) (*gqlmodel.OrganizationConnection, error)
 }
@@ -1252,6 +1321,7 @@ type MutationResolver interface {
 	EndMentoring(ctx context.Context, mentorID string, menteeID string, on time.Time, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
 	RecordCertificationReview(ctx context.Context, personID string, status string, reviewedOn time.Time, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
 	RecordMassBranch(ctx context.Context, input model.RecordMassBranchInput, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	ImportFiles(ctx context.Context, files []*graphql.Upload, dryRun *bool, skipBadRows *bool, kind *string) (*imports.Report, error)
 }
 type NetworkResolver interface {
 	Provenance(ctx context.Context, obj *gqlmodel.Network) (*gqlmodel.Provenance, error)
@@ -1316,6 +1386,7 @@ type QueryResolver interface {
 	DemoSites(ctx context.Context, kind *string) ([]*cobuild.DemoSite, error)
 	Brands(ctx context.Context, kind *string) ([]*cobuild.Brand, error)
 	Events(ctx context.Context, where *model.EventWhere, first *int, after *string) (*gqlmodel.EventConnection, error)
+	ImportKinds(ctx context.Context) ([]*model.ImportKind, error)
 	Network(ctx context.Context, asOf *time.Time, ties []cobuild.TieType) (*gqlmodel.Network, error)
 	Path(ctx context.Context, from string, to string, maxHops *int, limit *int, asOf *time.Time, ties []cobuild.TieType) (*gqlmodel.PathResult, error)
 	EgoNetwork(ctx context.Context, id string, hops *int, maxNodes *int, asOf *time.Time, ties []cobuild.TieType) (*gqlmodel.EgoNetwork, error)
@@ -3903,6 +3974,235 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.HubStats.Name(childComplexity), true
 
+	case "ImportColumn.header":
+		if e.ComplexityRoot.ImportColumn.Header == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumn.Header(childComplexity), true
+	case "ImportColumn.hint":
+		if e.ComplexityRoot.ImportColumn.Hint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumn.Hint(childComplexity), true
+	case "ImportColumn.key":
+		if e.ComplexityRoot.ImportColumn.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumn.Key(childComplexity), true
+	case "ImportColumn.required":
+		if e.ComplexityRoot.ImportColumn.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumn.Required(childComplexity), true
+	case "ImportColumn.synonyms":
+		if e.ComplexityRoot.ImportColumn.Synonyms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumn.Synonyms(childComplexity), true
+
+	case "ImportCount.change":
+		if e.ComplexityRoot.ImportCount.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCount.Change(childComplexity), true
+	case "ImportCount.count":
+		if e.ComplexityRoot.ImportCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCount.Count(childComplexity), true
+	case "ImportCount.of":
+		if e.ComplexityRoot.ImportCount.Of == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCount.Of(childComplexity), true
+
+	case "ImportFileReport.name":
+		if e.ComplexityRoot.ImportFileReport.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportFileReport.Name(childComplexity), true
+	case "ImportFileReport.sha256":
+		if e.ComplexityRoot.ImportFileReport.SHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportFileReport.SHA256(childComplexity), true
+	case "ImportFileReport.sheets":
+		if e.ComplexityRoot.ImportFileReport.Sheets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportFileReport.Sheets(childComplexity), true
+
+	case "ImportKind.columns":
+		if e.ComplexityRoot.ImportKind.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportKind.Columns(childComplexity), true
+	case "ImportKind.name":
+		if e.ComplexityRoot.ImportKind.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportKind.Name(childComplexity), true
+	case "ImportKind.title":
+		if e.ComplexityRoot.ImportKind.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportKind.Title(childComplexity), true
+
+	case "ImportProblem.code":
+		if e.ComplexityRoot.ImportProblem.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Code(childComplexity), true
+	case "ImportProblem.column":
+		if e.ComplexityRoot.ImportProblem.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Column(childComplexity), true
+	case "ImportProblem.file":
+		if e.ComplexityRoot.ImportProblem.File == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.File(childComplexity), true
+	case "ImportProblem.message":
+		if e.ComplexityRoot.ImportProblem.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Message(childComplexity), true
+	case "ImportProblem.row":
+		if e.ComplexityRoot.ImportProblem.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Row(childComplexity), true
+	case "ImportProblem.sheet":
+		if e.ComplexityRoot.ImportProblem.Sheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Sheet(childComplexity), true
+
+	case "ImportReport.changes":
+		if e.ComplexityRoot.ImportReport.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Changes(childComplexity), true
+	case "ImportReport.dryRun":
+		if e.ComplexityRoot.ImportReport.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.DryRun(childComplexity), true
+	case "ImportReport.files":
+		if e.ComplexityRoot.ImportReport.Files == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Files(childComplexity), true
+	case "ImportReport.problemCount":
+		if e.ComplexityRoot.ImportReport.ProblemCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.ProblemCount(childComplexity), true
+	case "ImportReport.problems":
+		if e.ComplexityRoot.ImportReport.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Problems(childComplexity), true
+	case "ImportReport.resumed":
+		if e.ComplexityRoot.ImportReport.Resumed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Resumed(childComplexity), true
+	case "ImportReport.rows":
+		if e.ComplexityRoot.ImportReport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Rows(childComplexity), true
+	case "ImportReport.seq":
+		if e.ComplexityRoot.ImportReport.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Seq(childComplexity), true
+	case "ImportReport.skipBadRows":
+		if e.ComplexityRoot.ImportReport.SkipBadRows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.SkipBadRows(childComplexity), true
+	case "ImportReport.skipped":
+		if e.ComplexityRoot.ImportReport.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Skipped(childComplexity), true
+	case "ImportReport.written":
+		if e.ComplexityRoot.ImportReport.Written == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Written(childComplexity), true
+
+	case "ImportSheetReport.bad":
+		if e.ComplexityRoot.ImportSheetReport.Bad == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetReport.Bad(childComplexity), true
+	case "ImportSheetReport.encoding":
+		if e.ComplexityRoot.ImportSheetReport.Encoding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetReport.Encoding(childComplexity), true
+	case "ImportSheetReport.ignoredColumns":
+		if e.ComplexityRoot.ImportSheetReport.IgnoredColumns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetReport.IgnoredColumns(childComplexity), true
+	case "ImportSheetReport.kind":
+		if e.ComplexityRoot.ImportSheetReport.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetReport.Kind(childComplexity), true
+	case "ImportSheetReport.name":
+		if e.ComplexityRoot.ImportSheetReport.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetReport.Name(childComplexity), true
+	case "ImportSheetReport.rows":
+		if e.ComplexityRoot.ImportSheetReport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetReport.Rows(childComplexity), true
+
 	case "Industry.code":
 		if e.ComplexityRoot.Industry.Code == nil {
 			break
@@ -4621,6 +4921,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.FormPartyOrganization(childComplexity, args["input"].(model.FormPartyOrganizationInput), args["expectedVersion"].(*int), args["idempotencyKey"].(*string)), true
+	case "Mutation.importFiles":
+		if e.ComplexityRoot.Mutation.ImportFiles == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importFiles_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportFiles(childComplexity, args["files"].([]*graphql.Upload), args["dryRun"].(*bool), args["skipBadRows"].(*bool), args["kind"].(*string)), true
 	case "Mutation.joinHub":
 		if e.ComplexityRoot.Mutation.JoinHub == nil {
 			break
@@ -5698,6 +6009,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.History(childComplexity, args["id"].(string), args["first"].(*int)), true
+	case "Query.importKinds":
+		if e.ComplexityRoot.Query.ImportKinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ImportKinds(childComplexity), true
 	case "Query.industries":
 		if e.ComplexityRoot.Query.Industries == nil {
 			break
@@ -8312,6 +8629,152 @@ type EventEdge {
   cursor: String!
   "The row."
   node: Event!
+}
+`, BuiltIn: false},
+	{Name: "../schema/imports.graphqls", Input: `# Importing the district's files (docs/import.md).
+
+"A file sent with the request, by the GraphQL multipart request specification."
+scalar Upload
+
+extend type Mutation {
+  """
+  Import the district's files (导入): .xlsx workbooks and CSV files in UTF-8 or GB18030, sent
+  as a multipart request (with a ` + "`" + `GraphQL-Preflight` + "`" + ` header). Every row of every file is
+  checked first; a file with a problem writes nothing unless ` + "`" + `skipBadRows` + "`" + `, and ` + "`" + `dryRun` + "`" + `
+  writes nothing at all. What differs from the graph is written as one batch of the change
+  log. Admins only: FORBIDDEN for every other role.
+  """
+  importFiles(
+    "The files, each with its own name."
+    files: [Upload!]!
+    "Check and compare with the graph, writing nothing."
+    dryRun: Boolean = false
+    "Write the good rows of files that have bad ones; the report lists the rest."
+    skipBadRows: Boolean = false
+    "The kind of every sheet whose name and columns do not say it (ImportKind.name)."
+    kind: String
+  ): ImportReport!
+}
+
+extend type Query {
+  "The kinds of file an import reads, with their columns, in the order an import writes them."
+  importKinds: [ImportKind!]!
+}
+
+"A kind of file an import reads (组织名录, 党组织覆盖, 评星定级...)."
+type ImportKind {
+  "Its English name, such as organizations; its template is at /import/template/{name}.xlsx (or .csv)."
+  name: String!
+  "Its Chinese name, the sheet's name in templates."
+  title: String!
+  "Its columns, in the template's order."
+  columns: [ImportColumn!]!
+}
+
+"A column of a kind of file."
+type ImportColumn {
+  "Its Chinese header."
+  header: String!
+  "Its English name, accepted as a header too."
+  key: String!
+  "Other headers accepted for it."
+  synonyms: [String!]!
+  "Whether every row must fill it."
+  required: Boolean!
+  "What a cell takes, as the template's second row says it."
+  hint: String!
+}
+
+"What an import read, every problem it found, and what it changed or would change."
+type ImportReport {
+  "The files read."
+  files: [ImportFileReport!]!
+  "The problems, in the order of the files and rows (at most 1,000 listed)."
+  problems: [ImportProblem!]!
+  "Every problem found, listed or not."
+  problemCount: Int!
+  "Whether it was a dry run."
+  dryRun: Boolean!
+  "Whether bad rows were left out and the good ones written."
+  skipBadRows: Boolean!
+  "Whether the graph was changed."
+  written: Boolean!
+  "The sequence number of the batch change it wrote; null when it wrote nothing."
+  seq: Int
+  "Whether it completed an interrupted import of the same files."
+  resumed: Boolean!
+  "Rows read."
+  rows: Int!
+  "Bad rows left out."
+  skipped: Int!
+  "What was created, updated or removed (or would be, in a dry run), by label or tie type."
+  changes: [ImportCount!]!
+}
+
+"One file of an import."
+type ImportFileReport {
+  "Its name."
+  name: String!
+  "The SHA-256 of its bytes, as the change log records it."
+  sha256: String!
+  "Its sheets (a CSV file has one)."
+  sheets: [ImportSheetReport!]!
+}
+
+"One sheet of an imported file."
+type ImportSheetReport {
+  "The sheet's name (a CSV file's is its file name)."
+  name: String!
+  "Its kind of file (ImportKind.name)."
+  kind: String!
+  "Data rows."
+  rows: Int!
+  "Rows with a problem."
+  bad: Int!
+  "A CSV file's encoding: UTF-8, UTF-8 BOM or GB18030; empty for a workbook."
+  encoding: String!
+  "Headers of no column of its kind, which were not read."
+  ignoredColumns: [String!]!
+}
+
+"A problem with a file, a sheet, a row or a cell."
+type ImportProblem {
+  "The file."
+  file: String!
+  "The sheet; empty for the whole file."
+  sheet: String!
+  "The sheet's row, the header being row 1; 0 for the whole sheet."
+  row: Int!
+  "The column's header; empty for the whole row."
+  column: String!
+  "A stable code: BAD_FILE, UNKNOWN_KIND, MISSING_COLUMN, DUPLICATE_COLUMN, REQUIRED, BAD_NUMBER, BAD_DATE, BAD_VALUE, BAD_ID, BAD_CREDIT_CODE, OUT_OF_RANGE, DUPLICATE, UNKNOWN_REFERENCE, AMBIGUOUS, DATE_ORDER or SCORE_MISMATCH."
+  code: String!
+  "What is wrong, in Chinese, then in English in brackets."
+  message: String!
+}
+
+"How many nodes of a label, or ties of a type, an import changed."
+type ImportCount {
+  "What happened to them."
+  change: ImportChange!
+  "The label (Organization...) or tie type (COVERED_BY...)."
+  of: String!
+  "How many."
+  count: Int!
+}
+
+"What an import did to a node or tie."
+enum ImportChange {
+  "A node created."
+  NODE_CREATED
+  "A node whose properties or kind changed."
+  NODE_UPDATED
+  "A tie created."
+  TIE_CREATED
+  "A tie whose properties changed."
+  TIE_UPDATED
+  "A tie a row no longer gives, removed."
+  TIE_REMOVED
 }
 `, BuiltIn: false},
 	{Name: "../schema/network.graphqls", Input: `# The joint-building network: islands, brokers, bridges, chains, ego networks, what-if, candidate coverers.
@@ -11387,6 +11850,122 @@ func (ec *executionContext) childFields_HubStats(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type HubStats", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportColumn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "header":
+		return ec.fieldContext_ImportColumn_header(ctx, field)
+	case "key":
+		return ec.fieldContext_ImportColumn_key(ctx, field)
+	case "synonyms":
+		return ec.fieldContext_ImportColumn_synonyms(ctx, field)
+	case "required":
+		return ec.fieldContext_ImportColumn_required(ctx, field)
+	case "hint":
+		return ec.fieldContext_ImportColumn_hint(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportColumn", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_ImportCount_change(ctx, field)
+	case "of":
+		return ec.fieldContext_ImportCount_of(ctx, field)
+	case "count":
+		return ec.fieldContext_ImportCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportCount", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportFileReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_ImportFileReport_name(ctx, field)
+	case "sha256":
+		return ec.fieldContext_ImportFileReport_sha256(ctx, field)
+	case "sheets":
+		return ec.fieldContext_ImportFileReport_sheets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportFileReport", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportKind(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_ImportKind_name(ctx, field)
+	case "title":
+		return ec.fieldContext_ImportKind_title(ctx, field)
+	case "columns":
+		return ec.fieldContext_ImportKind_columns(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportKind", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "file":
+		return ec.fieldContext_ImportProblem_file(ctx, field)
+	case "sheet":
+		return ec.fieldContext_ImportProblem_sheet(ctx, field)
+	case "row":
+		return ec.fieldContext_ImportProblem_row(ctx, field)
+	case "column":
+		return ec.fieldContext_ImportProblem_column(ctx, field)
+	case "code":
+		return ec.fieldContext_ImportProblem_code(ctx, field)
+	case "message":
+		return ec.fieldContext_ImportProblem_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportProblem", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "files":
+		return ec.fieldContext_ImportReport_files(ctx, field)
+	case "problems":
+		return ec.fieldContext_ImportReport_problems(ctx, field)
+	case "problemCount":
+		return ec.fieldContext_ImportReport_problemCount(ctx, field)
+	case "dryRun":
+		return ec.fieldContext_ImportReport_dryRun(ctx, field)
+	case "skipBadRows":
+		return ec.fieldContext_ImportReport_skipBadRows(ctx, field)
+	case "written":
+		return ec.fieldContext_ImportReport_written(ctx, field)
+	case "seq":
+		return ec.fieldContext_ImportReport_seq(ctx, field)
+	case "resumed":
+		return ec.fieldContext_ImportReport_resumed(ctx, field)
+	case "rows":
+		return ec.fieldContext_ImportReport_rows(ctx, field)
+	case "skipped":
+		return ec.fieldContext_ImportReport_skipped(ctx, field)
+	case "changes":
+		return ec.fieldContext_ImportReport_changes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportSheetReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_ImportSheetReport_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_ImportSheetReport_kind(ctx, field)
+	case "rows":
+		return ec.fieldContext_ImportSheetReport_rows(ctx, field)
+	case "bad":
+		return ec.fieldContext_ImportSheetReport_bad(ctx, field)
+	case "encoding":
+		return ec.fieldContext_ImportSheetReport_encoding(ctx, field)
+	case "ignoredColumns":
+		return ec.fieldContext_ImportSheetReport_ignoredColumns(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportSheetReport", field.Name)
+}
+
 func (ec *executionContext) childFields_Industry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -13326,6 +13905,44 @@ func (ec *executionContext) field_Mutation_formPartyOrganization_args(ctx contex
 		return nil, err
 	}
 	args["idempotencyKey"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importFiles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "files",
+		func(ctx context.Context, v any) ([]*graphql.Upload, error) {
+			return ec.unmarshalNUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["files"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "skipBadRows",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["skipBadRows"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg3
 	return args, nil
 }
 
@@ -25817,6 +26434,902 @@ func (ec *executionContext) fieldContext_HubStats_memberTiers(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _ImportColumn_header(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumn_header(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Header, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumn_header(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumn", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportColumn_key(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumn_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumn_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumn", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportColumn_synonyms(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumn_synonyms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Synonyms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumn_synonyms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumn", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportColumn_required(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumn_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumn_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumn", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportColumn_hint(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumn_hint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumn_hint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumn", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportCount_change(ctx context.Context, field graphql.CollectedField, obj *model.ImportCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCount_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ImportChange) graphql.Marshaler {
+			return ec.marshalNImportChange2cobuildᚋgraphᚋmodelᚐImportChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCount_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportCount", field, false, false, "ImportChange")
+}
+
+func (ec *executionContext) _ImportCount_of(ctx context.Context, field graphql.CollectedField, obj *model.ImportCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCount_of(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Of, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCount_of(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportCount_count(ctx context.Context, field graphql.CollectedField, obj *model.ImportCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportFileReport_name(ctx context.Context, field graphql.CollectedField, obj *imports.FileReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportFileReport_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportFileReport_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportFileReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportFileReport_sha256(ctx context.Context, field graphql.CollectedField, obj *imports.FileReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportFileReport_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportFileReport_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportFileReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportFileReport_sheets(ctx context.Context, field graphql.CollectedField, obj *imports.FileReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportFileReport_sheets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sheets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []imports.SheetReport) graphql.Marshaler {
+			return ec.marshalNImportSheetReport2ᚕcobuildᚋimportsᚐSheetReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportFileReport_sheets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportFileReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportSheetReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportKind_name(ctx context.Context, field graphql.CollectedField, obj *model.ImportKind) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportKind_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportKind_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportKind", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportKind_title(ctx context.Context, field graphql.CollectedField, obj *model.ImportKind) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportKind_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportKind_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportKind", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportKind_columns(ctx context.Context, field graphql.CollectedField, obj *model.ImportKind) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportKind_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Columns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImportColumn) graphql.Marshaler {
+			return ec.marshalNImportColumn2ᚕᚖcobuildᚋgraphᚋmodelᚐImportColumnᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportKind_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportKind",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportColumn(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportProblem_file(ctx context.Context, field graphql.CollectedField, obj *imports.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.File, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportProblem_sheet(ctx context.Context, field graphql.CollectedField, obj *imports.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_sheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_sheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportProblem_row(ctx context.Context, field graphql.CollectedField, obj *imports.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportProblem_column(ctx context.Context, field graphql.CollectedField, obj *imports.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportProblem_code(ctx context.Context, field graphql.CollectedField, obj *imports.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportProblem_message(ctx context.Context, field graphql.CollectedField, obj *imports.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportReport_files(ctx context.Context, field graphql.CollectedField, obj *imports.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_files(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Files, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []imports.FileReport) graphql.Marshaler {
+			return ec.marshalNImportFileReport2ᚕcobuildᚋimportsᚐFileReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_files(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportFileReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportReport_problems(ctx context.Context, field graphql.CollectedField, obj *imports.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []imports.Problem) graphql.Marshaler {
+			return ec.marshalNImportProblem2ᚕcobuildᚋimportsᚐProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportProblem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportReport_problemCount(ctx context.Context, field graphql.CollectedField, obj *imports.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_problemCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProblemCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_problemCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_dryRun(ctx context.Context, field graphql.CollectedField, obj *imports.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportReport_skipBadRows(ctx context.Context, field graphql.CollectedField, obj *imports.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_skipBadRows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SkipBadRows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_skipBadRows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportReport_written(ctx context.Context, field graphql.CollectedField, obj *imports.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_written(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Written, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_written(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportReport_seq(ctx context.Context, field graphql.CollectedField, obj *imports.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalOInt2int64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_resumed(ctx context.Context, field graphql.CollectedField, obj *imports.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_resumed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resumed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_resumed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportReport_rows(ctx context.Context, field graphql.CollectedField, obj *imports.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_skipped(ctx context.Context, field graphql.CollectedField, obj *imports.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_skipped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skipped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_skipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_changes(ctx context.Context, field graphql.CollectedField, obj *imports.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportReport().Changes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImportCount) graphql.Marshaler {
+			return ec.marshalNImportCount2ᚕᚖcobuildᚋgraphᚋmodelᚐImportCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportSheetReport_name(ctx context.Context, field graphql.CollectedField, obj *imports.SheetReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetReport_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetReport_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportSheetReport_kind(ctx context.Context, field graphql.CollectedField, obj *imports.SheetReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetReport_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetReport_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportSheetReport_rows(ctx context.Context, field graphql.CollectedField, obj *imports.SheetReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetReport_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetReport_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSheetReport_bad(ctx context.Context, field graphql.CollectedField, obj *imports.SheetReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetReport_bad(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bad, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetReport_bad(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSheetReport_encoding(ctx context.Context, field graphql.CollectedField, obj *imports.SheetReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetReport_encoding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Encoding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetReport_encoding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportSheetReport_ignoredColumns(ctx context.Context, field graphql.CollectedField, obj *imports.SheetReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetReport_ignoredColumns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportSheetReport().IgnoredColumns(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetReport_ignoredColumns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetReport", field, true, true, "String")
+}
+
 func (ec *executionContext) _Industry_id(ctx context.Context, field graphql.CollectedField, obj *cobuild.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29355,6 +30868,50 @@ func (ec *executionContext) fieldContext_Mutation_recordMassBranch(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_recordMassBranch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importFiles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importFiles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportFiles(ctx, fc.Args["files"].([]*graphql.Upload), fc.Args["dryRun"].(*bool), fc.Args["skipBadRows"].(*bool), fc.Args["kind"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *imports.Report) graphql.Marshaler {
+			return ec.marshalNImportReport2ᚖcobuildᚋimportsᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importFiles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importFiles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33230,6 +34787,38 @@ func (ec *executionContext) fieldContext_Query_events(ctx context.Context, field
 	if fc.Args, err = ec.field_Query_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_importKinds(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_importKinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ImportKinds(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImportKind) graphql.Marshaler {
+			return ec.marshalNImportKind2ᚕᚖcobuildᚋgraphᚋmodelᚐImportKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_importKinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportKind(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -43639,6 +45228,389 @@ func (ec *executionContext) _HubStats(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var importColumnImplementors = []string{"ImportColumn"}
+
+func (ec *executionContext) _ImportColumn(ctx context.Context, sel ast.SelectionSet, obj *model.ImportColumn) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importColumnImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportColumn")
+		case "header":
+			out.Values[i] = ec._ImportColumn_header(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._ImportColumn_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "synonyms":
+			out.Values[i] = ec._ImportColumn_synonyms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._ImportColumn_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hint":
+			out.Values[i] = ec._ImportColumn_hint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importCountImplementors = []string{"ImportCount"}
+
+func (ec *executionContext) _ImportCount(ctx context.Context, sel ast.SelectionSet, obj *model.ImportCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportCount")
+		case "change":
+			out.Values[i] = ec._ImportCount_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "of":
+			out.Values[i] = ec._ImportCount_of(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ImportCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importFileReportImplementors = []string{"ImportFileReport"}
+
+func (ec *executionContext) _ImportFileReport(ctx context.Context, sel ast.SelectionSet, obj *imports.FileReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importFileReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportFileReport")
+		case "name":
+			out.Values[i] = ec._ImportFileReport_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sha256":
+			out.Values[i] = ec._ImportFileReport_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sheets":
+			out.Values[i] = ec._ImportFileReport_sheets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importKindImplementors = []string{"ImportKind"}
+
+func (ec *executionContext) _ImportKind(ctx context.Context, sel ast.SelectionSet, obj *model.ImportKind) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importKindImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportKind")
+		case "name":
+			out.Values[i] = ec._ImportKind_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._ImportKind_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "columns":
+			out.Values[i] = ec._ImportKind_columns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importProblemImplementors = []string{"ImportProblem"}
+
+func (ec *executionContext) _ImportProblem(ctx context.Context, sel ast.SelectionSet, obj *imports.Problem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importProblemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportProblem")
+		case "file":
+			out.Values[i] = ec._ImportProblem_file(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sheet":
+			out.Values[i] = ec._ImportProblem_sheet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "row":
+			out.Values[i] = ec._ImportProblem_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._ImportProblem_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._ImportProblem_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._ImportProblem_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importReportImplementors = []string{"ImportReport"}
+
+func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.SelectionSet, obj *imports.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportReport")
+		case "files":
+			out.Values[i] = ec._ImportReport_files(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "problems":
+			out.Values[i] = ec._ImportReport_problems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "problemCount":
+			out.Values[i] = ec._ImportReport_problemCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dryRun":
+			out.Values[i] = ec._ImportReport_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "skipBadRows":
+			out.Values[i] = ec._ImportReport_skipBadRows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "written":
+			out.Values[i] = ec._ImportReport_written(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seq":
+			out.Values[i] = ec._ImportReport_seq(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resumed":
+			out.Values[i] = ec._ImportReport_resumed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rows":
+			out.Values[i] = ec._ImportReport_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "skipped":
+			out.Values[i] = ec._ImportReport_skipped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "changes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportReport_changes(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importSheetReportImplementors = []string{"ImportSheetReport"}
+
+func (ec *executionContext) _ImportSheetReport(ctx context.Context, sel ast.SelectionSet, obj *imports.SheetReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importSheetReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportSheetReport")
+		case "name":
+			out.Values[i] = ec._ImportSheetReport_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._ImportSheetReport_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rows":
+			out.Values[i] = ec._ImportSheetReport_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bad":
+			out.Values[i] = ec._ImportSheetReport_bad(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "encoding":
+			out.Values[i] = ec._ImportSheetReport_encoding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ignoredColumns":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportSheetReport_ignoredColumns(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var industryImplementors = []string{"Industry", "Node"}
 
 func (ec *executionContext) _Industry(ctx context.Context, sel ast.SelectionSet, obj *cobuild.Industry) graphql.Marshaler {
@@ -44694,6 +46666,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "recordMassBranch":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordMassBranch(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importFiles":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importFiles(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -45962,6 +47941,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_events(ctx, field)
+				})
+		case "importKinds":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_importKinds(ctx, field)
 				})
 		case "network":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -48685,6 +50670,156 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) unmarshalNImportChange2cobuildᚋgraphᚋmodelᚐImportChange(ctx context.Context, v any) (model.ImportChange, error) {
+	var res model.ImportChange
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportChange2cobuildᚋgraphᚋmodelᚐImportChange(ctx context.Context, sel ast.SelectionSet, v model.ImportChange) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNImportColumn2ᚕᚖcobuildᚋgraphᚋmodelᚐImportColumnᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportColumn) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportColumn2ᚖcobuildᚋgraphᚋmodelᚐImportColumn(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportColumn2ᚖcobuildᚋgraphᚋmodelᚐImportColumn(ctx context.Context, sel ast.SelectionSet, v *model.ImportColumn) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportColumn!")
+		return graphql.Null
+	}
+	return ec._ImportColumn(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportCount2ᚕᚖcobuildᚋgraphᚋmodelᚐImportCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportCount2ᚖcobuildᚋgraphᚋmodelᚐImportCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportCount2ᚖcobuildᚋgraphᚋmodelᚐImportCount(ctx context.Context, sel ast.SelectionSet, v *model.ImportCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportCount!")
+		return graphql.Null
+	}
+	return ec._ImportCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportFileReport2cobuildᚋimportsᚐFileReport(ctx context.Context, sel ast.SelectionSet, v imports.FileReport) graphql.Marshaler {
+	return ec._ImportFileReport(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportFileReport2ᚕcobuildᚋimportsᚐFileReportᚄ(ctx context.Context, sel ast.SelectionSet, v []imports.FileReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportFileReport2cobuildᚋimportsᚐFileReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportKind2ᚕᚖcobuildᚋgraphᚋmodelᚐImportKindᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportKind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportKind2ᚖcobuildᚋgraphᚋmodelᚐImportKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportKind2ᚖcobuildᚋgraphᚋmodelᚐImportKind(ctx context.Context, sel ast.SelectionSet, v *model.ImportKind) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportKind!")
+		return graphql.Null
+	}
+	return ec._ImportKind(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportProblem2cobuildᚋimportsᚐProblem(ctx context.Context, sel ast.SelectionSet, v imports.Problem) graphql.Marshaler {
+	return ec._ImportProblem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportProblem2ᚕcobuildᚋimportsᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []imports.Problem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportProblem2cobuildᚋimportsᚐProblem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportReport2ᚖcobuildᚋimportsᚐReport(ctx context.Context, sel ast.SelectionSet, v *imports.Report) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportReport!")
+		return graphql.Null
+	}
+	return ec._ImportReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportSheetReport2cobuildᚋimportsᚐSheetReport(ctx context.Context, sel ast.SelectionSet, v imports.SheetReport) graphql.Marshaler {
+	return ec._ImportSheetReport(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportSheetReport2ᚕcobuildᚋimportsᚐSheetReportᚄ(ctx context.Context, sel ast.SelectionSet, v []imports.SheetReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportSheetReport2cobuildᚋimportsᚐSheetReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNIndustry2ᚕᚖcobuildᚐIndustryᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.Industry) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -49800,6 +51935,53 @@ func (ec *executionContext) unmarshalNUpdateOrganizationInput2cobuildᚋgraphᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx context.Context, v any) ([]*graphql.Upload, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*graphql.Upload, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx context.Context, sel ast.SelectionSet, v []*graphql.Upload) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v *graphql.Upload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Upload!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalUpload(*v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNWhatIf2ᚖcobuildᚋgqlmodelᚐWhatIf(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.WhatIf) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "WhatIf!")
@@ -50430,6 +52612,18 @@ func (ec *executionContext) marshalOIndustry2ᚖcobuildᚐIndustry(ctx context.C
 		return graphql.Null
 	}
 	return ec._Industry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt64(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -203,10 +204,17 @@ func (c *col) hint() string {
 		what = "日期，如2023-05-31"
 	case cEnum:
 		what = strings.Join(enumChoices(c.enum), "/")
-	case cRef:
-		what = "名称、统一社会信用代码或编号"
-	case cRefs:
-		what = "名称或编号，多个以；分隔"
+	case cRef, cRefs:
+		what = labelsZh(c.labels) + "的名称或编号"
+		switch {
+		case hasLabel(c.labels, cobuild.LabelOrganization):
+			what = labelsZh(c.labels) + "的名称、统一社会信用代码或编号"
+		case hasLabel(c.labels, cobuild.LabelIndustry):
+			what = "行业代码、名称或编号"
+		}
+		if c.typ == cRefs {
+			what += "，多个以；分隔"
+		}
 	case cCredit:
 		what = "18位统一社会信用代码"
 	case cRound:
@@ -223,11 +231,11 @@ func (c *col) hint() string {
 }
 
 // WriteDataset writes a data set as the files a district would bring, one per kind of
-// file: CSV files in dir (format "csv"), or one workbook dir/<name>.xlsx with a sheet per
-// kind. Nodes keep their ids (编号); a reference is written as a district writes it: an
+// file (of the kinds named in only, or all): CSV files in dir (format "csv"), or one
+// workbook dir/<name>.xlsx with a sheet per kind. Nodes keep their ids (编号); a reference is written as a district writes it: an
 // organisation by its credit code, an industry by its code, anything else by its name
 // when no other node has that name, else by its id. It returns the files written.
-func WriteDataset(ds *cobuild.Dataset, dir, format, name string) ([]string, error) {
+func WriteDataset(ds *cobuild.Dataset, dir, format, name string, only ...string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -242,6 +250,9 @@ func WriteDataset(ds *cobuild.Dataset, dir, format, name string) ([]string, erro
 		w = cw
 	}
 	for _, k := range kinds {
+		if len(only) > 0 && !slices.Contains(only, k.name) {
+			continue
+		}
 		rows := d.rows(k)
 		if len(rows) == 0 {
 			continue

@@ -7,6 +7,9 @@
 package imports
 
 import (
+	"fmt"
+	"strings"
+
 	"cobuild"
 )
 
@@ -374,6 +377,66 @@ func Kinds() []string {
 	out := make([]string, len(kinds))
 	for i, k := range kinds {
 		out[i] = k.name
+	}
+	return out
+}
+
+// Markdown describes every kind of file as docs/import.md lists them: its Chinese and
+// English names, then each column with its header, the synonyms accepted and what it takes.
+func Markdown() string {
+	var b strings.Builder
+	for _, k := range kinds {
+		fmt.Fprintf(&b, "### %s `%s`\n\n", k.title, k.name)
+		if len(k.aliases) > 0 {
+			fmt.Fprintf(&b, "Also named: %s. ", strings.Join(k.aliases, "、"))
+		}
+		switch {
+		case k.node == "Hub":
+			b.WriteString("Rows are alliances and red zones (by their kind), matched by id, else by name.\n\n")
+		case k.node != "":
+			fmt.Fprintf(&b, "Rows are `%s` nodes, matched by id, else by %s.\n\n", k.node, strings.Join(k.match, ", then "))
+		default:
+			how := "its two ends"
+			if k.dated {
+				how = "its two ends and its start"
+			}
+			fmt.Fprintf(&b, "Rows are `%s` ties, told apart by %s; an import adds and updates them, never removes.\n\n", k.tie, how)
+		}
+		b.WriteString("| column | synonyms | takes |\n|---|---|---|\n")
+		for _, c := range k.cols {
+			syn := strings.Join(c.syn, "、")
+			if syn == "" {
+				syn = "—"
+			}
+			fmt.Fprintf(&b, "| %s (`%s`) | %s | %s |\n", c.header, c.key, syn, strings.ReplaceAll(c.hint(), "|", "\\|"))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// KindInfo describes a kind of file for clients: its names and its columns.
+type KindInfo struct {
+	Name, Title string
+	Columns     []ColumnInfo
+}
+
+// ColumnInfo describes a column of a kind of file.
+type ColumnInfo struct {
+	Header, Key, Hint string
+	Synonyms          []string
+	Required          bool
+}
+
+// Describe lists the kinds of file, in the order an import writes them.
+func Describe() []KindInfo {
+	out := make([]KindInfo, len(kinds))
+	for i, k := range kinds {
+		out[i] = KindInfo{Name: k.name, Title: k.title}
+		for _, c := range k.cols {
+			out[i].Columns = append(out[i].Columns, ColumnInfo{Header: c.header, Key: c.key, Hint: c.hint(),
+				Synonyms: append([]string{}, c.syn...), Required: c.req})
+		}
 	}
 	return out
 }

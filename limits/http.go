@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"mime"
 	"net/http"
 
 	"cobuild"
@@ -19,6 +20,17 @@ func (c Config) Body(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n := int64(len(r.URL.RawQuery)); n > c.MaxBodyBytes {
 			tooLarge(w, n, c.MaxBodyBytes)
+			return
+		}
+		if isMultipart(r) {
+			// Files to import: bounded by MaxUploadBytes as they stream, never held whole
+			// (gqlgen's multipart transport keeps what passes its memory bound on disk).
+			if r.ContentLength > c.MaxUploadBytes {
+				tooLarge(w, r.ContentLength, c.MaxUploadBytes)
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, c.MaxUploadBytes)
+			next.ServeHTTP(w, r)
 			return
 		}
 		if r.ContentLength > c.MaxBodyBytes {
@@ -41,6 +53,11 @@ func (c Config) Body(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+func isMultipart(r *http.Request) bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return r.Method == http.MethodPost && mt == "multipart/form-data"
 }
 
 // tooLarge answers 413 for a request of at least n bytes. The connection is closed after

@@ -21,6 +21,9 @@ import (
 type Config struct {
 	// MaxBodyBytes bounds a request's body, and the query string of a GET.
 	MaxBodyBytes int64
+	// MaxUploadBytes bounds the body of a multipart request, which carries files to
+	// import (the operation in it is still bounded by the limits below).
+	MaxUploadBytes int64
 	// MaxTokens bounds the lexical tokens of the document (names, punctuation, values).
 	MaxTokens int
 	// MaxFields bounds the fields a document selects, a fragment's fields counted at
@@ -57,16 +60,17 @@ type Config struct {
 // costliest, the dashboard's CSV export of 500 rows with three candidates each, costs
 // about 32,000.
 var Default = Config{
-	MaxBodyBytes:  1 << 20,
-	MaxTokens:     5000,
-	MaxFields:     500,
-	MaxAliases:    100,
-	MaxDepth:      12,
-	MaxCost:       200_000,
-	MaxListLength: 100,
-	MaxErrors:     10,
-	PageSize:      50,
-	ListSize:      10,
+	MaxBodyBytes:   1 << 20,
+	MaxUploadBytes: 256 << 20,
+	MaxTokens:      5000,
+	MaxFields:      500,
+	MaxAliases:     100,
+	MaxDepth:       12,
+	MaxCost:        200_000,
+	MaxListLength:  100,
+	MaxErrors:      10,
+	PageSize:       50,
+	ListSize:       10,
 }
 
 // WithDefaults returns c with every zero (or negative) field set to its default.
@@ -76,6 +80,9 @@ func (c Config) WithDefaults() Config {
 		if *v <= 0 {
 			*v = def
 		}
+	}
+	if c.MaxUploadBytes <= 0 {
+		c.MaxUploadBytes = d.MaxUploadBytes
 	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = d.MaxBodyBytes

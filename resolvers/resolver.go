@@ -15,6 +15,7 @@ import (
 	"cobuild"
 	"cobuild/auth"
 	"cobuild/graph"
+	"cobuild/imports"
 	"cobuild/limits"
 	"cobuild/loaders"
 	"cobuild/snapshot"
@@ -27,6 +28,7 @@ type Resolver struct {
 	whole     cobuild.Reader
 	writer    cobuild.Writer
 	changelog cobuild.ChangeLog
+	importer  imports.Store
 	rules     cobuild.Rules
 	snapshots *snapshot.Service
 	clock     func() time.Time
@@ -59,6 +61,8 @@ type Config struct {
 	// UNAVAILABLE (a server that only reads).
 	Writer    cobuild.Writer
 	ChangeLog cobuild.ChangeLog
+	// Importer takes the imports of files (package imports); nil answers them UNAVAILABLE.
+	Importer  imports.Store
 	Rules     cobuild.Rules
 	Snapshots *snapshot.Service
 	Clock     func() time.Time
@@ -78,7 +82,7 @@ var (
 
 // New returns the resolvers over their dependencies.
 func New(c Config) *Resolver {
-	r := &Resolver{whole: c.Store, writer: c.Writer, changelog: c.ChangeLog, rules: c.Rules, snapshots: c.Snapshots, clock: c.Clock, pages: c.Pages, limits: c.Limits, requests: c.Requests}
+	r := &Resolver{whole: c.Store, writer: c.Writer, changelog: c.ChangeLog, importer: c.Importer, rules: c.Rules, snapshots: c.Snapshots, clock: c.Clock, pages: c.Pages, limits: c.Limits, requests: c.Requests}
 	if r.clock == nil {
 		r.clock = time.Now
 	}

@@ -43,6 +43,8 @@ type Config struct {
 	// RequestTimeout bounds one GraphQL request: its resolvers and Cypher stop at it and
 	// it answers TIMEOUT.
 	RequestTimeout time.Duration
+	// UploadTimeout bounds a multipart request, which imports files; default 10 minutes.
+	UploadTimeout time.Duration
 	// Metrics, when set, counts requests and serves /metrics (to admins).
 	Metrics *metrics.Metrics
 	// Rate bounds the requests of one client to /graphql; zero sets no bound.
@@ -88,6 +90,9 @@ func Handler(cfg Config) http.Handler {
 	if cfg.Share <= 0 {
 		cfg.Share = 8
 	}
+	if cfg.UploadTimeout <= 0 {
+		cfg.UploadTimeout = 10 * time.Minute
+	}
 	var api http.Handler = http.TimeoutHandler(bounded(gql, cfg.RequestTimeout, cfg.Share, cfg.Stopping), cfg.RequestTimeout+5*time.Second,
 		`{"errors":[{"message":"查询超时，已停止。The request took too long and was stopped.","extensions":{"code":"TIMEOUT"}}]}`)
 	api = rateLimited(requireToken(api), cfg.Rate, cfg.Metrics)
@@ -105,13 +110,22 @@ func Handler(cfg Config) http.Handler {
 	// rate of its client and its own keep-alive, not by the request timeout; its token is
 	// the request's (a cookie or header) or the connection_init payload's Authorization.
 	ws := rateLimited(gql, cfg.Rate, cfg.Metrics)
+	// An import's files come as a multipart request, which runs as long as the import
+	// (UploadTimeout) and must carry a header no form can send, so that a page of another
+	// site cannot post one with the cookie of a signed-in admin.
+	uploads := rateLimited(requireToken(preflighted(bounded(gql, cfg.UploadTimeout, cfg.Share, cfg.Stopping))), cfg.Rate, cfg.Metrics)
 	mux.Handle("/graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 			ws.ServeHTTP(w, r)
 			return
 		}
+		if isMultipart(r) {
+			uploads.ServeHTTP(w, r)
+			return
+		}
 		api.ServeHTTP(w, r)
 	}))
+	mux.Handle("GET /import/template/{file}", requireToken(http.HandlerFunc(importTemplate)))
 	if m := cfg.Metrics; m != nil {
 		mux.Handle("GET /metrics", adminOnly(m.Handler()))
 	}
@@ -191,6 +205,7 @@ func GraphQLWith(r *resolvers.Resolver, log *slog.Logger, m *metrics.Metrics, pq
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(overHTTP(transport.GET{}))
 	srv.AddTransport(overHTTP(transport.POST{}))
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: lim.WithDefaults().MaxUploadBytes, MaxMemory: 32 << 20})
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
 		InitTimeout:           10 * time.Second,

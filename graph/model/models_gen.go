@@ -187,6 +187,40 @@ type FormPartyOrganizationInput struct {
 	Members *int `json:"members,omitempty"`
 }
 
+// A column of a kind of file.
+type ImportColumn struct {
+	// Its Chinese header.
+	Header string `json:"header"`
+	// Its English name, accepted as a header too.
+	Key string `json:"key"`
+	// Other headers accepted for it.
+	Synonyms []string `json:"synonyms"`
+	// Whether every row must fill it.
+	Required bool `json:"required"`
+	// What a cell takes, as the template's second row says it.
+	Hint string `json:"hint"`
+}
+
+// How many nodes of a label, or ties of a type, an import changed.
+type ImportCount struct {
+	// What happened to them.
+	Change ImportChange `json:"change"`
+	// The label (Organization...) or tie type (COVERED_BY...).
+	Of string `json:"of"`
+	// How many.
+	Count int `json:"count"`
+}
+
+// A kind of file an import reads (组织名录, 党组织覆盖, 评星定级...).
+type ImportKind struct {
+	// Its English name, such as organizations; its template is at /import/template/{name}.xlsx (or .csv).
+	Name string `json:"name"`
+	// Its Chinese name, the sheet's name in templates.
+	Title string `json:"title"`
+	// Its columns, in the template's order.
+	Columns []*ImportColumn `json:"columns"`
+}
+
 // Which mass-organisation branches a list keeps; every condition given must hold.
 type MassBranchWhere struct {
 	// Only these kinds.
@@ -394,6 +428,73 @@ func (e *CoverageEventKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e CoverageEventKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What an import did to a node or tie.
+type ImportChange string
+
+const (
+	// A node created.
+	ImportChangeNodeCreated ImportChange = "NODE_CREATED"
+	// A node whose properties or kind changed.
+	ImportChangeNodeUpdated ImportChange = "NODE_UPDATED"
+	// A tie created.
+	ImportChangeTieCreated ImportChange = "TIE_CREATED"
+	// A tie whose properties changed.
+	ImportChangeTieUpdated ImportChange = "TIE_UPDATED"
+	// A tie a row no longer gives, removed.
+	ImportChangeTieRemoved ImportChange = "TIE_REMOVED"
+)
+
+var AllImportChange = []ImportChange{
+	ImportChangeNodeCreated,
+	ImportChangeNodeUpdated,
+	ImportChangeTieCreated,
+	ImportChangeTieUpdated,
+	ImportChangeTieRemoved,
+}
+
+func (e ImportChange) IsValid() bool {
+	switch e {
+	case ImportChangeNodeCreated, ImportChangeNodeUpdated, ImportChangeTieCreated, ImportChangeTieUpdated, ImportChangeTieRemoved:
+		return true
+	}
+	return false
+}
+
+func (e ImportChange) String() string {
+	return string(e)
+}
+
+func (e *ImportChange) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ImportChange(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ImportChange", str)
+	}
+	return nil
+}
+
+func (e ImportChange) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ImportChange) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ImportChange) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
