@@ -187,8 +187,10 @@ type importer struct {
 	tieKeys map[string]int    // tie sheets: identity → row
 	ordinal map[string]int64  // prefix → rows without an id so far
 	hash    string
+	stage   string // what the rows are read for, for Progress
 	bases   map[string]int64
-	changed []string
+	changed []string        // organisations that were there before and changed: their version is set
+	created map[string]bool // organisations created
 	counts  Counts
 }
 
@@ -199,7 +201,7 @@ type importer struct {
 func Run(ctx context.Context, st Store, files []File, o Options) (*Report, error) {
 	o = o.withDefaults()
 	im := &importer{ctx: ctx, st: st, o: o, rep: &Report{DryRun: o.DryRun, SkipBadRows: o.SkipBadRows},
-		claimed: map[string]string{}, tieKeys: map[string]int{}, ordinal: map[string]int64{}, counts: newCounts()}
+		claimed: map[string]string{}, created: map[string]bool{}, tieKeys: map[string]int{}, ordinal: map[string]int64{}, counts: newCounts()}
 	im.rep.Counts = im.counts
 	if err := im.open(files); err != nil {
 		return nil, err
@@ -207,7 +209,8 @@ func Run(ctx context.Context, st Store, files []File, o Options) (*Report, error
 	if err := im.loadDirectory(); err != nil {
 		return nil, err
 	}
-	for _, pass := range []func(*sheetPlan, int, []value) error{im.identify, im.check} {
+	for pi, pass := range []func(*sheetPlan, int, []value) error{im.identify, im.check} {
+		im.stage = []string{"identify", "check"}[pi]
 		for _, sp := range im.sheets {
 			if err := im.eachRow(sp, pass); err != nil {
 				return nil, err
@@ -496,8 +499,8 @@ func (im *importer) eachRow(sp *sheetPlan, fn func(sp *sheetPlan, i int, vals []
 				return err
 			}
 			i++
-			if im.o.Progress != nil && i%10000 == 0 {
-				im.o.Progress(sp.kind.name, i)
+			if im.o.Progress != nil && i%50000 == 0 {
+				im.o.Progress(im.stage+" "+sp.kind.name, i)
 			}
 		}
 	})
@@ -827,7 +830,7 @@ func (im *importer) write() error {
 	if total <= im.o.SingleTxRows {
 		err := im.st.ImportTx(im.ctx, timeout, func(tx Tx) error {
 			im.counts = newCounts()
-			im.changed = nil
+			im.changed, im.created = nil, map[string]bool{}
 			if !im.o.DryRun {
 				bases, resumed, err := tx.Begin(im.hash, im.ordinal)
 				if err != nil {
@@ -835,7 +838,8 @@ func (im *importer) write() error {
 				}
 				im.bases, im.rep.Resumed = bases, resumed
 			}
-			for _, phase := range []func(Tx, *sheetPlan, int, [][]value) error{im.writeNodes, im.writeTies} {
+			for pi, phase := range []func(Tx, *sheetPlan, int, [][]value) error{im.writeNodes, im.writeTies} {
+				im.stage = []string{"nodes", "ties"}[pi]
 				for _, sp := range im.sheets {
 					if err := im.eachChunk(sp, func(lo int, rows [][]value) error { return phase(tx, sp, lo, rows) }); err != nil {
 						return err
@@ -865,7 +869,8 @@ func (im *importer) write() error {
 			return err
 		}
 	}
-	for _, phase := range []func(Tx, *sheetPlan, int, [][]value) error{im.writeNodes, im.writeTies} {
+	for pi, phase := range []func(Tx, *sheetPlan, int, [][]value) error{im.writeNodes, im.writeTies} {
+		im.stage = []string{"nodes", "ties"}[pi]
 		for _, sp := range im.sheets {
 			err := im.eachChunk(sp, func(lo int, rows [][]value) error {
 				counts, changed := im.counts.clone(), len(im.changed)

@@ -79,7 +79,7 @@ type Tx interface {
 	// number of each reserved block, and whether a mark was found.
 	Begin(hash string, counts map[string]int64) (bases map[string]int64, resumed bool, err error)
 	// Finish records the import in the change log as one batch change (args is its JSON),
-	// marks the nodes changed with its sequence number, raises the id counters above every
+	// marks the organisations changed (that were there before) with its sequence number, raises the id counters above every
 	// id of the prefixes written, and removes the mark. It returns the change's seq.
 	Finish(hash string, actor cobuild.Actor, args string, changed []string, prefixes []string) (int64, error)
 	// Abandon removes the mark of an import that found nothing to change.

@@ -158,8 +158,13 @@ func (im *importer) writeNodes(tx Tx, sp *sheetPlan, lo int, rows [][]value) err
 		}
 		im.counts.NodesCreated[string(label)] += len(creates)
 		im.counts.NodesUpdated[string(label)] += len(updates)
-		for _, w := range append(creates, updates...) {
-			im.changed = append(im.changed, w.ID)
+		if label == cobuild.LabelOrganization {
+			for _, w := range creates {
+				im.created[w.ID] = true
+			}
+			for _, w := range updates {
+				im.changed = append(im.changed, w.ID)
+			}
 		}
 		if im.o.DryRun {
 			continue
@@ -465,10 +470,11 @@ func changedProps(old, want map[string]any) map[string]any {
 	return set
 }
 
-// touched marks the organisations at a changed tie as changed.
+// touched marks the organisations at a changed tie as changed (those the import created
+// are new: no one can have read an older version of them).
 func (im *importer) touched(ids ...string) {
 	for _, id := range ids {
-		if strings.HasPrefix(id, "og-") {
+		if strings.HasPrefix(id, "og-") && !im.created[id] {
 			im.changed = append(im.changed, id)
 		}
 	}

@@ -85,6 +85,7 @@ func rootSamples(p people) map[string]string {
 		"partyOrganization":  `{ partyOrganization(id: "po-000001") { id } }`,
 		"partyOrganizations": `{ partyOrganizations(first: 3) { nodes { id } } }`,
 		"rounds":             `{ rounds { round evaluated } }`,
+		"importKinds":        `{ importKinds { name columns { header } } }`,
 		"evaluations":        `{ evaluations(first: 3) { nodes { id score } } }`,
 		"person":             fmt.Sprintf(`{ person(id: %q) { id name } }`, p.mentor),
 		"people":             `{ people(first: 3) { nodes { id name } } }`,
