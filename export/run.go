@@ -16,6 +16,7 @@ import (
 // Response is the API's answer to one request, as it came: its HTTP status and body.
 type Response struct {
 	Status int
+	Header http.Header
 	Body   []byte
 }
 
@@ -236,6 +237,8 @@ func (c Column) cell(v any) any {
 			}
 		}
 		if f, err := x.Float64(); err == nil {
+			// Excel keeps 15 significant digits: both formats hold the same number.
+			f, _ = strconv.ParseFloat(strconv.FormatFloat(f, 'g', 15, 64), 64)
 			return f
 		}
 		return x.String()
