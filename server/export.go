@@ -44,8 +44,9 @@ type exportRequest struct {
 // (persisted queries, limits, role policy, loaders, executor), with the caller's own
 // principal, a page at a time, and answers with the table of its first list as a file.
 // What stops the export before the file starts (a query that does not validate, a field
-// the role may not read, a limit) is answered as /graphql answers it; a failure once the
-// file has started cuts the connection, so that no truncated file looks whole.
+// the role may not read, a limit) is answered with /graphql's own errors, with a status
+// other than 200 (see answer); a failure once the file has started cuts the connection,
+// so that no truncated file looks whole.
 func exportHandler(gql http.Handler, schema *ast.Schema, lim export.Limits, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		req, err := readExport(r)
@@ -146,12 +147,26 @@ func invalidParam(field, message string) error {
 	return &cobuild.Error{Code: cobuild.EINVALID, Message: message, Extensions: map[string]any{"field": field}}
 }
 
-// statusOf is the HTTP status of an error that stops an export before it runs.
-func statusOf(err error) int {
-	switch cobuild.ErrorCode(err) {
-	case cobuild.EINVALID, cobuild.ELIMIT:
+// statusOf is the HTTP status of an error that stops an export before its file.
+func statusOf(err error) int { return statusOfCode(cobuild.ErrorCode(err)) }
+
+func statusOfCode(code string) int {
+	switch code {
+	case cobuild.EINVALID, cobuild.ELIMIT, "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED":
 		return http.StatusBadRequest
-	case cobuild.ETIMEOUT, cobuild.EUNAVAILABLE:
+	case cobuild.EUNAUTHENTICATED:
+		return http.StatusUnauthorized
+	case cobuild.EFORBIDDEN, cobuild.ENOTALLOWED:
+		return http.StatusForbidden
+	case cobuild.ENOTFOUND:
+		return http.StatusNotFound
+	case cobuild.ECONFLICT:
+		return http.StatusConflict
+	case cobuild.ERATELIMITED:
+		return http.StatusTooManyRequests
+	case cobuild.ETIMEOUT:
+		return http.StatusGatewayTimeout
+	case cobuild.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
@@ -177,14 +192,31 @@ func relay(w http.ResponseWriter, run export.Runner, req export.Request, log *sl
 	answer(w, resp)
 }
 
-// answer writes an answer of the API as it came.
+// answer writes an answer of the API as it came, but for its status: an answer of errors
+// that /graphql gives with 200 (as GraphQL over HTTP does) is no file, and its status says
+// so, from its first error's code, so that a download never saves it as one.
 func answer(w http.ResponseWriter, resp *export.Response) {
 	for _, k := range []string{"Content-Type", "WWW-Authenticate", "Retry-After"} {
 		if v := resp.Header.Get(k); v != "" {
 			w.Header().Set(k, v)
 		}
 	}
-	w.WriteHeader(resp.Status)
+	status := resp.Status
+	if status == http.StatusOK {
+		var out struct {
+			Errors []struct {
+				Extensions struct {
+					Code string `json:"code"`
+				} `json:"extensions"`
+			} `json:"errors"`
+		}
+		code := cobuild.EINTERNAL
+		if json.Unmarshal(resp.Body, &out) == nil && len(out.Errors) > 0 {
+			code = out.Errors[0].Extensions.Code
+		}
+		status = statusOfCode(code)
+	}
+	w.WriteHeader(status)
 	w.Write(resp.Body)
 }
 

@@ -3,6 +3,7 @@
 //	cobuild serve          start the API (and a local Neo4j with the demo data if no NEO4J_URI)
 //	cobuild seed           load the demo data set into Neo4j
 //	cobuild token          print a token signed with the install's key
+//	cobuild export         write a query's list to .xlsx or CSV
 //	cobuild neo4j exec -- CMD...   run CMD with a local Neo4j, its address in NEO4J_URI
 //
 // Every flag has an environment variable; see the README.
@@ -54,6 +55,9 @@ commands:
   seed        load the demo data set (into the local Neo4j when NEO4J_URI is unset)
   token       -role R [-area ID...] [-subject S] [-ttl D]  print a token signed with the
               install's key (or the configured HMAC secret)
+  export      [-url URL -token T] (-query Q | -query-file F | -registry) [-variables JSON]
+              [-format xlsx|csv] [-o FILE]  write the table of a query's first list, through
+              a running server or, without -url, over the store (as -role, default admin)
   neo4j exec  -- CMD [ARGS...]  run a command with a local Neo4j, exporting NEO4J_URI,
               NEO4J_USER and NEO4J_PASSWORD to it
   neo4j start run the local Neo4j in the foreground until interrupted, printing its
@@ -72,6 +76,8 @@ func run(ctx context.Context, args []string) error {
 		return seed(ctx, args[1:])
 	case "token":
 		return token(args[1:], os.Stdout)
+	case "export":
+		return exportCmd(ctx, args[1:], os.Stdout)
 	case "neo4j":
 		return neo4jCmd(ctx, args[1:])
 	case "-h", "-help", "--help", "help":
