@@ -59,7 +59,7 @@ func exportHandler(gql http.Handler, schema *ast.Schema, lim export.Limits, log 
 			writeError(w, http.StatusBadRequest, asCobuild(err))
 			return
 		}
-		run := inProcess(gql, r)
+		run := inProcess(gql, r, req.Request)
 		plan, err := export.NewPlan(schema, req.Request, lim)
 		var invalid gqlerror.List
 		if errors.As(err, &invalid) {
@@ -221,12 +221,18 @@ func answer(w http.ResponseWriter, resp *export.Response) {
 }
 
 // inProcess runs each request through gql as a POST /graphql of the same caller: the
-// principal, share and deadline of r's context.
-func inProcess(gql http.Handler, r *http.Request) export.Runner {
+// principal, share and deadline of r's context; a request other than original is one of
+// its pages.
+func inProcess(gql http.Handler, r *http.Request, original export.Request) export.Runner {
 	return func(ctx context.Context, req export.Request) (*export.Response, error) {
 		body, err := json.Marshal(map[string]any{"query": req.Query, "variables": req.Variables, "operationName": req.OperationName})
 		if err != nil {
 			return nil, fmt.Errorf("encode the request: %w", err)
+		}
+		if req.Query != original.Query {
+			// The export's pages of the operation (export.Plan): an allow-list that has the
+			// operation takes them (see allowList).
+			ctx = context.WithValue(ctx, pagedKey{}, paged{of: original.Query, query: req.Query})
 		}
 		sub, err := http.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
 		if err != nil {

@@ -19,6 +19,7 @@ import (
 	"cobuild"
 	"cobuild/auth"
 	"cobuild/neo4jtest"
+	"cobuild/server"
 )
 
 // The tests of /export: each export is read back (the .xlsx with excelize, the CSV after
@@ -458,5 +459,47 @@ func TestTheExportsFileName(t *testing.T) {
 	}
 	if !bytes.HasPrefix(body, []byte("\xEF\xBB\xBF编号,名称\r\n")) {
 		t.Errorf("the file starts %q", body[:min(len(body), 40)])
+	}
+}
+
+func TestExportUnderAnAllowList(t *testing.T) {
+	h := allowListed(t, `query Extra { rules { goldFloor } }`)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	admin := neo4jtest.Token(t, auth.Admin)
+	post := func(query string, vars map[string]any) exportAnswer {
+		b, _ := json.Marshal(map[string]any{"query": query, "variables": vars, "format": "csv"})
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/export", bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+admin)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return exportAnswer{resp.StatusCode, resp.Header, body}
+	}
+	// The dashboard's worklist, without first: read a page at a time, each page a text of
+	// the export's own, allowed because the worklist is.
+	ops, err := server.DashboardOperations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	worklist := ops[dashboard(t)["IsolatedUncovered"]]
+	vars := map[string]any{"where": map[string]any{"coverage": []string{"UNCOVERED"}, "isolated": true}, "asOf": "2023-10-21"}
+	a := post(worklist, vars)
+	if a.status != http.StatusOK {
+		t.Fatalf("the worklist's export answered %d: %.300s", a.status, a.body)
+	}
+	total := field(graphQLData(t, admin, worklist, map[string]any{"where": vars["where"], "asOf": "2023-10-21", "first": 1}), "organizations", "totalCount")
+	if n := bytes.Count(a.body, []byte("\r\n")) - 1; strconv.Itoa(n) != text(total) || n <= 500 {
+		t.Errorf("the export holds %d rows, want the worklist's %v, more than a page", n, total)
+	}
+	// An operation not on the list is refused, its pages too.
+	for _, q := range []string{`{ organizations(first: 5) { nodes { id } } }`, `{ organizations { nodes { id } } }`} {
+		if a := post(q, nil); a.status == http.StatusOK || errorOf(t, a.body) != cobuild.ENOTALLOWED {
+			t.Errorf("%s: answered %d %.200s; want OPERATION_NOT_ALLOWED", q, a.status, a.body)
+		}
 	}
 }
