@@ -41,7 +41,7 @@ func exportCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	role := fs.String("role", "admin", "without -url: the role whose answers are exported")
 	var areas areaList
 	fs.Var(&areas, "area", "without -url: an officer's area id (ar-…); repeat or separate by commas")
-	maxRows := fs.Int("max-rows", envInt("COBUILD_EXPORT_MAX_ROWS", 0), "without -url: most rows of one export; default 100000 (env COBUILD_EXPORT_MAX_ROWS)")
+	maxRows := fs.Int("export-max-rows", envInt("COBUILD_EXPORT_MAX_ROWS", 100_000), "without -url: most rows of one export (env COBUILD_EXPORT_MAX_ROWS)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -199,6 +199,8 @@ func serve(ctx context.Context, args []string) error {
 	fs.DurationVar(&c.Snapshots.Poll, "snapshot-poll", 200*time.Millisecond, "how often the graph's version is read, so that a change made elsewhere is seen within it")
 	fs.DurationVar(&c.Drain, "drain", 10*time.Second, "on SIGTERM or Ctrl-C, how long requests in flight may finish before the rest are stopped with UNAVAILABLE")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", 30*time.Second, "longest one GraphQL request may run; its Cypher stops with it")
+	fs.DurationVar(&c.Export.Timeout, "export-timeout", 2*time.Minute, "longest one export (/export) may run, all of its pages")
+	fs.IntVar(&c.Export.MaxRows, "export-max-rows", envInt("COBUILD_EXPORT_MAX_ROWS", 100_000), "most rows of one export; more is LIMIT_EXCEEDED (env COBUILD_EXPORT_MAX_ROWS)")
 	fs.Float64Var(&c.Rate.Rate, "rate", envFloat("COBUILD_RATE", 50), "requests a second one client (a token's subject, or an address) may send to /graphql on average, 0 for no bound (env COBUILD_RATE)")
 	fs.IntVar(&c.Rate.Burst, "rate-burst", envInt("COBUILD_RATE_BURST", 100), "requests one client may send at once (env COBUILD_RATE_BURST)")
 	fs.BoolVar(&c.NoSeed, "no-seed", false, "seed nothing, not even into the local Neo4j: serve what the database holds")
