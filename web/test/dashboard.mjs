@@ -319,8 +319,8 @@ async function list(p, headline) {
   for (const format of ['xlsx', 'csv']) {
     await p.click(`[data-panel="isolated"] [data-action="export-${format}"]`);
     await p
-      .waitForFunction((f) => document.querySelector('[data-export-status]')?.dataset.serverExported === f, { timeout }, format)
-      .catch(async () => fail(`the server's ${format} export did not finish: ${await p.$eval('[data-export-status]', (e) => e.textContent)}`));
+      .waitForFunction((f) => document.querySelector('[data-panel="isolated"] [data-export-status]')?.dataset.serverExported === f, { timeout }, format)
+      .catch(async () => fail(`the server's ${format} export did not finish: ${await p.$eval('[data-panel="isolated"] [data-export-status]', (e) => e.textContent)}`));
     let file;
     for (let i = 0; i < 100 && !file; i++) {
       file = (await readdir(downloads)).find((f) => f.endsWith('.' + format) && !seen.has(f));
@@ -340,6 +340,23 @@ async function list(p, headline) {
     expectEqual('the server\'s CSV first row', got[1].slice(0, 2), [api.nodes[0].id, api.nodes[0].name]);
   }
   ok('the server exported the list as .xlsx and CSV');
+
+  // The coverage by town as a file, from its panel.
+  await p.click('[data-panel="by-area"] [data-action="export-csv"]');
+  await p
+    .waitForFunction(() => document.querySelector('[data-panel="by-area"] [data-groups-export]')?.dataset.serverExported === 'csv', { timeout })
+    .catch(() => fail('the coverage by town was not exported'));
+  let groupsFile;
+  for (let i = 0; i < 100 && !groupsFile; i++) {
+    groupsFile = (await readdir(downloads)).find((f) => f.endsWith('.csv') && !seen.has(f));
+    if (!groupsFile) await sleep(200);
+  }
+  if (!groupsFile) fail('no CSV of the coverage by town was downloaded');
+  const groupRows = parseCSV((await readFile(path.join(downloads, groupsFile))).subarray(3).toString('utf8'));
+  expectEqual('the coverage by town\'s CSV header starts with', groupRows[0].slice(0, 3), ['分组维度', '分组编号', '分组名称']);
+  const shownGroups = Number(await p.$eval('[data-panel="by-area"]', (e) => e.dataset.groups));
+  if (!(groupRows.length - 1 >= shownGroups && shownGroups > 0)) fail(`the coverage by town's CSV holds ${groupRows.length - 1} groups; the panel shows ${shownGroups}`);
+  ok(`the coverage by town exported: ${groupRows.length - 1} groups`);
 
   // Nothing matches: the empty state.
   await p.type('[data-filter="nameContains"]', '不存在的组织名称');
