@@ -342,8 +342,7 @@ func (p *Plan) page(schema *ast.Schema, doc *ast.QueryDocument, op *ast.Operatio
 	op.VariableDefinitions = append(op.VariableDefinitions,
 		&ast.VariableDefinition{Variable: varFirst, Type: ast.NamedType("Int", nil)},
 		&ast.VariableDefinition{Variable: varAfter, Type: ast.NamedType("String", nil)})
-	dropUnused(doc, op)
-	q, err := format(doc, op)
+	q, err := format(op, dropUnused(doc, op))
 	if err != nil {
 		return err
 	}

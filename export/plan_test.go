@@ -184,10 +184,18 @@ func TestPaging(t *testing.T) {
 		{"a first of more than a page reads that many", `query($n: Int) { organizations(first: $n) { nodes { id } } }`, map[string]any{"n": 5}, 9, 5, "3/<nil> 2/c3", ""},
 		{"the list's end stops early", `{ organizations(first: 8) { nodes { id } } }`, nil, 4, 4, "3/<nil> 3/c3", ""},
 		{"an after given starts there", `{ organizations(first: 4, after: "c2") { nodes { id } } }`, nil, 9, 4, "3/c2 1/c5", ""},
+		{"a query of several operations and fragments sends the one it pages, with its fragments",
+			`query Other { areas { ...G } } fragment F on Organization { id } fragment G on Area { id }
+			 query Export($n: Int, $w: OrganizationWhere) { organizations(first: $n, where: $w) { nodes { ...F } } }`,
+			map[string]any{"n": 4}, 9, 4, "3/<nil> 1/c3", ""},
 		{"a list longer than the export's limit is refused at its first page", `{ organizations { nodes { id } } }`, nil, 11, 0, "3/<nil>", "LIMIT_EXCEEDED"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			p := plan(t, export.Request{Query: c.query, Variables: c.vars}, export.Limits{PageMax: 3, MaxRows: 10})
+			op := ""
+			if strings.Contains(c.query, "query Export") {
+				op = "Export"
+			}
+			p := plan(t, export.Request{Query: c.query, Variables: c.vars, OperationName: op}, export.Limits{PageMax: 3, MaxRows: 10})
 			var asked []string
 			var ids []string
 			err := p.Run(context.Background(), pages(t, c.n, 3, &asked), func(rows [][]any) error {

@@ -8,8 +8,9 @@ import (
 )
 
 // dropUnused removes the variables of op that nothing uses any more (a first or after
-// the plan's own variables replaced), which validation would refuse.
-func dropUnused(doc *ast.QueryDocument, op *ast.OperationDefinition) {
+// the plan's own variables replaced), which validation would refuse, and returns the
+// fragments op uses.
+func dropUnused(doc *ast.QueryDocument, op *ast.OperationDefinition) ast.FragmentDefinitionList {
 	used := map[string]bool{}
 	var value func(*ast.Value)
 	value = func(v *ast.Value) {
@@ -31,6 +32,7 @@ func dropUnused(doc *ast.QueryDocument, op *ast.OperationDefinition) {
 		}
 	}
 	seen := map[string]bool{}
+	var fragments ast.FragmentDefinitionList
 	var walk func(ast.SelectionSet)
 	walk = func(set ast.SelectionSet) {
 		for _, s := range set {
@@ -51,6 +53,7 @@ func dropUnused(doc *ast.QueryDocument, op *ast.OperationDefinition) {
 				}
 				seen[s.Name] = true
 				if f := doc.Fragments.ForName(s.Name); f != nil {
+					fragments = append(fragments, f)
 					directives(f.Directives)
 					walk(f.SelectionSet)
 				}
@@ -66,12 +69,13 @@ func dropUnused(doc *ast.QueryDocument, op *ast.OperationDefinition) {
 		}
 	}
 	op.VariableDefinitions = kept
+	return fragments
 }
 
-// format prints op and the fragments of doc as a query document.
-func format(doc *ast.QueryDocument, op *ast.OperationDefinition) (string, error) {
+// format prints op and its fragments as a query document.
+func format(op *ast.OperationDefinition, fragments ast.FragmentDefinitionList) (string, error) {
 	var buf bytes.Buffer
-	out := &ast.QueryDocument{Operations: ast.OperationList{op}, Fragments: doc.Fragments}
+	out := &ast.QueryDocument{Operations: ast.OperationList{op}, Fragments: fragments}
 	formatter.NewFormatter(&buf, formatter.WithIndent("  ")).FormatQueryDocument(out)
 	return buf.String(), nil
 }
