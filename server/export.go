@@ -121,29 +121,25 @@ func readExport(r *http.Request) (exportRequest, error) {
 		for name, into := range map[string]any{"variables": &req.Variables, "headers": &req.Headers} {
 			if v := q.Get(name); v != "" {
 				if err := json.Unmarshal([]byte(v), into); err != nil {
-					return req, invalidParam(name, "参数 %s 不是 JSON 对象。The parameter %s is not a JSON object.")
+					return req, invalidParam(name, fmt.Sprintf("参数 %s 不是 JSON 对象。The parameter %s is not a JSON object.", name, name))
 				}
 			}
 		}
 	case http.MethodPost:
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-			return req, invalidParam("body", "请求体不是 JSON 对象。The request's %s is not a JSON object.")
+			return req, invalidParam("body", "请求体不是 JSON 对象。The request's body is not a JSON object.")
 		}
 	default:
 		return req, &cobuild.Error{Code: cobuild.EINVALID, Message: "导出请用 GET 或 POST。Use GET or POST to export."}
 	}
 	if strings.TrimSpace(req.Query) == "" {
-		return req, invalidParam("query", "请给出要导出的查询（%s）。Give the query to export.")
+		return req, invalidParam("query", "请给出要导出的查询（query）。Give the query to export.")
 	}
 	return req, nil
 }
 
+// invalidParam is BAD_USER_INPUT of one parameter of the export.
 func invalidParam(field, message string) error {
-	if strings.Count(message, "%s") == 2 {
-		message = fmt.Sprintf(message, field, field)
-	} else {
-		message = fmt.Sprintf(message, field)
-	}
 	return &cobuild.Error{Code: cobuild.EINVALID, Message: message, Extensions: map[string]any{"field": field}}
 }
 
