@@ -64,6 +64,8 @@ type Config struct {
 	Persisted server.PersistedQueries
 	// Limits are the limits of one request; zero fields take limits.Default.
 	Limits limits.Config
+	// Export bounds the exports of /export (see server.ExportConfig).
+	Export server.ExportConfig
 }
 
 // Main holds what the commands open, so that Close releases it in order.
@@ -289,7 +291,7 @@ func (m *Main) Close() {
 func (m *Main) Handler() http.Handler {
 	return server.Handler(server.Config{Resolvers: m.Resolvers, Ready: m.Ready, Logger: m.Log,
 		CORSOrigins: m.Config.CORSOrigins, RequestTimeout: m.Config.RequestTimeout, Stopping: m.stopping,
-		Metrics: m.Metrics, Rate: m.Config.Rate, Auth: m.Verifier, Persisted: m.Config.Persisted})
+		Metrics: m.Metrics, Rate: m.Config.Rate, Auth: m.Verifier, Persisted: m.Config.Persisted, Export: m.Config.Export})
 }
 
 // Run serves the API until ctx is done: it opens what Open opens (unless it is open

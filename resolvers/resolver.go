@@ -122,6 +122,9 @@ func (r *Resolver) ExecutableSchema() graphql.ExecutableSchema {
 	return graph.NewExecutableSchema(graph.Config{Resolvers: r})
 }
 
+// PageLimits are the default and largest page of a list.
+func (r *Resolver) PageLimits() PageLimits { return r.pages }
+
 // Store returns the store the resolvers read, of the whole graph.
 func (r *Resolver) Store() cobuild.Reader { return r.whole }
 

@@ -40,8 +40,8 @@ func tokenOf(r *http.Request) string {
 }
 
 // authenticate puts the principal of each request's token into its context
-// (auth.NewContext). Without a valid token a request reaches only the public paths and
-// /graphql, which answers 401 UNAUTHENTICATED itself (requireToken, inside CORS, so that
+// (auth.NewContext). Without a valid token a request reaches only the public paths,
+// /graphql and /export, which answer 401 UNAUTHENTICATED themselves (requireToken, inside CORS, so that
 // pages elsewhere can read why); pages (the dashboard, GraphiQL) redirect to the sign-in
 // page. A nil verifier accepts no token.
 func authenticate(v *auth.Verifier, next http.Handler) http.Handler {
@@ -57,7 +57,7 @@ func authenticate(v *auth.Verifier, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), who)))
 		case public[r.URL.Path]:
 			next.ServeHTTP(w, r)
-		case r.URL.Path == "/graphql":
+		case r.URL.Path == "/graphql" || r.URL.Path == "/export":
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), refusedKey{}, refused{err, token != ""})))
 		case r.Method == http.MethodGet || r.Method == http.MethodHead:
 			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)

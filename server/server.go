@@ -24,6 +24,7 @@ import (
 
 	"cobuild"
 	"cobuild/auth"
+	"cobuild/export"
 	"cobuild/limits"
 	"cobuild/metrics"
 	"cobuild/resolvers"
@@ -63,9 +64,12 @@ type Config struct {
 	Auth *auth.Verifier
 	// Persisted configures persisted queries and the allow-list (persisted.go).
 	Persisted PersistedQueries
+	// Export bounds the exports of /export (export.go).
+	Export ExportConfig
 }
 
-// Handler returns the whole HTTP API: /graphql (GET and POST), GraphiQL at / and /graphiql,
+// Handler returns the whole HTTP API: /graphql (GET and POST), /export (GET and POST: the
+// table of a query's first list as .xlsx or CSV, export.go), GraphiQL at / and /graphiql,
 // the web dashboard at /dashboard/, /healthz (the process is up), /readyz (ready to
 // answer), /metrics (admins), and /signin and /signout. Every request but the health
 // checks and signing in needs a valid token (see authenticate).
@@ -80,9 +84,14 @@ func Handler(cfg Config) http.Handler {
 		cfg.Ready = func(context.Context) error { return cobuild.Errorf(cobuild.EUNAVAILABLE, "no store") }
 	}
 	mux := http.NewServeMux()
-	var gql http.Handler = http.NotFoundHandler()
+	var gql, exports http.Handler = http.NotFoundHandler(), http.NotFoundHandler()
 	if r := cfg.Resolvers; r != nil {
 		gql = GraphQLWith(r, cfg.Logger, cfg.Metrics, cfg.Persisted, cfg.Auth)
+		lim := export.Limits{PageMax: r.PageLimits().Max, MaxRows: cfg.Export.MaxRows}
+		exports = r.RequestLimits().Body(exportHandler(gql, r.ExecutableSchema().Schema(), lim, cfg.Logger))
+	}
+	if cfg.Export.Timeout <= 0 {
+		cfg.Export.Timeout = max(4*cfg.RequestTimeout, 2*time.Minute)
 	}
 	// The request's own deadline stops its resolvers and Cypher, which then answer TIMEOUT
 	// in GraphQL's shape; the TimeoutHandler, a little later, is only the backstop for
@@ -96,15 +105,21 @@ func Handler(cfg Config) http.Handler {
 	var api http.Handler = http.TimeoutHandler(bounded(gql, cfg.RequestTimeout, cfg.Share, cfg.Stopping), cfg.RequestTimeout+5*time.Second,
 		`{"errors":[{"message":"查询超时，已停止。The request took too long and was stopped.","extensions":{"code":"TIMEOUT"}}]}`)
 	api = rateLimited(requireToken(api), cfg.Rate, cfg.Metrics)
+	// An export runs its pages through the same handler as /graphql, all of them within
+	// its own, longer, deadline; the file is written as it comes, with no buffer of the
+	// TimeoutHandler's.
+	exports = rateLimited(requireToken(bounded(exports, cfg.Export.Timeout, cfg.Share, cfg.Stopping)), cfg.Rate, cfg.Metrics)
 	if len(cfg.CORSOrigins) > 0 {
 		// Answers preflight requests itself, and names the origin in the response only when
 		// it is one of those listed, so browsers refuse the others.
-		api = cors.New(cors.Options{
+		c := cors.New(cors.Options{
 			AllowedOrigins: cfg.CORSOrigins,
 			AllowedMethods: []string{http.MethodGet, http.MethodPost},
 			AllowedHeaders: []string{"Content-Type", "Accept", "Authorization"},
+			ExposedHeaders: []string{"Content-Disposition"},
 			MaxAge:         600,
-		}).Handler(api)
+		})
+		api, exports = c.Handler(api), c.Handler(exports)
 	}
 	// A subscription's WebSocket lives as long as its client stays: it is bounded by the
 	// rate of its client and its own keep-alive, not by the request timeout; its token is
@@ -126,6 +141,7 @@ func Handler(cfg Config) http.Handler {
 		api.ServeHTTP(w, r)
 	}))
 	mux.Handle("GET /import/template/{file}", requireToken(http.HandlerFunc(importTemplate)))
+	mux.Handle("/export", exports)
 	if m := cfg.Metrics; m != nil {
 		mux.Handle("GET /metrics", adminOnly(m.Handler()))
 	}
@@ -278,7 +294,7 @@ func (w *statusWriter) WriteHeader(code int) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // routes are the paths whose answers the metrics count apart.
-var routes = []string{"/graphql", "/", "/graphiql", "/dashboard/", "/healthz", "/readyz", "/metrics", "/signin"}
+var routes = []string{"/graphql", "/export", "/", "/graphiql", "/dashboard/", "/healthz", "/readyz", "/metrics", "/signin"}
 
 // logRequests logs every answer and counts it in the metrics (m may be nil).
 func logRequests(log *slog.Logger, m *metrics.Metrics, next http.Handler) http.Handler {

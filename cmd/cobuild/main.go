@@ -3,6 +3,7 @@
 //	cobuild serve          start the API (and a local Neo4j with the demo data if no NEO4J_URI)
 //	cobuild seed           load the demo data set into Neo4j
 //	cobuild token          print a token signed with the install's key
+//	cobuild export         write a query's list to .xlsx or CSV
 //	cobuild neo4j exec -- CMD...   run CMD with a local Neo4j, its address in NEO4J_URI
 //
 // Every flag has an environment variable; see the README.
@@ -58,6 +59,9 @@ commands:
               brings, for cobuild import
   token       -role R [-area ID...] [-subject S] [-ttl D]  print a token signed with the
               install's key (or the configured HMAC secret)
+  export      [-url URL -token T] (-query Q | -query-file F | -registry) [-variables JSON]
+              [-format xlsx|csv] [-o FILE]  write the table of a query's first list, through
+              a running server or, without -url, over the store (as -role, default admin)
   neo4j exec  -- CMD [ARGS...]  run a command with a local Neo4j, exporting NEO4J_URI,
               NEO4J_USER and NEO4J_PASSWORD to it
   neo4j start run the local Neo4j in the foreground until interrupted, printing its
@@ -80,6 +84,8 @@ func run(ctx context.Context, args []string) error {
 		return demoCmd(args[1:], os.Stdout)
 	case "token":
 		return token(args[1:], os.Stdout)
+	case "export":
+		return exportCmd(ctx, args[1:], os.Stdout)
 	case "neo4j":
 		return neo4jCmd(ctx, args[1:])
 	case "-h", "-help", "--help", "help":
@@ -201,6 +207,8 @@ func serve(ctx context.Context, args []string) error {
 	fs.DurationVar(&c.Snapshots.Poll, "snapshot-poll", 200*time.Millisecond, "how often the graph's version is read, so that a change made elsewhere is seen within it")
 	fs.DurationVar(&c.Drain, "drain", 10*time.Second, "on SIGTERM or Ctrl-C, how long requests in flight may finish before the rest are stopped with UNAVAILABLE")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", 30*time.Second, "longest one GraphQL request may run; its Cypher stops with it")
+	fs.DurationVar(&c.Export.Timeout, "export-timeout", 2*time.Minute, "longest one export (/export) may run, all of its pages")
+	fs.IntVar(&c.Export.MaxRows, "export-max-rows", envInt("COBUILD_EXPORT_MAX_ROWS", 100_000), "most rows of one export; more is LIMIT_EXCEEDED (env COBUILD_EXPORT_MAX_ROWS)")
 	fs.Float64Var(&c.Rate.Rate, "rate", envFloat("COBUILD_RATE", 50), "requests a second one client (a token's subject, or an address) may send to /graphql on average, 0 for no bound (env COBUILD_RATE)")
 	fs.IntVar(&c.Rate.Burst, "rate-burst", envInt("COBUILD_RATE_BURST", 100), "requests one client may send at once (env COBUILD_RATE_BURST)")
 	fs.BoolVar(&c.NoSeed, "no-seed", false, "seed nothing, not even into the local Neo4j: serve what the database holds")

@@ -314,6 +314,50 @@ async function list(p, headline) {
   expectEqual('CSV header starts with', rows[0].slice(0, 2), ['名称', '统一社会信用代码']);
   expectEqual('CSV first row', rows[1][0], api.nodes[0].name);
 
+  // The server's exports of the same query (/export): .xlsx and CSV, every row, every field.
+  const seen = new Set(await readdir(downloads));
+  for (const format of ['xlsx', 'csv']) {
+    await p.click(`[data-panel="isolated"] [data-action="export-${format}"]`);
+    await p
+      .waitForFunction((f) => document.querySelector('[data-panel="isolated"] [data-export-status]')?.dataset.serverExported === f, { timeout }, format)
+      .catch(async () => fail(`the server's ${format} export did not finish: ${await p.$eval('[data-panel="isolated"] [data-export-status]', (e) => e.textContent)}`));
+    let file;
+    for (let i = 0; i < 100 && !file; i++) {
+      file = (await readdir(downloads)).find((f) => f.endsWith('.' + format) && !seen.has(f));
+      if (!file) await sleep(200);
+    }
+    if (!file) fail(`no .${format} was downloaded by the server's export`);
+    seen.add(file);
+    const b = await readFile(path.join(downloads, file));
+    if (format === 'xlsx') {
+      expectEqual('the server\'s .xlsx is a zip', b.subarray(0, 2).toString('latin1'), 'PK');
+      continue;
+    }
+    expectEqual('the server\'s CSV starts with the UTF-8 byte-order mark', [...b.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+    const got = parseCSV(b.subarray(3).toString('utf8'));
+    expectEqual('the server\'s CSV rows (all pages)', got.length - 1, api.totalCount);
+    expectEqual('the server\'s CSV header starts with', got[0].slice(0, 2), ['编号', '名称']);
+    expectEqual('the server\'s CSV first row', got[1].slice(0, 2), [api.nodes[0].id, api.nodes[0].name]);
+  }
+  ok('the server exported the list as .xlsx and CSV');
+
+  // The coverage by town as a file, from its panel.
+  await p.click('[data-panel="by-area"] [data-action="export-csv"]');
+  await p
+    .waitForFunction(() => document.querySelector('[data-panel="by-area"] [data-groups-export]')?.dataset.serverExported === 'csv', { timeout })
+    .catch(() => fail('the coverage by town was not exported'));
+  let groupsFile;
+  for (let i = 0; i < 100 && !groupsFile; i++) {
+    groupsFile = (await readdir(downloads)).find((f) => f.endsWith('.csv') && !seen.has(f));
+    if (!groupsFile) await sleep(200);
+  }
+  if (!groupsFile) fail('no CSV of the coverage by town was downloaded');
+  const groupRows = parseCSV((await readFile(path.join(downloads, groupsFile))).subarray(3).toString('utf8'));
+  expectEqual('the coverage by town\'s CSV header starts with', groupRows[0].slice(0, 3), ['分组维度', '分组编号', '分组名称']);
+  const shownGroups = Number(await p.$eval('[data-panel="by-area"]', (e) => e.dataset.groups));
+  if (!(groupRows.length - 1 >= shownGroups && shownGroups > 0)) fail(`the coverage by town's CSV holds ${groupRows.length - 1} groups; the panel shows ${shownGroups}`);
+  ok(`the coverage by town exported: ${groupRows.length - 1} groups`);
+
   // Nothing matches: the empty state.
   await p.type('[data-filter="nameContains"]', '不存在的组织名称');
   await p.waitForFunction(() => document.querySelector('[data-panel="isolated"]').dataset.state === 'empty', { timeout }).catch(() => fail('no empty state for a name nothing has'));

@@ -3,9 +3,10 @@
 // coverage rate on a second axis. Clicking a bar opens the isolated-and-uncovered list of
 // that group.
 
-import { gql, graphql, isAbort, Latest } from '../api';
+import { ApiError, gql, graphql, isAbort, Latest } from '../api';
 import { ChartBox, colors } from '../charts';
 import type { Context } from '../context';
+import { serverExport } from '../csv';
 import { h, Panel, replace } from '../dom';
 import * as fmt from '../format';
 import { label, order } from '../labels';
@@ -83,10 +84,32 @@ function escapeHTML(s: string): string {
 }
 
 function breakdownPanel(ctx: Context, id: string, title: string, dimension: 'AREA' | 'INDUSTRY', unit: string): Panel {
+  // The groups as a file: the server's export of the panel's own query.
+  const exportStatus = h('span', { class: 'meta', 'data-groups-export': '' });
+  const exports = (['xlsx', 'csv'] as const).map((format) => {
+    const b = h('button', { type: 'button', class: 'secondary small', 'data-action': `export-${format}`, title: `导出各组数据（${format}）` },
+      format === 'xlsx' ? 'Excel' : 'CSV');
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      replace(exportStatus, '正在导出…');
+      try {
+        await serverExport(query, { by: [dimension], where: ctx.statsWhere, asOf: ctx.asOf }, format, `${title}_${ctx.asOf ?? fmt.today()}`);
+        replace(exportStatus, '');
+        exportStatus.dataset.serverExported = format;
+      } catch (err) {
+        const code = err instanceof ApiError ? err.code : 'CLIENT';
+        replace(exportStatus, h('span', { class: 'error' }, `导出失败：${err instanceof Error ? err.message : String(err)}（${code}）`));
+      } finally {
+        b.disabled = false;
+      }
+    });
+    return b;
+  });
   const panel = new Panel({
     id,
     title,
     note: '柱为运营中组织按覆盖状态的数量，折线为党组织覆盖率；点击柱可查看该组的孤立且未覆盖组织。',
+    controls: [...exports, exportStatus],
   });
   const box = new ChartBox(h('div', { class: 'chart' }));
   const caption = h('p', { class: 'meta' });

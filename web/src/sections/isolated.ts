@@ -3,7 +3,7 @@
 
 import { ApiError, gql, graphql, isAbort, Latest, type Operation } from '../api';
 import type { Context } from '../context';
-import { download, toCSV } from '../csv';
+import { download, serverExport, toCSV } from '../csv';
 import { h, Panel, replace, select } from '../dom';
 import * as fmt from '../format';
 import { label, options, order } from '../labels';
@@ -237,6 +237,9 @@ export function isolated(ctx: Context): HTMLElement {
   const labelled = (text: string, control: HTMLElement) => h('label', { class: 'filter' }, h('span', null, text), control);
   const reset = h('button', { type: 'button', class: 'secondary', 'data-action': 'reset' }, '重置筛选');
   const exportButton = h('button', { type: 'button', 'data-action': 'csv' }, '下载 CSV');
+  // The server's export of the same query: every field the list reads, Chinese headers.
+  const xlsxButton = h('button', { type: 'button', class: 'secondary', 'data-action': 'export-xlsx', title: '服务器导出：列表查询的全部字段' }, '导出 Excel');
+  const serverCsvButton = h('button', { type: 'button', class: 'secondary', 'data-action': 'export-csv', title: '服务器导出：列表查询的全部字段' }, '导出 CSV');
   const exportStatus = h('span', { class: 'meta', 'data-export-status': '' });
   const filters = h(
     'div',
@@ -251,7 +254,7 @@ export function isolated(ctx: Context): HTMLElement {
     labelled('经营状态', controls.operating),
     labelled('名称', nameInput),
     labelled('排序', controls.sort),
-    h('div', { class: 'filter-actions' }, reset, exportButton, exportStatus),
+    h('div', { class: 'filter-actions' }, reset, exportButton, xlsxButton, serverCsvButton, exportStatus),
   );
 
   const panel = new Panel({
@@ -510,6 +513,25 @@ export function isolated(ctx: Context): HTMLElement {
       exportButton.disabled = false;
     }
   });
+
+  for (const [button, format] of [[xlsxButton, 'xlsx'], [serverCsvButton, 'csv']] as const) {
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      replace(exportStatus, `正在导出 ${fmt.int(total)} 家…`);
+      delete exportStatus.dataset.serverExported;
+      try {
+        await serverExport(listQuery, { where: whereOf(filter, ctx.asOf), sort: sortOf(filter), asOf: ctx.asOf }, format,
+          `孤立且未覆盖组织明细_${ctx.asOf ?? fmt.today()}`);
+        replace(exportStatus, `已导出 ${fmt.int(total)} 家（${format === 'xlsx' ? 'Excel' : 'CSV'}）`);
+        exportStatus.dataset.serverExported = format;
+      } catch (err) {
+        const code = err instanceof ApiError ? err.code : 'CLIENT';
+        replace(exportStatus, h('span', { class: 'error' }, `导出失败：${err instanceof Error ? err.message : String(err)}（${code}）`));
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
 
   ctx.showList = (f) => {
     filter = { ...any, ...f };
