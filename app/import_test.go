@@ -7,6 +7,8 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -197,5 +199,46 @@ func TestImportThroughTheAPI(t *testing.T) {
 	k := l.ask(t, l.urlA, l.token(t, auth.Viewer), `{ importKinds { name title columns { header key required } } }`, nil)
 	if len(k.Errors) > 0 || !strings.Contains(string(k.Data), `"name":"organizations","title":"组织名录"`) {
 		t.Errorf("importKinds: %s %+v", k.Data, k.Errors)
+	}
+}
+
+// The registry exported (CSV and workbook) and imported again changes nothing.
+func TestExportedRegistryImportsAsItIs(t *testing.T) {
+	l := startLive(t)
+	admin := l.token(t, auth.Admin)
+	dir := t.TempDir()
+	for _, format := range []string{"csv", "xlsx"} {
+		body, _ := json.Marshal(map[string]any{"query": cobuild.RegistryQuery, "format": format})
+		req, _ := http.NewRequest(http.MethodPost, l.urlA+"/export", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+admin)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("export %s: %d %s", format, resp.StatusCode, raw)
+		}
+		path := filepath.Join(dir, "组织名录."+format)
+		if err := os.WriteFile(path, raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		seq := l.lastSeq(t)
+		rep, err := imports.Run(context.Background(), l.a.Store, []imports.File{{Path: path}}, imports.Options{Actor: cobuild.Actor{Subject: "test", Role: "admin"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ps []string
+		for _, p := range rep.Problems {
+			ps = append(ps, p.String())
+		}
+		if rep.ProblemCount > 0 || rep.Written || rep.Counts.Total() != 0 || l.lastSeq(t) != seq {
+			t.Errorf("the exported %s imported with %d problems and %+v\n%s", format, rep.ProblemCount, rep.Counts, strings.Join(ps[:min(len(ps), 10)], "\n"))
+		}
+		if rep.Rows < 15000 || rep.Files[0].Sheets[0].Kind != "organizations" {
+			t.Errorf("the exported %s: %d rows read as %+v", format, rep.Rows, rep.Files[0].Sheets)
+		}
 	}
 }

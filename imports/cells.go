@@ -76,6 +76,10 @@ func cellErr(code, zh, en string, args ...any) *cellError {
 // parse reads one cell of column c.
 func (c *col) parse(raw string, rules cobuild.Rules) (value, *cellError) {
 	s := strings.TrimSpace(strings.ReplaceAll(raw, "\u00a0", " "))
+	// An export guards a text that a spreadsheet would take for a formula with a quote.
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@", rune(s[1])) {
+		s = s[1:]
+	}
 	if s == "" {
 		if c.req {
 			return value{}, cellErr(CodeRequired, "“%s”不能为空", "%s must not be empty", c.header)

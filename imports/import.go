@@ -659,6 +659,7 @@ func (im *importer) fillEntry(sp *sheetPlan, i int, e *Entry, vals []value) {
 	switch e.Label {
 	case cobuild.LabelOrganization:
 		e.Code = get("creditCode").s
+		e.Area = im.resolveQuiet(get("area"), areas)
 	case cobuild.LabelIndustry:
 		e.Code = get("code").s
 	case cobuild.LabelEvent:
@@ -688,6 +689,25 @@ func (im *importer) resolveQuiet(v value, labels []cobuild.NodeLabel) string {
 	return id
 }
 
+// ref resolves one reference of column ci of a row, in the area of the column it is
+// read within, if any.
+func (im *importer) ref(k *kind, vals []value, ci int, ref string) (id, code, msg string) {
+	c := &k.cols[ci]
+	area := ""
+	if c.within != "" {
+		if wc := k.colIdx(c.within); wc >= 0 {
+			if w := im.resolveQuiet(vals[wc], k.cols[wc].labels); w != "" {
+				if l, _ := cobuild.LabelOf(w); l == cobuild.LabelArea {
+					area = w
+				} else if n, ok := im.idx.byID[w]; ok {
+					area = im.idx.entries[n].Area
+				}
+			}
+		}
+	}
+	return im.idx.resolveIn(ref, c.labels, area)
+}
+
 // check is the second pass: every reference of every row must name exactly one node of
 // the graph or of the files, an end must not come before its start, and a tie sheet must
 // not name the same tie twice.
@@ -701,7 +721,7 @@ func (im *importer) check(sp *sheetPlan, i int, vals []value) error {
 			continue
 		}
 		for _, ref := range v.refs {
-			id, code, msg := im.idx.resolve(ref, c.labels)
+			id, code, msg := im.ref(k, vals, ci, ref)
 			if code != "" {
 				im.bad(sp, i, c, code, fmt.Sprintf("“%s”%s", ref, msg))
 				continue

@@ -2,6 +2,7 @@ package imports
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,14 +17,15 @@ import (
 type index struct {
 	entries []Entry
 	byID    map[string]int32
-	byKey   map[string]int32 // label \x1f key \x1f value → entry, -1 when ambiguous
+	byKey   map[string]int32   // label \x1f key \x1f value → entry, -1 when ambiguous
+	multi   map[string][]int32 // the entries of an ambiguous key
 	// suggested counts the look-ups that computed closest names, which are bounded: each
 	// scans every name of its labels.
 	suggested int
 }
 
 func newIndex() *index {
-	return &index{byID: map[string]int32{}, byKey: map[string]int32{}}
+	return &index{byID: map[string]int32{}, byKey: map[string]int32{}, multi: map[string][]int32{}}
 }
 
 func indexKey(label cobuild.NodeLabel, key, v string) string {
@@ -83,6 +85,12 @@ func (x *index) add(e Entry) {
 			if old >= 0 && x.entries[old].ID == e.ID {
 				continue
 			}
+			if old >= 0 {
+				x.multi[k] = []int32{old}
+			}
+			if !slices.Contains(x.multi[k], n) {
+				x.multi[k] = append(x.multi[k], n)
+			}
 			x.byKey[k] = -1
 			continue
 		}
@@ -111,6 +119,12 @@ func (x *index) has(id string) bool {
 // organisation's credit code, an industry's code, or its name. It returns the node's id,
 // or the code and message of the problem.
 func (x *index) resolve(ref string, labels []cobuild.NodeLabel) (id, code, msg string) {
+	return x.resolveIn(ref, labels, "")
+}
+
+// resolveIn is resolve where a name that several nodes bear names the one of them that
+// lies in the area (an organisation's 城西社区 is the one of its own town).
+func (x *index) resolveIn(ref string, labels []cobuild.NodeLabel, area string) (id, code, msg string) {
 	if l, err := cobuild.LabelOf(ref); err == nil {
 		for _, want := range labels {
 			if l == want {
@@ -134,6 +148,17 @@ func (x *index) resolve(ref string, labels []cobuild.NodeLabel) (id, code, msg s
 				v = strings.ToUpper(ref)
 			}
 			id, amb := x.lookup(l, key, v)
+			if amb && area != "" {
+				var in []string
+				for _, n := range x.multi[indexKey(l, key, v)] {
+					if x.entries[n].Area == area {
+						in = append(in, x.entries[n].ID)
+					}
+				}
+				if len(in) == 1 {
+					id, amb = in[0], false
+				}
+			}
 			if amb {
 				ambiguous = true
 			}

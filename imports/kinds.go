@@ -56,6 +56,9 @@ type col struct {
 	group    string // cScore: self, public or committee
 	dim      int    // cScore: the dimension, 0..6
 	computed bool   // written by exports and templates, checked but not stored (总分)
+	// within names the column whose area tells apart the nodes a name names: an area, or
+	// an organisation's area (two towns each have a 城西社区).
+	within string
 }
 
 // kind is one kind of file: its rows are nodes of one label (node != ""), or ties of one
@@ -128,10 +131,10 @@ var kinds = []*kind{
 			{key: "kind", header: "类型", syn: []string{"组织类型", "单位类型", "主体类型"}, typ: cEnum, enum: "OrgKind", req: true, prop: "kind"},
 			{key: "registeredOn", header: "登记日期", syn: []string{"成立日期", "注册日期", "登记时间"}, typ: cDate, prop: "registeredOn"},
 			{key: "operating", header: "经营状态", syn: []string{"登记状态", "状态"}, typ: cEnum, enum: "operating", prop: "operating"},
-			{key: "area", header: "所在镇街", syn: []string{"镇街", "所属镇街", "所在乡镇（街道）", "所在区域"}, typ: cRef, labels: areas, req: true,
+			{key: "area", header: "所在镇街", syn: []string{"镇街", "所属镇街", "所在乡镇（街道）", "所在区域"}, typ: cRef, labels: areas,
 				link: &link{typ: cobuild.LocatedIn, out: true}},
 			{key: "park", header: "所在园区", syn: []string{"园区", "所属园区"}, typ: cRef, labels: areas, link: &link{typ: cobuild.InPark, out: true}},
-			{key: "community", header: "所在社区", syn: []string{"社区", "所属社区"}, typ: cRef, labels: orgs, link: &link{typ: cobuild.InCommunity, out: true}},
+			{key: "community", header: "所在社区", syn: []string{"社区", "所属社区"}, typ: cRef, labels: orgs, within: "area", link: &link{typ: cobuild.InCommunity, out: true}},
 			{key: "industry", header: "行业代码", syn: []string{"行业", "所属行业", "国民经济行业代码"}, typ: cRef, labels: []cobuild.NodeLabel{cobuild.LabelIndustry},
 				link: &link{typ: cobuild.InIndustry, out: true}},
 			{key: "headcount", header: "从业人数", syn: []string{"职工人数", "员工人数", "人数"}, typ: cInt, req: true, prop: "headcount"},
@@ -198,7 +201,7 @@ var kinds = []*kind{
 	}},
 	{name: "co-building", title: "社区共建", aliases: []string{"共建", "双社联建", "社企联建"}, tie: cobuild.CoBuildsWith, dated: true, cols: []col{
 		{key: "org", header: "组织", syn: []string{"单位", "单位名称"}, typ: cRef, labels: orgs, req: true, end: "from"},
-		{key: "community", header: "社区", syn: []string{"共建社区"}, typ: cRef, labels: orgs, req: true, end: "to"},
+		{key: "community", header: "社区", syn: []string{"共建社区"}, typ: cRef, labels: orgs, within: "org", req: true, end: "to"},
 		{key: "mode", header: "共建方式", syn: []string{"方式"}, typ: cEnum, enum: "CoBuildMode", req: true, prop: "mode"},
 		sinceCol("共建日期"), untilCol("终止日期"),
 	}},

@@ -18,6 +18,7 @@ type Entry struct {
 	Date  string // an event's day, 2023-05-31
 	Year  int64  // a person's birth year
 	Owner string // the party organisation of an evaluation, the holder of a certification
+	Area  string // the area an organisation lies in
 	Round string // an evaluation's round
 }
 

@@ -188,8 +188,14 @@ func isKindLabel(l string) bool {
 	return false
 }
 
-// same reports whether a property read from the graph equals the one a row sets.
+// same reports whether a property read from the graph equals the one a row sets. A
+// property the node lacks reads as its zero value (0, false, ""), as every reader of the
+// graph takes it: a row giving 0 where the graph has nothing, or nothing where it has 0,
+// changes nothing.
 func same(old, v any) bool {
+	if zero(old) && zero(v) {
+		return true
+	}
 	switch x := v.(type) {
 	case nil:
 		return old == nil
@@ -259,8 +265,8 @@ func (im *importer) writeTies(tx Tx, sp *sheetPlan, lo int, rows [][]value) erro
 		if sp.bad[i] {
 			continue
 		}
-		a, _, _ := im.idx.resolve(vals[from].refs[0], k.cols[from].labels)
-		b, _, _ := im.idx.resolve(vals[to].refs[0], k.cols[to].labels)
+		a, _, _ := im.ref(k, vals, from, vals[from].refs[0])
+		b, _, _ := im.ref(k, vals, to, vals[to].refs[0])
 		if a == "" || b == "" {
 			continue
 		}
@@ -332,7 +338,7 @@ func (im *importer) writeLinks(tx Tx, sp *sheetPlan, lo int, rows [][]value, ci 
 			}
 		}
 		for _, ref := range vals[ci].refs {
-			other, _, _ := im.idx.resolve(ref, c.labels)
+			other, _, _ := im.ref(k, vals, ci, ref)
 			if other == "" {
 				continue
 			}
@@ -478,4 +484,20 @@ func (im *importer) touched(ids ...string) {
 			im.changed = append(im.changed, id)
 		}
 	}
+}
+
+func zero(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case int64:
+		return x == 0
+	case float64:
+		return x == 0
+	case bool:
+		return !x
+	case string:
+		return x == ""
+	}
+	return false
 }

@@ -24,7 +24,7 @@ var _ imports.Store = (*Store)(nil)
 
 // directoryFields are the keys read of each label's nodes, beyond id and name.
 var directoryFields = map[cobuild.NodeLabel]string{
-	cobuild.LabelOrganization:  "n.creditCode AS code, n.kind AS kind",
+	cobuild.LabelOrganization:  "n.creditCode AS code, n.kind AS kind, head(COLLECT { MATCH (n)-[:LOCATED_IN]->(a:Area) RETURN a.id }) AS area",
 	cobuild.LabelIndustry:      "n.code AS code",
 	cobuild.LabelEvent:         "toString(n.date) AS date",
 	cobuild.LabelPerson:        "n.birthYear AS year",
@@ -55,6 +55,7 @@ func (s *Store) Directory(ctx context.Context, labels []cobuild.NodeLabel) ([]im
 				e.Year, _ = m["year"].(int64)
 				e.Owner, _ = m["owner"].(string)
 				e.Round, _ = m["round"].(string)
+				e.Area, _ = m["area"].(string)
 				return e, nil
 			})
 		if err != nil {
