@@ -466,6 +466,9 @@ func TestGB18030AndWorkbookWithChineseHeaders(t *testing.T) {
 	if x["h"] != int64(777) || x["a"] != "水阳镇" || x["v"] != rep.Seq || fmt.Sprint(x["r"]) != "2015-03-02" {
 		t.Errorf("the updated organisation reads %v", x)
 	}
+	if n := count(t, d, "MATCH (c:Change {seq: $seq}) WHERE $id IN c.touched RETURN count(c) AS n", map[string]any{"seq": rep.Seq, "id": idX}); n != 1 {
+		t.Errorf("the import's change does not list the organisation it updated, for its history")
+	}
 	// New organisations are numbered after the last id, by their row.
 	found := read(t, d, "MATCH (o:Organization:Enterprise {creditCode: $c, sector: 'ENTERPRISE'})-[:IN_INDUSTRY]->(:Industry {code: 'C34'}) RETURN o.id AS id",
 		map[string]any{"c": newCode})

@@ -379,22 +379,33 @@ func (t *importTx) top(prefix string) (int64, error) {
 	return n, nil
 }
 
+// maxTouched bounds the ids an import's change lists as touched.
+const maxTouched = 10000
+
 // Finish implements imports.Tx.
 func (t *importTx) Finish(hash string, actor cobuild.Actor, args string, changed []string, prefixes []string) (int64, error) {
-	c := &cobuild.Change{Actor: actor, Op: "import", Args: args, Batch: true}
-	if err := t.s.appendChange(t.ctx, t.tx, c); err != nil {
-		return 0, err
-	}
 	byLabel := map[cobuild.NodeLabel][]string{}
 	seen := map[string]bool{}
+	var touched []string
 	for _, id := range changed {
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
+		touched = append(touched, id)
 		if l, err := cobuild.LabelOf(id); err == nil {
 			byLabel[l] = append(byLabel[l], id)
 		}
+	}
+	c := &cobuild.Change{Actor: actor, Op: "import", Args: args, Batch: true}
+	// history(id:) finds the change by the ids it touched: those of an import that changed
+	// a few organisations (a whole registry would make one change too large to read).
+	if len(touched) <= maxTouched {
+		sort.Strings(touched)
+		c.Touched = touched
+	}
+	if err := t.s.appendChange(t.ctx, t.tx, c); err != nil {
+		return 0, err
 	}
 	for l, ids := range byLabel {
 		for lo := 0; lo < len(ids); lo += 20000 {
