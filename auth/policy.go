@@ -32,6 +32,9 @@ var RootFields = map[string]Access{
 	"industries": Everyone,
 	"industry":   Everyone,
 	"rounds":     Everyone,
+	// Evaluation rounds: their status and counts; who is missing names records.
+	"evaluationRounds": Everyone,
+	"evaluationRound":  Everyone,
 	// Aggregates: counts, rates and distributions.
 	"coverageStats": Everyone,
 	"grading":       Everyone,
@@ -66,6 +69,8 @@ var RootFields = map[string]Access{
 	"coverageCandidates": Readers,
 	"changes":            Readers,
 	"history":            Readers,
+	"weakList":           Readers,
+	"promotionPlans":     Readers,
 }
 
 // Writers: admin and officer, who record the network's changes (an officer about the
