@@ -509,7 +509,7 @@ type ComplexityRoot struct {
 		Entered      func(childComplexity int) int
 		Evaluated    func(childComplexity int) int
 		FinalisedAt  func(childComplexity int) int
-		Missing      func(childComplexity int, first *int) int
+		Missing      func(childComplexity int, first *int, after *string) int
 		MissingCount func(childComplexity int) int
 		OpenedAt     func(childComplexity int) int
 		Round        func(childComplexity int) int
@@ -1273,7 +1273,7 @@ type EvaluationRoundResolver interface {
 
 	ToEvaluate(ctx context.Context, obj *cobuild.EvaluationRound) (int, error)
 	MissingCount(ctx context.Context, obj *cobuild.EvaluationRound) (int, error)
-	Missing(ctx context.Context, obj *cobuild.EvaluationRound, first *int) ([]*cobuild.RoundEntry, error)
+	Missing(ctx context.Context, obj *cobuild.EvaluationRound, first *int, after *string) ([]*cobuild.RoundEntry, error)
 }
 type EventResolver interface {
 	KindLabel(ctx context.Context, obj *cobuild.Event) (string, error)
@@ -3507,7 +3507,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.EvaluationRound.Missing(childComplexity, args["first"].(*int)), true
+		return e.ComplexityRoot.EvaluationRound.Missing(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "EvaluationRound.missingCount":
 		if e.ComplexityRoot.EvaluationRound.MissingCount == nil {
 			break
@@ -10833,10 +10833,12 @@ type EvaluationRound {
   toEvaluate: Int!
   "Of those, how many lack the scores of one group or more (a finalised round: were not evaluated)."
   missingCount: Int!
-  "Who lacks scores, by party organisation id, with the groups entered and missing."
+  "Who lacks scores, in the order of party organisation ids, with the groups entered and missing."
   missing(
     "Most rows, between 0 and 1000. Default 50."
     first: Int
+    "The id of the last party organisation seen (po-...): the rows after it; default from the first."
+    after: ID
   ): [RoundEntry!]!
 }
 
@@ -13450,6 +13452,14 @@ func (ec *executionContext) field_EvaluationRound_missing_args(ctx context.Conte
 		return nil, err
 	}
 	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -24789,7 +24799,7 @@ func (ec *executionContext) _EvaluationRound_missing(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.EvaluationRound().Missing(ctx, obj, fc.Args["first"].(*int))
+			return ec.Resolvers.EvaluationRound().Missing(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*cobuild.RoundEntry) graphql.Marshaler {

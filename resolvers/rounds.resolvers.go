@@ -49,18 +49,25 @@ func (r *evaluationRoundResolver) MissingCount(ctx context.Context, obj *cobuild
 }
 
 // Missing is the resolver for the missing field.
-func (r *evaluationRoundResolver) Missing(ctx context.Context, obj *cobuild.EvaluationRound, first *int) ([]*cobuild.RoundEntry, error) {
+func (r *evaluationRoundResolver) Missing(ctx context.Context, obj *cobuild.EvaluationRound, first *int, after *string) ([]*cobuild.RoundEntry, error) {
 	n, err := analytics.Bounded("first", first, 50, 0, analytics.MaxList)
 	if err != nil {
 		return nil, err
+	}
+	if after != nil {
+		if err := cobuild.CheckID(*after, cobuild.LabelPartyOrg); err != nil {
+			return nil, err
+		}
 	}
 	es, err := r.reader(ctx).RoundEntries(ctx, obj.Round, true)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*cobuild.RoundEntry, 0, min(n, len(es)))
-	for i := range es[:min(n, len(es))] {
-		out = append(out, &es[i])
+	out := []*cobuild.RoundEntry{}
+	for i := range es { // in id order
+		if len(out) < n && (after == nil || es[i].PartyOrgID > *after) {
+			out = append(out, &es[i])
+		}
 	}
 	return out, nil
 }
