@@ -96,6 +96,11 @@ func (r Rules) Validate() error {
 	if len(r.EvaluatedKinds) == 0 {
 		return Errorf(EINVALID, "at least one kind of party organisation must be evaluated")
 	}
+	for _, k := range r.EvaluatedKinds {
+		if _, known := enumLabels["PartyOrganizationKind"][k]; !known {
+			return Errorf(EINVALID, "evaluated kind %q is not a kind of party organisation", k)
+		}
+	}
 	if !(0 < r.OwnOrgMinMembers && r.OwnOrgMinMembers <= r.GeneralBranchMinMembers && r.GeneralBranchMinMembers <= r.CommitteeMinMembers) {
 		return Errorf(EINVALID, "party-member thresholds must rise: own <= general branch <= committee")
 	}

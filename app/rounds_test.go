@@ -531,6 +531,12 @@ func TestEvaluationRoundEnteredAndFinalisedThroughTheAPI(t *testing.T) {
 			t.Errorf("%s: re-evaluation %+v bronze %v, want %v %s", po, w.ReEvaluation, w.ReachedBronze, x[0], x[1])
 		}
 	}
+	// An officer's weak list holds their areas' party organisations only: none was weak.
+	var ow weakList
+	decodeInto(t, l.ask(t, l.urlA, officer, `{ weakList(round: "2023-05") { evaluation { id } } }`, nil), &ow)
+	if len(ow.WeakList) != 0 {
+		t.Errorf("the officer's weak list: %+v, want none", ow.WeakList)
+	}
 	rect := `mutation($e: ID!, $s: RectificationStatus!, $n: String) { setRectification(evaluationId: $e, status: $s, note: $n) { change { seq } } }`
 	refused("an officer outside the area rectifies", officer, rect, map[string]any{"e": weakEval[weakPOs[0]], "s": "IN_PROGRESS"}, cobuild.EFORBIDDEN, "")
 	refused("a rectification of a silver evaluation", admin, rect, map[string]any{"e": prev.Silver.Nodes[0].ID, "s": "IN_PROGRESS"}, cobuild.EINVALID, "evaluationId")

@@ -1065,6 +1065,7 @@ type ComplexityRoot struct {
 		CommitteeMinMembers     func(childComplexity int) int
 		CommitteeWeight         func(childComplexity int) int
 		DimensionMax            func(childComplexity int) int
+		EvaluatedKinds          func(childComplexity int) int
 		GeneralBranchMinMembers func(childComplexity int) int
 		GoldFloor               func(childComplexity int) int
 		GoldStep                func(childComplexity int) int
@@ -6388,6 +6389,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Rules.DimensionMax(childComplexity), true
+	case "Rules.evaluatedKinds":
+		if e.ComplexityRoot.Rules.EvaluatedKinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rules.EvaluatedKinds(childComplexity), true
 	case "Rules.generalBranchMinMembers":
 		if e.ComplexityRoot.Rules.GeneralBranchMinMembers == nil {
 			break
@@ -7338,6 +7345,8 @@ type Rules {
   publicWeight: Float!
   "Weight of the committee evaluation (党(工)委复评) in the final score. Default 0.5."
   committeeWeight: Float!
+  "Kinds of party organisation evaluated in each round (评星定级). Default BRANCH, GENERAL_BRANCH, COMMITTEE, JOINT_BRANCH."
+  evaluatedKinds: [PartyOrganizationKind!]!
   """
   Full party members from which an organisation should have its own party organisation;
   one with as many and none is should-but-doesn't (应建未建). Default 3.
@@ -12717,6 +12726,8 @@ func (ec *executionContext) childFields_Rules(ctx context.Context, field graphql
 		return ec.fieldContext_Rules_publicWeight(ctx, field)
 	case "committeeWeight":
 		return ec.fieldContext_Rules_committeeWeight(ctx, field)
+	case "evaluatedKinds":
+		return ec.fieldContext_Rules_evaluatedKinds(ctx, field)
 	case "ownOrgMinMembers":
 		return ec.fieldContext_Rules_ownOrgMinMembers(ctx, field)
 	case "generalBranchMinMembers":
@@ -36746,6 +36757,29 @@ func (ec *executionContext) fieldContext_Rules_committeeWeight(_ context.Context
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
 }
 
+func (ec *executionContext) _Rules_evaluatedKinds(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Rules_evaluatedKinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EvaluatedKinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNPartyOrganizationKind2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Rules_evaluatedKinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Rules", field, false, false, "PartyOrganizationKind")
+}
+
 func (ec *executionContext) _Rules_ownOrgMinMembers(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -48959,6 +48993,11 @@ func (ec *executionContext) _Rules(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "evaluatedKinds":
+			out.Values[i] = ec._Rules_evaluatedKinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "ownOrgMinMembers":
 			out.Values[i] = ec._Rules_ownOrgMinMembers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -52107,6 +52146,36 @@ func (ec *executionContext) marshalNPartyOrganizationKind2string(ctx context.Con
 		graphql.AddInvalidNullFromMarshaler(ctx, "PartyOrganizationKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNPartyOrganizationKind2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPartyOrganizationKind2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNPartyOrganizationKind2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartyOrganizationKind2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNPartyOrganizationTie2ᚕᚖcobuildᚋgqlmodelᚐPartyOrganizationTieᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.PartyOrganizationTie) graphql.Marshaler {

@@ -189,11 +189,11 @@ func (s *Store) WeakList(ctx context.Context, round string) ([]cobuild.WeakEntry
 	if err != nil {
 		return nil, err
 	}
-	params := n.bind(map[string]any{"round": round, "next": next})
-	weak := s.tierPredicate("e", []cobuild.Tier{cobuild.TierWeak}, params)
-	out, err := query(ctx, s, `MATCH (p:PartyOrg)-[:EVALUATED]->(e:Evaluation {round: $round}) WHERE `+weak+n.and("p", cobuild.LabelPartyOrg)+`
+	params := map[string]any{"round": round, "next": next}
+	where := s.tierPredicate("e", []cobuild.Tier{cobuild.TierWeak}, params) + n.and("p", cobuild.LabelPartyOrg)
+	out, err := query(ctx, s, `MATCH (p:PartyOrg)-[:EVALUATED]->(e:Evaluation {round: $round}) WHERE `+where+`
 		OPTIONAL MATCH (p)-[:EVALUATED]->(x:Evaluation {round: $next})
-		RETURN p.id AS po, e, x ORDER BY e.score, e.id`, params,
+		RETURN p.id AS po, e, x ORDER BY e.score, e.id`, n.bind(params),
 		func(r *neo4j.Record) (cobuild.WeakEntry, error) {
 			po, err := recordString(r, "po")
 			if err != nil {
