@@ -543,9 +543,39 @@ func TestEvaluationRoundEnteredAndFinalisedThroughTheAPI(t *testing.T) {
 	if a := l.ask(t, l.urlA, admin, rect, map[string]any{"e": weakEval[weakPOs[0]], "s": "IN_PROGRESS", "n": "班子调整到位"}); len(a.Errors) > 0 {
 		t.Fatalf("rectify: %+v", a.Errors)
 	}
+	// An officer of the town of another weak one records its rectification.
+	var where struct {
+		PartyOrganization struct {
+			Organization *struct{ Area *struct{ ID string } }
+			Covers       []struct{ Organization struct{ Area *struct{ ID string } } }
+		}
+	}
+	decodeInto(t, l.ask(t, l.urlA, admin, `query($id: ID!) { partyOrganization(id: $id) {
+		organization { area { id } } covers { organization { area { id } } } } }`, map[string]any{"id": weakPOs[1]}), &where)
+	town := ""
+	if o := where.PartyOrganization.Organization; o != nil && o.Area != nil {
+		town = o.Area.ID
+	} else if c := where.PartyOrganization.Covers; len(c) > 0 && c[0].Organization.Area != nil {
+		town = c[0].Organization.Area.ID
+	}
+	if town == "" {
+		t.Fatalf("%s lies in no area: %+v", weakPOs[1], where)
+	}
+	townOfficer := l.token(t, auth.Officer, town)
+	if a := l.ask(t, l.urlA, townOfficer, rect, map[string]any{"e": weakEval[weakPOs[1]], "s": "RECTIFIED"}); len(a.Errors) > 0 {
+		t.Errorf("the officer of %s rectifies %s: %+v", town, weakPOs[1], a.Errors)
+	}
+	refused("the town's officer rectifies another town's", townOfficer, rect, map[string]any{"e": weakEval[weakPOs[0]], "s": "RECTIFIED"}, cobuild.EFORBIDDEN, "")
 	for _, w := range weakOf().WeakList {
-		if w.Evaluation.ID == weakEval[weakPOs[0]] && (w.Rectification != "IN_PROGRESS" || w.Note == nil || *w.Note != "班子调整到位") {
-			t.Errorf("rectification recorded as %s %v", w.Rectification, w.Note)
+		switch w.Evaluation.ID {
+		case weakEval[weakPOs[0]]:
+			if w.Rectification != "IN_PROGRESS" || w.Note == nil || *w.Note != "班子调整到位" {
+				t.Errorf("rectification recorded as %s %v", w.Rectification, w.Note)
+			}
+		case weakEval[weakPOs[1]]:
+			if w.Rectification != "RECTIFIED" {
+				t.Errorf("the town officer's rectification recorded as %s", w.Rectification)
+			}
 		}
 	}
 
