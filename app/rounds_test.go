@@ -547,7 +547,9 @@ func TestEvaluationRoundEnteredAndFinalisedThroughTheAPI(t *testing.T) {
 	var where struct {
 		PartyOrganization struct {
 			Organization *struct{ Area *struct{ ID string } }
-			Covers       []struct{ Organization struct{ Area *struct{ ID string } } }
+			Covers       []struct {
+				Organization struct{ Area *struct{ ID string } }
+			}
 		}
 	}
 	decodeInto(t, l.ask(t, l.urlA, admin, `query($id: ID!) { partyOrganization(id: $id) {
