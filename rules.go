@@ -28,6 +28,10 @@ type Rules struct {
 	SelfWeight      float64 `json:"selfWeight"`
 	PublicWeight    float64 `json:"publicWeight"`
 	CommitteeWeight float64 `json:"committeeWeight"`
+	// EvaluatedKinds are the kinds of party organisation evaluated in each round (the
+	// branches, general branches, committees and joint branches; regional and industry
+	// party organisations are not).
+	EvaluatedKinds []string `json:"evaluatedKinds"`
 
 	// An organisation with at least OwnOrgMinMembers full party members should have its
 	// own party organisation; GeneralBranchMinMembers and CommitteeMinMembers are the sizes
@@ -54,6 +58,7 @@ func DefaultRules() Rules {
 		SelfWeight:      0.2,
 		PublicWeight:    0.3,
 		CommitteeWeight: 0.5,
+		EvaluatedKinds:  []string{"BRANCH", "GENERAL_BRANCH", "COMMITTEE", "JOINT_BRANCH"},
 
 		OwnOrgMinMembers:        3,
 		GeneralBranchMinMembers: 50,
@@ -87,6 +92,14 @@ func (r Rules) Validate() error {
 	}
 	if math.Abs(r.SelfWeight+r.PublicWeight+r.CommitteeWeight-1) > 1e-9 {
 		return Errorf(EINVALID, "evaluator group weights must add up to 1")
+	}
+	if len(r.EvaluatedKinds) == 0 {
+		return Errorf(EINVALID, "at least one kind of party organisation must be evaluated")
+	}
+	for _, k := range r.EvaluatedKinds {
+		if _, known := enumLabels["PartyOrganizationKind"][k]; !known {
+			return Errorf(EINVALID, "evaluated kind %q is not a kind of party organisation", k)
+		}
 	}
 	if !(0 < r.OwnOrgMinMembers && r.OwnOrgMinMembers <= r.GeneralBranchMinMembers && r.GeneralBranchMinMembers <= r.CommitteeMinMembers) {
 		return Errorf(EINVALID, "party-member thresholds must rise: own <= general branch <= committee")

@@ -303,6 +303,9 @@ func TestEveryContradictionOfTheRulesIsRefused(t *testing.T) {
 		{"own organisation at a general branch", func(r *cobuild.Rules) { r.OwnOrgMinMembers = r.GeneralBranchMinMembers }, true},
 		{"general branch above a committee", func(r *cobuild.Rules) { r.GeneralBranchMinMembers = r.CommitteeMinMembers + 1 }, false},
 		{"general branch at a committee", func(r *cobuild.Rules) { r.GeneralBranchMinMembers = r.CommitteeMinMembers }, true},
+		{"no kind evaluated", func(r *cobuild.Rules) { r.EvaluatedKinds = nil }, false},
+		{"an unknown kind evaluated", func(r *cobuild.Rules) { r.EvaluatedKinds = []string{"BRANCH", "CLUB"} }, false},
+		{"regional party organisations evaluated too", func(r *cobuild.Rules) { r.EvaluatedKinds = append(r.EvaluatedKinds, "REGIONAL") }, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -223,6 +223,7 @@ type Reader interface {
 	EventReader
 	HubReader
 	Aggregator
+	RoundReader
 	// Within returns a reader of the part of the graph a scope keeps (an area officer's):
 	// its lists and counts hold only what is in scope, a lookup of a node outside finds
 	// nothing, the ties read along with a node leave out those leading outside, and the

@@ -34,6 +34,9 @@ var RootFields = map[string]Access{
 	"rounds":     Everyone,
 	// The kinds of file an import reads (importing is for admins: resolvers check it).
 	"importKinds": Everyone,
+	// Evaluation rounds: their status and counts; who is missing names records.
+	"evaluationRounds": Everyone,
+	"evaluationRound":  Everyone,
 	// Aggregates: counts, rates and distributions.
 	"coverageStats": Everyone,
 	"grading":       Everyone,
@@ -68,6 +71,8 @@ var RootFields = map[string]Access{
 	"coverageCandidates": Readers,
 	"changes":            Readers,
 	"history":            Readers,
+	"weakList":           Readers,
+	"promotionPlans":     Readers,
 }
 
 // Writers: admin and officer, who record the network's changes (an officer about the

@@ -46,6 +46,7 @@ type ResolverRoot interface {
 	DemoSite() DemoSiteResolver
 	Demonstration() DemonstrationResolver
 	Evaluation() EvaluationResolver
+	EvaluationRound() EvaluationRoundResolver
 	Event() EventResolver
 	Grading() GradingResolver
 	ImportReport() ImportReportResolver
@@ -64,8 +65,10 @@ type ResolverRoot interface {
 	Programs() ProgramsResolver
 	Query() QueryResolver
 	RedZone() RedZoneResolver
+	RoundEntry() RoundEntryResolver
 	Rules() RulesResolver
 	Subscription() SubscriptionResolver
+	WeakEntry() WeakEntryResolver
 }
 
 type DirectiveRoot struct {
@@ -399,6 +402,15 @@ type ComplexityRoot struct {
 		Version            func(childComplexity int) int
 	}
 
+	DimensionGap struct {
+		Gap      func(childComplexity int) int
+		Key      func(childComplexity int) int
+		Label    func(childComplexity int) int
+		Max      func(childComplexity int) int
+		Needed   func(childComplexity int) int
+		Weighted func(childComplexity int) int
+	}
+
 	DimensionPull struct {
 		Count         func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -494,6 +506,20 @@ type ComplexityRoot struct {
 	EvaluationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	EvaluationRound struct {
+		Entered      func(childComplexity int) int
+		Evaluated    func(childComplexity int) int
+		FinalisedAt  func(childComplexity int) int
+		Missing      func(childComplexity int, first *int, after *string) int
+		MissingCount func(childComplexity int) int
+		OpenedAt     func(childComplexity int) int
+		Round        func(childComplexity int) int
+		RoundDate    func(childComplexity int) int
+		Status       func(childComplexity int) int
+		StatusLabel  func(childComplexity int) int
+		ToEvaluate   func(childComplexity int) int
 	}
 
 	Event struct {
@@ -816,16 +842,20 @@ type ComplexityRoot struct {
 		DissolvePartyOrganization func(childComplexity int, partyOrganizationID string, on time.Time, idempotencyKey *string) int
 		EndCoverage               func(childComplexity int, organizationID string, partyOrganizationID string, on time.Time, expectedVersion *int, idempotencyKey *string) int
 		EndMentoring              func(childComplexity int, mentorID string, menteeID string, on time.Time, idempotencyKey *string) int
+		EnterScores               func(childComplexity int, round string, rows []*model.ScoreRowInput, idempotencyKey *string) int
+		FinaliseRound             func(childComplexity int, round string, leaveOutIncomplete *bool, idempotencyKey *string) int
 		FormPartyOrganization     func(childComplexity int, input model.FormPartyOrganizationInput, expectedVersion *int, idempotencyKey *string) int
 		ImportFiles               func(childComplexity int, files []*graphql.Upload, dryRun *bool, skipBadRows *bool, kind *string) int
 		JoinHub                   func(childComplexity int, organizationID string, hubID string, role *string, since *time.Time, expectedVersion *int, idempotencyKey *string) int
 		LeaveHub                  func(childComplexity int, organizationID string, hubID string, on time.Time, expectedVersion *int, idempotencyKey *string) int
 		LinkCommunity             func(childComplexity int, organizationID string, communityID string, mode string, since *time.Time, expectedVersion *int, idempotencyKey *string) int
+		OpenRound                 func(childComplexity int, round string, roundDate *time.Time, idempotencyKey *string) int
 		PairMentor                func(childComplexity int, mentorID string, menteeID string, since *time.Time, idempotencyKey *string) int
 		RecordCertificationReview func(childComplexity int, personID string, status string, reviewedOn time.Time, idempotencyKey *string) int
 		RecordEvent               func(childComplexity int, input model.RecordEventInput, idempotencyKey *string) int
 		RecordMassBranch          func(childComplexity int, input model.RecordMassBranchInput, idempotencyKey *string) int
 		RegisterOrganization      func(childComplexity int, input model.RegisterOrganizationInput, idempotencyKey *string) int
+		SetRectification          func(childComplexity int, evaluationID string, status cobuild.RectificationStatus, note *string, idempotencyKey *string) int
 		SignAgreement             func(childComplexity int, input model.SignAgreementInput, idempotencyKey *string) int
 		UnlinkCommunity           func(childComplexity int, organizationID string, communityID string, on time.Time, expectedVersion *int, idempotencyKey *string) int
 		UpdateOrganization        func(childComplexity int, id string, input model.UpdateOrganizationInput, expectedVersion *int, idempotencyKey *string) int
@@ -989,6 +1019,21 @@ type ComplexityRoot struct {
 		Seconded                 func(childComplexity int) int
 	}
 
+	PromotionPlan struct {
+		Dimensions func(childComplexity int) int
+		Evaluation func(childComplexity int) int
+		NextStar   func(childComplexity int) int
+		NextTier   func(childComplexity int) int
+	}
+
+	PromotionTarget struct {
+		Dimensions func(childComplexity int) int
+		Points     func(childComplexity int) int
+		Stars      func(childComplexity int) int
+		Tier       func(childComplexity int) int
+		TierLabel  func(childComplexity int) int
+	}
+
 	Provenance struct {
 		AsOf         func(childComplexity int) int
 		BuildMs      func(childComplexity int) int
@@ -1015,6 +1060,8 @@ type ComplexityRoot struct {
 		Demonstration      func(childComplexity int, asOf *time.Time, round *string) int
 		EgoNetwork         func(childComplexity int, id string, hops *int, maxNodes *int, asOf *time.Time, ties []cobuild.TieType) int
 		EnumLabels         func(childComplexity int, enum *string) int
+		EvaluationRound    func(childComplexity int, round string) int
+		EvaluationRounds   func(childComplexity int) int
 		Evaluations        func(childComplexity int, where *model.EvaluationWhere, sort *model.EvaluationSort, first *int, after *string) int
 		Events             func(childComplexity int, where *model.EventWhere, first *int, after *string) int
 		GradeMovement      func(childComplexity int, from string, to string) int
@@ -1035,9 +1082,11 @@ type ComplexityRoot struct {
 		People             func(childComplexity int, where *model.PersonWhere, first *int, after *string) int
 		Person             func(childComplexity int, id string) int
 		Programs           func(childComplexity int, asOf *time.Time) int
+		PromotionPlans     func(childComplexity int, round *string, partyOrganizationID *string, first *int) int
 		RedZones           func(childComplexity int, kind *string) int
 		Rounds             func(childComplexity int) int
 		Rules              func(childComplexity int) int
+		WeakList           func(childComplexity int, round string) int
 		WhatIf             func(childComplexity int, remove string, asOf *time.Time, ties []cobuild.TieType) int
 	}
 
@@ -1062,6 +1111,12 @@ type ComplexityRoot struct {
 		Round     func(childComplexity int) int
 	}
 
+	RoundEntry struct {
+		Entered           func(childComplexity int) int
+		Missing           func(childComplexity int) int
+		PartyOrganization func(childComplexity int) int
+	}
+
 	Rules struct {
 		BronzeFloor             func(childComplexity int) int
 		BronzeStep              func(childComplexity int) int
@@ -1073,6 +1128,7 @@ type ComplexityRoot struct {
 		CommitteeMinMembers     func(childComplexity int) int
 		CommitteeWeight         func(childComplexity int) int
 		DimensionMax            func(childComplexity int) int
+		EvaluatedKinds          func(childComplexity int) int
 		GeneralBranchMinMembers func(childComplexity int) int
 		GoldFloor               func(childComplexity int) int
 		GoldStep                func(childComplexity int) int
@@ -1186,6 +1242,17 @@ type ComplexityRoot struct {
 		To    func(childComplexity int) int
 	}
 
+	WeakEntry struct {
+		Evaluation         func(childComplexity int) int
+		NextRound          func(childComplexity int) int
+		Note               func(childComplexity int) int
+		ReEvaluation       func(childComplexity int) int
+		ReachedBronze      func(childComplexity int) int
+		Rectification      func(childComplexity int) int
+		RectificationLabel func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+	}
+
 	WhatIf struct {
 		IslandsAfter  func(childComplexity int) int
 		IslandsBefore func(childComplexity int) int
@@ -1261,6 +1328,17 @@ type DemonstrationResolver interface {
 type EvaluationResolver interface {
 	PartyOrganization(ctx context.Context, obj *analytics.Evaluation) (*cobuild.PartyOrg, error)
 }
+type EvaluationRoundResolver interface {
+	RoundDate(ctx context.Context, obj *cobuild.EvaluationRound) (*time.Time, error)
+
+	StatusLabel(ctx context.Context, obj *cobuild.EvaluationRound) (string, error)
+	OpenedAt(ctx context.Context, obj *cobuild.EvaluationRound) (*string, error)
+	FinalisedAt(ctx context.Context, obj *cobuild.EvaluationRound) (*string, error)
+
+	ToEvaluate(ctx context.Context, obj *cobuild.EvaluationRound) (int, error)
+	MissingCount(ctx context.Context, obj *cobuild.EvaluationRound) (int, error)
+	Missing(ctx context.Context, obj *cobuild.EvaluationRound, first *int, after *string) ([]*cobuild.RoundEntry, error)
+}
 type EventResolver interface {
 	KindLabel(ctx context.Context, obj *cobuild.Event) (string, error)
 
@@ -1322,6 +1400,10 @@ type MutationResolver interface {
 	RecordCertificationReview(ctx context.Context, personID string, status string, reviewedOn time.Time, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
 	RecordMassBranch(ctx context.Context, input model.RecordMassBranchInput, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
 	ImportFiles(ctx context.Context, files []*graphql.Upload, dryRun *bool, skipBadRows *bool, kind *string) (*imports.Report, error)
+	OpenRound(ctx context.Context, round string, roundDate *time.Time, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	EnterScores(ctx context.Context, round string, rows []*model.ScoreRowInput, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	FinaliseRound(ctx context.Context, round string, leaveOutIncomplete *bool, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
+	SetRectification(ctx context.Context, evaluationID string, status cobuild.RectificationStatus, note *string, idempotencyKey *string) (*gqlmodel.ChangeResult, error)
 }
 type NetworkResolver interface {
 	Provenance(ctx context.Context, obj *gqlmodel.Network) (*gqlmodel.Provenance, error)
@@ -1406,11 +1488,18 @@ type QueryResolver interface {
 	Areas(ctx context.Context, kind *string, inDistrict *bool) ([]*cobuild.Area, error)
 	Industry(ctx context.Context, id *string, name *string) (*cobuild.Industry, error)
 	Industries(ctx context.Context, leading *bool) ([]*cobuild.Industry, error)
+	EvaluationRounds(ctx context.Context) ([]*cobuild.EvaluationRound, error)
+	EvaluationRound(ctx context.Context, round string) (*cobuild.EvaluationRound, error)
+	WeakList(ctx context.Context, round string) ([]*cobuild.WeakEntry, error)
+	PromotionPlans(ctx context.Context, round *string, partyOrganizationID *string, first *int) ([]*analytics.PromotionPlan, error)
 }
 type RedZoneResolver interface {
 	KindLabel(ctx context.Context, obj *cobuild.RedZone) (string, error)
 
 	Memberships(ctx context.Context, obj *cobuild.RedZone, asOf *time.Time) ([]*gqlmodel.Membership, error)
+}
+type RoundEntryResolver interface {
+	PartyOrganization(ctx context.Context, obj *cobuild.RoundEntry) (*cobuild.PartyOrg, error)
 }
 type RulesResolver interface {
 	DimensionMax(ctx context.Context, obj *cobuild.Rules) ([]float64, error)
@@ -1418,6 +1507,16 @@ type RulesResolver interface {
 type SubscriptionResolver interface {
 	Changes(ctx context.Context, after *int) (<-chan *model.Change, error)
 	CoverageEvents(ctx context.Context, area *string, after *int) (<-chan *model.CoverageEvent, error)
+}
+type WeakEntryResolver interface {
+	Evaluation(ctx context.Context, obj *cobuild.WeakEntry) (*analytics.Evaluation, error)
+
+	RectificationLabel(ctx context.Context, obj *cobuild.WeakEntry) (string, error)
+
+	UpdatedAt(ctx context.Context, obj *cobuild.WeakEntry) (*string, error)
+
+	ReEvaluation(ctx context.Context, obj *cobuild.WeakEntry) (*analytics.Evaluation, error)
+	ReachedBronze(ctx context.Context, obj *cobuild.WeakEntry) (*bool, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2951,6 +3050,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Department.Version(childComplexity), true
 
+	case "DimensionGap.gap":
+		if e.ComplexityRoot.DimensionGap.Gap == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionGap.Gap(childComplexity), true
+	case "DimensionGap.key":
+		if e.ComplexityRoot.DimensionGap.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionGap.Key(childComplexity), true
+	case "DimensionGap.label":
+		if e.ComplexityRoot.DimensionGap.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionGap.Label(childComplexity), true
+	case "DimensionGap.max":
+		if e.ComplexityRoot.DimensionGap.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionGap.Max(childComplexity), true
+	case "DimensionGap.needed":
+		if e.ComplexityRoot.DimensionGap.Needed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionGap.Needed(childComplexity), true
+	case "DimensionGap.weighted":
+		if e.ComplexityRoot.DimensionGap.Weighted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionGap.Weighted(childComplexity), true
+
 	case "DimensionPull.count":
 		if e.ComplexityRoot.DimensionPull.Count == nil {
 			break
@@ -3414,6 +3550,78 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EvaluationEdge.Node(childComplexity), true
+
+	case "EvaluationRound.entered":
+		if e.ComplexityRoot.EvaluationRound.Entered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvaluationRound.Entered(childComplexity), true
+	case "EvaluationRound.evaluated":
+		if e.ComplexityRoot.EvaluationRound.Evaluated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvaluationRound.Evaluated(childComplexity), true
+	case "EvaluationRound.finalisedAt":
+		if e.ComplexityRoot.EvaluationRound.FinalisedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvaluationRound.FinalisedAt(childComplexity), true
+	case "EvaluationRound.missing":
+		if e.ComplexityRoot.EvaluationRound.Missing == nil {
+			break
+		}
+
+		args, err := ec.field_EvaluationRound_missing_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EvaluationRound.Missing(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "EvaluationRound.missingCount":
+		if e.ComplexityRoot.EvaluationRound.MissingCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvaluationRound.MissingCount(childComplexity), true
+	case "EvaluationRound.openedAt":
+		if e.ComplexityRoot.EvaluationRound.OpenedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvaluationRound.OpenedAt(childComplexity), true
+	case "EvaluationRound.round":
+		if e.ComplexityRoot.EvaluationRound.Round == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvaluationRound.Round(childComplexity), true
+	case "EvaluationRound.roundDate":
+		if e.ComplexityRoot.EvaluationRound.RoundDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvaluationRound.RoundDate(childComplexity), true
+	case "EvaluationRound.status":
+		if e.ComplexityRoot.EvaluationRound.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvaluationRound.Status(childComplexity), true
+	case "EvaluationRound.statusLabel":
+		if e.ComplexityRoot.EvaluationRound.StatusLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvaluationRound.StatusLabel(childComplexity), true
+	case "EvaluationRound.toEvaluate":
+		if e.ComplexityRoot.EvaluationRound.ToEvaluate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvaluationRound.ToEvaluate(childComplexity), true
 
 	case "Event.attendance":
 		if e.ComplexityRoot.Event.Attendance == nil {
@@ -4910,6 +5118,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EndMentoring(childComplexity, args["mentorId"].(string), args["menteeId"].(string), args["on"].(time.Time), args["idempotencyKey"].(*string)), true
+	case "Mutation.enterScores":
+		if e.ComplexityRoot.Mutation.EnterScores == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_enterScores_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EnterScores(childComplexity, args["round"].(string), args["rows"].([]*model.ScoreRowInput), args["idempotencyKey"].(*string)), true
+	case "Mutation.finaliseRound":
+		if e.ComplexityRoot.Mutation.FinaliseRound == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_finaliseRound_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FinaliseRound(childComplexity, args["round"].(string), args["leaveOutIncomplete"].(*bool), args["idempotencyKey"].(*string)), true
 	case "Mutation.formPartyOrganization":
 		if e.ComplexityRoot.Mutation.FormPartyOrganization == nil {
 			break
@@ -4965,6 +5195,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LinkCommunity(childComplexity, args["organizationId"].(string), args["communityId"].(string), args["mode"].(string), args["since"].(*time.Time), args["expectedVersion"].(*int), args["idempotencyKey"].(*string)), true
+	case "Mutation.openRound":
+		if e.ComplexityRoot.Mutation.OpenRound == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openRound_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenRound(childComplexity, args["round"].(string), args["roundDate"].(*time.Time), args["idempotencyKey"].(*string)), true
 	case "Mutation.pairMentor":
 		if e.ComplexityRoot.Mutation.PairMentor == nil {
 			break
@@ -5020,6 +5261,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegisterOrganization(childComplexity, args["input"].(model.RegisterOrganizationInput), args["idempotencyKey"].(*string)), true
+	case "Mutation.setRectification":
+		if e.ComplexityRoot.Mutation.SetRectification == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setRectification_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetRectification(childComplexity, args["evaluationId"].(string), args["status"].(cobuild.RectificationStatus), args["note"].(*string), args["idempotencyKey"].(*string)), true
 	case "Mutation.signAgreement":
 		if e.ComplexityRoot.Mutation.SignAgreement == nil {
 			break
@@ -5756,6 +6008,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Programs.Seconded(childComplexity), true
 
+	case "PromotionPlan.dimensions":
+		if e.ComplexityRoot.PromotionPlan.Dimensions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionPlan.Dimensions(childComplexity), true
+	case "PromotionPlan.evaluation":
+		if e.ComplexityRoot.PromotionPlan.Evaluation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionPlan.Evaluation(childComplexity), true
+	case "PromotionPlan.nextStar":
+		if e.ComplexityRoot.PromotionPlan.NextStar == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionPlan.NextStar(childComplexity), true
+	case "PromotionPlan.nextTier":
+		if e.ComplexityRoot.PromotionPlan.NextTier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionPlan.NextTier(childComplexity), true
+
+	case "PromotionTarget.dimensions":
+		if e.ComplexityRoot.PromotionTarget.Dimensions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionTarget.Dimensions(childComplexity), true
+	case "PromotionTarget.points":
+		if e.ComplexityRoot.PromotionTarget.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionTarget.Points(childComplexity), true
+	case "PromotionTarget.stars":
+		if e.ComplexityRoot.PromotionTarget.Stars == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionTarget.Stars(childComplexity), true
+	case "PromotionTarget.tier":
+		if e.ComplexityRoot.PromotionTarget.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionTarget.Tier(childComplexity), true
+	case "PromotionTarget.tierLabel":
+		if e.ComplexityRoot.PromotionTarget.TierLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionTarget.TierLabel(childComplexity), true
+
 	case "Provenance.asOf":
 		if e.ComplexityRoot.Provenance.AsOf == nil {
 			break
@@ -5954,6 +6262,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.EnumLabels(childComplexity, args["enum"].(*string)), true
+	case "Query.evaluationRound":
+		if e.ComplexityRoot.Query.EvaluationRound == nil {
+			break
+		}
+
+		args, err := ec.field_Query_evaluationRound_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EvaluationRound(childComplexity, args["round"].(string)), true
+	case "Query.evaluationRounds":
+		if e.ComplexityRoot.Query.EvaluationRounds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.EvaluationRounds(childComplexity), true
 	case "Query.evaluations":
 		if e.ComplexityRoot.Query.Evaluations == nil {
 			break
@@ -6165,6 +6490,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Programs(childComplexity, args["asOf"].(*time.Time)), true
+	case "Query.promotionPlans":
+		if e.ComplexityRoot.Query.PromotionPlans == nil {
+			break
+		}
+
+		args, err := ec.field_Query_promotionPlans_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PromotionPlans(childComplexity, args["round"].(*string), args["partyOrganizationId"].(*string), args["first"].(*int)), true
 	case "Query.redZones":
 		if e.ComplexityRoot.Query.RedZones == nil {
 			break
@@ -6188,6 +6524,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Rules(childComplexity), true
+	case "Query.weakList":
+		if e.ComplexityRoot.Query.WeakList == nil {
+			break
+		}
+
+		args, err := ec.field_Query_weakList_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WeakList(childComplexity, args["round"].(string)), true
 	case "Query.whatIf":
 		if e.ComplexityRoot.Query.WhatIf == nil {
 			break
@@ -6280,6 +6627,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Round.Round(childComplexity), true
 
+	case "RoundEntry.entered":
+		if e.ComplexityRoot.RoundEntry.Entered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoundEntry.Entered(childComplexity), true
+	case "RoundEntry.missing":
+		if e.ComplexityRoot.RoundEntry.Missing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoundEntry.Missing(childComplexity), true
+	case "RoundEntry.partyOrganization":
+		if e.ComplexityRoot.RoundEntry.PartyOrganization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoundEntry.PartyOrganization(childComplexity), true
+
 	case "Rules.bronzeFloor":
 		if e.ComplexityRoot.Rules.BronzeFloor == nil {
 			break
@@ -6340,6 +6706,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Rules.DimensionMax(childComplexity), true
+	case "Rules.evaluatedKinds":
+		if e.ComplexityRoot.Rules.EvaluatedKinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rules.EvaluatedKinds(childComplexity), true
 	case "Rules.generalBranchMinMembers":
 		if e.ComplexityRoot.Rules.GeneralBranchMinMembers == nil {
 			break
@@ -6951,6 +7323,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TierTransition.To(childComplexity), true
 
+	case "WeakEntry.evaluation":
+		if e.ComplexityRoot.WeakEntry.Evaluation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WeakEntry.Evaluation(childComplexity), true
+	case "WeakEntry.nextRound":
+		if e.ComplexityRoot.WeakEntry.NextRound == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WeakEntry.NextRound(childComplexity), true
+	case "WeakEntry.note":
+		if e.ComplexityRoot.WeakEntry.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WeakEntry.Note(childComplexity), true
+	case "WeakEntry.reEvaluation":
+		if e.ComplexityRoot.WeakEntry.ReEvaluation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WeakEntry.ReEvaluation(childComplexity), true
+	case "WeakEntry.reachedBronze":
+		if e.ComplexityRoot.WeakEntry.ReachedBronze == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WeakEntry.ReachedBronze(childComplexity), true
+	case "WeakEntry.rectification":
+		if e.ComplexityRoot.WeakEntry.Rectification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WeakEntry.Rectification(childComplexity), true
+	case "WeakEntry.rectificationLabel":
+		if e.ComplexityRoot.WeakEntry.RectificationLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WeakEntry.RectificationLabel(childComplexity), true
+	case "WeakEntry.updatedAt":
+		if e.ComplexityRoot.WeakEntry.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WeakEntry.UpdatedAt(childComplexity), true
+
 	case "WhatIf.islandsAfter":
 		if e.ComplexityRoot.WhatIf.IslandsAfter == nil {
 			break
@@ -7025,6 +7446,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RecordEventInput", ec.unmarshalInputRecordEventInput),
 			graphql.NewInputUnmarshaler("RecordMassBranchInput", ec.unmarshalInputRecordMassBranchInput),
 			graphql.NewInputUnmarshaler("RegisterOrganizationInput", ec.unmarshalInputRegisterOrganizationInput),
+			graphql.NewInputUnmarshaler("ScoreRowInput", ec.unmarshalInputScoreRowInput),
 			graphql.NewInputUnmarshaler("SignAgreementInput", ec.unmarshalInputSignAgreementInput),
 			graphql.NewInputUnmarshaler("UpdateOrganizationInput", ec.unmarshalInputUpdateOrganizationInput),
 		)
@@ -7240,6 +7662,8 @@ type Rules {
   publicWeight: Float!
   "Weight of the committee evaluation (党(工)委复评) in the final score. Default 0.5."
   committeeWeight: Float!
+  "Kinds of party organisation evaluated in each round (评星定级). Default BRANCH, GENERAL_BRANCH, COMMITTEE, JOINT_BRANCH."
+  evaluatedKinds: [PartyOrganizationKind!]!
   """
   Full party members from which an organisation should have its own party organisation;
   one with as many and none is should-but-doesn't (应建未建). Default 3.
@@ -10826,6 +11250,221 @@ type Industry implements Node {
   ): OrganizationConnection!
 }
 `, BuiltIn: false},
+	{Name: "../schema/rounds.graphqls", Input: `# Evaluation rounds held inside cobuild (评星定级): a round is opened, the three evaluator
+# groups' scores are entered, who is missing is seen, and an admin finalises it; then its
+# weak list with the rectification of each, and each party organisation's promotion plan.
+# docs/evaluation.md tells the whole of it.
+
+"Where an evaluation round stands."
+enum RoundStatus {
+  "Open (测评中): scores are entered and corrected; no read of evaluations sees them yet."
+  OPEN
+  "Finalised (已定级): its evaluations are written and graded; only an admin may alter them."
+  FINALISED
+}
+
+"One of the three groups that score a party organisation."
+enum EvaluatorGroup {
+  "The party organisation itself (组织自评)."
+  SELF
+  "Party members and the public (党员群众测评)."
+  PUBLIC
+  "The supervising committee (党(工)委复评)."
+  COMMITTEE
+}
+
+"How far the rectification (整改) of a weak party organisation went."
+enum RectificationStatus {
+  "Not started (未启动); the status of a weak evaluation nobody recorded work on."
+  NOT_STARTED
+  "In progress (整改中)."
+  IN_PROGRESS
+  "Rectified (已整改), to be confirmed by the next round."
+  RECTIFIED
+}
+
+"An evaluation round (测评轮次), held each May and November, open or finalised."
+type EvaluationRound {
+  "Its name, such as 2026-11."
+  round: String!
+  "Its day."
+  roundDate: Date!
+  "Open or finalised; the demo's rounds are finalised."
+  status: RoundStatus!
+  "The status's Chinese label, such as 已定级."
+  statusLabel: String!
+  "When it was opened (RFC 3339); null for a round cobuild did not open."
+  openedAt: String
+  "When it was finalised (RFC 3339); null while open, and for a round cobuild did not open."
+  finalisedAt: String
+  "Its evaluations: none while open."
+  evaluated: Int!
+  "Party organisations with at least one group's scores entered."
+  entered: Int!
+  "Party organisations to be evaluated in it (rules.evaluatedKinds, founded by its day, not dissolved); an officer's, of their areas."
+  toEvaluate: Int!
+  "Of those, how many lack the scores of one group or more (a finalised round: were not evaluated)."
+  missingCount: Int!
+  "Who lacks scores, in the order of party organisation ids, with the groups entered and missing."
+  missing(
+    "Most rows, between 0 and 1000. Default 50."
+    first: Int
+    "The id of the last party organisation seen (po-...): the rows after it; default from the first."
+    after: ID
+  ): [RoundEntry!]!
+}
+
+"A party organisation to be evaluated in a round, with the groups whose scores are in and those still missing."
+type RoundEntry {
+  "The party organisation."
+  partyOrganization: PartyOrganization!
+  "Groups whose scores were entered."
+  entered: [EvaluatorGroup!]!
+  "Groups whose scores are missing."
+  missing: [EvaluatorGroup!]!
+}
+
+"A weak party organisation (软弱涣散) of a finalised round, with its rectification and how the next round found it."
+type WeakEntry {
+  "Its evaluation in the round."
+  evaluation: Evaluation!
+  "How far its rectification went."
+  rectification: RectificationStatus!
+  "The rectification status's Chinese label."
+  rectificationLabel: String!
+  "A note on the rectification; null for none."
+  note: String
+  "When the rectification was last recorded (RFC 3339); null when never."
+  updatedAt: String
+  "The next finalised round; null when there is none yet."
+  nextRound: String
+  "Its evaluation in the next finalised round (复评); null when not evaluated there (yet)."
+  reEvaluation: Evaluation
+  "Whether the next round found it at bronze or better; null without a re-evaluation."
+  reachedBronze: Boolean
+}
+
+"One dimension's weighted score (the groups weighed as the final score is) against its maximum."
+type DimensionGap {
+  "The dimension's key, such as ACTIVITY_VENUES."
+  key: String!
+  "Its Chinese name."
+  label: String!
+  "Its maximum (rules.dimensionMax): the most it adds to the final score."
+  max: Float!
+  "What it adds now: self, public and committee scores weighed by the rules' weights."
+  weighted: Float!
+  "Points it could still add: max − weighted."
+  gap: Float!
+  "In a target's list, the points asked of it, the widest gaps taken first; 0 in the plan's own list."
+  needed: Float!
+}
+
+"The next star or tier: the points it takes, the grade reached, and the fewest dimensions whose gaps hold those points."
+type PromotionTarget {
+  "Points of final score needed."
+  points: Float!
+  "The tier reached with them."
+  tier: Tier!
+  "The tier's Chinese label."
+  tierLabel: String!
+  "The stars reached with them."
+  stars: Int!
+  "Dimensions, widest gap first, until their gaps hold the points; the last one's needed may be less than its gap."
+  dimensions: [DimensionGap!]!
+}
+
+"A party organisation's promotion plan for a finalised round (一党组织一晋级方案)."
+type PromotionPlan {
+  "The evaluation the plan starts from."
+  evaluation: Evaluation!
+  "Every dimension, widest gap first."
+  dimensions: [DimensionGap!]!
+  "What the next star takes; null at the top."
+  nextStar: PromotionTarget
+  "What the next tier takes; null for gold."
+  nextTier: PromotionTarget
+}
+
+"One evaluator group's seven dimension scores of one party organisation (a row of an evaluation sheet)."
+input ScoreRowInput {
+  "The party organisation (po-...)."
+  partyOrganizationId: ID!
+  "Which group scored."
+  group: EvaluatorGroup!
+  "Seven scores in the order of the dimensions, each between 0 and its maximum (rules.dimensionMax)."
+  scores: [Float!]!
+}
+
+extend type Query {
+  "Every evaluation round, open or finalised, newest first."
+  evaluationRounds: [EvaluationRound!]!
+  "One round; null when it was never opened and has no evaluations."
+  evaluationRound(
+    "Its name, YYYY-05 or YYYY-11."
+    round: String!
+  ): EvaluationRound
+  "The weak list (软弱涣散名单) of a finalised round, lowest score first, with rectifications and re-evaluations."
+  weakList(
+    "A finalised round, such as 2023-05."
+    round: String!
+  ): [WeakEntry!]!
+  "Promotion plans of a finalised round's party organisations, nearest to their next star or tier first."
+  promotionPlans(
+    "The round; default the newest finalised."
+    round: String
+    "Only this party organisation's plan (po-...)."
+    partyOrganizationId: ID
+    "Most plans, between 0 and 1000. Default 50."
+    first: Int
+  ): [PromotionPlan!]!
+}
+
+extend type Mutation {
+  "Open an evaluation round (开启测评轮次); admins only."
+  openRound(
+    "Its name: YYYY-05 or YYYY-11."
+    round: String!
+    "Its day, in its month; default the 15th."
+    roundDate: Date
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  """
+  Enter or correct scores (录入评分): each row is one group's seven scores of one party
+  organisation, all rows in one transaction. An officer scores the party organisations of
+  their areas. A finalised round is altered by an admin only, its final scores weighed again.
+  """
+  enterScores(
+    "The round."
+    round: String!
+    "The rows; a bad one is BAD_USER_INPUT naming it, such as rows.3.scores.2."
+    rows: [ScoreRowInput!]!
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "Finalise a round (定级); admins only: every party organisation with all three groups' scores is evaluated."
+  finaliseRound(
+    "The open round."
+    round: String!
+    "When some party organisations to be evaluated lack scores: true evaluates the others, false (default) refuses."
+    leaveOutIncomplete: Boolean
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+  "Record the rectification (整改) of a weak party organisation's evaluation."
+  setRectification(
+    "The weak evaluation (es-...)."
+    evaluationId: ID!
+    "How far the rectification went."
+    status: RectificationStatus!
+    "A note; default none."
+    note: String
+    "A key naming this request, so that a retry writes nothing twice."
+    idempotencyKey: String
+  ): ChangeResult!
+}
+`, BuiltIn: false},
 	{Name: "../schema/ties.graphqls", Input: `# Ties between organisations, party organisations, people and hubs, with their dates.
 
 "An organisation's tie to its own party organisation (HAS_PARTY_ORG), with its dates."
@@ -11556,6 +12195,24 @@ func (ec *executionContext) childFields_Demonstration(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type Demonstration", field.Name)
 }
 
+func (ec *executionContext) childFields_DimensionGap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_DimensionGap_key(ctx, field)
+	case "label":
+		return ec.fieldContext_DimensionGap_label(ctx, field)
+	case "max":
+		return ec.fieldContext_DimensionGap_max(ctx, field)
+	case "weighted":
+		return ec.fieldContext_DimensionGap_weighted(ctx, field)
+	case "gap":
+		return ec.fieldContext_DimensionGap_gap(ctx, field)
+	case "needed":
+		return ec.fieldContext_DimensionGap_needed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DimensionGap", field.Name)
+}
+
 func (ec *executionContext) childFields_DimensionPull(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
@@ -11682,6 +12339,34 @@ func (ec *executionContext) childFields_EvaluationEdge(ctx context.Context, fiel
 		return ec.fieldContext_EvaluationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EvaluationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EvaluationRound(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "round":
+		return ec.fieldContext_EvaluationRound_round(ctx, field)
+	case "roundDate":
+		return ec.fieldContext_EvaluationRound_roundDate(ctx, field)
+	case "status":
+		return ec.fieldContext_EvaluationRound_status(ctx, field)
+	case "statusLabel":
+		return ec.fieldContext_EvaluationRound_statusLabel(ctx, field)
+	case "openedAt":
+		return ec.fieldContext_EvaluationRound_openedAt(ctx, field)
+	case "finalisedAt":
+		return ec.fieldContext_EvaluationRound_finalisedAt(ctx, field)
+	case "evaluated":
+		return ec.fieldContext_EvaluationRound_evaluated(ctx, field)
+	case "entered":
+		return ec.fieldContext_EvaluationRound_entered(ctx, field)
+	case "toEvaluate":
+		return ec.fieldContext_EvaluationRound_toEvaluate(ctx, field)
+	case "missingCount":
+		return ec.fieldContext_EvaluationRound_missingCount(ctx, field)
+	case "missing":
+		return ec.fieldContext_EvaluationRound_missing(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EvaluationRound", field.Name)
 }
 
 func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12490,6 +13175,36 @@ func (ec *executionContext) childFields_Programs(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Programs", field.Name)
 }
 
+func (ec *executionContext) childFields_PromotionPlan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "evaluation":
+		return ec.fieldContext_PromotionPlan_evaluation(ctx, field)
+	case "dimensions":
+		return ec.fieldContext_PromotionPlan_dimensions(ctx, field)
+	case "nextStar":
+		return ec.fieldContext_PromotionPlan_nextStar(ctx, field)
+	case "nextTier":
+		return ec.fieldContext_PromotionPlan_nextTier(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PromotionPlan", field.Name)
+}
+
+func (ec *executionContext) childFields_PromotionTarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "points":
+		return ec.fieldContext_PromotionTarget_points(ctx, field)
+	case "tier":
+		return ec.fieldContext_PromotionTarget_tier(ctx, field)
+	case "tierLabel":
+		return ec.fieldContext_PromotionTarget_tierLabel(ctx, field)
+	case "stars":
+		return ec.fieldContext_PromotionTarget_stars(ctx, field)
+	case "dimensions":
+		return ec.fieldContext_PromotionTarget_dimensions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PromotionTarget", field.Name)
+}
+
 func (ec *executionContext) childFields_Provenance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "computedAt":
@@ -12552,6 +13267,18 @@ func (ec *executionContext) childFields_Round(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Round", field.Name)
 }
 
+func (ec *executionContext) childFields_RoundEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "partyOrganization":
+		return ec.fieldContext_RoundEntry_partyOrganization(ctx, field)
+	case "entered":
+		return ec.fieldContext_RoundEntry_entered(ctx, field)
+	case "missing":
+		return ec.fieldContext_RoundEntry_missing(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoundEntry", field.Name)
+}
+
 func (ec *executionContext) childFields_Rules(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "goldFloor":
@@ -12578,6 +13305,8 @@ func (ec *executionContext) childFields_Rules(ctx context.Context, field graphql
 		return ec.fieldContext_Rules_publicWeight(ctx, field)
 	case "committeeWeight":
 		return ec.fieldContext_Rules_committeeWeight(ctx, field)
+	case "evaluatedKinds":
+		return ec.fieldContext_Rules_evaluatedKinds(ctx, field)
 	case "ownOrgMinMembers":
 		return ec.fieldContext_Rules_ownOrgMinMembers(ctx, field)
 	case "generalBranchMinMembers":
@@ -12656,6 +13385,28 @@ func (ec *executionContext) childFields_TierTransition(ctx context.Context, fiel
 		return ec.fieldContext_TierTransition_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TierTransition", field.Name)
+}
+
+func (ec *executionContext) childFields_WeakEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "evaluation":
+		return ec.fieldContext_WeakEntry_evaluation(ctx, field)
+	case "rectification":
+		return ec.fieldContext_WeakEntry_rectification(ctx, field)
+	case "rectificationLabel":
+		return ec.fieldContext_WeakEntry_rectificationLabel(ctx, field)
+	case "note":
+		return ec.fieldContext_WeakEntry_note(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_WeakEntry_updatedAt(ctx, field)
+	case "nextRound":
+		return ec.fieldContext_WeakEntry_nextRound(ctx, field)
+	case "reEvaluation":
+		return ec.fieldContext_WeakEntry_reEvaluation(ctx, field)
+	case "reachedBronze":
+		return ec.fieldContext_WeakEntry_reachedBronze(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WeakEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_WhatIf(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13280,6 +14031,28 @@ func (ec *executionContext) field_Enterprise_people_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_EvaluationRound_missing_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Grading_dimensionPulls_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13878,6 +14651,66 @@ func (ec *executionContext) field_Mutation_endMentoring_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_enterScores_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "round",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["round"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "rows",
+		func(ctx context.Context, v any) ([]*model.ScoreRowInput, error) {
+			return ec.unmarshalNScoreRowInput2ᚕᚖcobuildᚋgraphᚋmodelᚐScoreRowInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["rows"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_finaliseRound_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "round",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["round"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "leaveOutIncomplete",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["leaveOutIncomplete"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_formPartyOrganization_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14100,6 +14933,36 @@ func (ec *executionContext) field_Mutation_linkCommunity_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_openRound_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "round",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["round"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "roundDate",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["roundDate"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_pairMentor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14239,6 +15102,44 @@ func (ec *executionContext) field_Mutation_registerOrganization_args(ctx context
 		return nil, err
 	}
 	args["idempotencyKey"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setRectification_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "evaluationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["evaluationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (cobuild.RectificationStatus, error) {
+			return ec.unmarshalNRectificationStatus2cobuildᚐRectificationStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg3
 	return args, nil
 }
 
@@ -14936,6 +15837,20 @@ func (ec *executionContext) field_Query_enumLabels_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_evaluationRound_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "round",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["round"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_evaluations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -15388,6 +16303,36 @@ func (ec *executionContext) field_Query_programs_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_promotionPlans_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "round",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["round"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "partyOrganizationId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["partyOrganizationId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_redZones_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -15399,6 +16344,20 @@ func (ec *executionContext) field_Query_redZones_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["kind"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_weakList_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "round",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["round"] = arg0
 	return args, nil
 }
 
@@ -22144,6 +23103,144 @@ func (ec *executionContext) fieldContext_Department_latestEvaluation(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _DimensionGap_key(ctx context.Context, field graphql.CollectedField, obj *analytics.DimensionGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionGap_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionGap_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DimensionGap", field, false, false, "String")
+}
+
+func (ec *executionContext) _DimensionGap_label(ctx context.Context, field graphql.CollectedField, obj *analytics.DimensionGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionGap_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionGap_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DimensionGap", field, false, false, "String")
+}
+
+func (ec *executionContext) _DimensionGap_max(ctx context.Context, field graphql.CollectedField, obj *analytics.DimensionGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionGap_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionGap_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DimensionGap", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DimensionGap_weighted(ctx context.Context, field graphql.CollectedField, obj *analytics.DimensionGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionGap_weighted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weighted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionGap_weighted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DimensionGap", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DimensionGap_gap(ctx context.Context, field graphql.CollectedField, obj *analytics.DimensionGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionGap_gap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gap, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionGap_gap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DimensionGap", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DimensionGap_needed(ctx context.Context, field graphql.CollectedField, obj *analytics.DimensionGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionGap_needed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Needed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionGap_needed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DimensionGap", field, false, false, "Float")
+}
+
 func (ec *executionContext) _DimensionPull_key(ctx context.Context, field graphql.CollectedField, obj *analytics.DimensionPull) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24086,6 +25183,280 @@ func (ec *executionContext) fieldContext_EvaluationEdge_node(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Evaluation(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EvaluationRound_round(ctx context.Context, field graphql.CollectedField, obj *cobuild.EvaluationRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvaluationRound_round(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Round, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvaluationRound_round(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvaluationRound", field, false, false, "String")
+}
+
+func (ec *executionContext) _EvaluationRound_roundDate(ctx context.Context, field graphql.CollectedField, obj *cobuild.EvaluationRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvaluationRound_roundDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EvaluationRound().RoundDate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvaluationRound_roundDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvaluationRound", field, true, true, "Date")
+}
+
+func (ec *executionContext) _EvaluationRound_status(ctx context.Context, field graphql.CollectedField, obj *cobuild.EvaluationRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvaluationRound_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v cobuild.RoundStatus) graphql.Marshaler {
+			return ec.marshalNRoundStatus2cobuildᚐRoundStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvaluationRound_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvaluationRound", field, false, false, "RoundStatus")
+}
+
+func (ec *executionContext) _EvaluationRound_statusLabel(ctx context.Context, field graphql.CollectedField, obj *cobuild.EvaluationRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvaluationRound_statusLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EvaluationRound().StatusLabel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvaluationRound_statusLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvaluationRound", field, true, true, "String")
+}
+
+func (ec *executionContext) _EvaluationRound_openedAt(ctx context.Context, field graphql.CollectedField, obj *cobuild.EvaluationRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvaluationRound_openedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EvaluationRound().OpenedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EvaluationRound_openedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvaluationRound", field, true, true, "String")
+}
+
+func (ec *executionContext) _EvaluationRound_finalisedAt(ctx context.Context, field graphql.CollectedField, obj *cobuild.EvaluationRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvaluationRound_finalisedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EvaluationRound().FinalisedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EvaluationRound_finalisedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvaluationRound", field, true, true, "String")
+}
+
+func (ec *executionContext) _EvaluationRound_evaluated(ctx context.Context, field graphql.CollectedField, obj *cobuild.EvaluationRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvaluationRound_evaluated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evaluated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvaluationRound_evaluated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvaluationRound", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EvaluationRound_entered(ctx context.Context, field graphql.CollectedField, obj *cobuild.EvaluationRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvaluationRound_entered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvaluationRound_entered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvaluationRound", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EvaluationRound_toEvaluate(ctx context.Context, field graphql.CollectedField, obj *cobuild.EvaluationRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvaluationRound_toEvaluate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EvaluationRound().ToEvaluate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvaluationRound_toEvaluate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvaluationRound", field, true, true, "Int")
+}
+
+func (ec *executionContext) _EvaluationRound_missingCount(ctx context.Context, field graphql.CollectedField, obj *cobuild.EvaluationRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvaluationRound_missingCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EvaluationRound().MissingCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvaluationRound_missingCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvaluationRound", field, true, true, "Int")
+}
+
+func (ec *executionContext) _EvaluationRound_missing(ctx context.Context, field graphql.CollectedField, obj *cobuild.EvaluationRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvaluationRound_missing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.EvaluationRound().Missing(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*cobuild.RoundEntry) graphql.Marshaler {
+			return ec.marshalNRoundEntry2ᚕᚖcobuildᚐRoundEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvaluationRound_missing(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EvaluationRound",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoundEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_EvaluationRound_missing_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -30918,6 +32289,182 @@ func (ec *executionContext) fieldContext_Mutation_importFiles(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_openRound(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_openRound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OpenRound(ctx, fc.Args["round"].(string), fc.Args["roundDate"].(*time.Time), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_openRound(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_openRound_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_enterScores(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_enterScores(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EnterScores(ctx, fc.Args["round"].(string), fc.Args["rows"].([]*model.ScoreRowInput), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_enterScores(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_enterScores_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_finaliseRound(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_finaliseRound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FinaliseRound(ctx, fc.Args["round"].(string), fc.Args["leaveOutIncomplete"].(*bool), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_finaliseRound(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_finaliseRound_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setRectification(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setRectification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetRectification(ctx, fc.Args["evaluationId"].(string), fc.Args["status"].(cobuild.RectificationStatus), fc.Args["note"].(*string), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚖcobuildᚋgqlmodelᚐChangeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setRectification(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setRectification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Network_provenance(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33842,6 +35389,258 @@ func (ec *executionContext) fieldContext_Programs_massBranches(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _PromotionPlan_evaluation(ctx context.Context, field graphql.CollectedField, obj *analytics.PromotionPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionPlan_evaluation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evaluation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Evaluation) graphql.Marshaler {
+			return ec.marshalNEvaluation2ᚖcobuildᚋanalyticsᚐEvaluation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionPlan_evaluation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromotionPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evaluation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PromotionPlan_dimensions(ctx context.Context, field graphql.CollectedField, obj *analytics.PromotionPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionPlan_dimensions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dimensions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.DimensionGap) graphql.Marshaler {
+			return ec.marshalNDimensionGap2ᚕᚖcobuildᚋanalyticsᚐDimensionGapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionPlan_dimensions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromotionPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DimensionGap(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PromotionPlan_nextStar(ctx context.Context, field graphql.CollectedField, obj *analytics.PromotionPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionPlan_nextStar(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextStar, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.PromotionTarget) graphql.Marshaler {
+			return ec.marshalOPromotionTarget2ᚖcobuildᚋanalyticsᚐPromotionTarget(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionPlan_nextStar(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromotionPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromotionTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PromotionPlan_nextTier(ctx context.Context, field graphql.CollectedField, obj *analytics.PromotionPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionPlan_nextTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextTier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.PromotionTarget) graphql.Marshaler {
+			return ec.marshalOPromotionTarget2ᚖcobuildᚋanalyticsᚐPromotionTarget(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionPlan_nextTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromotionPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromotionTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PromotionTarget_points(ctx context.Context, field graphql.CollectedField, obj *analytics.PromotionTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionTarget_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionTarget_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionTarget", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PromotionTarget_tier(ctx context.Context, field graphql.CollectedField, obj *analytics.PromotionTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionTarget_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v cobuild.Tier) graphql.Marshaler {
+			return ec.marshalNTier2cobuildᚐTier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionTarget_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionTarget", field, false, false, "Tier")
+}
+
+func (ec *executionContext) _PromotionTarget_tierLabel(ctx context.Context, field graphql.CollectedField, obj *analytics.PromotionTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionTarget_tierLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TierLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionTarget_tierLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionTarget", field, false, false, "String")
+}
+
+func (ec *executionContext) _PromotionTarget_stars(ctx context.Context, field graphql.CollectedField, obj *analytics.PromotionTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionTarget_stars(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stars, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionTarget_stars(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionTarget", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PromotionTarget_dimensions(ctx context.Context, field graphql.CollectedField, obj *analytics.PromotionTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionTarget_dimensions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dimensions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.DimensionGap) graphql.Marshaler {
+			return ec.marshalNDimensionGap2ᚕᚖcobuildᚋanalyticsᚐDimensionGapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionTarget_dimensions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromotionTarget",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DimensionGap(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Provenance_computedAt(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35647,6 +37446,170 @@ func (ec *executionContext) fieldContext_Query_industries(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_evaluationRounds(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_evaluationRounds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().EvaluationRounds(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*cobuild.EvaluationRound) graphql.Marshaler {
+			return ec.marshalNEvaluationRound2ᚕᚖcobuildᚐEvaluationRoundᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_evaluationRounds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EvaluationRound(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_evaluationRound(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_evaluationRound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EvaluationRound(ctx, fc.Args["round"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.EvaluationRound) graphql.Marshaler {
+			return ec.marshalOEvaluationRound2ᚖcobuildᚐEvaluationRound(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_evaluationRound(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EvaluationRound(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_evaluationRound_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_weakList(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_weakList(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WeakList(ctx, fc.Args["round"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*cobuild.WeakEntry) graphql.Marshaler {
+			return ec.marshalNWeakEntry2ᚕᚖcobuildᚐWeakEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_weakList(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WeakEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_weakList_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_promotionPlans(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_promotionPlans(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PromotionPlans(ctx, fc.Args["round"].(*string), fc.Args["partyOrganizationId"].(*string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.PromotionPlan) graphql.Marshaler {
+			return ec.marshalNPromotionPlan2ᚕᚖcobuildᚋanalyticsᚐPromotionPlanᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_promotionPlans(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromotionPlan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_promotionPlans_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36029,6 +37992,84 @@ func (ec *executionContext) fieldContext_Round_evaluated(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Round", field, false, false, "Int")
 }
 
+func (ec *executionContext) _RoundEntry_partyOrganization(ctx context.Context, field graphql.CollectedField, obj *cobuild.RoundEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoundEntry_partyOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RoundEntry().PartyOrganization(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cobuild.PartyOrg) graphql.Marshaler {
+			return ec.marshalNPartyOrganization2ᚖcobuildᚐPartyOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoundEntry_partyOrganization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoundEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartyOrganization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoundEntry_entered(ctx context.Context, field graphql.CollectedField, obj *cobuild.RoundEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoundEntry_entered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []cobuild.EvaluatorGroup) graphql.Marshaler {
+			return ec.marshalNEvaluatorGroup2ᚕcobuildᚐEvaluatorGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoundEntry_entered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoundEntry", field, false, false, "EvaluatorGroup")
+}
+
+func (ec *executionContext) _RoundEntry_missing(ctx context.Context, field graphql.CollectedField, obj *cobuild.RoundEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoundEntry_missing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Missing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []cobuild.EvaluatorGroup) graphql.Marshaler {
+			return ec.marshalNEvaluatorGroup2ᚕcobuildᚐEvaluatorGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoundEntry_missing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoundEntry", field, false, false, "EvaluatorGroup")
+}
+
 func (ec *executionContext) _Rules_goldFloor(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36303,6 +38344,29 @@ func (ec *executionContext) _Rules_committeeWeight(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Rules_committeeWeight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Rules", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Rules_evaluatedKinds(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Rules_evaluatedKinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EvaluatedKinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNPartyOrganizationKind2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Rules_evaluatedKinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Rules", field, false, false, "PartyOrganizationKind")
 }
 
 func (ec *executionContext) _Rules_ownOrgMinMembers(ctx context.Context, field graphql.CollectedField, obj *cobuild.Rules) (ret graphql.Marshaler) {
@@ -38803,6 +40867,208 @@ func (ec *executionContext) fieldContext_TierTransition_count(_ context.Context,
 	return graphql.NewScalarFieldContext("TierTransition", field, false, false, "Int")
 }
 
+func (ec *executionContext) _WeakEntry_evaluation(ctx context.Context, field graphql.CollectedField, obj *cobuild.WeakEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WeakEntry_evaluation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WeakEntry().Evaluation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Evaluation) graphql.Marshaler {
+			return ec.marshalNEvaluation2ᚖcobuildᚋanalyticsᚐEvaluation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WeakEntry_evaluation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WeakEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evaluation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WeakEntry_rectification(ctx context.Context, field graphql.CollectedField, obj *cobuild.WeakEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WeakEntry_rectification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rectification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v cobuild.RectificationStatus) graphql.Marshaler {
+			return ec.marshalNRectificationStatus2cobuildᚐRectificationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WeakEntry_rectification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WeakEntry", field, false, false, "RectificationStatus")
+}
+
+func (ec *executionContext) _WeakEntry_rectificationLabel(ctx context.Context, field graphql.CollectedField, obj *cobuild.WeakEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WeakEntry_rectificationLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WeakEntry().RectificationLabel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WeakEntry_rectificationLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WeakEntry", field, true, true, "String")
+}
+
+func (ec *executionContext) _WeakEntry_note(ctx context.Context, field graphql.CollectedField, obj *cobuild.WeakEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WeakEntry_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WeakEntry_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WeakEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _WeakEntry_updatedAt(ctx context.Context, field graphql.CollectedField, obj *cobuild.WeakEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WeakEntry_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WeakEntry().UpdatedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WeakEntry_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WeakEntry", field, true, true, "String")
+}
+
+func (ec *executionContext) _WeakEntry_nextRound(ctx context.Context, field graphql.CollectedField, obj *cobuild.WeakEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WeakEntry_nextRound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextRound, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WeakEntry_nextRound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WeakEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _WeakEntry_reEvaluation(ctx context.Context, field graphql.CollectedField, obj *cobuild.WeakEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WeakEntry_reEvaluation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WeakEntry().ReEvaluation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Evaluation) graphql.Marshaler {
+			return ec.marshalOEvaluation2ᚖcobuildᚋanalyticsᚐEvaluation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WeakEntry_reEvaluation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WeakEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evaluation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WeakEntry_reachedBronze(ctx context.Context, field graphql.CollectedField, obj *cobuild.WeakEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WeakEntry_reachedBronze(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WeakEntry().ReachedBronze(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WeakEntry_reachedBronze(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WeakEntry", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _WhatIf_removed(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.WhatIf) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -41272,6 +43538,62 @@ func (ec *executionContext) unmarshalInputRegisterOrganizationInput(ctx context.
 func UnmarshalRegisterOrganizationInput(ctx context.Context, raw any) (model.RegisterOrganizationInput, error) {
 	var out model.RegisterOrganizationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegisterOrganizationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputScoreRowInput(ctx context.Context, obj any) (model.ScoreRowInput, error) {
+	var it model.ScoreRowInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"partyOrganizationId", "group", "scores"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "partyOrganizationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyOrganizationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartyOrganizationID = data
+		case "group":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("group"))
+			data, err := ec.unmarshalNEvaluatorGroup2cobuildᚐEvaluatorGroup(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Group = data
+		case "scores":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scores"))
+			data, err := ec.unmarshalNFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Scores = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalScoreRowInput unmarshals raw into the ScoreRowInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalScoreRowInput(ctx context.Context, raw any) (model.ScoreRowInput, error) {
+	var out model.ScoreRowInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ScoreRowInput", raw, &out)
 	return out, err
 }
 
@@ -43861,6 +46183,64 @@ func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var dimensionGapImplementors = []string{"DimensionGap"}
+
+func (ec *executionContext) _DimensionGap(ctx context.Context, sel ast.SelectionSet, obj *analytics.DimensionGap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dimensionGapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DimensionGap")
+		case "key":
+			out.Values[i] = ec._DimensionGap_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._DimensionGap_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._DimensionGap_max(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weighted":
+			out.Values[i] = ec._DimensionGap_weighted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gap":
+			out.Values[i] = ec._DimensionGap_gap(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "needed":
+			out.Values[i] = ec._DimensionGap_needed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dimensionPullImplementors = []string{"DimensionPull"}
 
 func (ec *executionContext) _DimensionPull(ctx context.Context, sel ast.SelectionSet, obj *analytics.DimensionPull) graphql.Marshaler {
@@ -44464,6 +46844,96 @@ func (ec *executionContext) _EvaluationEdge(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var evaluationRoundImplementors = []string{"EvaluationRound"}
+
+func (ec *executionContext) _EvaluationRound(ctx context.Context, sel ast.SelectionSet, obj *cobuild.EvaluationRound) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, evaluationRoundImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EvaluationRound")
+		case "round":
+			out.Values[i] = ec._EvaluationRound_round(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "roundDate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EvaluationRound_roundDate(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._EvaluationRound_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statusLabel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EvaluationRound_statusLabel(ctx, field, obj)
+				})
+		case "openedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EvaluationRound_openedAt(ctx, field, obj)
+				})
+		case "finalisedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EvaluationRound_finalisedAt(ctx, field, obj)
+				})
+		case "evaluated":
+			out.Values[i] = ec._EvaluationRound_evaluated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entered":
+			out.Values[i] = ec._EvaluationRound_entered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "toEvaluate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EvaluationRound_toEvaluate(ctx, field, obj)
+				})
+		case "missingCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EvaluationRound_missingCount(ctx, field, obj)
+				})
+		case "missing":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EvaluationRound_missing(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -46677,6 +49147,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "openRound":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_openRound(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enterScores":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_enterScores(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "finaliseRound":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_finaliseRound(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setRectification":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setRectification(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -47746,6 +50244,107 @@ func (ec *executionContext) _Programs(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var promotionPlanImplementors = []string{"PromotionPlan"}
+
+func (ec *executionContext) _PromotionPlan(ctx context.Context, sel ast.SelectionSet, obj *analytics.PromotionPlan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, promotionPlanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PromotionPlan")
+		case "evaluation":
+			out.Values[i] = ec._PromotionPlan_evaluation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dimensions":
+			out.Values[i] = ec._PromotionPlan_dimensions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nextStar":
+			out.Values[i] = ec._PromotionPlan_nextStar(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nextTier":
+			out.Values[i] = ec._PromotionPlan_nextTier(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var promotionTargetImplementors = []string{"PromotionTarget"}
+
+func (ec *executionContext) _PromotionTarget(ctx context.Context, sel ast.SelectionSet, obj *analytics.PromotionTarget) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, promotionTargetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PromotionTarget")
+		case "points":
+			out.Values[i] = ec._PromotionTarget_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tier":
+			out.Values[i] = ec._PromotionTarget_tier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tierLabel":
+			out.Values[i] = ec._PromotionTarget_tierLabel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stars":
+			out.Values[i] = ec._PromotionTarget_stars(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dimensions":
+			out.Values[i] = ec._PromotionTarget_dimensions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var provenanceImplementors = []string{"Provenance"}
 
 func (ec *executionContext) _Provenance(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Provenance) graphql.Marshaler {
@@ -48062,6 +50661,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_industries(ctx, field)
 				})
+		case "evaluationRounds":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_evaluationRounds(ctx, field)
+				})
+		case "evaluationRound":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_evaluationRound(ctx, field)
+				})
+		case "weakList":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_weakList(ctx, field)
+				})
+		case "promotionPlans":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_promotionPlans(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -48239,6 +50862,50 @@ func (ec *executionContext) _Round(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var roundEntryImplementors = []string{"RoundEntry"}
+
+func (ec *executionContext) _RoundEntry(ctx context.Context, sel ast.SelectionSet, obj *cobuild.RoundEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, roundEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RoundEntry")
+		case "partyOrganization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RoundEntry_partyOrganization(ctx, field, obj)
+				})
+		case "entered":
+			out.Values[i] = ec._RoundEntry_entered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "missing":
+			out.Values[i] = ec._RoundEntry_missing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var rulesImplementors = []string{"Rules"}
 
 func (ec *executionContext) _Rules(ctx context.Context, sel ast.SelectionSet, obj *cobuild.Rules) graphql.Marshaler {
@@ -48308,6 +50975,11 @@ func (ec *executionContext) _Rules(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "committeeWeight":
 			out.Values[i] = ec._Rules_committeeWeight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "evaluatedKinds":
+			out.Values[i] = ec._Rules_evaluatedKinds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -48976,6 +51648,79 @@ func (ec *executionContext) _TierTransition(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var weakEntryImplementors = []string{"WeakEntry"}
+
+func (ec *executionContext) _WeakEntry(ctx context.Context, sel ast.SelectionSet, obj *cobuild.WeakEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, weakEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WeakEntry")
+		case "evaluation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WeakEntry_evaluation(ctx, field, obj)
+				})
+		case "rectification":
+			out.Values[i] = ec._WeakEntry_rectification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rectificationLabel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WeakEntry_rectificationLabel(ctx, field, obj)
+				})
+		case "note":
+			out.Values[i] = ec._WeakEntry_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WeakEntry_updatedAt(ctx, field, obj)
+				})
+		case "nextRound":
+			out.Values[i] = ec._WeakEntry_nextRound(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reEvaluation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WeakEntry_reEvaluation(ctx, field, obj)
+				})
+		case "reachedBronze":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WeakEntry_reachedBronze(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -50078,6 +52823,24 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalNDate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	res, err := gqlmodel.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Date!")
+		return graphql.Null
+	}
+	_ = sel
+	res := gqlmodel.MarshalDate(*v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNDemoBelt2ᚕᚖcobuildᚐDemoBeltᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.DemoBelt) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -50146,6 +52909,30 @@ func (ec *executionContext) marshalNDemonstration2ᚖcobuildᚋgqlmodelᚐDemons
 		return graphql.Null
 	}
 	return ec._Demonstration(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDimensionGap2ᚕᚖcobuildᚋanalyticsᚐDimensionGapᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.DimensionGap) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDimensionGap2ᚖcobuildᚋanalyticsᚐDimensionGap(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDimensionGap2ᚖcobuildᚋanalyticsᚐDimensionGap(ctx context.Context, sel ast.SelectionSet, v *analytics.DimensionGap) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DimensionGap!")
+		return graphql.Null
+	}
+	return ec._DimensionGap(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDimensionPull2ᚕᚖcobuildᚋanalyticsᚐDimensionPullᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.DimensionPull) graphql.Marshaler {
@@ -50308,6 +53095,30 @@ func (ec *executionContext) marshalNEvaluationEdge2ᚖcobuildᚋgqlmodelᚐEvalu
 	return ec._EvaluationEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNEvaluationRound2ᚕᚖcobuildᚐEvaluationRoundᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.EvaluationRound) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEvaluationRound2ᚖcobuildᚐEvaluationRound(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEvaluationRound2ᚖcobuildᚐEvaluationRound(ctx context.Context, sel ast.SelectionSet, v *cobuild.EvaluationRound) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EvaluationRound!")
+		return graphql.Null
+	}
+	return ec._EvaluationRound(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNEvaluationSortField2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -50320,6 +53131,51 @@ func (ec *executionContext) marshalNEvaluationSortField2string(ctx context.Conte
 		graphql.AddInvalidNullFromMarshaler(ctx, "EvaluationSortField!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNEvaluatorGroup2cobuildᚐEvaluatorGroup(ctx context.Context, v any) (cobuild.EvaluatorGroup, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := cobuild.EvaluatorGroup(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEvaluatorGroup2cobuildᚐEvaluatorGroup(ctx context.Context, sel ast.SelectionSet, v cobuild.EvaluatorGroup) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "EvaluatorGroup!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNEvaluatorGroup2ᚕcobuildᚐEvaluatorGroupᚄ(ctx context.Context, v any) ([]cobuild.EvaluatorGroup, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]cobuild.EvaluatorGroup, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEvaluatorGroup2cobuildᚐEvaluatorGroup(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNEvaluatorGroup2ᚕcobuildᚐEvaluatorGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []cobuild.EvaluatorGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEvaluatorGroup2cobuildᚐEvaluatorGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNEvent2ᚕᚖcobuildᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.Event) graphql.Marshaler {
@@ -51427,6 +54283,36 @@ func (ec *executionContext) marshalNPartyOrganizationKind2string(ctx context.Con
 	return res
 }
 
+func (ec *executionContext) unmarshalNPartyOrganizationKind2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPartyOrganizationKind2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNPartyOrganizationKind2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartyOrganizationKind2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNPartyOrganizationTie2ᚕᚖcobuildᚋgqlmodelᚐPartyOrganizationTieᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.PartyOrganizationTie) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -51600,6 +54486,30 @@ func (ec *executionContext) marshalNPrograms2ᚖcobuildᚋgqlmodelᚐPrograms(ct
 	return ec._Programs(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPromotionPlan2ᚕᚖcobuildᚋanalyticsᚐPromotionPlanᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.PromotionPlan) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPromotionPlan2ᚖcobuildᚋanalyticsᚐPromotionPlan(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPromotionPlan2ᚖcobuildᚋanalyticsᚐPromotionPlan(ctx context.Context, sel ast.SelectionSet, v *analytics.PromotionPlan) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PromotionPlan!")
+		return graphql.Null
+	}
+	return ec._PromotionPlan(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNProvenance2ᚖcobuildᚋgqlmodelᚐProvenance(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Provenance) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Provenance!")
@@ -51640,6 +54550,21 @@ func (ec *executionContext) unmarshalNRecordEventInput2cobuildᚋgraphᚋmodel�
 func (ec *executionContext) unmarshalNRecordMassBranchInput2cobuildᚋgraphᚋmodelᚐRecordMassBranchInput(ctx context.Context, v any) (model.RecordMassBranchInput, error) {
 	res, err := ec.unmarshalInputRecordMassBranchInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRectificationStatus2cobuildᚐRectificationStatus(ctx context.Context, v any) (cobuild.RectificationStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := cobuild.RectificationStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRectificationStatus2cobuildᚐRectificationStatus(ctx context.Context, sel ast.SelectionSet, v cobuild.RectificationStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RectificationStatus!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNRedZone2ᚕᚖcobuildᚐRedZoneᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.RedZone) graphql.Marshaler {
@@ -51709,6 +54634,45 @@ func (ec *executionContext) marshalNRound2ᚖcobuildᚐRound(ctx context.Context
 	return ec._Round(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRoundEntry2ᚕᚖcobuildᚐRoundEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.RoundEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRoundEntry2ᚖcobuildᚐRoundEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRoundEntry2ᚖcobuildᚐRoundEntry(ctx context.Context, sel ast.SelectionSet, v *cobuild.RoundEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RoundEntry!")
+		return graphql.Null
+	}
+	return ec._RoundEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRoundStatus2cobuildᚐRoundStatus(ctx context.Context, v any) (cobuild.RoundStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := cobuild.RoundStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRoundStatus2cobuildᚐRoundStatus(ctx context.Context, sel ast.SelectionSet, v cobuild.RoundStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RoundStatus!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNRules2ᚖcobuildᚐRules(ctx context.Context, sel ast.SelectionSet, v *cobuild.Rules) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Rules!")
@@ -51739,6 +54703,25 @@ func (ec *executionContext) marshalNScoreGap2ᚖcobuildᚋanalyticsᚐScoreGap(c
 		return graphql.Null
 	}
 	return ec._ScoreGap(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNScoreRowInput2ᚕᚖcobuildᚋgraphᚋmodelᚐScoreRowInputᚄ(ctx context.Context, v any) ([]*model.ScoreRowInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ScoreRowInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNScoreRowInput2ᚖcobuildᚋgraphᚋmodelᚐScoreRowInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNScoreRowInput2ᚖcobuildᚋgraphᚋmodelᚐScoreRowInput(ctx context.Context, v any) (*model.ScoreRowInput, error) {
+	res, err := ec.unmarshalInputScoreRowInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSecondment2ᚕᚖcobuildᚋgqlmodelᚐSecondmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Secondment) graphql.Marshaler {
@@ -51980,6 +54963,30 @@ func (ec *executionContext) marshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNWeakEntry2ᚕᚖcobuildᚐWeakEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.WeakEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWeakEntry2ᚖcobuildᚐWeakEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWeakEntry2ᚖcobuildᚐWeakEntry(ctx context.Context, sel ast.SelectionSet, v *cobuild.WeakEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WeakEntry!")
+		return graphql.Null
+	}
+	return ec._WeakEntry(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNWhatIf2ᚖcobuildᚋgqlmodelᚐWhatIf(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.WhatIf) graphql.Marshaler {
@@ -52396,6 +55403,13 @@ func (ec *executionContext) marshalOEvaluation2ᚖcobuildᚋanalyticsᚐEvaluati
 		return graphql.Null
 	}
 	return ec._Evaluation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOEvaluationRound2ᚖcobuildᚐEvaluationRound(ctx context.Context, sel ast.SelectionSet, v *cobuild.EvaluationRound) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EvaluationRound(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOEvaluationSort2ᚖcobuildᚋgraphᚋmodelᚐEvaluationSort(ctx context.Context, v any) (*model.EvaluationSort, error) {
@@ -53006,6 +56020,13 @@ func (ec *executionContext) unmarshalOPersonWhere2ᚖcobuildᚋgraphᚋmodelᚐP
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOPromotionTarget2ᚖcobuildᚋanalyticsᚐPromotionTarget(ctx context.Context, sel ast.SelectionSet, v *analytics.PromotionTarget) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PromotionTarget(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalORedZoneKind2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -53111,6 +56132,18 @@ func (ec *executionContext) marshalOSortDirection2ᚖstring(ctx context.Context,
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
 	return res
 }
 

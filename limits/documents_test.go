@@ -27,6 +27,7 @@ var dashboardVariables = map[string]string{
 	"EgoNetwork":        `{"id": "al-000002", "maxNodes": 150}`,
 	"CoverageBy":        `{"by": ["INDUSTRY", "SIZE_BAND"]}`,
 	"GradeMovement":     `{"from": "2022-11", "to": "2023-05"}`,
+	"RoundProgress":     `{"round": "2026-11"}`,
 	"FindOrganization":  `{"name": "医院"}`,
 	// Recording work from the worklist.
 	"AssignInstructor":         `{"personId": "pe-000001", "organizationId": "og-000102", "expectedVersion": 3, "idempotencyKey": "k"}`,

@@ -68,6 +68,11 @@ func migrations() []migration {
 			"CREATE INDEX Change_subject IF NOT EXISTS FOR (n:Change) ON (n.subject)",
 			"MERGE (l:ChangeLog {id: 'log'}) ON CREATE SET l.seq = 0",
 		}},
+		{id: "005-evaluation-rounds", statements: []string{
+			"CREATE CONSTRAINT Round_id IF NOT EXISTS FOR (n:Round) REQUIRE n.id IS UNIQUE",
+			"CREATE CONSTRAINT RoundScore_id IF NOT EXISTS FOR (n:RoundScore) REQUIRE n.id IS UNIQUE",
+			"CREATE INDEX RoundScore_round IF NOT EXISTS FOR (n:RoundScore) ON (n.round)",
+		}},
 	}
 }
 

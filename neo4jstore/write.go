@@ -91,6 +91,10 @@ var operations = map[string]func(w *wtx) error{
 	"endMentoring":              endMentoring,
 	"recordCertificationReview": recordCertificationReview,
 	"recordMassBranch":          recordMassBranch,
+	"openRound":                 openRound,
+	"enterScores":               enterScores,
+	"finaliseRound":             finaliseRound,
+	"setRectification":          setRectification,
 }
 
 // Operations lists the commands Apply knows.
@@ -115,6 +119,11 @@ type wtx struct {
 	areas map[string][]string
 	// explicit are areas a command is about itself (an agreement's parties).
 	explicit []string
+	// scopeChecked is set by a command that checked the actor's scope itself (the
+	// party organisations of an evaluation round); recorded are the areas it is about,
+	// which the change lists without their being checked again.
+	scopeChecked bool
+	recorded     []string
 	// before is the coverage of the organisations touched, read before the first write.
 	before  map[string]orgCoverage
 	writing bool
@@ -336,7 +345,7 @@ func (w *wtx) write() error {
 // or about none at all.
 func (w *wtx) checkScope() error {
 	a := w.cmd.Actor
-	if !a.Scoped {
+	if !a.Scoped || w.scopeChecked {
 		return nil
 	}
 	if len(w.c.Orgs) == 0 && len(w.explicit) == 0 {
@@ -597,6 +606,9 @@ func (w *wtx) finish() error {
 		}
 	}
 	for _, a := range w.explicit {
+		set[a] = true
+	}
+	for _, a := range w.recorded {
 		set[a] = true
 	}
 	w.c.Areas = slices.Sorted(func(yield func(string) bool) {

@@ -27,7 +27,7 @@ import (
 // reference data and aggregates. Written here, apart from auth.RootFields, so that a
 // change of the policy shows as a failing test.
 var viewerMay = []string{"enumLabels", "rules", "limits", "areas", "area", "industries", "industry", "rounds",
-	"coverageStats", "grading", "gradeMovement", "programs", "demonstration", "network"}
+	"evaluationRounds", "evaluationRound", "coverageStats", "grading", "gradeMovement", "programs", "demonstration", "network"}
 
 // people are ids of the graph the samples need, read with Cypher.
 type people struct {
@@ -97,6 +97,10 @@ func rootSamples(p people) map[string]string {
 		"industries":         `{ industries(leading: true) { id name } }`,
 		"changes":            `{ changes(first: 3) { nodes { seq operation } pageInfo { hasNextPage } } }`,
 		"history":            `{ history(id: "og-000019", first: 3) { seq operation } }`,
+		"evaluationRounds":   `{ evaluationRounds { round status evaluated } }`,
+		"evaluationRound":    `{ evaluationRound(round: "2023-05") { status toEvaluate missingCount } }`,
+		"weakList":           `{ weakList(round: "2023-05") { rectification evaluation { score } } }`,
+		"promotionPlans":     `{ promotionPlans(round: "2023-05", first: 3) { evaluation { score } nextStar { points } } }`,
 	}
 }
 

@@ -141,6 +141,9 @@ func (s *Service) patch(ctx context.Context, src ChangeSource, from, to string, 
 	orgs = slices.Compact(orgs)
 	slices.Sort(nodes)
 	nodes = slices.Compact(nodes)
+	touchedEvaluations := slices.ContainsFunc(changes, func(c *cobuild.Change) bool {
+		return slices.ContainsFunc(c.Touched, func(id string) bool { l, err := cobuild.LabelOf(id); return err == nil && l == cobuild.LabelEvaluation })
+	})
 
 	s.mu.Lock()
 	var olds []entry
@@ -190,7 +193,12 @@ func (s *Service) patch(ctx context.Context, src ChangeSource, from, to string, 
 			}
 			v = &Projection{Projection: analytics.PatchProjection(old.Projection, nodes, infos, ties), Meta: meta(e.key, to, start)}
 		case *Round:
-			// The changes of this log never touch evaluations.
+			// A change that touched an evaluation (a round finalised or altered, a
+			// rectification) makes the rounds be read again when next asked; the other
+			// changes leave them as they were.
+			if touchedEvaluations {
+				continue
+			}
 			v = &Round{Evaluations: old.Evaluations, Meta: meta(e.key, to, start)}
 		case *Places:
 			continue

@@ -22,6 +22,7 @@ type world struct {
 	facts   map[string]*cobuild.DayFacts
 	ties    []analytics.TieInfo
 	log     []*cobuild.Change
+	evals   []*cobuild.Evaluation
 	failing bool
 }
 
@@ -76,7 +77,9 @@ func (w *world) CensusFacts(context.Context, time.Time) (map[string]*cobuild.Day
 }
 
 func (w *world) RoundEvaluations(context.Context, []string) ([]*cobuild.Evaluation, error) {
-	return nil, nil
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.evals), nil
 }
 
 func (w *world) Changes(_ context.Context, _ cobuild.ChangeFilter, after int64, first int) ([]*cobuild.Change, bool, error) {
@@ -266,5 +269,41 @@ func TestFollowingTheLogPatchesInPlace(t *testing.T) {
 	svc.Await(actx, last)
 	if seq, ok := svc.Applied(); !ok || seq != last {
 		t.Errorf("after Await(%d): applied %d", last, seq)
+	}
+}
+
+// TestRoundsAreReadAgainAfterAChangeToEvaluations: a change that touched an evaluation (a
+// round finalised or altered) drops the cached round, which is read again; one that
+// touched only a round's drafts keeps it.
+func TestRoundsAreReadAgainAfterAChangeToEvaluations(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld()
+	svc := snapshot.New(w, cobuild.DefaultRules(), snapshot.Options{})
+	if _, err := svc.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := svc.Round(ctx, "2026-11", "1"); err != nil || len(r.Evaluations) != 0 {
+		t.Fatalf("round before: %+v %v", r, err)
+	}
+	builds := svc.Stats().Builds
+
+	// Scores entered: drafts, no evaluation.
+	w.change(&cobuild.Change{Op: "enterScores", Touched: []string{"po-1", "2026-11"}}, nil)
+	if v, err := svc.Refresh(ctx); err != nil || v != "2" {
+		t.Fatalf("after the scores: %q %v", v, err)
+	}
+	if r, err := svc.Round(ctx, "2026-11", "2"); err != nil || len(r.Evaluations) != 0 || svc.Stats().Builds != builds {
+		t.Errorf("after the scores: %d evaluations, %d builds (were %d); want the round kept", len(r.Evaluations), svc.Stats().Builds, builds)
+	}
+
+	// The round finalised: its evaluation is read.
+	w.change(&cobuild.Change{Op: "finaliseRound", Touched: []string{"2026-11", "es-000001"}}, func() {
+		w.evals = []*cobuild.Evaluation{{ID: "es-000001", PartyOrgID: "po-1", Round: "2026-11", Score: 91}}
+	})
+	if v, err := svc.Refresh(ctx); err != nil || v != "3" {
+		t.Fatalf("after the finalise: %q %v", v, err)
+	}
+	if r, err := svc.Round(ctx, "2026-11", "3"); err != nil || len(r.Evaluations) != 1 || svc.Stats().Builds != builds+1 {
+		t.Errorf("after the finalise: %+v %v, %d builds (were %d); want the round read again", r, err, svc.Stats().Builds, builds)
 	}
 }

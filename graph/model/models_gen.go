@@ -331,6 +331,16 @@ type RegisterOrganizationInput struct {
 	RegisteredOn *time.Time `json:"registeredOn,omitempty"`
 }
 
+// One evaluator group's seven dimension scores of one party organisation (a row of an evaluation sheet).
+type ScoreRowInput struct {
+	// The party organisation (po-...).
+	PartyOrganizationID string `json:"partyOrganizationId"`
+	// Which group scored.
+	Group cobuild.EvaluatorGroup `json:"group"`
+	// Seven scores in the order of the dimensions, each between 0 and its maximum (rules.dimensionMax).
+	Scores []float64 `json:"scores"`
+}
+
 // A co-building agreement between areas.
 type SignAgreementInput struct {
 	// Its name.

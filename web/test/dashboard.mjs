@@ -211,6 +211,19 @@ async function grading(p) {
     if (!cells) fail('movement: no heatmap canvas');
     ok(`movement ${from} → ${to}: heatmap drawn`);
   }
+  // The round in progress: its counts when one is open, else the newest finalised named.
+  const { evaluationRounds: all } = await gql('{ evaluationRounds { round status } }');
+  const open = all.find((r) => r.status === 'OPEN');
+  if (open) {
+    const { evaluationRound: e } = await gql('query($r: String!) { evaluationRound(round: $r) { toEvaluate missingCount } }', { r: open.round });
+    await figuresEqual(p, 'round-progress', { toEvaluate: e.toEvaluate, missing: e.missingCount, complete: e.toEvaluate - e.missingCount });
+  } else {
+    await settled(p, 'round-progress', 'empty');
+    const text = await p.$eval('[data-panel="round-progress"] .status', (e) => e.textContent);
+    const newest = all.find((r) => r.status === 'FINALISED');
+    if (newest && !text.includes(newest.round)) fail(`round-progress: "${text}" does not name the newest finalised round ${newest.round}`);
+    ok('round-progress: no round open, the newest finalised named');
+  }
 }
 
 /** The where the list's controls stand for, built here from what the controls show. */

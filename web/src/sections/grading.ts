@@ -248,6 +248,94 @@ function movementPanel(ctx: Context): Panel {
   return panel;
 }
 
+const roundsQuery = graphql`query EvaluationRounds {
+  evaluationRounds { round roundDate status statusLabel evaluated entered }
+}`;
+
+interface EvaluationRound {
+  round: string;
+  roundDate: string;
+  status: 'OPEN' | 'FINALISED';
+  statusLabel: string;
+  evaluated: number;
+  entered: number;
+}
+
+const progressQuery = graphql`query RoundProgress($round: String!) {
+  evaluationRound(round: $round) {
+    round roundDate toEvaluate missingCount
+    missing(first: 20) { partyOrganization { id name organization { name } } entered missing }
+  }
+}`;
+
+interface Progress {
+  round: string;
+  roundDate: string;
+  toEvaluate: number;
+  missingCount: number;
+  missing: { partyOrganization: { id: string; name: string; organization: { name: string } | null }; entered: string[]; missing: string[] }[];
+}
+
+/** The round in progress (测评进行中): who still lacks scores, read again on every change. */
+function progressPanel(ctx: Context): Panel {
+  const refresh = h('button', { type: 'button', class: 'link', 'data-control': 'refresh-round' }, '刷新');
+  const panel = new Panel({ id: 'round-progress', title: '测评进行中', controls: [refresh] });
+  const figures = h('div', { class: 'figures' });
+  const list = h('div', { class: 'moves', 'data-list': 'missing' });
+  const note = h('p', { class: 'meta' });
+  panel.body.append(figures, list, note);
+
+  const latest = new Latest();
+  const load = async () => {
+    panel.loading();
+    const signal = latest.next();
+    try {
+      const { evaluationRounds: rounds } = await gql<{ evaluationRounds: EvaluationRound[] }>(roundsQuery, {}, signal);
+      const open = rounds.find((r) => r.status === 'OPEN');
+      const finalised = rounds.find((r) => r.status === 'FINALISED');
+      if (!open) {
+        panel.empty(finalised ? `当前没有进行中的测评轮次；最新已定级的是 ${finalised.round}（${fmt.int(finalised.evaluated)} 个党组织）。` : '尚无测评轮次。');
+        return;
+      }
+      const { evaluationRound: p } = await gql<{ evaluationRound: Progress }>(progressQuery, { round: open.round }, signal);
+      const complete = p.toEvaluate - p.missingCount;
+      replace(
+        figures,
+        tierFigure('toEvaluate', `${p.round} 应参评`, p.toEvaluate, p.toEvaluate),
+        tierFigure('complete', '三类评分已齐', complete, p.toEvaluate),
+        tierFigure('missing', '尚缺评分', p.missingCount, p.toEvaluate),
+      );
+      const body = h(
+        'tbody',
+        null,
+        p.missing.map((m) =>
+          h(
+            'tr',
+            null,
+            h('td', null, m.partyOrganization.name, m.partyOrganization.organization ? h('div', { class: 'sub' }, m.partyOrganization.organization.name) : null),
+            h('td', null, m.missing.map((g) => label('EvaluatorGroup', g)).join('、')),
+          ),
+        ),
+      );
+      replace(
+        list,
+        p.missing.length === 0
+          ? h('p', { class: 'meta' }, '所有党组织的三类评分均已录入，可以定级。')
+          : h('table', { class: 'table compact' }, h('thead', null, h('tr', null, h('th', null, '党组织'), h('th', null, '尚缺'))), body),
+      );
+      list.dataset.count = String(p.missingCount);
+      replace(note, p.missingCount > p.missing.length ? `列出前 ${p.missing.length} 个，共 ${fmt.int(p.missingCount)} 个尚缺评分；测评日期 ${p.roundDate}。` : `测评日期 ${p.roundDate}。`);
+      panel.ready();
+    } catch (err) {
+      if (!isAbort(err)) panel.error(err, load);
+    }
+  };
+  refresh.addEventListener('click', load);
+  ctx.onChange(load);
+  void load();
+  return panel;
+}
+
 export function grading(ctx: Context): HTMLElement {
-  return h('div', { class: 'section-group two', id: 'grading-section' }, gradingPanel(ctx).el, movementPanel(ctx).el);
+  return h('div', { class: 'section-group two', id: 'grading-section' }, gradingPanel(ctx).el, movementPanel(ctx).el, progressPanel(ctx).el);
 }
