@@ -675,6 +675,7 @@ type ComplexityRoot struct {
 
 	ImportReport struct {
 		Changes      func(childComplexity int) int
+		Drafts       func(childComplexity int) int
 		DryRun       func(childComplexity int) int
 		Files        func(childComplexity int) int
 		ProblemCount func(childComplexity int) int
@@ -4313,6 +4314,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportReport.Changes(childComplexity), true
+	case "ImportReport.drafts":
+		if e.ComplexityRoot.ImportReport.Drafts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Drafts(childComplexity), true
 	case "ImportReport.dryRun":
 		if e.ComplexityRoot.ImportReport.DryRun == nil {
 			break
@@ -9131,6 +9138,8 @@ type ImportReport {
   rows: Int!
   "Bad rows left out."
   skipped: Int!
+  "Evaluation rows entered (in a dry run: to be entered) as the scores of rounds open in cobuild, rather than written as evaluations."
+  drafts: Int!
   "What was created, updated or removed (or would be, in a dry run), by label or tie type."
   changes: [ImportCount!]!
 }
@@ -12627,6 +12636,8 @@ func (ec *executionContext) childFields_ImportReport(ctx context.Context, field 
 		return ec.fieldContext_ImportReport_rows(ctx, field)
 	case "skipped":
 		return ec.fieldContext_ImportReport_skipped(ctx, field)
+	case "drafts":
+		return ec.fieldContext_ImportReport_drafts(ctx, field)
 	case "changes":
 		return ec.fieldContext_ImportReport_changes(ctx, field)
 	}
@@ -28528,6 +28539,29 @@ func (ec *executionContext) _ImportReport_skipped(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ImportReport_skipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_drafts(ctx context.Context, field graphql.CollectedField, obj *imports.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_drafts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Drafts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_drafts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
 }
 
@@ -47996,6 +48030,11 @@ func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.Selection
 			}
 		case "skipped":
 			out.Values[i] = ec._ImportReport_skipped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "drafts":
+			out.Values[i] = ec._ImportReport_drafts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

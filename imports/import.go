@@ -157,6 +157,10 @@ type Report struct {
 	Counts  Counts `json:"counts"`
 	Rows    int    `json:"rows"`
 	Skipped int    `json:"skipped"` // bad rows left out (SkipBadRows)
+	// Drafts counts the evaluation rows entered (or, in a dry run, to be entered) as scores
+	// of rounds open in cobuild; DraftSeqs are the changes that entered them.
+	Drafts    int     `json:"drafts"`
+	DraftSeqs []int64 `json:"draftSeqs,omitempty"`
 }
 
 // Blocked reports whether the import wrote nothing because of its problems.
@@ -173,6 +177,7 @@ type sheetPlan struct {
 	has    map[int]bool // the kind's columns present
 	ids    []string     // node sheets: per data row the node's id (or a new one's symbol)
 	bad    []bool       // per data row
+	draft  []bool       // evaluation sheets: rows of a round open in cobuild, entered as its scores
 	rowNo  []int        // per data row its row in the sheet
 }
 
@@ -192,6 +197,16 @@ type importer struct {
 	changed []string        // organisations that were there before and changed: their version is set
 	created map[string]bool // organisations created
 	counts  Counts
+	// rounds are the rounds the evaluation sheets name, as cobuild holds them (nil: not
+	// held); drafts the scores of the open ones, by round, with the sheet rows they come from.
+	rounds map[string]*cobuild.EvaluationRound
+	drafts map[string][]draftRow
+}
+
+type draftRow struct {
+	sp   *sheetPlan
+	i    int
+	rows []cobuild.ScoreRow
 }
 
 // Run imports files: it checks every row of every file, then writes what differs from the
@@ -201,7 +216,7 @@ type importer struct {
 func Run(ctx context.Context, st Store, files []File, o Options) (*Report, error) {
 	o = o.withDefaults()
 	im := &importer{ctx: ctx, st: st, o: o, rep: &Report{DryRun: o.DryRun, SkipBadRows: o.SkipBadRows},
-		claimed: map[string]string{}, created: map[string]bool{}, tieKeys: map[string]int{}, ordinal: map[string]int64{}, counts: newCounts()}
+		claimed: map[string]string{}, created: map[string]bool{}, rounds: map[string]*cobuild.EvaluationRound{}, drafts: map[string][]draftRow{}, tieKeys: map[string]int{}, ordinal: map[string]int64{}, counts: newCounts()}
 	im.rep.Counts = im.counts
 	if err := im.open(files); err != nil {
 		return nil, err
@@ -242,7 +257,53 @@ func Run(ctx context.Context, st Store, files []File, o Options) (*Report, error
 	for _, sp := range im.sheets {
 		im.rep.Skipped += sp.report.Bad
 	}
+	for _, ds := range im.drafts {
+		im.rep.Drafts += len(ds)
+	}
+	if refused, err := im.enterDrafts(); err != nil || refused {
+		return im.rep, err
+	}
 	return im.rep, im.write()
+}
+
+// enterDrafts enters the scores of rounds open in cobuild as the round's own (one change
+// each, all rows or none), before the import writes anything else: a refusal (a party
+// organisation of a kind not evaluated, a round finalised meanwhile) is the import's
+// problem and nothing is written. The idempotency key is the files' hash and the round's,
+// so importing the same files again enters nothing twice.
+func (im *importer) enterDrafts() (refused bool, err error) {
+	if im.o.DryRun {
+		return false, nil
+	}
+	var rounds []string
+	for r := range im.drafts {
+		rounds = append(rounds, r)
+	}
+	sort.Strings(rounds)
+	for _, r := range rounds {
+		var rows []cobuild.ScoreRow
+		for _, d := range im.drafts[r] {
+			if !d.sp.bad[d.i] {
+				rows = append(rows, d.rows...)
+			}
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		c, err := im.st.EnterScores(im.ctx, im.o.Actor, r, rows, "import:"+im.hash[:32]+":"+r)
+		if err != nil {
+			code := cobuild.ErrorCode(err)
+			if code != cobuild.EINVALID && code != cobuild.EFORBIDDEN {
+				return false, err
+			}
+			d := im.drafts[r][0]
+			im.problem(Problem{File: im.rep.Files[d.sp.file].Name, Sheet: d.sp.name, Code: code,
+				Message: "测评轮次" + r + "的分数未能录入 (the scores of round " + r + " were refused): " + cobuild.ErrorMessage(err)})
+			return true, nil
+		}
+		im.rep.DraftSeqs = append(im.rep.DraftSeqs, c.Seq)
+	}
+	return false, nil
 }
 
 func (im *importer) fileIndex(name string) int {
@@ -758,7 +819,49 @@ func (im *importer) check(sp *sheetPlan, i int, vals []value) error {
 	}
 	if k.name == "evaluations" {
 		im.checkScore(sp, i, vals)
+		if err := im.checkRound(sp, i, vals); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// checkRound sees whether an evaluation row's round is held open in cobuild: then the row
+// is the party organisation's scores in it, entered as drafts, not an evaluation.
+func (im *importer) checkRound(sp *sheetPlan, i int, vals []value) error {
+	k := sp.kind
+	round := vals[k.colIdx("round")].s
+	if round == "" {
+		return nil
+	}
+	rd, ok := im.rounds[round]
+	if !ok {
+		var err error
+		if rd, err = im.st.EvaluationRound(im.ctx, round); err != nil {
+			return err
+		}
+		im.rounds[round] = rd
+	}
+	if sp.draft == nil {
+		sp.draft = make([]bool, len(sp.bad))
+	}
+	if rd == nil || rd.Status != cobuild.RoundOpen {
+		return nil
+	}
+	sp.draft[i] = true
+	po := im.resolveQuiet(vals[k.colIdx("partyOrg")], partyOrg)
+	if strings.HasPrefix(po, "~") {
+		im.bad(sp, i, k.col("partyOrg"), CodeUnknown, fmt.Sprintf("测评轮次%s正在进行，其党组织须已在系统中 (round %s is open: its party organisations must be in cobuild already)", round, round))
+		return nil
+	}
+	g := im.scoreLists(k, vals)
+	if po == "" || g == nil {
+		return nil
+	}
+	im.drafts[round] = append(im.drafts[round], draftRow{sp, i, []cobuild.ScoreRow{
+		{PartyOrgID: po, Group: cobuild.GroupSelf, Scores: g["self"]},
+		{PartyOrgID: po, Group: cobuild.GroupPublic, Scores: g["public"]},
+		{PartyOrgID: po, Group: cobuild.GroupCommittee, Scores: g["committee"]}}})
 	return nil
 }
 

@@ -523,6 +523,59 @@ func TestGB18030AndWorkbookWithChineseHeaders(t *testing.T) {
 	}
 }
 
+// An evaluation sheet's rows of a round held open in cobuild are entered as that round's
+// scores (drafts no read sees), once however often the file is imported; the rows of a
+// round cobuild does not hold are written as its evaluations, a past round imported whole.
+func TestEvaluationSheetsEnterOpenRoundsAndImportPastOnes(t *testing.T) {
+	m := openStore(t)
+	d := driver(t, m)
+	demoGraph(t, m, d)
+	ctx := context.Background()
+	admin := cobuild.Actor{Subject: "test", Role: "admin"}
+	if _, err := m.Store.Apply(ctx, cobuild.Command{Op: "openRound", Args: map[string]any{"round": "2031-05"}, Actor: admin}); err != nil {
+		t.Fatal(err)
+	}
+	var pos []string
+	for _, r := range read(t, d, "MATCH (p:PartyOrg {kind: 'BRANCH'}) RETURN p.name AS n ORDER BY p.id LIMIT 3", nil) {
+		pos = append(pos, r.AsMap()["n"].(string))
+	}
+	h, _ := imports.Headers("evaluations")
+	row := func(po, round string, v string) []string {
+		r := []string{"", po, round, ""}
+		for i := 0; i < 21; i++ {
+			r = append(r, v)
+		}
+		return append(r, "")
+	}
+	path := filepath.Join(t.TempDir(), "评星定级.csv")
+	writeCSV(t, path, [][]string{h, row(pos[0], "2031-05", "9"), row(pos[1], "2031-05", "8"), row(pos[2], "2021-05", "7")}, false)
+	evaluations := func(round string) int64 {
+		return count(t, d, "MATCH (:PartyOrg)-[:EVALUATED]->(e:Evaluation {round: $r}) RETURN count(e) AS n", map[string]any{"r": round})
+	}
+	rep := run(t, m, imports.Options{DryRun: true}, path)
+	if rep.Drafts != 2 || rep.Written || rep.Counts.NodesCreated["Evaluation"] != 1 {
+		t.Fatalf("dry run: %d drafts, %+v\n%s", rep.Drafts, rep.Counts, problems(rep))
+	}
+	rep = run(t, m, imports.Options{}, path)
+	if rep.ProblemCount > 0 || rep.Drafts != 2 || len(rep.DraftSeqs) != 1 || !rep.Written || rep.Counts.NodesCreated["Evaluation"] != 1 {
+		t.Fatalf("import: %+v\n%s", rep, problems(rep))
+	}
+	rd, err := m.Store.EvaluationRound(ctx, "2031-05")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rd.Status != cobuild.RoundOpen || rd.Entered != 2 || evaluations("2031-05") != 0 {
+		t.Errorf("the open round: %+v, %d evaluations (want 2 entered, none evaluated)", rd, evaluations("2031-05"))
+	}
+	if n := evaluations("2021-05"); n != 1 {
+		t.Errorf("the past round has %d evaluations, want 1", n)
+	}
+	seq := lastSeq(t, d)
+	if rep := run(t, m, imports.Options{}, path); rep.Written || lastSeq(t, d) != seq {
+		t.Errorf("importing the sheet again wrote (seq %d → %d)", seq, lastSeq(t, d))
+	}
+}
+
 // An import killed (kill -9) in the middle leaves a mark and part of its rows; run again,
 // it completes to exactly the graph an uninterrupted run gives, new ids included.
 func TestKilledImportCompletesWhenRunAgain(t *testing.T) {

@@ -63,6 +63,12 @@ type Store interface {
 	// ImportTx runs fn in one write transaction holding the change log's lock: nothing
 	// fn writes is seen by others before it returns nil, and nothing at all when it fails.
 	ImportTx(ctx context.Context, timeout time.Duration, fn func(Tx) error) error
+	// EvaluationRound says whether a round is held in cobuild and where it stands (nil
+	// when it is not: a past round imported whole).
+	EvaluationRound(ctx context.Context, round string) (*cobuild.EvaluationRound, error)
+	// The scores of a round held open in cobuild are entered as its drafts, not written
+	// as evaluations.
+	cobuild.RoundWriter
 }
 
 // Tx is one transaction of an import.

@@ -102,7 +102,7 @@ func (im *importer) writeNodes(tx Tx, sp *sheetPlan, lo int, rows [][]value) err
 	var order []cobuild.NodeLabel
 	for j, vals := range rows {
 		i := lo + j
-		if sp.bad[i] || sp.ids[i] == "" {
+		if sp.bad[i] || sp.ids[i] == "" || sp.isDraft(i) {
 			continue
 		}
 		label := rowLabel(k, vals)
@@ -314,7 +314,7 @@ func (im *importer) writeLinks(tx Tx, sp *sheetPlan, lo int, rows [][]value, ci 
 	var order []cobuild.NodeLabel
 	for j, vals := range rows {
 		i := lo + j
-		if sp.bad[i] || sp.ids[i] == "" {
+		if sp.bad[i] || sp.ids[i] == "" || sp.isDraft(i) {
 			continue
 		}
 		at := im.realID(sp.ids[i])
@@ -501,3 +501,7 @@ func zero(v any) bool {
 	}
 	return false
 }
+
+// isDraft reports whether row i holds the scores of a round open in cobuild, which are
+// entered as the round's drafts rather than written as an evaluation.
+func (sp *sheetPlan) isDraft(i int) bool { return sp.draft != nil && sp.draft[i] }
