@@ -188,7 +188,7 @@ type importer struct {
 	rep     *Report
 	sheets  []*sheetPlan
 	idx     *index
-	claimed map[string]string // id → "sheet row" of the row that names it
+	claimed map[string]claim // id → the row that names it
 	tieKeys map[string]int    // tie sheets: identity → row
 	ordinal map[string]int64  // prefix → rows without an id so far
 	hash    string
@@ -216,7 +216,7 @@ type draftRow struct {
 func Run(ctx context.Context, st Store, files []File, o Options) (*Report, error) {
 	o = o.withDefaults()
 	im := &importer{ctx: ctx, st: st, o: o, rep: &Report{DryRun: o.DryRun, SkipBadRows: o.SkipBadRows},
-		claimed: map[string]string{}, created: map[string]bool{}, rounds: map[string]*cobuild.EvaluationRound{}, drafts: map[string][]draftRow{}, tieKeys: map[string]int{}, ordinal: map[string]int64{}, counts: newCounts()}
+		claimed: map[string]claim{}, created: map[string]bool{}, rounds: map[string]*cobuild.EvaluationRound{}, drafts: map[string][]draftRow{}, tieKeys: map[string]int{}, ordinal: map[string]int64{}, counts: newCounts()}
 	im.rep.Counts = im.counts
 	if err := im.open(files); err != nil {
 		return nil, err
@@ -598,12 +598,20 @@ func (im *importer) bad(sp *sheetPlan, i int, c *col, code, msg string) {
 	im.problem(p)
 }
 
-func (im *importer) where(sp *sheetPlan, i int) string {
-	return fmt.Sprintf("%s 第%d行", sp.name, sp.rowNo[i])
+// claim is the row that names a node: its sheet (an index into the importer's sheets)
+// and its row.
+type claim struct{ sheet, row int32 }
+
+func (im *importer) claimOf(sp *sheetPlan, i int) claim {
+	return claim{int32(slices.Index(im.sheets, sp)), int32(sp.rowNo[i])}
 }
 
-func (im *importer) whereEn(sp *sheetPlan, i int) string {
-	return fmt.Sprintf("%s row %d", sp.name, sp.rowNo[i])
+func (im *importer) whereZh(c claim) string {
+	return fmt.Sprintf("%s 第%d行", im.sheets[c.sheet].name, c.row)
+}
+
+func (im *importer) whereEn(c claim) string {
+	return fmt.Sprintf("%s row %d", im.sheets[c.sheet].name, c.row)
 }
 
 // rowLabel is the label of the node of a node sheet's row.
@@ -679,7 +687,7 @@ func (im *importer) identify(sp *sheetPlan, i int, vals []value) error {
 		}
 	}
 	if prev, ok := im.claimed[id]; ok {
-		im.bad(sp, i, nil, CodeDuplicate, fmt.Sprintf("与%s为同一对象（%s）(the same node as %s)", prev, displayID(id), prev))
+		im.bad(sp, i, nil, CodeDuplicate, fmt.Sprintf("与%s为同一对象（%s）(the same node as %s)", im.whereZh(prev), displayID(id), im.whereEn(prev)))
 		return nil
 	}
 	// A credit code is one organisation's: another's in the graph or the files is a duplicate.
@@ -687,16 +695,17 @@ func (im *importer) identify(sp *sheetPlan, i int, vals []value) error {
 		if other, _ := im.idx.lookup(label, "code", e.Code); other != "" && other != id {
 			where := "图中的" + other
 			if w, ok := im.claimed[other]; ok {
-				where = w
+				where = im.whereZh(w)
 			}
 			im.bad(sp, i, k.col("creditCode"), CodeDuplicate, fmt.Sprintf("统一社会信用代码%s已属于%s (credit code %s already belongs to %s)", e.Code, where, e.Code, other))
 			return nil
 		}
 	}
-	im.claimed[id] = im.where(sp, i)
-	sp.ids[i] = id
 	e.ID = id
-	im.idx.add(e)
+	im.idx.add(e, true)
+	id = im.idx.entries[im.idx.byID[id]].id // the index's copy, not a slice of the row's line
+	im.claimed[id] = im.claimOf(sp, i)
+	sp.ids[i] = id
 	return nil
 }
 
@@ -761,7 +770,7 @@ func (im *importer) ref(k *kind, vals []value, ci int, ref string) (id, code, ms
 				if l, _ := cobuild.LabelOf(w); l == cobuild.LabelArea {
 					area = w
 				} else if n, ok := im.idx.byID[w]; ok {
-					area = im.idx.entries[n].Area
+					area = im.idx.entries[n].area
 				}
 			}
 		}
