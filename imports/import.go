@@ -189,8 +189,8 @@ type importer struct {
 	sheets  []*sheetPlan
 	idx     *index
 	claimed map[string]claim // id → the row that names it
-	tieKeys map[string]int    // tie sheets: identity → row
-	ordinal map[string]int64  // prefix → rows without an id so far
+	tieKeys map[string]int   // tie sheets: identity → row
+	ordinal map[string]int64 // prefix → rows without an id so far
 	hash    string
 	stage   string // what the rows are read for, for Progress
 	bases   map[string]int64
