@@ -27,7 +27,7 @@ import (
 // reference data and aggregates. Written here, apart from auth.RootFields, so that a
 // change of the policy shows as a failing test.
 var viewerMay = []string{"enumLabels", "rules", "limits", "areas", "area", "industries", "industry", "rounds",
-	"coverageStats", "grading", "gradeMovement", "programs", "demonstration", "network"}
+	"coverageStats", "grading", "gradeMovement", "programs", "demonstration", "network", "importKinds"}
 
 // people are ids of the graph the samples need, read with Cypher.
 type people struct {
