@@ -34,6 +34,8 @@ var RootFields = map[string]Access{
 	"rounds":     Everyone,
 	// The kinds of file an import reads (importing is for admins: resolvers check it).
 	"importKinds": Everyone,
+	// Who is asking: the caller's own token.
+	"viewer": Everyone,
 	// Aggregates: counts, rates and distributions.
 	"coverageStats": Everyone,
 	"grading":       Everyone,
