@@ -37,6 +37,8 @@ var RootFields = map[string]Access{
 	// Evaluation rounds: their status and counts; who is missing names records.
 	"evaluationRounds": Everyone,
 	"evaluationRound":  Everyone,
+	// Who is asking: the caller's own token.
+	"viewer": Everyone,
 	// Aggregates: counts, rates and distributions.
 	"coverageStats": Everyone,
 	"grading":       Everyone,

@@ -1087,6 +1087,7 @@ type ComplexityRoot struct {
 		RedZones           func(childComplexity int, kind *string) int
 		Rounds             func(childComplexity int) int
 		Rules              func(childComplexity int) int
+		Viewer             func(childComplexity int) int
 		WeakList           func(childComplexity int, round string) int
 		WhatIf             func(childComplexity int, remove string, asOf *time.Time, ties []cobuild.TieType) int
 	}
@@ -1241,6 +1242,13 @@ type ComplexityRoot struct {
 		Count func(childComplexity int) int
 		From  func(childComplexity int) int
 		To    func(childComplexity int) int
+	}
+
+	Viewer struct {
+		AreaIds   func(childComplexity int) int
+		CanImport func(childComplexity int) int
+		Role      func(childComplexity int) int
+		Subject   func(childComplexity int) int
 	}
 
 	WeakEntry struct {
@@ -1493,6 +1501,7 @@ type QueryResolver interface {
 	EvaluationRound(ctx context.Context, round string) (*cobuild.EvaluationRound, error)
 	WeakList(ctx context.Context, round string) ([]*cobuild.WeakEntry, error)
 	PromotionPlans(ctx context.Context, round *string, partyOrganizationID *string, first *int) ([]*analytics.PromotionPlan, error)
+	Viewer(ctx context.Context) (*model.Viewer, error)
 }
 type RedZoneResolver interface {
 	KindLabel(ctx context.Context, obj *cobuild.RedZone) (string, error)
@@ -6531,6 +6540,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Rules(childComplexity), true
+	case "Query.viewer":
+		if e.ComplexityRoot.Query.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 	case "Query.weakList":
 		if e.ComplexityRoot.Query.WeakList == nil {
 			break
@@ -7329,6 +7344,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TierTransition.To(childComplexity), true
+
+	case "Viewer.areaIds":
+		if e.ComplexityRoot.Viewer.AreaIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.AreaIds(childComplexity), true
+	case "Viewer.canImport":
+		if e.ComplexityRoot.Viewer.CanImport == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.CanImport(childComplexity), true
+	case "Viewer.role":
+		if e.ComplexityRoot.Viewer.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Role(childComplexity), true
+	case "Viewer.subject":
+		if e.ComplexityRoot.Viewer.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Subject(childComplexity), true
 
 	case "WeakEntry.evaluation":
 		if e.ComplexityRoot.WeakEntry.Evaluation == nil {
@@ -11609,6 +11649,40 @@ type CoBuild {
   until: Date
 }
 `, BuiltIn: false},
+	{Name: "../schema/viewer.graphqls", Input: `# Who is asking: the principal of the request, so that a page offers what its role may do.
+
+extend type Query {
+  """
+  Who is asking: the subject, role and areas of the request's token, and what it may do
+  that a page should offer (the server still decides each request).
+  """
+  viewer: Viewer!
+}
+
+"The principal of a request, as its token names it."
+type Viewer {
+  "Who they are (the token's subject)."
+  subject: String!
+  "Their role."
+  role: Role!
+  "An officer's areas (ar-…); empty for the other roles."
+  areaIds: [ID!]!
+  "Whether importFiles is theirs: an admin's, on a server that writes."
+  canImport: Boolean!
+}
+
+"What a principal may do (README, Who may see what)."
+enum Role {
+  "Everything, everywhere."
+  ADMIN
+  "Every read over the whole district, without personal data."
+  ANALYST
+  "Every read over their areas, with the personal data of those areas; writes there."
+  OFFICER
+  "Reference data and aggregates only."
+  VIEWER
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -13396,6 +13470,20 @@ func (ec *executionContext) childFields_TierTransition(ctx context.Context, fiel
 		return ec.fieldContext_TierTransition_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TierTransition", field.Name)
+}
+
+func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_Viewer_subject(ctx, field)
+	case "role":
+		return ec.fieldContext_Viewer_role(ctx, field)
+	case "areaIds":
+		return ec.fieldContext_Viewer_areaIds(ctx, field)
+	case "canImport":
+		return ec.fieldContext_Viewer_canImport(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
 
 func (ec *executionContext) childFields_WeakEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -37644,6 +37732,38 @@ func (ec *executionContext) fieldContext_Query_promotionPlans(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_viewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Viewer(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+			return ec.marshalNViewer2ᚖcobuildᚋgraphᚋmodelᚐViewer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Viewer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -40899,6 +41019,98 @@ func (ec *executionContext) _TierTransition_count(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_TierTransition_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TierTransition", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Viewer_subject(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Role) graphql.Marshaler {
+			return ec.marshalNRole2cobuildᚋgraphᚋmodelᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Role")
+}
+
+func (ec *executionContext) _Viewer_areaIds(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_areaIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_areaIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Viewer_canImport(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_canImport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanImport, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_canImport(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _WeakEntry_evaluation(ctx context.Context, field graphql.CollectedField, obj *cobuild.WeakEntry) (ret graphql.Marshaler) {
@@ -50724,6 +50936,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_promotionPlans(ctx, field)
 				})
+		case "viewer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_viewer(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -51684,6 +51902,54 @@ func (ec *executionContext) _TierTransition(ctx context.Context, sel ast.Selecti
 			}
 		case "count":
 			out.Values[i] = ec._TierTransition_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var viewerImplementors = []string{"Viewer"}
+
+func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *model.Viewer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Viewer")
+		case "subject":
+			out.Values[i] = ec._Viewer_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._Viewer_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "areaIds":
+			out.Values[i] = ec._Viewer_areaIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "canImport":
+			out.Values[i] = ec._Viewer_canImport(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -54649,6 +54915,16 @@ func (ec *executionContext) unmarshalNRegisterOrganizationInput2cobuildᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRole2cobuildᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
+	var res model.Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2cobuildᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNRound2ᚕᚖcobuildᚐRoundᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.Round) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -55002,6 +55278,14 @@ func (ec *executionContext) marshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNViewer2ᚖcobuildᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Viewer!")
+		return graphql.Null
+	}
+	return ec._Viewer(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNWeakEntry2ᚕᚖcobuildᚐWeakEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*cobuild.WeakEntry) graphql.Marshaler {

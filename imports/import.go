@@ -233,6 +233,8 @@ func Run(ctx context.Context, st Store, files []File, o Options) (*Report, error
 		}
 	}
 	for _, sp := range im.sheets {
+		// Rows read, whether or not the import goes on to write.
+		sp.report.Rows = len(sp.bad)
 		for _, b := range sp.bad {
 			if b {
 				sp.report.Bad++

@@ -412,6 +412,14 @@ func TestBadRowsWriteNothingAndAreEachNamed(t *testing.T) {
 	if rep.Written || lastSeq(t, d) != seq || count(t, d, "MATCH (n) RETURN count(n) AS n", nil) != nodes {
 		t.Fatalf("a file with bad rows wrote something")
 	}
+	// Each sheet reports the rows it read and its bad ones, though nothing was written.
+	var sheets []imports.SheetReport
+	for _, f := range rep.Files {
+		sheets = append(sheets, f.Sheets...)
+	}
+	if len(sheets) != 2 || sheets[0].Rows != 11 || sheets[0].Bad != 9 || sheets[1].Rows != 1 || sheets[1].Bad != 1 || rep.Rows != 12 {
+		t.Errorf("the sheets report %+v (%d rows in all), want 11 rows with 9 bad and 1 with 1", sheets, rep.Rows)
+	}
 	for _, p := range rep.Problems {
 		if p.Row == 6 && !strings.Contains(p.Message, "澄江街道") {
 			t.Errorf("an unknown area suggests no close name: %s", p.Message)

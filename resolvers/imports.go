@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -34,8 +35,14 @@ func (r *Resolver) importFiles(ctx context.Context, files []*graphql.Upload, dry
 	defer os.RemoveAll(dir)
 	var in []imports.File
 	for i, f := range files {
-		// The upload's name is reported, never used as a path.
-		path := filepath.Join(dir, "upload-"+itoa(i)+filepath.Ext(filepath.Base(f.Filename)))
+		// Each file in a folder of its own under its own name: a CSV file's sheet is named,
+		// and its kind told, by its file name.
+		name := uploadName(f.Filename)
+		sub := filepath.Join(dir, itoa(i))
+		if err := os.Mkdir(sub, 0o700); err != nil {
+			return nil, err
+		}
+		path := filepath.Join(sub, name)
 		out, err := os.Create(path)
 		if err != nil {
 			return nil, err
@@ -47,7 +54,7 @@ func (r *Resolver) importFiles(ctx context.Context, files []*graphql.Upload, dry
 		if err != nil {
 			return nil, cobuild.Errorf(cobuild.EINVALID, "文件“%s”未能完整上传。The file %s did not arrive whole.", f.Filename, f.Filename)
 		}
-		in = append(in, imports.File{Path: path, Name: filepath.Base(f.Filename)})
+		in = append(in, imports.File{Path: path, Name: name})
 	}
 	rep, err := imports.Run(ctx, r.importer, in, imports.Options{Actor: actorOf(ctx), DryRun: dryRun, SkipBadRows: skip, Rules: r.rules, Kind: kind})
 	if err != nil {
@@ -59,6 +66,17 @@ func (r *Resolver) importFiles(ctx context.Context, files []*graphql.Upload, dry
 		r.snapshots.Await(ctx, rep.Seq)
 	}
 	return rep, nil
+}
+
+// uploadName is the name an uploaded file is kept and reported under: the base name of the
+// name the client gave, nothing of a path (a browser on Windows may send C:\…\名录.csv);
+// "upload" with its extension when that leaves no name.
+func uploadName(filename string) string {
+	name := filepath.Base(filepath.Clean("/" + strings.ReplaceAll(filename, `\`, "/")))
+	if name == "/" || name == "." {
+		return "upload" + filepath.Ext(filename)
+	}
+	return name
 }
 
 func itoa(i int) string {

@@ -27,7 +27,7 @@ import (
 // reference data and aggregates. Written here, apart from auth.RootFields, so that a
 // change of the policy shows as a failing test.
 var viewerMay = []string{"enumLabels", "rules", "limits", "areas", "area", "industries", "industry", "rounds",
-	"evaluationRounds", "evaluationRound", "coverageStats", "grading", "gradeMovement", "programs", "demonstration", "network"}
+	"evaluationRounds", "evaluationRound", "coverageStats", "grading", "gradeMovement", "programs", "demonstration", "network", "importKinds", "viewer"}
 
 // people are ids of the graph the samples need, read with Cypher.
 type people struct {
@@ -86,6 +86,7 @@ func rootSamples(p people) map[string]string {
 		"partyOrganizations": `{ partyOrganizations(first: 3) { nodes { id } } }`,
 		"rounds":             `{ rounds { round evaluated } }`,
 		"importKinds":        `{ importKinds { name columns { header } } }`,
+		"viewer":             `{ viewer { subject role canImport } }`,
 		"evaluations":        `{ evaluations(first: 3) { nodes { id score } } }`,
 		"person":             fmt.Sprintf(`{ person(id: %q) { id name } }`, p.mentor),
 		"people":             `{ people(first: 3) { nodes { id name } } }`,
@@ -253,6 +254,34 @@ func TestEveryRoleAgainstEveryRootField(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestViewerNamesTheCaller: each role's token reads back its subject, role and areas, and
+// only an admin's may import (the dashboard's import panel shows or disables itself by it).
+func TestViewerNamesTheCaller(t *testing.T) {
+	h := api(t)
+	for _, r := range auth.Roles {
+		var areas []string
+		if r == auth.Officer {
+			areas = []string{neo4jtest.OfficerArea}
+		}
+		_, resp, body := ask(t, h, "Bearer "+neo4jtest.Token(t, r, areas...), `{ viewer { subject role areaIds canImport } }`, nil)
+		var d struct {
+			Viewer struct {
+				Subject, Role string
+				AreaIds       []string
+				CanImport     bool
+			}
+		}
+		if len(resp.Errors) > 0 || json.Unmarshal(resp.Data, &d) != nil {
+			t.Errorf("%s: %s", r, body)
+			continue
+		}
+		v := d.Viewer
+		if v.Subject != "test:"+string(r) || v.Role != strings.ToUpper(string(r)) || !slices.Equal(v.AreaIds, append([]string{}, areas...)) || v.CanImport != (r == auth.Admin) {
+			t.Errorf("%s: viewer %+v, want subject test:%s, role %s, areas %v, canImport %v", r, v, r, strings.ToUpper(string(r)), areas, r == auth.Admin)
+		}
 	}
 }
 

@@ -311,10 +311,10 @@ func TestDashboardInBrowser(t *testing.T) {
 }
 
 // recordServer is a cobuild server of its own over a local Neo4j of its own, in a
-// temporary folder, holding the hand-drawn graph (fixture.Graph): the browser test that
-// writes runs against it, so that the shared test database, whose answers other tests
-// hold to, is never written. It returns the server's URL and the server.
-func recordServer(t *testing.T) (string, *app.Main) {
+// temporary folder, holding ds (the hand-drawn graph of fixture.Graph, with additions): the
+// browser tests that write run against it, so that the shared test database, whose answers
+// other tests hold to, is never written. It returns the server's URL and the server.
+func recordServer(t *testing.T, ds *cobuild.Dataset) (string, *app.Main) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
@@ -331,7 +331,7 @@ func recordServer(t *testing.T) (string, *app.Main) {
 		}
 		t.Fatal(err)
 	}
-	if err := m.Store.Load(ctx, recordGraph(), nil); err != nil {
+	if err := m.Store.Load(ctx, ds, nil); err != nil {
 		t.Fatal(err)
 	}
 	run, stop := context.WithCancel(context.Background())
@@ -433,7 +433,7 @@ func TestDashboardRecordsWorkSeenInASecondBrowser(t *testing.T) {
 	if os.Getenv("NEO4J_URI") == "" && os.Getenv("CI") == "" {
 		t.Skip("the browser test that writes starts a Neo4j of its own: it runs with the integration tests (`make test`, or CI set)")
 	}
-	base, m := recordServer(t)
+	base, m := recordServer(t, recordGraph())
 	sign := func(subject string, role auth.Role) string {
 		tok, err := m.Signer.Sign(auth.Principal{Subject: subject, Role: role}, time.Hour)
 		if err != nil {
@@ -506,5 +506,63 @@ func TestDashboardRecordsWorkSeenInASecondBrowser(t *testing.T) {
 	}
 	if err != nil {
 		t.Fatalf("recording work in the browser failed (%v); screenshots in %s", err, shots)
+	}
+}
+
+// Chengdong is the subdistrict added to the drawn graph for the import test: an
+// organisation's row must name its town or subdistrict.
+const Chengdong = "城东街道"
+
+// importGraph is the drawn graph with one subdistrict of the district.
+func importGraph() *cobuild.Dataset {
+	ds := fixture.Graph()
+	ds.Nodes = append(ds.Nodes, cobuild.DataNode{Labels: []string{"Area"}, Props: map[string]any{
+		"id": "ar-900000001", "name": Chengdong, "kind": "SUBDISTRICT", "inDistrict": true}})
+	return ds
+}
+
+// TestDashboardImportsFiles: in the dashboard's import panel (导入数据) an admin uploads a
+// registry with a bad row and sees the problem and nothing written, then a good one as a
+// dry run, then imports it, and the headline figures move by the organisations it added
+// (web/test/import.mjs). An analyst sees the panel disabled, with the reason.
+func TestDashboardImportsFiles(t *testing.T) {
+	node, chromium, missing := browserTools()
+	if len(missing) > 0 {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but the browser test cannot run; missing: %s", strings.Join(missing, ", "))
+		}
+		t.Skipf("browser test skipped; missing: %s", strings.Join(missing, ", "))
+	}
+	if os.Getenv("NEO4J_URI") == "" && os.Getenv("CI") == "" {
+		t.Skip("the browser test that writes starts a Neo4j of its own: it runs with the integration tests (`make test`, or CI set)")
+	}
+	base, m := recordServer(t, importGraph())
+	sign := func(subject string, role auth.Role) string {
+		tok, err := m.Signer.Sign(auth.Principal{Subject: subject, Role: role}, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	admin, analyst := sign("admin-import", auth.Admin), sign("analyst-import", auth.Analyst)
+
+	shots, err := filepath.Abs(filepath.Join("..", ".cobuild", "screenshots", "import"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join("test", "import.mjs"), base, shots, admin, analyst, Chengdong)
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 15 * time.Second
+	out := &lineLog{t: t}
+	cmd.Stdout, cmd.Stderr = out, out
+	err = cmd.Run()
+	if rest := strings.TrimSpace(out.buf.String()); rest != "" {
+		t.Log(rest)
+	}
+	if err != nil {
+		t.Fatalf("importing in the browser failed (%v); screenshots in %s", err, shots)
 	}
 }

@@ -373,6 +373,18 @@ type UpdateOrganizationInput struct {
 	CommunityID *string `json:"communityId,omitempty"`
 }
 
+// The principal of a request, as its token names it.
+type Viewer struct {
+	// Who they are (the token's subject).
+	Subject string `json:"subject"`
+	// Their role.
+	Role Role `json:"role"`
+	// An officer's areas (ar-…); empty for the other roles.
+	AreaIds []string `json:"areaIds"`
+	// Whether importFiles is theirs: an admin's, on a server that writes.
+	CanImport bool `json:"canImport"`
+}
+
 // What a change meant for an organisation's coverage today.
 type CoverageEventKind string
 
@@ -505,6 +517,70 @@ func (e *ImportChange) UnmarshalJSON(b []byte) error {
 }
 
 func (e ImportChange) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a principal may do (README, Who may see what).
+type Role string
+
+const (
+	// Everything, everywhere.
+	RoleAdmin Role = "ADMIN"
+	// Every read over the whole district, without personal data.
+	RoleAnalyst Role = "ANALYST"
+	// Every read over their areas, with the personal data of those areas; writes there.
+	RoleOfficer Role = "OFFICER"
+	// Reference data and aggregates only.
+	RoleViewer Role = "VIEWER"
+)
+
+var AllRole = []Role{
+	RoleAdmin,
+	RoleAnalyst,
+	RoleOfficer,
+	RoleViewer,
+}
+
+func (e Role) IsValid() bool {
+	switch e {
+	case RoleAdmin, RoleAnalyst, RoleOfficer, RoleViewer:
+		return true
+	}
+	return false
+}
+
+func (e Role) String() string {
+	return string(e)
+}
+
+func (e *Role) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Role(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+func (e Role) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Role) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Role) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -48,18 +48,15 @@ export function graphql(strings: TemplateStringsArray): Operation {
 /** False once the server said it takes no persisted queries: send every text in full. */
 let persisting = true;
 
-/** Posts one request and reads its JSON answer. */
-async function post<T>(body: Record<string, unknown>, signal?: AbortSignal): Promise<{ res: Response; body: GraphQLResponse<T> }> {
+type Answer<T> = { res: Response; body: GraphQLResponse<T> };
+
+/** Sends one request to the endpoint and reads its JSON answer. */
+async function send<T>(init: RequestInit): Promise<Answer<T>> {
   let res: Response;
   try {
-    res = await sameOrigin(endpoint, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify(body),
-      signal,
-    });
+    res = await sameOrigin(endpoint, { ...init, method: 'POST' });
   } catch (err) {
-    if (signal?.aborted) throw err;
+    if (init.signal?.aborted) throw err;
     throw new ApiError('无法连接服务器：' + (err instanceof Error ? err.message : String(err)), 'NETWORK');
   }
   if (res.status === 401) {
@@ -74,9 +71,15 @@ async function post<T>(body: Record<string, unknown>, signal?: AbortSignal): Pro
   }
 }
 
+/** Posts one request as JSON. */
+function post<T>(body: Record<string, unknown>, signal?: AbortSignal): Promise<Answer<T>> {
+  return send<T>({ headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body), signal });
+}
+
 /**
- * Runs one operation and returns its data. Any GraphQL error fails the whole call with the
- * first error's message and code, because a panel shown from partial data would mislead.
+ * Runs one operation, each request of it sent by sendBody, and returns its data. Any
+ * GraphQL error fails the whole call with the first error's message and code, because a
+ * panel shown from partial data would mislead.
  *
  * An operation with a sha256 is first sent by its hash alone (automatic persisted queries):
  * the server knows the dashboard's operations from its build. When it answers
@@ -84,21 +87,21 @@ async function post<T>(body: Record<string, unknown>, signal?: AbortSignal): Pro
  * follows with the hash, which the server then keeps; when it answers
  * PERSISTED_QUERY_NOT_SUPPORTED, the texts go in full from then on.
  */
-export async function gql<T>(op: Operation, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+async function run<T>(op: Operation, variables: Record<string, unknown>, sendBody: (body: Record<string, unknown>) => Promise<Answer<T>>): Promise<T> {
   const request: Record<string, unknown> = { operationName: op.name, variables };
-  let answer: { res: Response; body: GraphQLResponse<T> };
+  let answer: Answer<T>;
   if (op.sha256 && persisting) {
     const extensions = { persistedQuery: { version: 1, sha256Hash: op.sha256 } };
-    answer = await post<T>({ ...request, extensions }, signal);
+    answer = await sendBody({ ...request, extensions });
     const code = answer.body.errors?.[0]?.extensions?.code;
     if (code === 'PERSISTED_QUERY_NOT_FOUND') {
-      answer = await post<T>({ ...request, query: op.query, extensions }, signal);
+      answer = await sendBody({ ...request, query: op.query, extensions });
     } else if (code === 'PERSISTED_QUERY_NOT_SUPPORTED') {
       persisting = false;
-      answer = await post<T>({ ...request, query: op.query }, signal);
+      answer = await sendBody({ ...request, query: op.query });
     }
   } else {
-    answer = await post<T>({ ...request, query: op.query }, signal);
+    answer = await sendBody({ ...request, query: op.query });
   }
   const { res, body } = answer;
   if (body.errors && body.errors.length > 0) {
@@ -110,6 +113,41 @@ export async function gql<T>(op: Operation, variables: Record<string, unknown> =
     throw new ApiError(`服务器未返回数据（HTTP ${res.status}）`, `HTTP_${res.status}`);
   }
   return body.data;
+}
+
+/** Runs one operation over POST (see run) and returns its data. */
+export function gql<T>(op: Operation, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+  return run<T>(op, variables, (body) => post<T>(body, signal));
+}
+
+/**
+ * Runs one operation that takes files (Upload variables) as a multipart request, by the
+ * GraphQL multipart request specification: the part "operations" holds the request with
+ * null in place of each file, "map" says which variable each file part fills, and the
+ * files follow, each with its name. files maps a variable to its list of files. The
+ * request carries GraphQL-Preflight, without which the server refuses a multipart
+ * request (a form of another site cannot send such a header), and goes by hash first, as
+ * gql does: the files are sent again with the text when the server asks for it.
+ */
+export function gqlUpload<T>(op: Operation, variables: Record<string, unknown>, files: Record<string, File[]>, signal?: AbortSignal): Promise<T> {
+  const vars: Record<string, unknown> = { ...variables };
+  const map: Record<string, string[]> = {};
+  const parts: File[] = [];
+  for (const [name, list] of Object.entries(files)) {
+    vars[name] = list.map(() => null);
+    list.forEach((f, i) => {
+      map[String(parts.length)] = [`variables.${name}.${i}`];
+      parts.push(f);
+    });
+  }
+  return run<T>(op, vars, (body) => {
+    const form = new FormData();
+    form.append('operations', JSON.stringify(body));
+    form.append('map', JSON.stringify(map));
+    parts.forEach((f, i) => form.append(String(i), f, f.name));
+    // No Content-Type: the browser writes multipart/form-data with its boundary.
+    return send<T>({ headers: { Accept: 'application/json', 'GraphQL-Preflight': '1' }, body: form, signal });
+  });
 }
 
 /** True when err comes from an aborted request, which a newer one replaced. */

@@ -1,5 +1,6 @@
 // The cobuild dashboard: headline figures, coverage by area and industry, grading, the
-// isolated-and-uncovered list and the network of any organisation, all read from /graphql.
+// isolated-and-uncovered list, the network of any organisation and, for admins, the import of
+// the district's files, all through /graphql.
 
 import './style.css';
 import { gql } from './api';
@@ -9,6 +10,7 @@ import { loadLabels } from './labels';
 import { LiveFeed, type FeedState } from './live';
 import { breakdown } from './sections/breakdown';
 import { grading } from './sections/grading';
+import { imports } from './sections/imports';
 import { isolated } from './sections/isolated';
 import { network } from './sections/network';
 import { overview } from './sections/overview';
@@ -30,6 +32,7 @@ function header(ctx: Context | null, live?: HTMLElement): HTMLElement {
     ['grading-section', '测评分级'],
     ['isolated', '孤立且未覆盖'],
     ['network-section', '关系网络'],
+    ['import-section', '导入数据'],
   ];
   return h(
     'header',
@@ -57,7 +60,7 @@ async function start(): Promise<void> {
     if (ctx.district) document.title = `${ctx.district.name}共建网络数据看板`;
     ctx.setScope(defaultFilter.sector);
     const live = h('span', { class: 'live sub', 'data-live': 'connecting', title: '其他用户登记的工作会即时反映在本页' }, feedText.connecting);
-    replace(app, header(ctx, live), h('main', null, overview(ctx), breakdown(ctx), grading(ctx), isolated(ctx), network(ctx)));
+    replace(app, header(ctx, live), h('main', null, overview(ctx), breakdown(ctx), grading(ctx), isolated(ctx), network(ctx), imports(ctx)));
     // Others' writes: follow the feed from the change the headline figures were read at.
     await ctx.firstFigures;
     const feed = new LiveFeed({

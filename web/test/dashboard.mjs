@@ -458,6 +458,8 @@ async function networkView(p) {
     if (union.size > have.size && (!target || union.size > target.union.size)) target = { id: n.id, union };
   }
   if (!target) fail('network: no neighbour adds ties');
+  // Where the nodes are now: the screenshot may have scrolled the page since.
+  nodes = await drawnNodes(p);
   const at = nodes.find((n) => n.id === target.id);
   await p.mouse.click(at.x, at.y);
   await p

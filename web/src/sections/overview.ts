@@ -163,6 +163,8 @@ export function overview(ctx: Context): HTMLElement {
   ctx.onScope(loadStats);
   ctx.onAsOf(loadStats);
   ctx.onChange(loadStats);
+  // An import (or any write that adds organisations) changes the registry's counts too.
+  ctx.onChange(loadCounts);
   void loadCounts();
   void loadStats();
   return h('div', { class: 'section-group', id: 'overview' }, counts.el, stats.el);
