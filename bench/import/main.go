@@ -27,7 +27,8 @@ import (
 	"os"
 	"os/exec"
 	"slices"
-	"syscall"
+	"regexp"
+	"strconv"
 	"time"
 
 	"cobuild"
@@ -134,7 +135,8 @@ func main() {
 }
 
 // run imports the files with the cobuild binary and returns the time and its peak
-// resident memory in KiB.
+// resident memory in KiB, as it logs it (VmHWM: the rusage of a child counts the memory of
+// this process, from which it was forked).
 func run(bin string, files []string) (time.Duration, int64) {
 	cmd := exec.Command(bin, append([]string{"import"}, files...)...)
 	var out bytes.Buffer
@@ -144,10 +146,10 @@ func run(bin string, files []string) (time.Duration, int64) {
 		log.Fatalf("cobuild import: %v\n%s", err, out.String())
 	}
 	d := time.Since(start)
-	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	var rss int64
-	if ru != nil {
-		rss = ru.Maxrss
+	if m := peakLine.FindSubmatch(out.Bytes()); m != nil {
+		mib, _ := strconv.ParseInt(string(m[1]), 10, 64)
+		rss = mib * 1024
 	}
 	if n := bytes.Count(out.Bytes(), []byte("\n")); n > 0 {
 		lines := bytes.Split(bytes.TrimSpace(out.Bytes()), []byte("\n"))
@@ -157,6 +159,8 @@ func run(bin string, files []string) (time.Duration, int64) {
 	}
 	return d, rss
 }
+
+var peakLine = regexp.MustCompile(`peakMemoryMiB=(\d+)`)
 
 // registry is the part of a data set the registry files hold: areas, industries and
 // organisations, with the ties of their rows.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 
 	"cobuild"
@@ -94,6 +95,9 @@ flags:
 	})
 	if err != nil {
 		return err
+	}
+	if kib := peakMemory(); kib > 0 {
+		m.Log.Info("import finished", "peakMemoryMiB", kib/1024)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -196,4 +200,19 @@ func demoCmd(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, f)
 	}
 	return nil
+}
+
+// peakMemory is the process's peak resident memory in KiB (VmHWM, Linux), 0 when unknown.
+func peakMemory() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return n
+		}
+	}
+	return 0
 }
