@@ -26,8 +26,8 @@ import (
 	"log"
 	"os"
 	"os/exec"
-	"slices"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
