@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -38,7 +39,7 @@ func (r *Resolver) importFiles(ctx context.Context, files []*graphql.Upload, dry
 		// Each file in a folder of its own under its own name: a CSV file's sheet is named,
 		// and its kind told, by its file name.
 		name := uploadName(f.Filename)
-		sub := filepath.Join(dir, itoa(i))
+		sub := filepath.Join(dir, strconv.Itoa(i))
 		if err := os.Mkdir(sub, 0o700); err != nil {
 			return nil, err
 		}
@@ -77,14 +78,6 @@ func uploadName(filename string) string {
 		return "upload" + filepath.Ext(filename)
 	}
 	return name
-}
-
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i < 10 {
-		return digits[i : i+1]
-	}
-	return itoa(i/10) + digits[i%10:i%10+1]
 }
 
 // importCounts lists what an import changed, in a stable order.
