@@ -34,7 +34,8 @@ type Options struct {
 	// SkipBadRows writes the good rows of files with problems; the report lists the rest.
 	SkipBadRows bool
 	Rules       cobuild.Rules
-	// Kind names the kind of every sheet whose name and columns do not say it.
+	// Kind names the kind of every sheet whose name does not say it (before its columns
+	// are looked at).
 	Kind string
 	// An import of at most SingleTxRows rows is one transaction. A larger one is written in
 	// transactions of ChunkRows rows and completed by a last one that records it; a run
@@ -192,6 +193,7 @@ type importer struct {
 	tieKeys map[string]int   // tie sheets: identity → row
 	ordinal map[string]int64 // prefix → rows without an id so far
 	hash    string
+	seq     int64  // the log's last change when the graph was read
 	stage   string // what the rows are read for, for Progress
 	bases   map[string]int64
 	changed []string        // organisations that were there before and changed: their version is set
@@ -215,12 +217,34 @@ type draftRow struct {
 // unreadable store, a cancelled context); problems with the files are in the report.
 func Run(ctx context.Context, st Store, files []File, o Options) (*Report, error) {
 	o = o.withDefaults()
+	// The rows are matched to the graph as it was before the first pass; when another
+	// write came between then and the import's transaction (another import of the same
+	// files, an officer's new organisation), the import starts again.
+	for attempt := 1; ; attempt++ {
+		rep, err := run(ctx, st, files, o)
+		if errors.Is(err, errStale) && attempt < 3 {
+			continue
+		}
+		return rep, err
+	}
+}
+
+// errStale stops an import whose matching read a graph that has changed since.
+var errStale = errors.New("the graph changed while the import read it")
+
+func run(ctx context.Context, st Store, files []File, o Options) (*Report, error) {
 	im := &importer{ctx: ctx, st: st, o: o, rep: &Report{DryRun: o.DryRun, SkipBadRows: o.SkipBadRows},
 		claimed: map[string]claim{}, created: map[string]bool{}, rounds: map[string]*cobuild.EvaluationRound{}, drafts: map[string][]draftRow{}, tieKeys: map[string]int{}, ordinal: map[string]int64{}, counts: newCounts()}
 	im.rep.Counts = im.counts
+	defer im.fillSheets()
 	if err := im.open(files); err != nil {
 		return nil, err
 	}
+	seq, err := st.LastSeq(ctx)
+	if err != nil {
+		return nil, err
+	}
+	im.seq = seq
 	if err := im.loadDirectory(); err != nil {
 		return nil, err
 	}
@@ -262,6 +286,7 @@ func Run(ctx context.Context, st Store, files []File, o Options) (*Report, error
 	for _, ds := range im.drafts {
 		im.rep.Drafts += len(ds)
 	}
+	im.fillSheets() // the change log records them
 	if refused, err := im.enterDrafts(); err != nil || refused {
 		return im.rep, err
 	}
@@ -304,6 +329,15 @@ func (im *importer) enterDrafts() (refused bool, err error) {
 			return true, nil
 		}
 		im.rep.DraftSeqs = append(im.rep.DraftSeqs, c.Seq)
+		if !c.Replayed {
+			// The import's own change: the graph it read is still current if no other came
+			// before it.
+			if c.Seq == im.seq+1 {
+				im.seq = c.Seq
+			} else {
+				im.seq = -1
+			}
+		}
 	}
 	return false, nil
 }
@@ -377,12 +411,19 @@ func (im *importer) open(files []File) error {
 		order[k] = i
 	}
 	sort.SliceStable(im.sheets, func(i, j int) bool { return order[im.sheets[i].kind] < order[im.sheets[j].kind] })
+	return nil
+}
+
+// fillSheets writes the sheets' reports into their files' (each sheet keeps its own while
+// the passes count its rows).
+func (im *importer) fillSheets() {
+	for i := range im.rep.Files {
+		im.rep.Files[i].Sheets = nil
+	}
 	for _, sp := range im.sheets {
 		fr := &im.rep.Files[sp.file]
 		fr.Sheets = append(fr.Sheets, *sp.report)
-		sp.report = &fr.Sheets[len(fr.Sheets)-1]
 	}
-	return nil
 }
 
 // normHeader folds what offices vary in a header: spaces, full-width brackets, a trailing
@@ -669,11 +710,17 @@ func (im *importer) identify(sp *sheetPlan, i int, vals []value) error {
 	} else {
 		ord := im.ordinal[prefix]
 		im.ordinal[prefix]++
+		given := false // a key of the row had a value
 		for _, key := range k.match {
+			key, fallback := strings.CutSuffix(key, "?")
+			if fallback && given {
+				continue // only for rows without the keys before it
+			}
 			v := entryKey(&e, key)
 			if v == "" {
 				continue
 			}
+			given = true
 			found, ambiguous := im.idx.lookup(label, key, v)
 			if ambiguous {
 				im.bad(sp, i, nil, CodeAmbiguous, fmt.Sprintf("按“%s”匹配到多个已有%s，请填写编号 (several nodes match by %s: give the id)", v, label, key))
@@ -963,6 +1010,9 @@ func (im *importer) write() error {
 	timeout := 10 * time.Minute
 	if total <= im.o.SingleTxRows {
 		err := im.st.ImportTx(im.ctx, timeout, func(tx Tx) error {
+			if tx.Seq() != im.seq {
+				return errStale
+			}
 			im.counts = newCounts()
 			im.changed, im.created = nil, map[string]bool{}
 			if !im.o.DryRun {
@@ -996,6 +1046,9 @@ func (im *importer) write() error {
 	// A large import: a mark, transactions of ChunkRows rows, and the record last.
 	if !im.o.DryRun {
 		if err := im.st.ImportTx(im.ctx, timeout, func(tx Tx) error {
+			if tx.Seq() != im.seq {
+				return errStale
+			}
 			bases, resumed, err := tx.Begin(im.hash, im.ordinal)
 			im.bases, im.rep.Resumed = bases, resumed
 			return err

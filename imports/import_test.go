@@ -516,6 +516,36 @@ func TestGB18030AndWorkbookWithChineseHeaders(t *testing.T) {
 			t.Errorf("importing %s again changed %+v", filepath.Base(p), rep.Counts)
 		}
 	}
+	// A workbook of two sheets, re-imported without what rows may leave out: a person
+	// without a birth year is found by name, a coverage without its start is the pair's.
+	two := filepath.Join(dir, "两张表.xlsx")
+	f = excelize.NewFile()
+	f.SetSheetName("Sheet1", "人员")
+	f.SetSheetRow("人员", "A1", &[]any{"姓名", "性别", "是否党员"})
+	f.SetSheetRow("人员", "A2", &[]any{"测试人员甲", "男", "是"})
+	f.SetSheetRow("人员", "A3", &[]any{"测试人员乙", "女", "否"})
+	f.NewSheet("党组织覆盖")
+	f.SetSheetRow("党组织覆盖", "A1", &[]any{"单位名称", "覆盖党组织", "方式"})
+	f.SetSheetRow("党组织覆盖", "A2", &[]any{"宣州区新样本科技有限公司", jb, "联建"})
+	if err := f.SaveAs(two); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	rep = run(t, m, imports.Options{}, two)
+	if rep.ProblemCount > 0 || rep.Counts.NodesCreated["Person"] != 2 || rep.Counts.TiesCreated["COVERED_BY"] != 0 {
+		t.Fatalf("the two sheets: %+v\n%s", rep.Counts, problems(rep))
+	}
+	if sh := rep.Files[0].Sheets; len(sh) != 2 || sh[0].Rows != 2 || sh[1].Rows != 1 || sh[0].Kind != "people" || sh[1].Kind != "coverage" {
+		t.Errorf("the workbook's sheets are reported as %+v", sh)
+	}
+	if rep := run(t, m, imports.Options{}, two); rep.Written || rep.Counts.Total() != 0 {
+		t.Errorf("the two sheets again changed %+v", rep.Counts)
+	}
+	if n := count(t, d, "MATCH (:Organization {id: $id})-[c:COVERED_BY]->(:PartyOrg {name: $po}) WHERE c.since = date('2024-07-01') RETURN count(c) AS n",
+		map[string]any{"id": newID, "po": jb}); n != 1 {
+		t.Errorf("the coverage without a start changed the pair's: %d ties with the start", n)
+	}
+
 	// A dry run of an updated file writes nothing and says what would change.
 	writeCSV(t, registry, [][]string{
 		{"信用代码", "单位名称", "组织类型", "镇街", "职工人数"},

@@ -70,7 +70,8 @@ type kind struct {
 	node    cobuild.NodeLabel
 	// match lists the keys by which a row without an id is matched to a node of the graph,
 	// in order: "code" (credit code, industry code), "name", "name|date", "name|year",
-	// "owner|round", "owner|kind".
+	// "owner|round", "owner|kind". A key ending in "?" is tried only for a row that has no
+	// value for the keys before it (a person without a birth year, by name alone).
 	match []string
 	tie   cobuild.TieType
 	// dated ties are told apart by their since: the same two ends with another since is
@@ -143,7 +144,7 @@ var kinds = []*kind{
 			{key: "lat", header: "纬度", syn: []string{"lat"}, typ: cFloat, prop: "lat"},
 			{key: "lng", header: "经度", syn: []string{"lng", "lon"}, typ: cFloat, prop: "lng"},
 		}},
-	{name: "people", title: "人员", aliases: []string{"人员名册", "人才"}, node: cobuild.LabelPerson, match: []string{"name|year"}, cols: []col{
+	{name: "people", title: "人员", aliases: []string{"人员名册", "人才"}, node: cobuild.LabelPerson, match: []string{"name|year", "name?"}, cols: []col{
 		idCol(),
 		{key: "name", header: "姓名", syn: []string{"名字"}, typ: cText, req: true, prop: "name"},
 		{key: "gender", header: "性别", typ: cEnum, enum: "gender", req: true, prop: "gender"},
@@ -397,7 +398,15 @@ func Markdown() string {
 		case k.node == "Hub":
 			b.WriteString("Rows are alliances and red zones (by their kind), matched by id, else by name.\n\n")
 		case k.node != "":
-			fmt.Fprintf(&b, "Rows are `%s` nodes, matched by id, else by %s.\n\n", k.node, strings.Join(k.match, ", then "))
+			var keys []string
+			for _, m := range k.match {
+				if m, ok := strings.CutSuffix(m, "?"); ok {
+					keys = append(keys, m+" when the row has none of those")
+				} else {
+					keys = append(keys, m)
+				}
+			}
+			fmt.Fprintf(&b, "Rows are `%s` nodes, matched by id, else by %s.\n\n", k.node, strings.Join(keys, ", then "))
 		default:
 			how := "its two ends"
 			if k.dated {

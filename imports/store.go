@@ -60,8 +60,11 @@ type TieWrite struct {
 type Store interface {
 	// Directory returns every node of the labels with its keys.
 	Directory(ctx context.Context, labels []cobuild.NodeLabel) ([]Entry, error)
+	// LastSeq is the sequence number of the newest change of the log.
+	LastSeq(ctx context.Context) (int64, error)
 	// ImportTx runs fn in one write transaction holding the change log's lock: nothing
-	// fn writes is seen by others before it returns nil, and nothing at all when it fails.
+	// fn writes is seen by others before it returns nil, and nothing at all when it fails
+	// (a large import is several of them: see Options).
 	ImportTx(ctx context.Context, timeout time.Duration, fn func(Tx) error) error
 	// EvaluationRound says whether a round is held in cobuild and where it stands (nil
 	// when it is not: a past round imported whole).
@@ -73,6 +76,8 @@ type Store interface {
 
 // Tx is one transaction of an import.
 type Tx interface {
+	// Seq is the sequence number of the newest change of the log, read under its lock.
+	Seq() int64
 	// Nodes returns the nodes of a label among ids, by id.
 	Nodes(label cobuild.NodeLabel, ids []string) (map[string]Node, error)
 	// Ties returns the ties of a type at the nodes ids (of label at), leaving them (out) or

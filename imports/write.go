@@ -279,6 +279,9 @@ func (im *importer) writeTies(tx Tx, sp *sheetPlan, lo int, rows [][]value) erro
 		}
 		if k.dated {
 			w.since = w.props["since"]
+			if w.since == nil {
+				delete(w.props, "since") // a row without a start leaves the tie's as it is
+			}
 		}
 		l, _ := cobuild.LabelOf(w.at)
 		if l == "" {
@@ -426,14 +429,7 @@ func (im *importer) diffTies(tx Tx, typ cobuild.TieType, label cobuild.NodeLabel
 	}
 	var writes []TieWrite
 	for _, w := range want {
-		var match *Tie
-		for i := range existing[key{w.at, w.other}] {
-			t := &existing[key{w.at, w.other}][i]
-			if !dated || same(t.Props["since"], w.since) {
-				match = t
-				break
-			}
-		}
+		match := matchTie(existing[key{w.at, w.other}], dated, w.since)
 		if match == nil {
 			writes = append(writes, im.tieWrite(typ, out, w, "", false))
 			im.counts.TiesCreated[string(typ)]++
@@ -449,6 +445,63 @@ func (im *importer) diffTies(tx Tx, typ cobuild.TieType, label cobuild.NodeLabel
 		return nil
 	}
 	return tx.WriteTies(writes)
+}
+
+// matchTie returns the tie of the graph between two ends that a row's tie is: for a dated
+// tie, the one of the same start; for a row without a start, the pair's only tie, else
+// the one in force (without an end), else the latest. Nil when there is none.
+func matchTie(ts []Tie, dated bool, since any) *Tie {
+	if len(ts) == 0 {
+		return nil
+	}
+	if !dated {
+		return &ts[0]
+	}
+	if since != nil {
+		for i := range ts {
+			if same(ts[i].Props["since"], since) {
+				return &ts[i]
+			}
+		}
+		return nil
+	}
+	if len(ts) == 1 {
+		return &ts[0]
+	}
+	var open, latest *Tie
+	for i := range ts {
+		t := &ts[i]
+		if t.Props["until"] == nil {
+			if open != nil {
+				open = nil
+				break
+			}
+			open = t
+		}
+	}
+	if open != nil {
+		return open
+	}
+	for i := range ts {
+		t := &ts[i]
+		if s, ok := t.Props["since"].(time.Time); ok {
+			if l, ok := latest.sinceTime(); !ok || s.After(l) {
+				latest = t
+			}
+		}
+	}
+	if latest == nil {
+		return &ts[0]
+	}
+	return latest
+}
+
+func (t *Tie) sinceTime() (time.Time, bool) {
+	if t == nil {
+		return time.Time{}, false
+	}
+	s, ok := t.Props["since"].(time.Time)
+	return s, ok
 }
 
 // tieWrite is the creation of a tie seen from at; out says at is where it leaves.

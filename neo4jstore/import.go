@@ -84,10 +84,11 @@ func checkTieType(t cobuild.TieType) error {
 // change log's lock, so that no officer's write interleaves with what it reads and writes.
 func (s *Store) ImportTx(ctx context.Context, timeout time.Duration, fn func(imports.Tx) error) error {
 	_, err := writeTx(ctx, s, timeout, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		if _, err := s.lockLog(ctx, tx); err != nil {
+		seq, err := s.lockLog(ctx, tx)
+		if err != nil {
 			return struct{}{}, err
 		}
-		return struct{}{}, fn(&importTx{s: s, ctx: ctx, tx: tx})
+		return struct{}{}, fn(&importTx{s: s, ctx: ctx, tx: tx, seq: seq})
 	})
 	return err
 }
@@ -96,7 +97,10 @@ type importTx struct {
 	s   *Store
 	ctx context.Context
 	tx  neo4j.ManagedTransaction
+	seq int64
 }
+
+func (t *importTx) Seq() int64 { return t.seq }
 
 func (t *importTx) run(cypher string, params map[string]any) ([]map[string]any, error) {
 	return collect(t.ctx, t.s, t.tx, cypher, params, func(r *neo4j.Record) (map[string]any, error) { return r.AsMap(), nil })
@@ -344,10 +348,12 @@ func (t *importTx) Begin(hash string, counts map[string]int64) (map[string]int64
 		next["next_"+prefix] = cur + n
 	}
 	b, _ := json.Marshal(bases)
+	e, _ := json.Marshal(next)
 	if err := t.s.exec(t.ctx, t.tx, "MATCH (l:ChangeLog {id: 'log'}) SET l += $next", map[string]any{"next": next}); err != nil {
 		return nil, false, err
 	}
-	if err := t.s.exec(t.ctx, t.tx, "CREATE (:Import {id: $hash, bases: $bases, startedAt: datetime()})", map[string]any{"hash": hash, "bases": string(b)}); err != nil {
+	if err := t.s.exec(t.ctx, t.tx, "CREATE (:Import {id: $hash, bases: $bases, ends: $ends, startedAt: datetime()})",
+		map[string]any{"hash": hash, "bases": string(b), "ends": string(e)}); err != nil {
 		return nil, false, err
 	}
 	return bases, false, nil
@@ -430,10 +436,36 @@ func (t *importTx) Finish(hash string, actor cobuild.Actor, args string, changed
 	if err := t.s.exec(t.ctx, t.tx, "MATCH (l:ChangeLog {id: 'log'}) SET l += $next", map[string]any{"next": next}); err != nil {
 		return 0, err
 	}
-	return c.Seq, t.Abandon(hash)
+	return c.Seq, t.s.exec(t.ctx, t.tx, "MATCH (m:Import {id: $hash}) DELETE m", map[string]any{"hash": hash})
 }
 
-// Abandon implements imports.Tx.
+// Abandon implements imports.Tx. The ids the mark reserved go back to the counters when
+// no write has taken any since: an import that changed nothing leaves nothing.
 func (t *importTx) Abandon(hash string) error {
+	rows, err := t.run("MATCH (m:Import {id: $hash}) RETURN m.bases AS bases, m.ends AS ends", map[string]any{"hash": hash})
+	if err != nil || len(rows) == 0 {
+		return err
+	}
+	var bases, ends map[string]int64
+	b, _ := rows[0]["bases"].(string)
+	e, _ := rows[0]["ends"].(string)
+	if json.Unmarshal([]byte(b), &bases) == nil && json.Unmarshal([]byte(e), &ends) == nil {
+		back := map[string]any{}
+		for prefix, base := range bases {
+			key := "next_" + prefix
+			cur, err := t.run("MATCH (l:ChangeLog {id: 'log'}) RETURN l[$key] AS n", map[string]any{"key": key})
+			if err != nil {
+				return err
+			}
+			if n, ok := cur[0]["n"].(int64); ok && n == ends[key] {
+				back[key] = base
+			}
+		}
+		if len(back) > 0 {
+			if err := t.s.exec(t.ctx, t.tx, "MATCH (l:ChangeLog {id: 'log'}) SET l += $back", map[string]any{"back": back}); err != nil {
+				return err
+			}
+		}
+	}
 	return t.s.exec(t.ctx, t.tx, "MATCH (m:Import {id: $hash}) DELETE m", map[string]any{"hash": hash})
 }

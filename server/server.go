@@ -109,16 +109,18 @@ func Handler(cfg Config) http.Handler {
 	// its own, longer, deadline; the file is written as it comes, with no buffer of the
 	// TimeoutHandler's.
 	exports = rateLimited(requireToken(bounded(exports, cfg.Export.Timeout, cfg.Share, cfg.Stopping)), cfg.Rate, cfg.Metrics)
+	withCORS := func(h http.Handler) http.Handler { return h }
 	if len(cfg.CORSOrigins) > 0 {
 		// Answers preflight requests itself, and names the origin in the response only when
 		// it is one of those listed, so browsers refuse the others.
 		c := cors.New(cors.Options{
 			AllowedOrigins: cfg.CORSOrigins,
 			AllowedMethods: []string{http.MethodGet, http.MethodPost},
-			AllowedHeaders: []string{"Content-Type", "Accept", "Authorization"},
+			AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", "GraphQL-Preflight"},
 			ExposedHeaders: []string{"Content-Disposition"},
 			MaxAge:         600,
 		})
+		withCORS = c.Handler
 		api, exports = c.Handler(api), c.Handler(exports)
 	}
 	// A subscription's WebSocket lives as long as its client stays: it is bounded by the
@@ -128,7 +130,7 @@ func Handler(cfg Config) http.Handler {
 	// An import's files come as a multipart request, which runs as long as the import
 	// (UploadTimeout) and must carry a header no form can send, so that a page of another
 	// site cannot post one with the cookie of a signed-in admin.
-	uploads := rateLimited(requireToken(preflighted(bounded(gql, cfg.UploadTimeout, cfg.Share, cfg.Stopping))), cfg.Rate, cfg.Metrics)
+	uploads := withCORS(rateLimited(requireToken(preflighted(bounded(gql, cfg.UploadTimeout, cfg.Share, cfg.Stopping))), cfg.Rate, cfg.Metrics))
 	mux.Handle("/graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 			ws.ServeHTTP(w, r)

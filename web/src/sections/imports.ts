@@ -18,7 +18,7 @@ const panelQuery = graphql`query ImportPanel {
 
 const importMutation = graphql`mutation ImportFiles($files: [Upload!]!, $dryRun: Boolean, $skipBadRows: Boolean, $kind: String) {
   importFiles(files: $files, dryRun: $dryRun, skipBadRows: $skipBadRows, kind: $kind) {
-    dryRun skipBadRows written seq resumed rows skipped problemCount
+    dryRun skipBadRows written seq resumed rows skipped problemCount drafts
     files { name sha256 sheets { name kind rows bad encoding ignoredColumns } }
     problems { file sheet row column code message }
     changes { change of count }
@@ -69,6 +69,8 @@ export interface Report {
   rows: number;
   skipped: number;
   problemCount: number;
+  /** Evaluation rows entered as the scores of a round open in cobuild. */
+  drafts: number;
   files: { name: string; sha256: string; sheets: Sheet[] }[];
   problems: Problem[];
   changes: Count[];
@@ -199,13 +201,15 @@ function problemsTable(r: Report): Child[] {
 
 /** The sentence that says what the import did. */
 function verdict(r: Report): string {
+  const drafts = r.drafts > 0 ? `；${fmt.int(r.drafts)} 行为进行中测评轮次的分数${r.dryRun ? '，将录入该轮次' : '，已录入该轮次'}` : '';
   if (r.written) {
     const skipped = r.skipped > 0 ? `，跳过有问题的行 ${fmt.int(r.skipped)} 行` : '';
-    return `已导入：读取 ${fmt.int(r.rows)} 行${skipped}，写入为变更 #${r.seq}${r.resumed ? '（续完了此前中断的同一批文件）' : ''}。`;
+    return `已导入：读取 ${fmt.int(r.rows)} 行${skipped}，写入为变更 #${r.seq}${r.resumed ? '（续完了此前中断的同一批文件）' : ''}${drafts}。`;
   }
   if (r.problemCount > 0 && !r.skipBadRows) return `有 ${fmt.int(r.problemCount)} 个问题，未写入任何内容：修改文件后重新上传，或勾选“跳过有问题的行”。`;
+  if (r.dryRun && (r.changes.length > 0 || r.drafts > 0)) return `试运行：读取 ${fmt.int(r.rows)} 行，以下为将要写入的变更，尚未写入${drafts}。`;
+  if (r.changes.length === 0 && r.drafts > 0) return `读取 ${fmt.int(r.rows)} 行${drafts}。`;
   if (r.changes.length === 0) return `读取 ${fmt.int(r.rows)} 行，与现有数据相同，无需写入。`;
-  if (r.dryRun) return `试运行：读取 ${fmt.int(r.rows)} 行，以下为将要写入的变更，尚未写入。`;
   return `未写入。`;
 }
 
@@ -271,7 +275,7 @@ export function imports(ctx: Context): HTMLElement {
     report.dataset.problemCount = String(r.problemCount);
     // A dry run that found nothing wrong (or whose bad rows would be left out) can be run
     // for real, on the same files.
-    const ready = r.dryRun && r.changes.length > 0 && (r.problemCount === 0 || r.skipBadRows);
+    const ready = r.dryRun && (r.changes.length > 0 || r.drafts > 0) && (r.problemCount === 0 || r.skipBadRows);
     const go = ready
       ? h('button', { type: 'button', 'data-action': 'commit', onclick: () => void send(files, false, r.skipBadRows, kind) }, '导入 Import')
       : null;
