@@ -183,8 +183,7 @@ func WriteTemplate(out io.Writer, kindName, format string) error {
 	return w.Error()
 }
 
-// hint says what a column takes, for a template's second row (which an import reads as
-// data: delete it before importing).
+// hint says what a column takes, for a template's second row (which an import skips).
 func (c *col) hint() string {
 	req := "选填"
 	if c.req {

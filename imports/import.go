@@ -567,7 +567,7 @@ func (im *importer) eachRow(sp *sheetPlan, fn func(sp *sheetPlan, i int, vals []
 				return err
 			}
 			line++
-			if blank(cells) {
+			if blank(cells) || hintRow(cells) {
 				continue
 			}
 			if first {
@@ -620,6 +620,22 @@ func cellGiven(cells []string, colOf []int, ci int) bool {
 		}
 	}
 	return false
+}
+
+// hintRow reports whether a row is a template's row of hints (必填：… 选填：…), left in.
+func hintRow(cells []string) bool {
+	n := 0
+	for _, c := range cells {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if !strings.HasPrefix(c, "必填：") && !strings.HasPrefix(c, "选填：") && !strings.HasPrefix(c, "可不填") {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }
 
 func blank(cells []string) bool {

@@ -546,6 +546,20 @@ func TestGB18030AndWorkbookWithChineseHeaders(t *testing.T) {
 		t.Errorf("the coverage without a start changed the pair's: %d ties with the start", n)
 	}
 
+	// A template filled in under its row of hints: the hints are skipped.
+	var tb bytes.Buffer
+	if err := imports.WriteTemplate(&tb, "people", "csv"); err != nil {
+		t.Fatal(err)
+	}
+	tb.WriteString("pe-900000777,测试人员丙,女,否,1990\n")
+	tpl := filepath.Join(dir, "人员.csv")
+	if err := os.WriteFile(tpl, tb.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if rep := run(t, m, imports.Options{}, tpl); rep.ProblemCount > 0 || rep.Rows != 1 || rep.Counts.NodesCreated["Person"] != 1 {
+		t.Errorf("the filled template: %d rows, %+v\n%s", rep.Rows, rep.Counts, problems(rep))
+	}
+
 	// A dry run of an updated file writes nothing and says what would change.
 	writeCSV(t, registry, [][]string{
 		{"信用代码", "单位名称", "组织类型", "镇街", "职工人数"},
