@@ -89,8 +89,33 @@ func (s *Service) jump(ctx context.Context) (string, error) {
 	}
 	if cur := s.version.Load(); cur == nil || *cur != v {
 		s.setVersion(v)
+		if cur != nil {
+			s.buildPinned(v)
+		}
 	}
 	return v, nil
+}
+
+// buildPinned starts the builds of the pinned snapshots of a version the follower jumped
+// to (after a batch): a change that follows is then patched into them (patch waits for
+// their builds) rather than missing from every snapshot until they are built once more.
+// It waits for none of them: the older ones answer meanwhile.
+func (s *Service) buildPinned(v string) {
+	if s.opts.Pinned == nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the builds run detached from it; get returns at once
+	for _, k := range s.opts.Pinned() {
+		switch k.Kind {
+		case KindProjection:
+			_, _ = s.Projection(ctx, k, v)
+		case KindCensus:
+			_, _ = s.Census(ctx, k.Day, v)
+		case KindPlaces:
+			_, _ = s.Places(ctx, v)
+		}
+	}
 }
 
 func (s *Service) setVersion(v string) {
@@ -145,6 +170,24 @@ func (s *Service) patch(ctx context.Context, src ChangeSource, from, to string, 
 		return slices.ContainsFunc(c.Touched, func(id string) bool { l, err := cobuild.LabelOf(id); return err == nil && l == cobuild.LabelEvaluation })
 	})
 
+	// A pinned snapshot of the version being built (after a batch, which makes them be
+	// built again) is waited for and patched: otherwise the change would be in none of the
+	// snapshots until they are built once more, and until then the older ones would answer.
+	s.mu.Lock()
+	var building []*flight
+	for fk, f := range s.flights {
+		if fk.version == from && s.pinned(fk.key) {
+			building = append(building, f)
+		}
+	}
+	s.mu.Unlock()
+	for _, f := range building {
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	s.mu.Lock()
 	var olds []entry
 	for _, e := range s.cache {

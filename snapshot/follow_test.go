@@ -307,3 +307,55 @@ func TestRoundsAreReadAgainAfterAChangeToEvaluations(t *testing.T) {
 		t.Errorf("after the finalise: %+v %v, %d builds (were %d); want the round read again", r, err, svc.Stats().Builds, builds)
 	}
 }
+
+// TestAChangeAfterABatchIsInThePinnedSnapshots: after a batch the pinned snapshots are
+// built for its version at once, and the change that follows is patched into them; read
+// right after it, the network and the census hold it (without the fix they answered from
+// the snapshots of before the batch until built again).
+func TestAChangeAfterABatchIsInThePinnedSnapshots(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld()
+	day := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	key := snapshot.ProjectionKey(day, nil)
+	pins := []snapshot.Key{key, snapshot.CensusKey(day), snapshot.PlacesKey()}
+	svc := snapshot.New(w, cobuild.DefaultRules(), snapshot.Options{Pinned: func() []snapshot.Key { return pins }})
+	v, err := svc.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Census(ctx, day, v); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Projection(ctx, key, v); err != nil {
+		t.Fatal(err)
+	}
+	// A batch (an import), then at once a change: 乙 joins the alliance, and gets an instructor.
+	w.change(&cobuild.Change{Batch: true}, nil)
+	if _, err := svc.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.change(&cobuild.Change{Orgs: []string{"og-2"}, Nodes: []string{"og-2", "al-1"}}, func() {
+		w.facts["og-2"] = &cobuild.DayFacts{Facts: cobuild.CoverageFacts{Instructors: 1, JointTies: 1}, Coverers: []string{"pe-1"}}
+		w.ties = append(w.ties, analytics.TieInfo{Type: cobuild.MemberOf, From: "og-2", To: "al-1"})
+	})
+	v, err = svc.Refresh(ctx)
+	if err != nil || v != "3" {
+		t.Fatalf("after the change: version %q, %v", v, err)
+	}
+	n, err := svc.Projection(ctx, key, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := svc.Census(ctx, day, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i, _ := c.Row("og-2")
+	if n.Meta.Version != "3" || n.Graph.LiveTies() != 2 || c.Meta.Version != "3" || c.Coverage.At(i).Status != cobuild.CoverageWork {
+		t.Errorf("read right after the change: network of version %s with %d ties, census of %s with 乙 %s; want version 3, 2 ties, WORK",
+			n.Meta.Version, n.Graph.LiveTies(), c.Meta.Version, c.Coverage.At(i).Status)
+	}
+	if st := svc.Stats(); st.Patches != 1 {
+		t.Errorf("%d patches, want the change patched into the rebuilt snapshots", st.Patches)
+	}
+}
