@@ -566,3 +566,46 @@ func TestDashboardImportsFiles(t *testing.T) {
 		t.Fatalf("importing in the browser failed (%v); screenshots in %s", err, shots)
 	}
 }
+
+// TestDashboardShowsARoundRunThroughTheAPI: an admin's dashboard over the drawn graph, while
+// a round is opened, scored by all three groups and finalised through the API
+// (web/test/round.mjs): the round-in-progress panel, refreshed after each write, shows the
+// counts of evaluationRound, down to none missing; then the grading panel, the round picked,
+// shows the tier counts the script computes from the scores and the rules.
+func TestDashboardShowsARoundRunThroughTheAPI(t *testing.T) {
+	node, chromium, missing := browserTools()
+	if len(missing) > 0 {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but the browser test cannot run; missing: %s", strings.Join(missing, ", "))
+		}
+		t.Skipf("browser test skipped; missing: %s", strings.Join(missing, ", "))
+	}
+	if os.Getenv("NEO4J_URI") == "" && os.Getenv("CI") == "" {
+		t.Skip("the browser test that writes starts a Neo4j of its own: it runs with the integration tests (`make test`, or CI set)")
+	}
+	base, m := recordServer(t, fixture.Graph())
+	admin, err := m.Signer.Sign(auth.Principal{Subject: "admin-round", Role: auth.Admin}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	shots, err := filepath.Abs(filepath.Join("..", ".cobuild", "screenshots", "round"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join("test", "round.mjs"), base, shots, admin)
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 15 * time.Second
+	out := &lineLog{t: t}
+	cmd.Stdout, cmd.Stderr = out, out
+	err = cmd.Run()
+	if rest := strings.TrimSpace(out.buf.String()); rest != "" {
+		t.Log(rest)
+	}
+	if err != nil {
+		t.Fatalf("the round in the browser failed (%v); screenshots in %s", err, shots)
+	}
+}
