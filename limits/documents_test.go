@@ -34,6 +34,8 @@ var dashboardVariables = map[string]string{
 	"CoverByPartyOrganization": `{"organizationId": "og-000102", "partyOrganizationId": "po-000001", "mode": "JOINT", "expectedVersion": 3, "idempotencyKey": "k"}`,
 	"LinkWithCommunity":        `{"organizationId": "og-000102", "communityId": "og-000019", "mode": "SHEQI", "expectedVersion": 3, "idempotencyKey": "k"}`,
 	"CoverageFeed":             `{"after": 1}`,
+	// Importing files: the uploads stand in the variables as the multipart request maps them.
+	"ImportFiles": `{"files": ["组织名录.csv", "党组织覆盖.xlsx"], "dryRun": true}`,
 }
 
 var graphqlFence = regexp.MustCompile("(?s)```graphql\n(.*?)```")
