@@ -195,6 +195,7 @@ type importer struct {
 	hash    string
 	seq     int64  // the log's last change when the graph was read
 	stage   string // what the rows are read for, for Progress
+	books   books  // the workbooks, open while the import runs
 	bases   map[string]int64
 	changed []string        // organisations that were there before and changed: their version is set
 	created map[string]bool // organisations created
@@ -234,8 +235,9 @@ var errStale = errors.New("the graph changed while the import read it")
 
 func run(ctx context.Context, st Store, files []File, o Options) (*Report, error) {
 	im := &importer{ctx: ctx, st: st, o: o, rep: &Report{DryRun: o.DryRun, SkipBadRows: o.SkipBadRows},
-		claimed: map[string]claim{}, created: map[string]bool{}, rounds: map[string]*cobuild.EvaluationRound{}, drafts: map[string][]draftRow{}, tieKeys: map[string]int{}, ordinal: map[string]int64{}, counts: newCounts()}
+		claimed: map[string]claim{}, books: books{}, created: map[string]bool{}, rounds: map[string]*cobuild.EvaluationRound{}, drafts: map[string][]draftRow{}, tieKeys: map[string]int{}, ordinal: map[string]int64{}, counts: newCounts()}
 	im.rep.Counts = im.counts
+	defer im.books.close()
 	defer im.fillSheets()
 	if err := im.open(files); err != nil {
 		return nil, err
@@ -383,7 +385,7 @@ func (im *importer) open(files []File) error {
 		fmt.Fprintf(h, "%s\n", fr.SHA256)
 		im.rep.Files = append(im.rep.Files, fr)
 		var plans []*sheetPlan
-		err := eachSheet(f.Path, func(s *sheet) error {
+		err := im.books.eachSheet(f.Path, "", func(s *sheet) error {
 			header, err := s.next()
 			if err == io.EOF {
 				return nil // an empty sheet
@@ -547,10 +549,7 @@ func kindTitles() []string {
 func (im *importer) eachRow(sp *sheetPlan, fn func(sp *sheetPlan, i int, vals []value) error) error {
 	first := sp.bad == nil
 	i := 0
-	err := eachSheet(sp.path, func(s *sheet) error {
-		if s.name != sp.name {
-			return nil
-		}
+	err := im.books.eachSheet(sp.path, sp.name, func(s *sheet) error {
 		if _, err := s.next(); err != nil { // the header
 			return err
 		}

@@ -628,6 +628,57 @@ func TestEvaluationSheetsEnterOpenRoundsAndImportPastOnes(t *testing.T) {
 	}
 }
 
+// writeDuringRead is the store with another write made right after the import first reads
+// the graph, as a second admin or an officer would.
+type writeDuringRead struct {
+	imports.Store
+	write func()
+}
+
+func (w *writeDuringRead) Directory(ctx context.Context, labels []cobuild.NodeLabel) ([]imports.Entry, error) {
+	entries, err := w.Store.Directory(ctx, labels)
+	if w.write != nil {
+		w.write()
+		w.write = nil
+	}
+	return entries, err
+}
+
+// An organisation registered while an import read the graph, with the credit code of one
+// of its new rows, is matched by that row when the import reads again: there is one
+// organisation of that code, not two.
+func TestAnImportReadsAgainWhenTheGraphChangedUnderIt(t *testing.T) {
+	m := openStore(t)
+	d := driver(t, m)
+	demoGraph(t, m, d)
+	ctx := context.Background()
+	code := creditCode(t, 42)
+	path := filepath.Join(t.TempDir(), "组织名录.csv")
+	writeCSV(t, path, [][]string{
+		{"统一社会信用代码", "名称", "类型", "所在镇街", "从业人数"},
+		{code, "并发登记的公司", "企业", "水阳镇", "9"},
+	}, false)
+	st := &writeDuringRead{Store: m.Store, write: func() {
+		if err := m.Store.Exec(ctx, `CREATE (:Organization:Enterprise {id: 'og-900000950', creditCode: $c, name: '并发登记的公司', kind: 'ENTERPRISE',
+			sector: 'ENTERPRISE', headcount: 3, operating: true})`, map[string]any{"c": code}); err != nil {
+			t.Error(err)
+		}
+	}}
+	rep, err := imports.Run(ctx, st, []imports.File{{Path: path}}, imports.Options{Actor: cobuild.Actor{Subject: "test", Role: "admin"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.ProblemCount > 0 || !rep.Written || rep.Counts.NodesCreated["Organization"] != 0 || rep.Counts.NodesUpdated["Organization"] != 1 {
+		t.Errorf("the import: %+v\n%s", rep.Counts, problems(rep))
+	}
+	if n := count(t, d, "MATCH (o:Organization {creditCode: $c}) WHERE o.headcount = 9 RETURN count(o) AS n", map[string]any{"c": code}); n != 1 {
+		t.Errorf("%d organisations of the code with the row's headcount, want the one registered meanwhile, updated", n)
+	}
+	if n := count(t, d, "MATCH (o:Organization {creditCode: $c}) RETURN count(o) AS n", map[string]any{"c": code}); n != 1 {
+		t.Errorf("%d organisations of the code, want 1", n)
+	}
+}
+
 // An import killed (kill -9) in the middle leaves a mark and part of its rows; run again,
 // it completes to exactly the graph an uninterrupted run gives, new ids included.
 func TestKilledImportCompletesWhenRunAgain(t *testing.T) {
@@ -668,6 +719,14 @@ func TestKilledImportCompletesWhenRunAgain(t *testing.T) {
 	}
 	whole := dump(t, d)
 	total := count(t, d, "MATCH (o:Organization) RETURN count(o) AS n", nil)
+	// The same files again, in chunks too: nothing to change, and the ids it reserved are
+	// given back.
+	counter := func() int64 { return count(t, d, "MATCH (l:ChangeLog {id: 'log'}) RETURN l.next_og AS n", nil) }
+	next, seq := counter(), lastSeq(t, d)
+	if rep := run(t, m, opts, files...); rep.Written || rep.Counts.Total() != 0 || counter() != next || lastSeq(t, d) != seq ||
+		count(t, d, "MATCH (i:Import) RETURN count(i) AS n", nil) != 0 {
+		t.Errorf("the same large import again: written %v, %+v, next_og %d (was %d), a mark left or a change logged", rep.Written, rep.Counts, counter(), next)
+	}
 
 	// Killed once among the nodes, once among the ties.
 	ties := count(t, d, "MATCH (:Organization)-[r:LOCATED_IN]->() RETURN count(r) AS n", nil)

@@ -35,9 +35,23 @@ const (
 
 var errNotTable = errors.New("not a table")
 
-// eachSheet calls fn with every sheet of the file at path, in order. A file is an .xlsx
-// workbook when it starts as a zip archive does, a CSV file otherwise.
-func eachSheet(path string, fn func(s *sheet) error) error {
+// books keeps the workbooks of an import open across its passes: opening one reads its
+// shared strings, which every pass over every sheet would otherwise read again.
+type books map[string]*excelize.File
+
+func (b books) close() {
+	for _, wb := range b {
+		wb.Close()
+	}
+}
+
+// eachSheet calls fn with every sheet of the file at path, in order, or with the one
+// named only (when only is not ""). A file is an .xlsx workbook when it starts as a zip
+// archive does, a CSV file otherwise.
+func (b books) eachSheet(path, only string, fn func(s *sheet) error) error {
+	if wb, ok := b[path]; ok {
+		return eachWorksheet(wb, only, fn)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -49,7 +63,12 @@ func eachSheet(path string, fn func(s *sheet) error) error {
 		return err
 	}
 	if n == 4 && bytes.Equal(head, []byte("PK\x03\x04")) {
-		return eachWorksheet(f, fn)
+		wb, err := excelize.OpenReader(f, excelize.Options{RawCellValue: true})
+		if err != nil {
+			return fmt.Errorf("无法读取Excel文件 (cannot read the workbook): %w", err)
+		}
+		b[path] = wb
+		return eachWorksheet(wb, only, fn)
 	}
 	s, err := csvSheet(f, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
 	if err != nil {
@@ -117,16 +136,14 @@ func validUTF8Prefix(b []byte, whole bool) bool {
 	return false
 }
 
-// eachWorksheet streams the rows of every worksheet of a workbook (excelize's row iterator
-// reads the sheet's XML as it goes). Cells are read raw, so that a date is its serial day
-// whatever format shows it.
-func eachWorksheet(r io.Reader, fn func(s *sheet) error) error {
-	wb, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return fmt.Errorf("无法读取Excel文件 (cannot read the workbook): %w", err)
-	}
-	defer wb.Close()
+// eachWorksheet streams the rows of every worksheet of a workbook, or of the one named
+// only (excelize's row iterator reads the sheet's XML as it goes). Cells are read raw, so
+// that a date is its serial day whatever format shows it.
+func eachWorksheet(wb *excelize.File, only string, fn func(s *sheet) error) error {
 	for _, name := range wb.GetSheetList() {
+		if only != "" && name != only {
+			continue
+		}
 		rows, err := wb.Rows(name)
 		if err != nil {
 			return fmt.Errorf("worksheet %s: %w", name, err)

@@ -192,3 +192,30 @@ func BenchmarkCostOfTheExport(b *testing.B) {
 		limits.Default.Cost(op, vars)
 	}
 }
+
+// A multipart request (files to import) is bounded by MaxUploadBytes, not MaxBodyBytes: one
+// within it passes whole, streamed, one past it is 413 by its declared length or, sent
+// chunked, cut where it passes the bound.
+func TestMultipartBodiesAreBoundedByTheUploadLimit(t *testing.T) {
+	h := limits.Config{MaxBodyBytes: 100, MaxUploadBytes: 1000}.Body(echo)
+	post := func(body io.Reader, length int64) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", body)
+		req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+		req.ContentLength = length
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	if rec := post(strings.NewReader(strings.Repeat("x", 900)), 900); rec.Code != http.StatusOK || rec.Body.String() != "900" {
+		t.Errorf("900 bytes of multipart, past MaxBodyBytes within MaxUploadBytes: %d %s", rec.Code, rec.Body.String())
+	}
+	if rec := post(strings.NewReader(strings.Repeat("x", 1001)), 1001); rec.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("1,001 bytes declared: %d, want 413", rec.Code)
+	}
+	if rec := post(strings.NewReader(strings.Repeat("x", 5000)), -1); rec.Body.String() != "1000" {
+		t.Errorf("5,000 bytes sent chunked: the handler read %s bytes, want the 1,000 of the bound", rec.Body.String())
+	}
+	if limits.IsMultipart(httptest.NewRequest(http.MethodPost, "/graphql", nil)) {
+		t.Error("a POST without a content type taken for multipart")
+	}
+}

@@ -22,7 +22,7 @@ func (c Config) Body(next http.Handler) http.Handler {
 			tooLarge(w, n, c.MaxBodyBytes)
 			return
 		}
-		if isMultipart(r) {
+		if IsMultipart(r) {
 			// Files to import: bounded by MaxUploadBytes as they stream, never held whole
 			// (gqlgen's multipart transport keeps what passes its memory bound on disk).
 			if r.ContentLength > c.MaxUploadBytes {
@@ -55,7 +55,8 @@ func (c Config) Body(next http.Handler) http.Handler {
 	})
 }
 
-func isMultipart(r *http.Request) bool {
+// IsMultipart reports whether r is a multipart POST: files sent to import.
+func IsMultipart(r *http.Request) bool {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	return r.Method == http.MethodPost && mt == "multipart/form-data"
 }

@@ -359,17 +359,13 @@ func (t *importTx) Begin(hash string, counts map[string]int64) (map[string]int64
 	return bases, false, nil
 }
 
-// counter returns the last number given to an id of a prefix: the log's counter, or the
-// highest id of the label when the log has none yet.
+// counter returns the last number given to an id of a prefix (lastID).
 func (t *importTx) counter(prefix string) (int64, error) {
-	rows, err := t.run("MATCH (l:ChangeLog {id: 'log'}) RETURN l[$key] AS n", map[string]any{"key": "next_" + prefix})
+	l, err := cobuild.LabelOf(prefix + "-1")
 	if err != nil {
 		return 0, err
 	}
-	if n, ok := rows[0]["n"].(int64); ok {
-		return n, nil
-	}
-	return t.top(prefix)
+	return lastID(t.run, l, prefix)
 }
 
 func (t *importTx) top(prefix string) (int64, error) {
@@ -377,12 +373,7 @@ func (t *importTx) top(prefix string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	rows, err := t.run(fmt.Sprintf("MATCH (n:%s) RETURN coalesce(max(toInteger(substring(n.id, 3))), 0) AS top", l), nil)
-	if err != nil {
-		return 0, err
-	}
-	n, _ := rows[0]["top"].(int64)
-	return n, nil
+	return topID(t.run, l)
 }
 
 // maxTouched bounds the ids an import's change lists as touched.

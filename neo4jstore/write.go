@@ -384,23 +384,38 @@ func (w *wtx) nextID(label cobuild.NodeLabel) (string, error) {
 		}
 	}
 	key := "next_" + prefix
-	rows, err := w.run("MATCH (l:ChangeLog {id: 'log'}) RETURN l[$key] AS n", map[string]any{"key": key})
+	n, err := lastID(w.run, label, prefix)
 	if err != nil {
 		return "", err
-	}
-	n, ok := rows[0]["n"].(int64)
-	if !ok {
-		top, err := w.run("MATCH (n:"+string(label)+") RETURN coalesce(max(toInteger(substring(n.id, 3))), 0) AS top", nil)
-		if err != nil {
-			return "", err
-		}
-		n, _ = top[0]["top"].(int64)
 	}
 	n++
 	if err := w.s.exec(w.ctx, w.tx, "MATCH (l:ChangeLog {id: 'log'}) SET l += $next", map[string]any{"next": map[string]any{key: n}}); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("%s-%06d", prefix, n), nil
+}
+
+// lastID returns the last number given to an id of a label (prefix): the change log's
+// counter, or the highest id of the label when the log has none yet. The log's lock is held.
+func lastID(run func(string, map[string]any) ([]map[string]any, error), label cobuild.NodeLabel, prefix string) (int64, error) {
+	rows, err := run("MATCH (l:ChangeLog {id: 'log'}) RETURN l[$key] AS n", map[string]any{"key": "next_" + prefix})
+	if err != nil {
+		return 0, err
+	}
+	if n, ok := rows[0]["n"].(int64); ok {
+		return n, nil
+	}
+	return topID(run, label)
+}
+
+// topID returns the highest number of the ids of a label's nodes.
+func topID(run func(string, map[string]any) ([]map[string]any, error), label cobuild.NodeLabel) (int64, error) {
+	top, err := run("MATCH (n:"+string(label)+") RETURN coalesce(max(toInteger(substring(n.id, 3))), 0) AS top", nil)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := top[0]["top"].(int64)
+	return n, nil
 }
 
 // create makes a node with its labels and properties and records each property.

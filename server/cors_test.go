@@ -59,3 +59,38 @@ func TestCORSAllowsOnlyTheConfiguredOrigins(t *testing.T) {
 		t.Errorf("GET /graphql from %s: Allow-Origin %q, body %s", listed, simple.Header().Get("Access-Control-Allow-Origin"), simple.Body.String())
 	}
 }
+
+// A page of a listed origin may send files to import: its preflight asks for the
+// GraphQL-Preflight header, and the multipart request's answer names the origin. A
+// multipart request without the header is refused.
+func TestCORSLetsListedOriginsUploadWithThePreflightHeader(t *testing.T) {
+	const listed = "https://dash.example.org"
+	h := bare(listed)
+	req := httptest.NewRequest(http.MethodOptions, "/graphql", nil)
+	req.Header.Set("Origin", listed)
+	req.Header.Set("Access-Control-Request-Method", http.MethodPost)
+	req.Header.Set("Access-Control-Request-Headers", "authorization, graphql-preflight")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code >= 300 || rec.Header().Get("Access-Control-Allow-Origin") != listed ||
+		!strings.Contains(strings.ToLower(rec.Header().Get("Access-Control-Allow-Headers")), "graphql-preflight") {
+		t.Errorf("preflight of an upload: %d, Allow-Origin %q, Allow-Headers %q", rec.Code, rec.Header().Get("Access-Control-Allow-Origin"), rec.Header().Get("Access-Control-Allow-Headers"))
+	}
+	upload := func(preflighted bool) *httptest.ResponseRecorder {
+		req := neo4jtest.Authorize(t, httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader("--x--\r\n")))
+		req.Header.Set("Origin", listed)
+		req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+		if preflighted {
+			req.Header.Set("GraphQL-Preflight", "1")
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	if rec := upload(false); rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "GraphQL-Preflight") || rec.Header().Get("Access-Control-Allow-Origin") != listed {
+		t.Errorf("an upload without the header: %d %q, Allow-Origin %q", rec.Code, rec.Body.String(), rec.Header().Get("Access-Control-Allow-Origin"))
+	}
+	if rec := upload(true); rec.Code == http.StatusBadRequest && strings.Contains(rec.Body.String(), "GraphQL-Preflight") || rec.Header().Get("Access-Control-Allow-Origin") != listed {
+		t.Errorf("an upload with the header: %d %q, Allow-Origin %q", rec.Code, rec.Body.String(), rec.Header().Get("Access-Control-Allow-Origin"))
+	}
+}

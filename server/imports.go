@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"mime"
 	"net/http"
 	"net/url"
 	"path"
@@ -11,11 +10,6 @@ import (
 	"cobuild"
 	"cobuild/imports"
 )
-
-func isMultipart(r *http.Request) bool {
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return r.Method == http.MethodPost && mt == "multipart/form-data"
-}
 
 // preflighted refuses a multipart request without a GraphQL-Preflight header: a browser
 // sends such a header only after a CORS preflight, which another site's page does not pass.

@@ -136,7 +136,7 @@ func Handler(cfg Config) http.Handler {
 			ws.ServeHTTP(w, r)
 			return
 		}
-		if isMultipart(r) {
+		if limits.IsMultipart(r) {
 			uploads.ServeHTTP(w, r)
 			return
 		}

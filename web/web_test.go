@@ -423,24 +423,9 @@ func ask(t *testing.T, base, token, query string, out any) {
 // one uncovered organisation fewer, by the live feed (web/test/record.mjs). An analyst's
 // attempt shows FORBIDDEN in the row.
 func TestDashboardRecordsWorkSeenInASecondBrowser(t *testing.T) {
-	node, chromium, missing := browserTools()
-	if len(missing) > 0 {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but the browser test cannot run; missing: %s", strings.Join(missing, ", "))
-		}
-		t.Skipf("browser test skipped; missing: %s", strings.Join(missing, ", "))
-	}
-	if os.Getenv("NEO4J_URI") == "" && os.Getenv("CI") == "" {
-		t.Skip("the browser test that writes starts a Neo4j of its own: it runs with the integration tests (`make test`, or CI set)")
-	}
+	node, chromium := writingBrowserTools(t)
 	base, m := recordServer(t, recordGraph())
-	sign := func(subject string, role auth.Role) string {
-		tok, err := m.Signer.Sign(auth.Principal{Subject: subject, Role: role}, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tok
-	}
+	sign := signer(t, m)
 	admin, analyst := sign("admin-browser", auth.Admin), sign("analyst-browser", auth.Analyst)
 
 	// Today 卯, 癸 and 寅 are isolated and uncovered: an instructor, a joint branch and a
@@ -488,25 +473,7 @@ func TestDashboardRecordsWorkSeenInASecondBrowser(t *testing.T) {
 		t.Logf("warm-up write: %s", time.Since(start).Round(time.Millisecond))
 	}
 
-	shots, err := filepath.Abs(filepath.Join("..", ".cobuild", "screenshots", "record"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("test", "record.mjs"), base, shots, admin, analyst)
-	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 15 * time.Second
-	out := &lineLog{t: t}
-	cmd.Stdout, cmd.Stderr = out, out
-	err = cmd.Run()
-	if rest := strings.TrimSpace(out.buf.String()); rest != "" {
-		t.Log(rest)
-	}
-	if err != nil {
-		t.Fatalf("recording work in the browser failed (%v); screenshots in %s", err, shots)
-	}
+	runScript(t, node, chromium, "record", "recording work in the browser", base, admin, analyst)
 }
 
 // Chengdong is the subdistrict added to the drawn graph for the import test: an
@@ -526,45 +493,12 @@ func importGraph() *cobuild.Dataset {
 // dry run, then imports it, and the headline figures move by the organisations it added
 // (web/test/import.mjs). An analyst sees the panel disabled, with the reason.
 func TestDashboardImportsFiles(t *testing.T) {
-	node, chromium, missing := browserTools()
-	if len(missing) > 0 {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but the browser test cannot run; missing: %s", strings.Join(missing, ", "))
-		}
-		t.Skipf("browser test skipped; missing: %s", strings.Join(missing, ", "))
-	}
-	if os.Getenv("NEO4J_URI") == "" && os.Getenv("CI") == "" {
-		t.Skip("the browser test that writes starts a Neo4j of its own: it runs with the integration tests (`make test`, or CI set)")
-	}
+	node, chromium := writingBrowserTools(t)
 	base, m := recordServer(t, importGraph())
-	sign := func(subject string, role auth.Role) string {
-		tok, err := m.Signer.Sign(auth.Principal{Subject: subject, Role: role}, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tok
-	}
+	sign := signer(t, m)
 	admin, analyst := sign("admin-import", auth.Admin), sign("analyst-import", auth.Analyst)
 
-	shots, err := filepath.Abs(filepath.Join("..", ".cobuild", "screenshots", "import"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("test", "import.mjs"), base, shots, admin, analyst, Chengdong)
-	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 15 * time.Second
-	out := &lineLog{t: t}
-	cmd.Stdout, cmd.Stderr = out, out
-	err = cmd.Run()
-	if rest := strings.TrimSpace(out.buf.String()); rest != "" {
-		t.Log(rest)
-	}
-	if err != nil {
-		t.Fatalf("importing in the browser failed (%v); screenshots in %s", err, shots)
-	}
+	runScript(t, node, chromium, "import", "importing in the browser", base, admin, analyst, Chengdong)
 }
 
 // TestDashboardShowsARoundRunThroughTheAPI: an admin's dashboard over the drawn graph, while
@@ -573,6 +507,17 @@ func TestDashboardImportsFiles(t *testing.T) {
 // counts of evaluationRound, down to none missing; then the grading panel, the round picked,
 // shows the tier counts the script computes from the scores and the rules.
 func TestDashboardShowsARoundRunThroughTheAPI(t *testing.T) {
+	node, chromium := writingBrowserTools(t)
+	base, m := recordServer(t, fixture.Graph())
+	admin := signer(t, m)("admin-round", auth.Admin)
+
+	runScript(t, node, chromium, "round", "the round in the browser", base, admin)
+}
+
+// writingBrowserTools returns node and Chromium for a browser test that writes, on a
+// server and Neo4j of its own; without them it fails under CI and is skipped otherwise.
+func writingBrowserTools(t *testing.T) (node, chromium string) {
+	t.Helper()
 	node, chromium, missing := browserTools()
 	if len(missing) > 0 {
 		if os.Getenv("CI") != "" {
@@ -583,19 +528,32 @@ func TestDashboardShowsARoundRunThroughTheAPI(t *testing.T) {
 	if os.Getenv("NEO4J_URI") == "" && os.Getenv("CI") == "" {
 		t.Skip("the browser test that writes starts a Neo4j of its own: it runs with the integration tests (`make test`, or CI set)")
 	}
-	base, m := recordServer(t, fixture.Graph())
-	admin, err := m.Signer.Sign(auth.Principal{Subject: "admin-round", Role: auth.Admin}, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	return node, chromium
+}
 
-	shots, err := filepath.Abs(filepath.Join("..", ".cobuild", "screenshots", "round"))
+// signer signs tokens with the key of a server of the tests' own.
+func signer(t *testing.T, m *app.Main) func(subject string, role auth.Role) string {
+	return func(subject string, role auth.Role) string {
+		tok, err := m.Signer.Sign(auth.Principal{Subject: subject, Role: role}, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+}
+
+// runScript runs web/test/<name>.mjs with the server's address, its screenshot folder
+// (.cobuild/screenshots/<name>) and args, logging its lines; it fails the test when the
+// script does (what says what the script does).
+func runScript(t *testing.T, node, chromium, name, what, base string, args ...string) {
+	t.Helper()
+	shots, err := filepath.Abs(filepath.Join("..", ".cobuild", "screenshots", name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("test", "round.mjs"), base, shots, admin)
+	cmd := exec.CommandContext(ctx, node, append([]string{filepath.Join("test", name+".mjs"), base, shots}, args...)...)
 	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 15 * time.Second
@@ -606,6 +564,6 @@ func TestDashboardShowsARoundRunThroughTheAPI(t *testing.T) {
 		t.Log(rest)
 	}
 	if err != nil {
-		t.Fatalf("the round in the browser failed (%v); screenshots in %s", err, shots)
+		t.Fatalf("%s failed (%v); screenshots in %s", what, err, shots)
 	}
 }

@@ -11,45 +11,20 @@
 // the change log's newest seq, and the headline figures move by the two organisations
 // added. Every upload is one multipart request with GraphQL-Preflight, sent by hash.
 
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { api, CheckFailed, checks, expectEqual, fail, launch, ok, timeout } from './lib.mjs';
 
 const [baseURL, shotDir, adminToken, analystToken, town] = process.argv.slice(2);
 if (!baseURL || !shotDir || !adminToken || !analystToken || !town) {
   console.error('usage: node import.mjs <baseURL> <screenshotDir> <adminToken> <analystToken> <town>');
   process.exit(2);
 }
-const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
-const timeout = 60_000;
 /** How soon the other panels must show an import's organisations. */
 const within = 10_000;
 
-let checks = 0;
-function ok(what) {
-  checks++;
-  console.log(`ok ${checks} - ${what}`);
-}
-class CheckFailed extends Error {}
-function fail(what) {
-  throw new CheckFailed(what);
-}
-function expectEqual(what, got, want) {
-  if (JSON.stringify(got) !== JSON.stringify(want)) fail(`${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
-  ok(`${what} = ${JSON.stringify(want)}`);
-}
-
-async function gql(query, variables = {}) {
-  const res = await fetch(new URL('/graphql', baseURL), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  if (body.errors?.length) fail(`API: ${body.errors[0].message} (${body.errors[0].extensions?.code})`);
-  return body.data;
-}
+const gql = api(baseURL, adminToken);
 
 /** The sequence number of the change log's newest change (0 when it holds none). */
 async function lastSeq() {
@@ -62,8 +37,6 @@ async function imported() {
   return (await gql('{ organizations(where: {nameContains: "上传测试"}) { totalCount } }')).organizations.totalCount;
 }
 
-await mkdir(shotDir, { recursive: true });
-for (const f of await readdir(shotDir)) if (f.endsWith('.png')) await rm(path.join(shotDir, f));
 
 // The files, as a district writes them: a registry with a bad headcount, then a good one.
 const dir = await mkdtemp(path.join(os.tmpdir(), 'cobuild-import-'));
@@ -75,11 +48,7 @@ for (const [name, second] of [['bad', '很多'], ['good', '25']]) {
   await writeFile(files[name], '\uFEFF' + header + `上传测试甲公司,企业,${town},18,在营,张三\r\n上传测试乙公司,企业,${town},${second},在营,李四\r\n`);
 }
 
-const browser = await puppeteer.launch({
-  executablePath: chromium,
-  headless: true,
-  args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--lang=zh-CN', '--window-size=1440,900'],
-});
+const browser = await launch(shotDir);
 const problems = [];
 const pages = [];
 
@@ -305,5 +274,5 @@ try {
   await browser.close();
   await rm(dir, { recursive: true, force: true });
 }
-console.log(failed ? `FAIL after ${checks} checks` : `PASS: ${checks} checks`);
+console.log(failed ? `FAIL after ${checks()} checks` : `PASS: ${checks()} checks`);
 process.exit(failed ? 1 : 0);

@@ -10,53 +10,21 @@
 // and shows one uncovered organisation fewer, within a few seconds. Then an analyst's
 // confirm shows FORBIDDEN in the row, and nothing is written.
 
-import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { api, CheckFailed, checks, expectEqual, fail, launch, ok, timeout } from './lib.mjs';
 
 const [baseURL, shotDir, adminToken, analystToken] = process.argv.slice(2);
 if (!baseURL || !shotDir || !adminToken || !analystToken) {
   console.error('usage: node record.mjs <baseURL> <screenshotDir> <adminToken> <analystToken>');
   process.exit(2);
 }
-const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
-const timeout = 60_000;
 /** How soon the second browser must show the write. */
 const within = 10_000;
 
-let checks = 0;
-function ok(what) {
-  checks++;
-  console.log(`ok ${checks} - ${what}`);
-}
-class CheckFailed extends Error {}
-function fail(what) {
-  throw new CheckFailed(what);
-}
-function expectEqual(what, got, want) {
-  if (JSON.stringify(got) !== JSON.stringify(want)) fail(`${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
-  ok(`${what} = ${JSON.stringify(want)}`);
-}
+const gql = api(baseURL, adminToken);
 
-async function gql(query, variables = {}) {
-  const res = await fetch(new URL('/graphql', baseURL), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  if (body.errors?.length) fail(`API: ${body.errors[0].message} (${body.errors[0].extensions?.code})`);
-  return body.data;
-}
 
-await mkdir(shotDir, { recursive: true });
-for (const f of await readdir(shotDir)) if (f.endsWith('.png')) await rm(path.join(shotDir, f));
-
-const browser = await puppeteer.launch({
-  executablePath: chromium,
-  headless: true,
-  args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--lang=zh-CN', '--window-size=1440,900'],
-});
+const browser = await launch(shotDir);
 const problems = [];
 const pages = [];
 
@@ -264,5 +232,5 @@ try {
 } finally {
   await browser.close();
 }
-console.log(failed ? `FAIL after ${checks} checks` : `PASS: ${checks} checks`);
+console.log(failed ? `FAIL after ${checks()} checks` : `PASS: ${checks()} checks`);
 process.exit(failed ? 1 : 0);
