@@ -240,6 +240,14 @@ func enumValue(enum, s string) (string, bool) {
 			return e.Value, true
 		}
 	}
+	if enum == "OrgKind" {
+		// The registry's own words, as an export writes them.
+		for code, l := range cobuild.KindLabels {
+			if s == l {
+				return string(code), true
+			}
+		}
+	}
 	for code, syns := range enumSynonyms[enum] {
 		for _, l := range syns {
 			if s == l {

@@ -338,7 +338,9 @@ var hubLabel = map[string]cobuild.NodeLabel{
 // enums of columns that are not enums of the API: code → the labels accepted, the first
 // being the one written.
 var localEnums = map[string]map[string][]string{
-	"operating":     {"true": {"在营", "存续", "开业", "正常", "在业"}, "false": {"注销", "吊销", "停业", "歇业", "迁出", "撤销"}},
+	// The words an export writes first (cobuild.BoolLabels), then those registries use.
+	"operating": {"true": {cobuild.BoolLabels["Organization.operating"][1], "存续", "开业", "正常", "在业"},
+		"false": {cobuild.BoolLabels["Organization.operating"][0], "吊销", "停业", "歇业", "迁出", "撤销"}},
 	"gender":        {"F": {"女"}, "M": {"男"}},
 	"assignRole":    {"INSTRUCTOR": {"党建工作指导员", "指导员", "党建指导员"}, "LIAISON": {"联络员"}},
 	"workRole":      {"PARTY_WORKER": {"党务工作者"}, "SECRETARY": {"党组织书记", "书记"}, "STAFF": {"职工", "员工"}},
